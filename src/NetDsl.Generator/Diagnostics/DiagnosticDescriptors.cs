@@ -1,0 +1,106 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace NetDsl.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic NetDsl reports. IDs are stable: never reuse or renumber one; record new ones in
+/// AnalyzerReleases.Unshipped.md and document each in docs/diagnostics.md.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string ShapeCategory = "NetDsl.Shapes";
+    private const string DeclarationCategory = "NetDsl.Declaration";
+    private const string HelpLinkBase = "https://github.com/netdsl/netdsl/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor MissingInput = Error(
+        "NDSL0001", DeclarationCategory, "Network has no [Input]",
+        "Network '{0}' has no [Input]; declare the shape of one sample before the layers, for example [Input(3)]");
+
+    public static readonly DiagnosticDescriptor DuplicateInput = Error(
+        "NDSL0002", DeclarationCategory, "Network has more than one [Input]",
+        "Network '{0}' declares [Input] more than once; keep exactly one, before every layer");
+
+    public static readonly DiagnosticDescriptor InputNotFirst = Error(
+        "NDSL0003", DeclarationCategory, "[Input] is not the first entry of the stack",
+        "[Input] of network '{0}' must come before every layer, but it follows layer {1} ({2})");
+
+    public static readonly DiagnosticDescriptor LinearInputMismatch = Error(
+        "NDSL0004", ShapeCategory, "Linear layer's declared input size does not match",
+        "Layer {0} (Linear) receives shape [{1}] but needs [{2}], its declared input size; write [Linear({1}, {3})], or [Linear({3})] to infer the input size");
+
+    public static readonly DiagnosticDescriptor NonPositiveSize = Error(
+        "NDSL0005", ShapeCategory, "Size is zero or negative",
+        "{0} has {1} = {2}, but sizes must be positive");
+
+    public static readonly DiagnosticDescriptor NotPartial = Error(
+        "NDSL0006", DeclarationCategory, "Network class is not partial",
+        "Network class '{0}' must be declared 'partial' so that the generator can add its members");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "NDSL0007", DeclarationCategory, "Type containing a network is not partial",
+        "Network class '{0}' is nested in '{1}', which must be declared 'partial' too");
+
+    public static readonly DiagnosticDescriptor UnsupportedClass = Error(
+        "NDSL0008", DeclarationCategory, "Network class form is not supported",
+        "Network class '{0}' cannot be {1}; declare a non-generic, non-static, non-abstract partial class");
+
+    public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
+        "NDSL0009", DeclarationCategory, "Duplicate layer name",
+        "Layer {0} is named '{1}', but layer {2} already {3}; each layer needs a unique name, the key of its tensors in weight files");
+
+    public static readonly DiagnosticDescriptor InvalidLayerName = Error(
+        "NDSL0010", DeclarationCategory, "Invalid layer name",
+        "Layer {0} has the name '{1}', which {2}");
+
+    public static readonly DiagnosticDescriptor LayerWithoutNetwork = Error(
+        "NDSL0011", DeclarationCategory, "Layer attribute on a class without [Network]",
+        "Class '{0}' has the layer attribute [{1}] but no [Network], so no network is generated for it; add [Network] to the class");
+
+    public static readonly DiagnosticDescriptor LayersInSeveralDeclarations = Error(
+        "NDSL0012", DeclarationCategory, "Layers declared on more than one partial declaration",
+        "Network '{0}' declares its stack on more than one partial declaration, so the order of its layers is undefined; declare [Input] and every layer on one declaration");
+
+    public static readonly DiagnosticDescriptor NeedsOneDimensionalInput = Error(
+        "NDSL0013", ShapeCategory, "Layer needs a one-dimensional input",
+        "Layer {0} ({1}) receives shape {2} but needs a one-dimensional shape [features]; add [Flatten] before it to get [{3}]");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        "NDSL0014", DeclarationCategory, "Network has no layers",
+        "Network '{0}' has no layers after [Input]; add at least one layer, for example [Linear(1)]");
+
+    public static readonly DiagnosticDescriptor ConsecutiveActivations = Warning(
+        "NDSL0015", DeclarationCategory, "Activation directly after another activation",
+        "Layer {0} ({1}) directly follows the activation {2} ({3}); two activations in a row are rarely intended");
+
+    public static readonly DiagnosticDescriptor UnknownLayer = Error(
+        "NDSL0016", DeclarationCategory, "Unknown layer attribute",
+        "[{0}] derives from NetDsl.LayerAttribute but is not a layer kind NetDsl knows, so network '{1}' cannot be generated");
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+        "NDSL0017", ShapeCategory, "Network is too large",
+        "Network '{0}' would have {1} {2}; at most 2147483647 fit in one array");
+
+    public static readonly DiagnosticDescriptor InvalidUnrollLimit = Error(
+        "NDSL0018", DeclarationCategory, "Invalid unroll limit",
+        "Network '{0}' has UnrollLimit = {1}, but it must be zero or positive");
+
+    public static readonly DiagnosticDescriptor EmptyInputShape = Error(
+        "NDSL0019", ShapeCategory, "[Input] declares no dimensions",
+        "[Input] of network '{0}' declares no dimensions; give the shape of one sample, for example [Input(3)] or [Input(1, 28, 28)]");
+
+    public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
+        MissingInput, DuplicateInput, InputNotFirst, LinearInputMismatch, NonPositiveSize, NotPartial,
+        ContainingTypeNotPartial, UnsupportedClass, DuplicateLayerName, InvalidLayerName, LayerWithoutNetwork,
+        LayersInSeveralDeclarations, NeedsOneDimensionalInput, NoLayers, ConsecutiveActivations, UnknownLayer,
+        NetworkTooLarge, InvalidUnrollLimit, EmptyInputShape);
+
+    private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
+        Create(id, category, title, message, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Warning(string id, string category, string title, string message) =>
+        Create(id, category, title, message, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string category, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
+}

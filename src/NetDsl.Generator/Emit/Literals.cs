@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace NetDsl.Generator.Emit;
+
+/// <summary>Formats emitted numbers and strings with the invariant culture, whatever the build machine's culture.</summary>
+internal static class Literals
+{
+    public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A C# string literal (regular, escaped).</summary>
+    public static string String(string value)
+    {
+        var builder = new System.Text.StringBuilder(value.Length + 2);
+        builder.Append('"');
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                default: builder.Append(c); break;
+            }
+        }
+
+        builder.Append('"');
+        return builder.ToString();
+    }
+
+    /// <summary>Escapes text for an XML doc comment.</summary>
+    public static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+}

@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Emit;
+
+/// <summary>The layer table shown in the class's XML doc comment (IDE hover) and in its <c>Summary</c> constant.</summary>
+internal static class SummaryTable
+{
+    public static string[] Lines(NetworkPlan plan)
+    {
+        var rows = new List<string[]> { new[] { "Layer", "Kind", "Output", "Parameters" } };
+        rows.Add(new[] { "(input)", "Input", plan.InputShape.ToString(), "0" });
+        foreach (PlannedLayer layer in plan.Layers)
+        {
+            rows.Add(new[] { layer.Name, KindText(layer), layer.OutputShape.ToString(), Literals.Int(layer.ParameterCount) });
+        }
+
+        int[] widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var lines = new List<string>
+        {
+            plan.Spec.ClassName + ": " + Literals.Int(plan.Layers.Count) + " layers, " + Literals.Int(plan.ParameterCount) + " parameters, input " + plan.InputShape + ", output " + plan.OutputShape,
+        };
+        foreach (string[] row in rows)
+        {
+            lines.Add((row[0].PadRight(widths[0]) + "  " + row[1].PadRight(widths[1]) + "  " + row[2].PadRight(widths[2]) + "  " + row[3].PadLeft(widths[3])).TrimEnd());
+        }
+
+        lines.Add("Total parameters: " + Literals.Int(plan.ParameterCount));
+        return lines.ToArray();
+    }
+
+    private static string KindText(PlannedLayer layer) => layer.Kind switch
+    {
+        LayerKind.Linear when layer.BiasOffset < 0 => "Linear(" + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ", bias: false)",
+        LayerKind.Linear => "Linear(" + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ")",
+        _ => layer.Kind.ToString(),
+    };
+}

@@ -1,0 +1,72 @@
+namespace NetDsl.Generator.Model;
+
+// The parser's output. These records hold only strings, numbers and EquatableArrays - never an ISymbol,
+// SyntaxNode or Location - so that they compare by value and the incremental pipeline can cache them.
+
+/// <summary>A [Network] class as the user declared it, before shape inference.</summary>
+/// <param name="Namespace">The containing namespace, or null for the global namespace.</param>
+/// <param name="ClassName">The class's name.</param>
+/// <param name="IsRecord">Whether the class is a <c>record</c>.</param>
+/// <param name="ContainingTypes">The types the class is nested in, outermost first.</param>
+/// <param name="NetworkAttributeIndex">The index of [Network] among the class's attributes (diagnostics about the class sit there).</param>
+/// <param name="UnrollLimit">The largest layer emitted as straight-line code (see NetworkAttribute.UnrollLimit).</param>
+/// <param name="Layers">[Input] and the layer attributes, in source order.</param>
+internal sealed record NetworkSpec(
+    string? Namespace,
+    string ClassName,
+    bool IsRecord,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    int NetworkAttributeIndex,
+    int UnrollLimit,
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>The class's name qualified by its namespace and containing types, for messages and file names.</summary>
+    public string FullName
+    {
+        get
+        {
+            string prefix = Namespace is null ? string.Empty : Namespace + ".";
+            foreach (ContainingTypeSpec type in ContainingTypes)
+            {
+                prefix += type.Name + ".";
+            }
+
+            return prefix + ClassName;
+        }
+    }
+}
+
+/// <summary>A type a network class is nested in.</summary>
+/// <param name="Keyword">The declaration keyword: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
+/// <param name="Name">The name.</param>
+/// <param name="TypeParameters">The type parameter list including angle brackets, or an empty string.</param>
+internal sealed record ContainingTypeSpec(string Keyword, string Name, string TypeParameters);
+
+/// <summary>The kinds of entries in a network's stack.</summary>
+internal enum LayerKind
+{
+    Input,
+    Linear,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    Flatten,
+
+    /// <summary>An attribute derived from LayerAttribute that NetDsl does not know.</summary>
+    Unknown,
+}
+
+/// <summary>One entry of the stack as written.</summary>
+/// <param name="Kind">The layer kind.</param>
+/// <param name="AttributeIndex">The index of its attribute among the class's attributes.</param>
+/// <param name="AttributeName">The attribute's name as the user knows it (<c>Linear</c>), for messages.</param>
+/// <param name="ExplicitName">The <c>Name</c> the user gave, or null.</param>
+/// <param name="Arguments">The integer constructor arguments: the dimensions of [Input]; <c>[out]</c> or <c>[in, out]</c> of Linear.</param>
+/// <param name="HasBias">Linear's <c>Bias</c> property.</param>
+internal sealed record LayerSpec(
+    LayerKind Kind,
+    int AttributeIndex,
+    string AttributeName,
+    string? ExplicitName,
+    EquatableArray<int> Arguments,
+    bool HasBias);

@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Parsing;
+using NetDsl.Generator.Shapes;
+
+namespace NetDsl.Generator;
+
+/// <summary>
+/// Reports every NetDsl diagnostic, on the attribute that causes it, by running the generator's own parser
+/// and shape inference. Diagnostics come from here rather than from the generator because editors (for
+/// example csharp-ls) show a referenced analyzer's diagnostics as the user types but not a generator's.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NetworkAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context)
+    {
+        if (context.Symbol is not INamedTypeSymbol type)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (Diagnostic diagnostic in Analyze(type, context.CancellationToken))
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // An analyzer exception becomes AD0001 and fails the user's build; a missed diagnostic is the lesser harm.
+        }
+    }
+
+    /// <summary>The diagnostics of one type, located on the attributes that cause them.</summary>
+    internal static IEnumerable<Diagnostic> Analyze(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+    {
+        ImmutableArray<AttributeData> attributes = type.GetAttributes();
+        int orphan = NetworkParser.IndexOfOrphanStackAttribute(type);
+        if (orphan >= 0)
+        {
+            string attributeName = attributes[orphan].AttributeClass is { } attributeClass ? KnownAttributes.ShortName(attributeClass) : "?";
+            yield return Diagnostic.Create(DiagnosticDescriptors.LayerWithoutNetwork, LocationOf(type, attributes, orphan, cancellationToken), type.Name, attributeName);
+            yield break;
+        }
+
+        ParseResult parsed = NetworkParser.Parse(type, cancellationToken);
+        var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
+        if (parsed.Spec is not null)
+        {
+            ShapeInference.Infer(parsed.Spec, diagnostics);
+        }
+
+        foreach (DiagnosticInfo info in diagnostics)
+        {
+            object[] arguments = new object[info.MessageArguments.Count];
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                arguments[i] = info.MessageArguments[i];
+            }
+
+            yield return Diagnostic.Create(info.Descriptor, LocationOf(type, attributes, info.AttributeIndex, cancellationToken), arguments);
+        }
+    }
+
+    private static Location LocationOf(INamedTypeSymbol type, ImmutableArray<AttributeData> attributes, int index, System.Threading.CancellationToken cancellationToken)
+    {
+        if (index >= 0 && index < attributes.Length && attributes[index].ApplicationSyntaxReference is { } reference)
+        {
+            return reference.GetSyntax(cancellationToken).GetLocation();
+        }
+
+        return type.Locations.Length > 0 ? type.Locations[0] : Location.None;
+    }
+}

@@ -1,0 +1,266 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Parsing;
+
+/// <summary>
+/// Turns a class carrying [Network] into a <see cref="NetworkSpec"/>: the class's form (partial, nesting,
+/// generics) and its stack attributes with their arguments. Shape rules are not checked here but in
+/// <see cref="Shapes.ShapeInference"/>. The generator and the analyzer both call this; it never throws on
+/// malformed code: attributes the compiler cannot bind make the result incomplete, without diagnostics of ours.
+/// </summary>
+internal static class NetworkParser
+{
+    public static ParseResult Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        ImmutableArray<AttributeData> attributes = type.GetAttributes();
+        int networkIndex = IndexOfNetworkAttribute(attributes);
+        if (networkIndex < 0)
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        var diagnostics = new List<DiagnosticInfo>();
+        CheckClassForm(type, networkIndex, diagnostics, cancellationToken);
+        if (diagnostics.Count > 0)
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        if (!TryReadUnrollLimit(attributes[networkIndex], out int unrollLimit))
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        var layers = new List<LayerSpec>();
+        var declarations = new HashSet<SyntaxNode>();
+        for (int i = 0; i < attributes.Length; i++)
+        {
+            AttributeData attribute = attributes[i];
+            if (!KnownAttributes.IsStackEntry(attribute.AttributeClass))
+            {
+                continue;
+            }
+
+            LayerSpec? layer = ReadLayer(attribute, i);
+            if (layer is null)
+            {
+                // The compiler reports the malformed attribute; generating from a guess would only add noise.
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            layers.Add(layer);
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent is { } declaration)
+            {
+                declarations.Add(declaration);
+            }
+        }
+
+        if (declarations.Count > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersInSeveralDeclarations, networkIndex, type.Name));
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var spec = new NetworkSpec(
+            Namespace: type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+            ClassName: type.Name,
+            IsRecord: type.IsRecord,
+            ContainingTypes: ReadContainingTypes(type).ToEquatableArray(),
+            NetworkAttributeIndex: networkIndex,
+            UnrollLimit: unrollLimit,
+            Layers: layers.ToEquatableArray());
+        return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>
+    /// For a class without [Network], the index of its first stack attribute (which does nothing there), or -1.
+    /// </summary>
+    public static int IndexOfOrphanStackAttribute(INamedTypeSymbol type)
+    {
+        ImmutableArray<AttributeData> attributes = type.GetAttributes();
+        if (IndexOfNetworkAttribute(attributes) >= 0)
+        {
+            return -1;
+        }
+
+        for (int i = 0; i < attributes.Length; i++)
+        {
+            if (KnownAttributes.IsStackEntry(attributes[i].AttributeClass))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int IndexOfNetworkAttribute(ImmutableArray<AttributeData> attributes)
+    {
+        for (int i = 0; i < attributes.Length; i++)
+        {
+            if (KnownAttributes.IsNetwork(attributes[i].AttributeClass))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void CheckClassForm(INamedTypeSymbol type, int networkIndex, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (!IsPartial(type, cancellationToken))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, networkIndex, type.Name));
+        }
+
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (!IsPartial(outer, cancellationToken))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, networkIndex, type.Name, outer.Name));
+            }
+        }
+
+        string? form = type.TypeParameters.Length > 0 ? "generic"
+            : type.IsStatic ? "static"
+            : type.IsAbstract ? "abstract"
+            : null;
+        if (form is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, networkIndex, type.Name, form));
+        }
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
+                && declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryReadUnrollLimit(AttributeData network, out int unrollLimit)
+    {
+        unrollLimit = 256;
+        foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
+        {
+            if (argument.Key == "UnrollLimit")
+            {
+                if (argument.Value.Value is not int value)
+                {
+                    return false;
+                }
+
+                unrollLimit = value;
+            }
+        }
+
+        return true;
+    }
+
+    private static LayerSpec? ReadLayer(AttributeData attribute, int attributeIndex)
+    {
+        INamedTypeSymbol attributeClass = attribute.AttributeClass!;
+        if (attribute.AttributeConstructor is null)
+        {
+            return null;
+        }
+
+        var arguments = new List<int>();
+        foreach (TypedConstant argument in attribute.ConstructorArguments)
+        {
+            if (!TryAppendIntegers(argument, arguments))
+            {
+                return null;
+            }
+        }
+
+        string? name = null;
+        bool hasBias = true;
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+        {
+            switch (named.Key)
+            {
+                case "Name" when named.Value.Kind == TypedConstantKind.Primitive || named.Value.IsNull:
+                    name = named.Value.Value as string;
+                    break;
+                case "Bias" when named.Value.Value is bool bias:
+                    hasBias = bias;
+                    break;
+                case "Name":
+                case "Bias":
+                    return null;
+            }
+        }
+
+        return new LayerSpec(
+            KnownAttributes.KindOf(attributeClass),
+            attributeIndex,
+            KnownAttributes.ShortName(attributeClass),
+            name,
+            arguments.ToEquatableArray(),
+            hasBias);
+    }
+
+    private static bool TryAppendIntegers(TypedConstant argument, List<int> destination)
+    {
+        switch (argument.Kind)
+        {
+            case TypedConstantKind.Primitive when argument.Value is int value:
+                destination.Add(value);
+                return true;
+            case TypedConstantKind.Array when !argument.IsNull:
+                foreach (TypedConstant element in argument.Values)
+                {
+                    if (element.Value is not int item)
+                    {
+                        return false;
+                    }
+
+                    destination.Add(item);
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static IEnumerable<ContainingTypeSpec> ReadContainingTypes(INamedTypeSymbol type)
+    {
+        var outers = new Stack<INamedTypeSymbol>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            outers.Push(outer);
+        }
+
+        foreach (INamedTypeSymbol outer in outers)
+        {
+            string keyword = outer.TypeKind switch
+            {
+                TypeKind.Struct => outer.IsRecord ? "record struct" : "struct",
+                TypeKind.Interface => "interface",
+                _ => outer.IsRecord ? "record" : "class",
+            };
+            string typeParameters = outer.TypeParameters.Length == 0
+                ? string.Empty
+                : "<" + string.Join(", ", outer.TypeParameters.Select(p => p.Name)) + ">";
+            yield return new ContainingTypeSpec(keyword, outer.Name, typeParameters);
+        }
+    }
+}

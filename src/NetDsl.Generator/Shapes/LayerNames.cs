@@ -1,0 +1,64 @@
+using System.Collections.Generic;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Shapes;
+
+/// <summary>How layers are named: their names key weight-file tensors; their PascalCase forms name the typed views.</summary>
+internal static class LayerNames
+{
+    /// <summary>Members the generator adds to every network class; a view property must not take one of these names.</summary>
+    public static readonly HashSet<string> ReservedMemberNames = new()
+    {
+        "InputSize", "OutputSize", "ParameterCount", "InputShape", "OutputShape", "Summary", "Input", "Output",
+        "Parameters", "Gradients", "Forward", "ForwardBatch", "ForwardTraining", "Backward", "ZeroGradients",
+        "ResetParameters", "Create", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone",
+        "ReferenceEquals", "Finalize",
+    };
+
+    /// <summary>The name of the layer at <paramref name="position"/> of the stack (0-based, [Input] not counted).</summary>
+    public static string NameOf(LayerSpec layer, int position) => layer.ExplicitName ?? position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>How messages refer to a layer: <c>'fc1'</c>, or <c>#2</c> for an unnamed one.</summary>
+    public static string Label(LayerSpec layer, int position) =>
+        layer.ExplicitName is { } name ? "'" + name + "'" : "#" + position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The view property of a layer: <c>fc1</c> gives <c>Fc1</c>; an unnamed layer at position 2 gives <c>Layer2</c>.</summary>
+    public static string PropertyNameOf(LayerSpec layer, int position) =>
+        layer.ExplicitName is { Length: > 0 } name
+            ? char.ToUpperInvariant(name[0]) + name.Substring(1)
+            : "Layer" + position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether <paramref name="name"/> is an identifier of ASCII letters, digits and underscores, not starting with a digit.</summary>
+    public static bool IsValidName(string name)
+    {
+        if (name.Length == 0 || char.IsDigit(name[0]))
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            bool valid = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_';
+            if (!valid)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a layer of this kind carries parameters (and so gets a typed view).</summary>
+    public static bool HasParameters(LayerKind kind) => kind == LayerKind.Linear;
+
+    /// <summary>Whether a layer of this kind is an element-wise activation.</summary>
+    public static bool IsActivation(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.Sigmoid or LayerKind.Tanh;
+
+    public static Activation ActivationOf(LayerKind kind) => kind switch
+    {
+        LayerKind.ReLU => Activation.ReLU,
+        LayerKind.Sigmoid => Activation.Sigmoid,
+        LayerKind.Tanh => Activation.Tanh,
+        _ => Activation.None,
+    };
+}

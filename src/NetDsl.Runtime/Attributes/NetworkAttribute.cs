@@ -1,0 +1,30 @@
+using System;
+
+namespace NetDsl;
+
+/// <summary>
+/// Marks a <c>partial class</c> as a NetDsl network. The layer attributes on the class, in source order,
+/// form the stack; the NetDsl source generator adds the shapes, storage, forward and backward code.
+/// </summary>
+/// <example>
+/// <code>
+/// [Network]
+/// [Input(3)]
+/// [Linear(2, Name = "fc1"), ReLU]
+/// [Linear(1, Name = "fc2")]
+/// public partial class SimpleNN;
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class NetworkAttribute : Attribute
+{
+    /// <summary>The default of <see cref="UnrollLimit"/>.</summary>
+    public const int DefaultUnrollLimit = 256;
+
+    /// <summary>
+    /// A layer whose work (inputs x outputs for <c>Linear</c>, elements for an activation) is at most this
+    /// number is emitted as straight-line code with constant indices; a larger one calls the vectorized
+    /// kernels. Both paths compute the same function. <c>0</c> sends every layer to the kernels.
+    /// </summary>
+    public int UnrollLimit { get; set; } = DefaultUnrollLimit;
+}

@@ -1,0 +1,45 @@
+using System;
+using System.ComponentModel;
+
+namespace NetDsl;
+
+/// <summary>Argument checks with the messages NetDsl promises: what was expected and what arrived. Generated code calls them.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Guard
+{
+    /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static void Length(int actual, int expected, string parameterName)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"Expected a span of length {expected}, but got length {actual}.", parameterName);
+        }
+    }
+
+    /// <summary>
+    /// Returns the number of samples in a batch of <paramref name="inputLength"/> floats, checking that it is whole
+    /// and that the output holds one output per sample.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is empty or not a whole number of samples, or the output length does not match.</exception>
+    public static int BatchSize(int inputLength, int inputSize, int outputLength, int outputSize, string inputName, string outputName)
+    {
+        if (inputLength == 0 || inputLength % inputSize != 0)
+        {
+            throw new ArgumentException($"Expected a whole, non-zero number of samples of {inputSize} floats each, but got length {inputLength}.", inputName);
+        }
+
+        int batch = inputLength / inputSize;
+        if ((long)batch * outputSize != outputLength)
+        {
+            throw new ArgumentException($"Expected length {(long)batch * outputSize} ({batch} samples of {outputSize} floats), but got length {outputLength}.", outputName);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Throws when no training forward pass has been recorded.</summary>
+    /// <exception cref="InvalidOperationException">Always.</exception>
+    public static void ThrowNoRecordedForward(string networkName) =>
+        throw new InvalidOperationException($"{networkName}.Backward needs the activations of a preceding ForwardTraining call, but none was recorded.");
+}

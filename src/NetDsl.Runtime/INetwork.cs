@@ -18,6 +18,15 @@ public interface INetwork
     /// <summary>The gradient of every parameter, laid out as <see cref="Parameters"/>.</summary>
     Span<float> Gradients { get; }
 
+    /// <summary>The named tensors that make up <see cref="Parameters"/>, in order: PyTorch's <c>state_dict()</c> keys and shapes.</summary>
+    System.Collections.Generic.IReadOnlyList<TensorInfo> ParameterTensors { get; }
+
+    /// <summary>
+    /// A compact, stable description of the architecture (layer kinds, sizes and names), for example
+    /// <c>Input[3] fc1=Linear(3,2) 1=ReLU fc2=Linear(2,1)</c>. Weight files record it to recognize their network.
+    /// </summary>
+    string Architecture { get; }
+
     /// <summary>Computes the output of one sample (inference: nothing is recorded for backward).</summary>
     /// <exception cref="ArgumentException">A span's length differs from the network's input or output size.</exception>
     void Forward(ReadOnlySpan<float> input, Span<float> output);

@@ -172,6 +172,25 @@ internal static class NetworkEmitter
         writer.WriteLine("/// <summary>The gradient of every parameter, laid out as <see cref=\"Parameters\"/>; backward passes add to it.</summary>");
         writer.WriteLine("public global::System.Span<float> Gradients => _gradients;");
         writer.WriteLine();
+        writer.WriteLine("private static readonly global::NetDsl.TensorInfo[] s_parameterTensors =");
+        writer.OpenBlock();
+        foreach (PlannedLayer layer in plan.Layers.Where(l => l.WeightOffset >= 0))
+        {
+            writer.WriteLine("new(" + Literals.String(layer.Name + ".weight") + ", " + Literals.Int(layer.WeightOffset) + ", " + Literals.Int(layer.OutFeatures) + ", " + Literals.Int(layer.InFeatures) + "),");
+            if (layer.BiasOffset >= 0)
+            {
+                writer.WriteLine("new(" + Literals.String(layer.Name + ".bias") + ", " + Literals.Int(layer.BiasOffset) + ", " + Literals.Int(layer.OutFeatures) + "),");
+            }
+        }
+
+        writer.CloseBlock(";");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The named tensors of <see cref=\"Parameters\"/>, in order: PyTorch's <c>state_dict()</c> keys and shapes.</summary>");
+        writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.TensorInfo> ParameterTensors => s_parameterTensors;");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>A compact, stable description of the architecture; weight files record it.</summary>");
+        writer.WriteLine("public string Architecture => " + Literals.String(ArchitectureText(plan)) + ";");
+        writer.WriteLine();
     }
 
     private static void EmitConstructorsAndInitialization(SourceWriter writer, NetworkPlan plan)
@@ -432,6 +451,20 @@ internal static class NetworkEmitter
         writer.WriteLine("static global::System.ReadOnlySpan<int> " + self + ".OutputShape => OutputShape;");
         writer.WriteLine("static string " + self + ".Summary => Summary;");
         writer.WriteLine("static " + plan.Spec.ClassName + " " + self + ".Create(int seed) => new(seed);");
+    }
+
+    private static string ArchitectureText(NetworkPlan plan)
+    {
+        var parts = new List<string> { "Input" + plan.InputShape.ToString().Replace(" ", string.Empty) };
+        foreach (PlannedLayer layer in plan.Layers)
+        {
+            string kind = layer.Kind == LayerKind.Linear
+                ? "Linear(" + Literals.Int(layer.InFeatures) + "," + Literals.Int(layer.OutFeatures) + (layer.BiasOffset >= 0 ? string.Empty : ",bias=false") + ")"
+                : layer.Kind.ToString();
+            parts.Add(layer.Name + "=" + kind);
+        }
+
+        return string.Join(" ", parts);
     }
 
     private static int[] ActivationWidths(NetworkPlan plan)

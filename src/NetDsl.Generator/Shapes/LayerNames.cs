@@ -12,7 +12,7 @@ internal static class LayerNames
         "InputSize", "OutputSize", "ParameterCount", "InputShape", "OutputShape", "Summary", "Input", "Output",
         "Parameters", "Gradients", "Forward", "ForwardBatch", "ForwardTraining", "Backward", "ZeroGradients",
         "ResetParameters", "Create", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone",
-        "ReferenceEquals", "Finalize",
+        "ReferenceEquals", "Finalize", "ParameterTensors", "Architecture",
     };
 
     /// <summary>The name of the layer at <paramref name="position"/> of the stack (0-based, [Input] not counted).</summary>

@@ -22,6 +22,15 @@ public interface INetwork
     System.Collections.Generic.IReadOnlyList<TensorInfo> ParameterTensors { get; }
 
     /// <summary>
+    /// The network's buffers: state that is not trained by gradients but saved with the parameters, such as batch
+    /// normalization's running statistics, in PyTorch's <c>state_dict()</c> order. Empty for most networks.
+    /// </summary>
+    Span<float> Buffers { get; }
+
+    /// <summary>The named tensors that make up <see cref="Buffers"/>, in order.</summary>
+    System.Collections.Generic.IReadOnlyList<TensorInfo> BufferTensors { get; }
+
+    /// <summary>
     /// A compact, stable description of the architecture (layer kinds, sizes and names), for example
     /// <c>Input[3] fc1=Linear(3,2) 1=ReLU fc2=Linear(2,1)</c>. Weight files record it to recognize their network.
     /// </summary>

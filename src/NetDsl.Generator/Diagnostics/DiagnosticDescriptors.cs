@@ -89,11 +89,44 @@ internal static class DiagnosticDescriptors
         "NDSL0019", ShapeCategory, "[Input] declares no dimensions",
         "[Input] of network '{0}' declares no dimensions; give the shape of one sample, for example [Input(3)] or [Input(1, 28, 28)]");
 
+    public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
+        "NDSL0020", ShapeCategory, "Window larger than its input",
+        "Layer {0} ({1}) receives shape {2}, but its {3} window {4} is larger than the padded {3} {5}");
+
+    public static readonly DiagnosticDescriptor OutputSizeNotWhole = Warning(
+        "NDSL0021", ShapeCategory, "Window does not tile the input evenly",
+        "Layer {0} ({1}) {2}: {3} is not whole; the output has {4} and the last {5} input {2} element(s) are never read, as in PyTorch");
+
+    public static readonly DiagnosticDescriptor InvalidLayerArgument = Error(
+        "NDSL0022", ShapeCategory, "Invalid layer argument",
+        "Layer {0} ({1}) has {2} = {3}, but {4}");
+
+    public static readonly DiagnosticDescriptor WrongInputRank = Error(
+        "NDSL0023", ShapeCategory, "Layer receives the wrong number of dimensions",
+        "Layer {0} ({1}) receives shape {2} but needs {3}");
+
+    public static readonly DiagnosticDescriptor ReshapeElementCount = Error(
+        "NDSL0024", ShapeCategory, "Reshape changes the number of elements",
+        "Layer {0} (Reshape) receives shape {1} of {2} elements, but {3}");
+
+    public static readonly DiagnosticDescriptor ResidualShapeChanged = Error(
+        "NDSL0025", ShapeCategory, "Residual block changes the shape",
+        "The residual block opened at layer {0} receives shape {1} but its last layer produces {2}; a residual block must keep the shape so that its input can be added to its output");
+
+    public static readonly DiagnosticDescriptor UnbalancedResidual = Error(
+        "NDSL0026", DeclarationCategory, "Unbalanced or empty residual block",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor ChannelMismatch = Error(
+        "NDSL0027", ShapeCategory, "Convolution's declared input channels do not match",
+        "Layer {0} ({1}) receives shape {2} with {3} channels but needs {4}, its declared input channels; write [{1}({3}, {5}, ...)], or [{1}({5}, ...)] to infer them");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, DuplicateInput, InputNotFirst, LinearInputMismatch, NonPositiveSize, NotPartial,
         ContainingTypeNotPartial, UnsupportedClass, DuplicateLayerName, InvalidLayerName, LayerWithoutNetwork,
         LayersInSeveralDeclarations, NeedsOneDimensionalInput, NoLayers, ConsecutiveActivations, UnknownLayer,
-        NetworkTooLarge, InvalidUnrollLimit, EmptyInputShape);
+        NetworkTooLarge, InvalidUnrollLimit, EmptyInputShape, WindowLargerThanInput, OutputSizeNotWhole,
+        InvalidLayerArgument, WrongInputRank, ReshapeElementCount, ResidualShapeChanged, UnbalancedResidual, ChannelMismatch);
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         Create(id, category, title, message, DiagnosticSeverity.Error);

@@ -3,69 +3,71 @@ using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Emit;
 
-/// <summary>The code of an activation that could not be fused into a preceding layer.</summary>
+/// <summary>An element-wise activation that is not fused into a preceding layer.</summary>
 internal sealed class ActivationStageEmitter : IStageEmitter
 {
     public static readonly ActivationStageEmitter Instance = new();
 
-    public string[] EmitSampleForward(SourceWriter writer, NetworkPlan plan, Stage stage, Func<int, string> input)
+    public string[] EmitSampleForward(SourceWriter writer, NetworkPlan plan, Stage stage, Func<int, string> input, Func<int, Func<int, string>> outputsOfStage)
     {
+        PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Of(plan, stage));
         var outputs = new string[stage.OutputWidth];
         for (int i = 0; i < outputs.Length; i++)
         {
             outputs[i] = "h" + Literals.Int(stage.Index) + "_" + Literals.Int(i);
-            writer.WriteLine("float " + outputs[i] + " = " + ActivationCode.Apply(stage.Activation, input(i)) + ";");
+            writer.WriteLine("float " + outputs[i] + " = " + ActivationCode.Apply(stage.Activation, input(i), layer) + ";");
         }
 
         writer.WriteLine();
         return outputs;
     }
 
-    public void EmitBatchForward(SourceWriter writer, NetworkPlan plan, Stage stage, string source, string destination)
+    public void EmitForward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
+        PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Of(plan, stage));
         if (!stage.IsUnrolled)
         {
-            writer.WriteLine(ActivationCode.KernelForward(stage.Activation, source, destination));
+            writer.WriteLine(ActivationCode.KernelForward(stage.Activation, context.Input, context.Output, layer));
             writer.WriteLine();
             return;
         }
 
         string width = Literals.Int(stage.OutputWidth);
         writer.OpenBlock("for (int n = 0; n < batch; n++)");
-        writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + source + ".Slice(n * " + width + ", " + width + ");");
-        writer.WriteLine(TypeNames.Span + " y = " + destination + ".Slice(n * " + width + ", " + width + ");");
+        writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + AffineStageEmitter.SampleSlice(context.Input, stage.OutputWidth) + ";");
+        writer.WriteLine(TypeNames.Span + " y = " + AffineStageEmitter.SampleSlice(context.Output, stage.OutputWidth) + ";");
         for (int i = 0; i < stage.OutputWidth; i++)
         {
             string index = "[" + Literals.Int(i) + "]";
-            writer.WriteLine("y" + index + " = " + ActivationCode.Apply(stage.Activation, "x" + index) + ";");
+            writer.WriteLine("y" + index + " = " + ActivationCode.Apply(stage.Activation, "x" + index, layer) + ";");
         }
 
         writer.CloseBlock();
         writer.WriteLine();
     }
 
-    public void EmitBatchBackward(SourceWriter writer, NetworkPlan plan, Stage stage, string input, string output, string outputGradient, string inputGradient, string? inputGradientCondition)
+    public void EmitBackward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
-        writer.WriteLine(StageDescription.Of(plan, stage).Replace("// Stage", "// Backward of stage"));
-        string guard = inputGradientCondition is null ? string.Empty : "if (" + inputGradientCondition + ") ";
+        PlannedLayer layer = plan.Layers[stage.LayerIndex];
+        writer.WriteLine(StageDescription.Backward(plan, stage));
         if (!stage.IsUnrolled)
         {
-            writer.WriteLine(guard + ActivationCode.KernelBackward(stage.Activation, output, outputGradient, inputGradient));
+            writer.WriteLine(context.Guarded(ActivationCode.KernelBackward(stage.Activation, context.Input, context.Output, context.OutputGradient, context.InputGradient, layer)));
             writer.WriteLine();
             return;
         }
 
-        string width = Literals.Int(stage.OutputWidth);
-        writer.OpenBlock(guard + "for (int n = 0; n < batch; n++)");
-        writer.WriteLine(TypeNames.ReadOnlySpan + " y = " + output + ".Slice(n * " + width + ", " + width + ");");
-        writer.WriteLine(TypeNames.ReadOnlySpan + " dy = " + outputGradient + ".Slice(n * " + width + ", " + width + ");");
-        writer.WriteLine(TypeNames.Span + " dx = " + inputGradient + ".Slice(n * " + width + ", " + width + ");");
+        bool fromOutput = ActivationCode.BackwardFromOutput(stage.Activation);
+        writer.OpenBlock(context.Guarded("for (int n = 0; n < batch; n++)"));
+        writer.WriteLine(TypeNames.ReadOnlySpan + (fromOutput ? " y = " + AffineStageEmitter.SampleSlice(context.Output, stage.OutputWidth) : " x = " + AffineStageEmitter.SampleSlice(context.Input, stage.OutputWidth)) + ";");
+        writer.WriteLine(TypeNames.ReadOnlySpan + " dy = " + AffineStageEmitter.SampleSlice(context.OutputGradient, stage.OutputWidth) + ";");
+        writer.WriteLine(TypeNames.Span + " dx = " + AffineStageEmitter.SampleSlice(context.InputGradient, stage.OutputWidth) + ";");
         for (int i = 0; i < stage.OutputWidth; i++)
         {
             string index = "[" + Literals.Int(i) + "]";
-            writer.WriteLine("dx" + index + " = " + ActivationCode.Backward(stage.Activation, "y" + index, "dy" + index) + ";");
+            writer.WriteLine("dx" + index + " = " + ActivationCode.Backward(stage.Activation, "x" + index, "y" + index, "dy" + index, layer) + ";");
         }
 
         writer.CloseBlock();

@@ -9,6 +9,23 @@ internal static class Literals
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A C# float literal that round-trips: <c>0.01f</c>, <c>1E-05f</c>.</summary>
+    public static string Float(double value)
+    {
+        float f = (float)value;
+        if (float.IsNaN(f))
+        {
+            return "float.NaN";
+        }
+
+        if (float.IsInfinity(f))
+        {
+            return f > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity";
+        }
+
+        return f.ToString("R", CultureInfo.InvariantCulture) + "f";
+    }
+
     /// <summary>A C# string literal (regular, escaped).</summary>
     public static string String(string value)
     {

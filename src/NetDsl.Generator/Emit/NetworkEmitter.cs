@@ -6,8 +6,9 @@ using NetDsl.Generator.Model;
 namespace NetDsl.Generator.Emit;
 
 /// <summary>
-/// Writes the generated half of a network class: shapes, typed input and output structs, parameter storage
-/// and views, initialization, forward (single sample, batch, training) and backward passes.
+/// Writes the generated half of a network class: shapes, typed input and output structs, parameter storage and
+/// views, initialization, forward (single sample, batch, training) and backward passes. Each stage's code comes from
+/// its <see cref="IStageEmitter"/>.
 /// </summary>
 internal static class NetworkEmitter
 {
@@ -89,6 +90,9 @@ internal static class NetworkEmitter
         writer.WriteLine("/// <summary>The number of parameters, in PyTorch's <c>state_dict()</c> order: each layer's weight, then its bias.</summary>");
         writer.WriteLine("public const int ParameterCount = " + Literals.Int(plan.ParameterCount) + ";");
         writer.WriteLine();
+        writer.WriteLine("/// <summary>The number of buffer elements (running statistics), in PyTorch's <c>state_dict()</c> order.</summary>");
+        writer.WriteLine("public const int BufferCount = " + Literals.Int(plan.BufferCount) + ";");
+        writer.WriteLine();
         writer.WriteLine("/// <summary>The layer table: names, kinds, output shapes and parameter counts.</summary>");
         writer.WriteLine("public const string Summary = " + Literals.String(string.Join("\n", table)) + ";");
         writer.WriteLine();
@@ -99,20 +103,36 @@ internal static class NetworkEmitter
         writer.WriteLine("public static global::System.ReadOnlySpan<int> OutputShape => " + ShapeLiteral(plan.OutputShape) + ";");
         writer.WriteLine();
 
-        // Training keeps every stage's output for backward: stage k's outputs for a batch start at capacity * offset k.
         int[] widths = ActivationWidths(plan);
-        writer.WriteLine("// Floats per sample in the training workspace: the input and every stage's output (" + string.Join(" + ", widths.Select(Literals.Int)) + ").");
-        writer.WriteLine("private const int TrainingWidth = " + Literals.Int(widths.Sum()) + ";");
+        writer.WriteLine("// Floats per sample in the activation workspace: the input and every stage's output (" + string.Join(" + ", widths.Select(Literals.Int)) + ").");
+        writer.WriteLine("private const int ActivationWidth = " + Literals.Int(widths.Sum()) + ";");
         writer.WriteLine();
-        writer.WriteLine("// The widest stage input or output: each half of the scratch buffers holds this many floats per sample.");
+        writer.WriteLine("// The widest stage input or output: each half of the gradient scratch holds this many floats per sample.");
         writer.WriteLine("private const int MaxWidth = " + Literals.Int(widths.Max()) + ";");
         writer.WriteLine();
+        if (plan.AuxWidth > 0)
+        {
+            writer.WriteLine("// Floats per sample that stages keep besides their outputs: dropout masks and saved residual gradients.");
+            writer.WriteLine("private const int AuxiliaryWidth = " + Literals.Int(plan.AuxWidth) + ";");
+            writer.WriteLine();
+        }
+
+        foreach (Stage stage in plan.Stages.Where(GeometryField.IsNeeded))
+        {
+            writer.WriteLine(GeometryField.Declaration(plan, stage));
+        }
+
+        if (plan.Stages.Any(GeometryField.IsNeeded))
+        {
+            writer.WriteLine();
+        }
     }
 
     private static void EmitSampleStruct(SourceWriter writer, string structName, string description, Shape shape, int size)
     {
+        string floats = Literals.Int(size) + (size == 1 ? " float" : " floats");
         writer.WriteLine("/// <summary>");
-        writer.WriteLine("/// One " + description + ": " + Literals.Int(size) + " floats of shape " + shape + ", row-major. Index it like an array,");
+        writer.WriteLine("/// One " + description + ": " + floats + " of shape " + shape + ", row-major. Index it like an array,");
         writer.WriteLine("/// or use it where a <see cref=\"global::System.Span{T}\"/> of float is expected.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("[global::System.Runtime.CompilerServices.InlineArray(" + Literals.Int(size) + ")]");
@@ -120,7 +140,7 @@ internal static class NetworkEmitter
         writer.WriteLine("private float _element0;");
         writer.WriteLine();
         writer.WriteLine("/// <summary>Copies the " + description + " from <paramref name=\"values\"/>.</summary>");
-        writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"values\"/> does not hold exactly " + Literals.Int(size) + " floats.</exception>");
+        writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"values\"/> does not hold exactly " + floats + ".</exception>");
         writer.OpenBlock("public " + structName + "(global::System.ReadOnlySpan<float> values)");
         writer.WriteLine(TypeNames.Guard + ".Length(values.Length, " + Literals.Int(size) + ", nameof(values));");
         writer.WriteLine("values.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, " + Literals.Int(size) + "));");
@@ -129,7 +149,7 @@ internal static class NetworkEmitter
         {
             string[] parameters = Enumerable.Range(0, size).Select(i => "x" + Literals.Int(i)).ToArray();
             writer.WriteLine();
-            writer.WriteLine("/// <summary>Creates the " + description + " from its " + Literals.Int(size) + " elements.</summary>");
+            writer.WriteLine("/// <summary>Creates the " + description + " from its " + (size == 1 ? "element" : Literals.Int(size) + " elements") + ".</summary>");
             writer.OpenBlock("public " + structName + "(" + string.Join(", ", parameters.Select(p => "float " + p)) + ")");
             for (int i = 0; i < size; i++)
             {
@@ -153,16 +173,27 @@ internal static class NetworkEmitter
     {
         writer.WriteLine("private readonly float[] _parameters = new float[ParameterCount];");
         writer.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
+        writer.WriteLine("private readonly float[] _buffers = new float[BufferCount];");
         writer.WriteLine();
         writer.WriteLine("// Sized for one sample at construction and grown on the first call with a larger batch, so that calls allocate nothing after warm-up.");
-        writer.WriteLine("private float[] _activations = new float[TrainingWidth];");
+        writer.WriteLine("private float[] _activations = new float[ActivationWidth];");
         writer.WriteLine("private float[] _gradientScratch = new float[2 * MaxWidth];");
+        if (plan.AuxWidth > 0)
+        {
+            writer.WriteLine("private float[] _auxiliary = new float[AuxiliaryWidth];");
+        }
+
         writer.WriteLine("private int _trainingCapacity = 1;");
         writer.WriteLine("private int _recordedBatch;");
         if (!plan.IsFullyUnrolled)
         {
-            writer.WriteLine("private float[] _inferenceScratch = new float[2 * MaxWidth];");
+            writer.WriteLine("private float[] _inferenceActivations = new float[ActivationWidth];");
             writer.WriteLine("private int _inferenceCapacity = 1;");
+        }
+
+        if (plan.HasDropout)
+        {
+            writer.WriteLine("private global::NetDsl.SeededRandom _dropoutRandom = new(0);");
         }
 
         writer.WriteLine();
@@ -172,24 +203,32 @@ internal static class NetworkEmitter
         writer.WriteLine("/// <summary>The gradient of every parameter, laid out as <see cref=\"Parameters\"/>; backward passes add to it.</summary>");
         writer.WriteLine("public global::System.Span<float> Gradients => _gradients;");
         writer.WriteLine();
-        writer.WriteLine("private static readonly global::NetDsl.TensorInfo[] s_parameterTensors =");
-        writer.OpenBlock();
-        foreach (PlannedLayer layer in plan.Layers.Where(l => l.WeightOffset >= 0))
-        {
-            writer.WriteLine("new(" + Literals.String(layer.Name + ".weight") + ", " + Literals.Int(layer.WeightOffset) + ", " + Literals.Int(layer.OutFeatures) + ", " + Literals.Int(layer.InFeatures) + "),");
-            if (layer.BiasOffset >= 0)
-            {
-                writer.WriteLine("new(" + Literals.String(layer.Name + ".bias") + ", " + Literals.Int(layer.BiasOffset) + ", " + Literals.Int(layer.OutFeatures) + "),");
-            }
-        }
-
-        writer.CloseBlock(";");
+        writer.WriteLine("/// <summary>The buffers (running statistics), in PyTorch's <c>state_dict()</c> order.</summary>");
+        writer.WriteLine("public global::System.Span<float> Buffers => _buffers;");
         writer.WriteLine();
+        EmitTensorList(writer, "s_parameterTensors", plan.Layers.SelectMany(l => l.Parameters));
+        EmitTensorList(writer, "s_bufferTensors", plan.Layers.SelectMany(l => l.Buffers));
         writer.WriteLine("/// <summary>The named tensors of <see cref=\"Parameters\"/>, in order: PyTorch's <c>state_dict()</c> keys and shapes.</summary>");
         writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.TensorInfo> ParameterTensors => s_parameterTensors;");
         writer.WriteLine();
+        writer.WriteLine("/// <summary>The named tensors of <see cref=\"Buffers\"/>, in order.</summary>");
+        writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.TensorInfo> BufferTensors => s_bufferTensors;");
+        writer.WriteLine();
         writer.WriteLine("/// <summary>A compact, stable description of the architecture; weight files record it.</summary>");
         writer.WriteLine("public string Architecture => " + Literals.String(ArchitectureText(plan)) + ";");
+        writer.WriteLine();
+    }
+
+    private static void EmitTensorList(SourceWriter writer, string field, IEnumerable<PlannedTensor> tensors)
+    {
+        writer.WriteLine("private static readonly global::NetDsl.TensorInfo[] " + field + " =");
+        writer.OpenBlock();
+        foreach (PlannedTensor tensor in tensors)
+        {
+            writer.WriteLine("new(" + Literals.String(tensor.Name) + ", " + Literals.Int(tensor.Offset) + ", " + string.Join(", ", tensor.Shape.Dimensions.Select(Literals.Int)) + "),");
+        }
+
+        writer.CloseBlock(";");
         writer.WriteLine();
     }
 
@@ -206,14 +245,33 @@ internal static class NetworkEmitter
         writer.WriteLine("ResetParameters(seed);");
         writer.CloseBlock();
         writer.WriteLine();
-        writer.WriteLine("/// <summary>Re-initializes every parameter as PyTorch does (uniform in ±1/sqrt(fan_in)), deterministically from <paramref name=\"seed\"/>, and zeroes the gradients.</summary>");
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Re-initializes every parameter as PyTorch does (weights and biases of Linear and convolutions uniform in");
+        writer.WriteLine("/// ±1/sqrt(fan_in), normalization weights 1 and biases 0), resets running statistics, zeroes the gradients and");
+        writer.WriteLine("/// reseeds dropout, all deterministically from <paramref name=\"seed\"/>.");
+        writer.WriteLine("/// </summary>");
         writer.OpenBlock("public void ResetParameters(int seed)");
         writer.WriteLine("var random = new global::NetDsl.SeededRandom(seed);");
         writer.WriteLine("global::System.Span<float> p = _parameters;");
-        foreach (PlannedLayer layer in plan.Layers.Where(l => l.WeightOffset >= 0))
+        writer.WriteLine("global::System.Span<float> r = _buffers;");
+        foreach (PlannedLayer layer in plan.Layers)
         {
-            string bias = layer.BiasOffset >= 0 ? "p.Slice(" + Literals.Int(layer.BiasOffset) + ", " + Literals.Int(layer.OutFeatures) + ")" : "default";
-            writer.WriteLine("global::NetDsl.Initializers.PyTorchDefault(p.Slice(" + Literals.Int(layer.WeightOffset) + ", " + Literals.Int(layer.InFeatures * layer.OutFeatures) + "), " + bias + ", fanIn: " + Literals.Int(layer.InFeatures) + ", random); // " + layer.Name);
+            foreach (PlannedTensor tensor in layer.Parameters)
+            {
+                writer.WriteLine(tensor.FanIn > 0
+                    ? "global::NetDsl.Initializers.PyTorchDefault(" + AffineStageEmitter.Slice("p", tensor) + ", fanIn: " + Literals.Int(tensor.FanIn) + ", random); // " + tensor.Name
+                    : AffineStageEmitter.Slice("p", tensor) + ".Fill(" + Literals.Float(tensor.InitialValue) + "); // " + tensor.Name);
+            }
+
+            foreach (PlannedTensor tensor in layer.Buffers)
+            {
+                writer.WriteLine(AffineStageEmitter.Slice("r", tensor) + ".Fill(" + Literals.Float(tensor.InitialValue) + "); // " + tensor.Name);
+            }
+        }
+
+        if (plan.HasDropout)
+        {
+            writer.WriteLine("_dropoutRandom = new global::NetDsl.SeededRandom((long)(random.NextUInt64() >> 1));");
         }
 
         writer.WriteLine("ZeroGradients();");
@@ -223,11 +281,35 @@ internal static class NetworkEmitter
 
     private static void EmitViews(SourceWriter writer, NetworkPlan plan)
     {
-        foreach (PlannedLayer layer in plan.Layers.Where(l => l.Kind == LayerKind.Linear))
+        var parameterIndex = new Dictionary<PlannedTensor, int>();
+        foreach (PlannedTensor tensor in plan.Layers.SelectMany(l => l.Parameters))
         {
-            writer.WriteLine("/// <summary>The parameters and gradients of layer '" + layer.Name + "': Linear(" + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ").</summary>");
-            writer.WriteLine("public global::NetDsl.LinearLayerView " + layer.PropertyName + " => new(_parameters, _gradients, " + Literals.String(layer.Name) + ", "
-                + Literals.Int(layer.WeightOffset) + ", " + Literals.Int(layer.BiasOffset) + ", " + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ");");
+            parameterIndex[tensor] = parameterIndex.Count;
+        }
+
+        var bufferIndex = new Dictionary<PlannedTensor, int>();
+        foreach (PlannedTensor tensor in plan.Layers.SelectMany(l => l.Buffers))
+        {
+            bufferIndex[tensor] = bufferIndex.Count;
+        }
+
+        foreach (PlannedLayer layer in plan.Layers.Where(l => l.Parameters.Count + l.Buffers.Count > 0))
+        {
+            writer.WriteLine("/// <summary>The parameters and gradients of layer '" + layer.Name + "': " + Literals.Xml(SummaryTable.KindText(layer)) + ".</summary>");
+            if (layer.Kind == LayerKind.Linear)
+            {
+                writer.WriteLine("public global::NetDsl.LinearLayerView " + layer.PropertyName + " => new(_parameters, _gradients, " + Literals.String(layer.Name) + ", "
+                    + Literals.Int(layer.WeightOffset) + ", " + Literals.Int(layer.BiasOffset) + ", " + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ");");
+            }
+            else
+            {
+                string Reference(string role, string list, Dictionary<PlannedTensor, int> indices) =>
+                    layer.Tensor(role) is { } tensor ? list + "[" + Literals.Int(indices[tensor]) + "]" : "null";
+                writer.WriteLine("public global::NetDsl.LayerView " + layer.PropertyName + " => new(" + Literals.String(layer.Name) + ", _parameters, _gradients, _buffers, "
+                    + Reference("weight", "s_parameterTensors", parameterIndex) + ", " + Reference("bias", "s_parameterTensors", parameterIndex) + ", "
+                    + Reference("running_mean", "s_bufferTensors", bufferIndex) + ", " + Reference("running_var", "s_bufferTensors", bufferIndex) + ");");
+            }
+
             writer.WriteLine();
         }
     }
@@ -235,7 +317,7 @@ internal static class NetworkEmitter
     private static void EmitInference(SourceWriter writer, NetworkPlan plan)
     {
         bool unrolled = plan.IsFullyUnrolled;
-        writer.WriteLine("/// <summary>Computes the output of one sample.</summary>");
+        writer.WriteLine("/// <summary>Computes the output of one sample (inference: dropout off, batch normalization on its running statistics).</summary>");
         writer.OpenBlock("public Output Forward(in Input input)");
         writer.WriteLine("Output output = default;");
         writer.WriteLine(unrolled ? "ForwardSample(_parameters, input, output);" : "RunStages(input, output, 1);");
@@ -289,16 +371,17 @@ internal static class NetworkEmitter
         writer.WriteLine("x = x.Slice(0, InputSize);");
         writer.WriteLine("y = y.Slice(0, OutputSize);");
         writer.WriteLine();
-        Func<int, string> current = j => "x[" + Literals.Int(j) + "]";
+        var outputs = new List<Func<int, string>> { j => "x[" + Literals.Int(j) + "]" };
         foreach (Stage stage in plan.Stages)
         {
-            string[] outputs = EmitterFor(stage).EmitSampleForward(writer, plan, stage, current);
-            current = j => outputs[j];
+            string[] stageOutputs = EmitterFor(stage).EmitSampleForward(writer, plan, stage, outputs[outputs.Count - 1], k => outputs[k]);
+            outputs.Add(j => stageOutputs[j]);
         }
 
+        Func<int, string> last = outputs[outputs.Count - 1];
         for (int i = 0; i < plan.OutputSize; i++)
         {
-            writer.WriteLine("y[" + Literals.Int(i) + "] = " + current(i) + ";");
+            writer.WriteLine("y[" + Literals.Int(i) + "] = " + last(i) + ";");
         }
 
         writer.CloseBlock();
@@ -307,34 +390,32 @@ internal static class NetworkEmitter
 
     private static void EmitRunStages(SourceWriter writer, NetworkPlan plan)
     {
-        writer.WriteLine("// Inference over a batch, stage by stage; intermediate results alternate between the two halves of _inferenceScratch.");
+        writer.WriteLine("// Inference over a batch, stage by stage; s<k> holds the outputs of stage k (s0: the inputs).");
         writer.OpenBlock("private void RunStages(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)");
         writer.OpenBlock("if (batch > _inferenceCapacity)");
-        writer.WriteLine("_inferenceScratch = new float[checked(2 * batch * MaxWidth)];");
+        writer.WriteLine("_inferenceActivations = new float[checked(batch * ActivationWidth)];");
         writer.WriteLine("_inferenceCapacity = batch;");
         writer.CloseBlock();
         writer.WriteLine();
         writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
+        writer.WriteLine("global::System.Span<float> r = _buffers;");
         int count = plan.Stages.Count;
-        if (count == 0)
-        {
-            writer.WriteLine("inputs.CopyTo(outputs);");
-            writer.CloseBlock();
-            writer.WriteLine();
-            return;
-        }
-
         writer.WriteLine("global::System.ReadOnlySpan<float> s0 = inputs;");
+        int[] widths = ActivationWidths(plan);
+        int offset = widths[0];
         for (int k = 1; k < count; k++)
         {
-            writer.WriteLine("global::System.Span<float> s" + Literals.Int(k) + " = new global::System.Span<float>(_inferenceScratch, " + Literals.Int(k % 2) + " * _inferenceCapacity * MaxWidth, batch * " + Literals.Int(plan.Stages[k - 1].OutputWidth) + ");");
+            writer.WriteLine("global::System.Span<float> s" + Literals.Int(k) + " = new global::System.Span<float>(_inferenceActivations, _inferenceCapacity * " + Literals.Int(offset) + ", batch * " + Literals.Int(widths[k]) + ");");
+            offset += widths[k];
         }
 
         writer.WriteLine("global::System.Span<float> s" + Literals.Int(count) + " = outputs;");
         writer.WriteLine();
         foreach (Stage stage in plan.Stages)
         {
-            EmitterFor(stage).EmitBatchForward(writer, plan, stage, "s" + Literals.Int(stage.Index - 1), "s" + Literals.Int(stage.Index));
+            string previous = "s" + Literals.Int(stage.Index - 1);
+            string current = "s" + Literals.Int(stage.Index);
+            EmitterFor(stage).EmitForward(writer, plan, stage, new StageContext(previous, current, string.Empty, string.Empty, null, null, Training: false, ActivationPrefix: "s"));
         }
 
         writer.CloseBlock();
@@ -351,12 +432,14 @@ internal static class NetworkEmitter
         writer.WriteLine("int batch = " + TypeNames.Guard + ".BatchSize(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));");
         writer.WriteLine("EnsureTrainingCapacity(batch);");
         writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
-        DeclareActivations(writer, plan, "global::System.Span<float>");
+        writer.WriteLine("global::System.Span<float> r = _buffers;");
+        DeclareWorkspace(writer, plan, "global::System.Span<float>");
         writer.WriteLine("inputs.CopyTo(a0);");
         writer.WriteLine();
         foreach (Stage stage in plan.Stages)
         {
-            EmitterFor(stage).EmitBatchForward(writer, plan, stage, "a" + Literals.Int(stage.Index - 1), "a" + Literals.Int(stage.Index));
+            EmitterFor(stage).EmitForward(writer, plan, stage, new StageContext(
+                "a" + Literals.Int(stage.Index - 1), "a" + Literals.Int(stage.Index), string.Empty, string.Empty, AuxiliaryName(stage), null, Training: true, ActivationPrefix: "a"));
         }
 
         writer.WriteLine("a" + Literals.Int(count) + ".CopyTo(outputs);");
@@ -384,7 +467,7 @@ internal static class NetworkEmitter
         writer.WriteLine();
         writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
         writer.WriteLine("global::System.Span<float> g = _gradients;");
-        DeclareActivations(writer, plan, "global::System.ReadOnlySpan<float>");
+        DeclareWorkspace(writer, plan, "global::System.ReadOnlySpan<float>");
         writer.WriteLine();
         writer.WriteLine("// d<k> is the gradient of the loss with respect to a<k>; d0 is the caller's input gradient.");
         writer.WriteLine("global::System.Span<float> d0 = inputGradients;");
@@ -396,19 +479,29 @@ internal static class NetworkEmitter
         if (count > 0)
         {
             writer.WriteLine("outputGradients.CopyTo(d" + Literals.Int(count) + ");");
-            writer.WriteLine();
         }
+        else
+        {
+            writer.WriteLine("if (computeInputGradients) outputGradients.CopyTo(d0);");
+        }
+
+        writer.WriteLine();
         for (int k = count; k >= 1; k--)
         {
             Stage stage = plan.Stages[k - 1];
             string previous = Literals.Int(k - 1);
             string current = Literals.Int(k);
-            EmitterFor(stage).EmitBatchBackward(writer, plan, stage, "a" + previous, "a" + current, "d" + current, "d" + previous, k == 1 ? "computeInputGradients" : null);
-        }
+            string? condition = k == 1 ? "computeInputGradients" : null;
+            EmitterFor(stage).EmitBackward(writer, plan, stage, new StageContext(
+                "a" + previous, "a" + current, "d" + current, "d" + previous, AuxiliaryName(stage), condition, Training: true, ActivationPrefix: "a"));
 
-        if (count == 0)
-        {
-            writer.WriteLine("if (computeInputGradients) outputGradients.CopyTo(d0);");
+            // A residual block's input also receives the gradient that skipped the block.
+            foreach (Stage add in plan.Stages.Where(s => s.Kind == StageKind.ResidualAdd && s.ResidualSource == k - 1))
+            {
+                string statement = TypeNames.TensorPrimitives + ".Add(d" + previous + ", " + AuxiliaryName(add) + ", d" + previous + "); // the gradient that skipped the residual block of stage " + Literals.Int(add.Index);
+                writer.WriteLine(k == 1 ? "if (computeInputGradients) " + statement : statement);
+                writer.WriteLine();
+            }
         }
 
         writer.CloseBlock();
@@ -421,15 +514,20 @@ internal static class NetworkEmitter
         writer.OpenBlock("private void EnsureTrainingCapacity(int batch)");
         writer.WriteLine("_recordedBatch = 0;");
         writer.OpenBlock("if (batch > _trainingCapacity)");
-        writer.WriteLine("_activations = new float[checked(batch * TrainingWidth)];");
+        writer.WriteLine("_activations = new float[checked(batch * ActivationWidth)];");
         writer.WriteLine("_gradientScratch = new float[checked(2 * batch * MaxWidth)];");
+        if (plan.AuxWidth > 0)
+        {
+            writer.WriteLine("_auxiliary = new float[checked(batch * AuxiliaryWidth)];");
+        }
+
         writer.WriteLine("_trainingCapacity = batch;");
         writer.CloseBlock();
         writer.CloseBlock();
         writer.WriteLine();
     }
 
-    private static void DeclareActivations(SourceWriter writer, NetworkPlan plan, string spanType)
+    private static void DeclareWorkspace(SourceWriter writer, NetworkPlan plan, string spanType)
     {
         writer.WriteLine("// a<k> holds the outputs of stage k for the batch (a0: the inputs).");
         int[] widths = ActivationWidths(plan);
@@ -439,7 +537,14 @@ internal static class NetworkEmitter
             writer.WriteLine(spanType + " a" + Literals.Int(k) + " = new global::System.Span<float>(_activations, _trainingCapacity * " + Literals.Int(offset) + ", batch * " + Literals.Int(widths[k]) + ");");
             offset += widths[k];
         }
+
+        foreach (Stage stage in plan.Stages.Where(s => s.AuxWidth > 0))
+        {
+            writer.WriteLine("global::System.Span<float> " + AuxiliaryName(stage) + " = new global::System.Span<float>(_auxiliary, _trainingCapacity * " + Literals.Int(stage.AuxOffset) + ", batch * " + Literals.Int(stage.AuxWidth) + ");");
+        }
     }
+
+    private static string? AuxiliaryName(Stage stage) => stage.AuxWidth > 0 ? "x" + Literals.Int(stage.Index) : null;
 
     private static void EmitInterfaceImplementation(SourceWriter writer, NetworkPlan plan)
     {
@@ -458,10 +563,7 @@ internal static class NetworkEmitter
         var parts = new List<string> { "Input" + plan.InputShape.ToString().Replace(" ", string.Empty) };
         foreach (PlannedLayer layer in plan.Layers)
         {
-            string kind = layer.Kind == LayerKind.Linear
-                ? "Linear(" + Literals.Int(layer.InFeatures) + "," + Literals.Int(layer.OutFeatures) + (layer.BiasOffset >= 0 ? string.Empty : ",bias=false") + ")"
-                : layer.Kind.ToString();
-            parts.Add(layer.Name + "=" + kind);
+            parts.Add(layer.Name + "=" + SummaryTable.KindText(layer).Replace(" ", string.Empty));
         }
 
         return string.Join(" ", parts);
@@ -476,6 +578,13 @@ internal static class NetworkEmitter
 
     private static string ShapeLiteral(Shape shape) => "[" + string.Join(", ", shape.Dimensions.Select(Literals.Int)) + "]";
 
-    private static IStageEmitter EmitterFor(Stage stage) =>
-        stage.IsLinear ? LinearStageEmitter.Instance : ActivationStageEmitter.Instance;
+    private static IStageEmitter EmitterFor(Stage stage) => stage.Kind switch
+    {
+        StageKind.Linear or StageKind.Convolution => AffineStageEmitter.Instance,
+        StageKind.Pool or StageKind.GlobalAvgPool => PoolStageEmitter.Instance,
+        StageKind.Activation => ActivationStageEmitter.Instance,
+        StageKind.Dropout => DropoutStageEmitter.Instance,
+        StageKind.ResidualAdd => ResidualAddStageEmitter.Instance,
+        _ => KernelOnlyStageEmitter.Instance,
+    };
 }

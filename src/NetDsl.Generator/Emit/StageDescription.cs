@@ -5,27 +5,37 @@ namespace NetDsl.Generator.Emit;
 /// <summary>The comment above each stage's code, so a reader of the generated file knows which layer it is.</summary>
 internal static class StageDescription
 {
-    public static string Of(NetworkPlan plan, Stage stage)
+    public static string Of(NetworkPlan plan, Stage stage) => "// " + Text(plan, stage);
+
+    public static string Backward(NetworkPlan plan, Stage stage) => "// Backward of " + char.ToLowerInvariant(Text(plan, stage)[0]) + Text(plan, stage).Substring(1);
+
+    private static string Text(NetworkPlan plan, Stage stage)
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
-        string text = "Stage " + Literals.Int(stage.Index) + ", layer '" + layer.Name + "': " + layer.Kind + " " + layer.InputShape + " -> " + layer.OutputShape;
+        string text = "Stage " + Literals.Int(stage.Index) + ", layer '" + layer.Name + "': " + SummaryTable.KindText(layer) + " " + layer.InputShape + " -> " + layer.OutputShape;
         if (stage.ActivationLayerIndex >= 0)
         {
-            text += ", then " + stage.Activation + " ('" + plan.Layers[stage.ActivationLayerIndex].Name + "')";
+            PlannedLayer activation = plan.Layers[stage.ActivationLayerIndex];
+            text += ", then " + SummaryTable.KindText(activation) + " ('" + activation.Name + "')";
         }
 
-        if (layer.WeightOffset >= 0)
+        if (stage.Kind == StageKind.ResidualAdd)
         {
-            text += ". weight [" + Literals.Int(layer.OutFeatures) + ", " + Literals.Int(layer.InFeatures) + "] at p[" + Range(layer.WeightOffset, layer.InFeatures * layer.OutFeatures) + ")";
+            text += ", adding the output of stage " + Literals.Int(stage.ResidualSource);
         }
 
-        if (layer.BiasOffset >= 0)
+        foreach (PlannedTensor tensor in layer.Parameters)
         {
-            text += ", bias [" + Literals.Int(layer.OutFeatures) + "] at p[" + Range(layer.BiasOffset, layer.OutFeatures) + ")";
+            text += ". " + tensor.Role + " " + tensor.Shape + " at p[" + Range(tensor) + ")";
         }
 
-        return "// " + text + (stage.IsUnrolled ? ". Unrolled." : ". Vectorized kernels.");
+        foreach (PlannedTensor tensor in layer.Buffers)
+        {
+            text += ". " + tensor.Role + " " + tensor.Shape + " at r[" + Range(tensor) + ")";
+        }
+
+        return text + (stage.IsUnrolled ? ". Unrolled." : ". Kernels.");
     }
 
-    private static string Range(int offset, int length) => Literals.Int(offset) + ".." + Literals.Int(offset + length);
+    private static string Range(PlannedTensor tensor) => Literals.Int(tensor.Offset) + ".." + Literals.Int(tensor.Offset + tensor.Length);
 }

@@ -1,14 +1,17 @@
+using System.Linq;
+
 namespace NetDsl.Generator.Model;
 
 /// <summary>
-/// The result of shape inference for a valid network: every layer's shapes and parameter offsets, and the
-/// stages the emitter writes code for (a Linear layer with the activation fused into it, or a lone activation).
+/// The result of shape inference for a valid network: every layer's shapes, parameter and buffer tensors, and the
+/// stages the emitter writes code for.
 /// </summary>
 internal sealed record NetworkPlan(
     NetworkSpec Spec,
     Shape InputShape,
     Shape OutputShape,
     int ParameterCount,
+    int BufferCount,
     EquatableArray<PlannedLayer> Layers,
     EquatableArray<Stage> Stages)
 {
@@ -16,23 +19,40 @@ internal sealed record NetworkPlan(
 
     public int OutputSize => OutputShape.ElementCount;
 
-    /// <summary>Whether every stage is straight-line code, so a single sample can run entirely in locals.</summary>
-    public bool IsFullyUnrolled
-    {
-        get
-        {
-            foreach (Stage stage in Stages)
-            {
-                if (!stage.IsUnrolled)
-                {
-                    return false;
-                }
-            }
+    /// <summary>Whether a single sample can run entirely in locals: every stage is straight-line code.</summary>
+    public bool IsFullyUnrolled => Stages.All(s => s.IsUnrolled);
 
-            return true;
-        }
-    }
+    /// <summary>Whether any stage draws random numbers during training (dropout).</summary>
+    public bool HasDropout => Stages.Any(s => s.Kind == StageKind.Dropout);
+
+    /// <summary>Floats per sample a stage keeps besides its output (dropout masks, residual gradients), summed.</summary>
+    public int AuxWidth => Stages.Sum(s => s.AuxWidth);
 }
+
+/// <summary>A named parameter or buffer tensor of a layer.</summary>
+/// <param name="Name">The state_dict key, such as <c>fc1.weight</c>.</param>
+/// <param name="Role">The key's last part: <c>weight</c>, <c>bias</c>, <c>running_mean</c>, <c>running_var</c>.</param>
+/// <param name="Shape">Its shape, in PyTorch's layout.</param>
+/// <param name="Offset">Its offset in the flat parameters (or buffers).</param>
+/// <param name="FanIn">For weights and biases initialized as PyTorch's default, the fan-in; 0 for tensors initialized to a constant.</param>
+/// <param name="InitialValue">The constant a tensor with <paramref name="FanIn"/> 0 starts at.</param>
+internal sealed record PlannedTensor(string Name, string Role, Shape Shape, int Offset, int FanIn, double InitialValue)
+{
+    public int Length => Shape.ElementCount;
+}
+
+/// <summary>The window of a convolution or pooling layer, for two axes (a 1-D layer has height 1).</summary>
+internal sealed record Window(
+    int KernelHeight,
+    int KernelWidth,
+    int StrideHeight,
+    int StrideWidth,
+    int PadTop,
+    int PadLeft,
+    int PadBottom,
+    int PadRight,
+    int DilationHeight,
+    int DilationWidth);
 
 /// <summary>A layer after inference.</summary>
 /// <param name="Name">Its name (explicit, or its position in the stack as in nn.Sequential).</param>
@@ -40,48 +60,114 @@ internal sealed record NetworkPlan(
 /// <param name="Kind">Its kind.</param>
 /// <param name="InputShape">The shape it receives.</param>
 /// <param name="OutputShape">The shape it produces.</param>
-/// <param name="WeightOffset">The offset of its weight in the flat parameters, or -1.</param>
-/// <param name="BiasOffset">The offset of its bias in the flat parameters, or -1.</param>
-/// <param name="ParameterCount">Its number of parameters.</param>
+/// <param name="Parameters">Its parameter tensors, in state_dict order.</param>
+/// <param name="Buffers">Its buffers (running statistics), in state_dict order.</param>
+/// <param name="Window">Its window, for convolutions and pools.</param>
+/// <param name="Options">Its hyper-parameters with defaults resolved (p, eps, momentum, slope, alpha, ...).</param>
 internal sealed record PlannedLayer(
     string Name,
     string PropertyName,
     LayerKind Kind,
     Shape InputShape,
     Shape OutputShape,
-    int WeightOffset,
-    int BiasOffset,
-    int ParameterCount)
+    EquatableArray<PlannedTensor> Parameters,
+    EquatableArray<PlannedTensor> Buffers,
+    Window? Window,
+    EquatableArray<LayerOption> Options)
 {
     public int InFeatures => InputShape.ElementCount;
 
     public int OutFeatures => OutputShape.ElementCount;
+
+    public int ParameterCount => Parameters.Sum(p => p.Length);
+
+    public PlannedTensor? Tensor(string role) => Parameters.Concat(Buffers).FirstOrDefault(t => t.Role == role);
+
+    public int WeightOffset => Tensor("weight")?.Offset ?? -1;
+
+    public int BiasOffset => Tensor("bias")?.Offset ?? -1;
+
+    public double Option(string name)
+    {
+        foreach (LayerOption option in Options)
+        {
+            if (option.Name == name)
+            {
+                return option.Value;
+            }
+        }
+
+        throw new System.InvalidOperationException("Layer option '" + name + "' was not resolved by shape inference.");
+    }
 }
 
-/// <summary>The element-wise activations that can follow a layer or stand alone.</summary>
+/// <summary>The element-wise activations.</summary>
 internal enum Activation
 {
     None,
+    Identity,
     ReLU,
     Sigmoid,
     Tanh,
+    LeakyReLU,
+    ELU,
+    GELU,
+    GELUTanh,
+    SiLU,
 }
 
-/// <summary>A unit of emitted code: a Linear layer with its fused activation, or a lone activation.</summary>
+/// <summary>What a stage computes.</summary>
+internal enum StageKind
+{
+    /// <summary>A Linear layer, with an optional fused activation.</summary>
+    Linear,
+
+    /// <summary>A Conv1D or Conv2D layer, with an optional fused activation.</summary>
+    Convolution,
+
+    /// <summary>Max or average pooling.</summary>
+    Pool,
+
+    /// <summary>Global average pooling.</summary>
+    GlobalAvgPool,
+
+    /// <summary>An element-wise activation on its own.</summary>
+    Activation,
+
+    /// <summary>Softmax or LogSoftmax over a one-dimensional sample.</summary>
+    Softmax,
+
+    /// <summary>Batch or layer normalization.</summary>
+    Normalization,
+
+    /// <summary>Dropout.</summary>
+    Dropout,
+
+    /// <summary>The end of a residual block: the block's output plus its input.</summary>
+    ResidualAdd,
+}
+
+/// <summary>A unit of emitted code.</summary>
 /// <param name="Index">The stage's position, from 1; stage 0 is the input.</param>
-/// <param name="LayerIndex">The index in the plan's layers of the Linear layer (or of the lone activation).</param>
-/// <param name="ActivationLayerIndex">The index of the fused activation layer, or -1.</param>
-/// <param name="Activation">The activation applied to the stage's output.</param>
+/// <param name="Kind">What it computes.</param>
+/// <param name="LayerIndex">The index in the plan's layers of its main layer.</param>
+/// <param name="ActivationLayerIndex">The index of a fused activation layer, or -1.</param>
+/// <param name="Activation">The element-wise activation it applies (fused, or the stage itself).</param>
 /// <param name="InputWidth">Floats per sample in.</param>
 /// <param name="OutputWidth">Floats per sample out.</param>
-/// <param name="IsLinear">Whether the stage has a Linear layer.</param>
-/// <param name="IsUnrolled">Whether the stage is straight-line code rather than kernel calls.</param>
+/// <param name="IsUnrolled">Whether it is straight-line code rather than kernel calls.</param>
+/// <param name="ResidualSource">For a residual add, the stage whose output is the block's input; otherwise -1.</param>
+/// <param name="AuxOffset">Where its per-sample auxiliary floats start within the auxiliary workspace.</param>
+/// <param name="AuxWidth">Its auxiliary floats per sample: a dropout mask, or a residual add's saved gradient.</param>
 internal sealed record Stage(
     int Index,
+    StageKind Kind,
     int LayerIndex,
     int ActivationLayerIndex,
     Activation Activation,
     int InputWidth,
     int OutputWidth,
-    bool IsLinear,
-    bool IsUnrolled);
+    bool IsUnrolled,
+    int ResidualSource,
+    int AuxOffset,
+    int AuxWidth);

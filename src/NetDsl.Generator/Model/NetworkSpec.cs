@@ -42,31 +42,38 @@ internal sealed record NetworkSpec(
 /// <param name="TypeParameters">The type parameter list including angle brackets, or an empty string.</param>
 internal sealed record ContainingTypeSpec(string Keyword, string Name, string TypeParameters);
 
-/// <summary>The kinds of entries in a network's stack.</summary>
-internal enum LayerKind
-{
-    Input,
-    Linear,
-    ReLU,
-    Sigmoid,
-    Tanh,
-    Flatten,
-
-    /// <summary>An attribute derived from LayerAttribute that NetDsl does not know.</summary>
-    Unknown,
-}
-
 /// <summary>One entry of the stack as written.</summary>
 /// <param name="Kind">The layer kind.</param>
 /// <param name="AttributeIndex">The index of its attribute among the class's attributes.</param>
 /// <param name="AttributeName">The attribute's name as the user knows it (<c>Linear</c>), for messages.</param>
 /// <param name="ExplicitName">The <c>Name</c> the user gave, or null.</param>
-/// <param name="Arguments">The integer constructor arguments: the dimensions of [Input]; <c>[out]</c> or <c>[in, out]</c> of Linear.</param>
-/// <param name="HasBias">Linear's <c>Bias</c> property.</param>
+/// <param name="Arguments">The numeric constructor arguments in order (the elements of a params array flattened): the dimensions of [Input]; <c>[out]</c> or <c>[in, out]</c> of Linear; <c>p</c> of Dropout.</param>
+/// <param name="Options">The numeric named arguments the user wrote (booleans as 0 and 1).</param>
 internal sealed record LayerSpec(
     LayerKind Kind,
     int AttributeIndex,
     string AttributeName,
     string? ExplicitName,
-    EquatableArray<int> Arguments,
-    bool HasBias);
+    EquatableArray<double> Arguments,
+    EquatableArray<LayerOption> Options)
+{
+    /// <summary>The named argument <paramref name="name"/>, or <paramref name="defaultValue"/> when the user did not write it.</summary>
+    public double Option(string name, double defaultValue)
+    {
+        foreach (LayerOption option in Options)
+        {
+            if (option.Name == name)
+            {
+                return option.Value;
+            }
+        }
+
+        return defaultValue;
+    }
+
+    /// <summary>The integer named argument <paramref name="name"/>, or <paramref name="defaultValue"/>.</summary>
+    public int IntOption(string name, int defaultValue) => (int)Option(name, defaultValue);
+}
+
+/// <summary>A numeric named argument of a layer attribute.</summary>
+internal sealed record LayerOption(string Name, double Value);

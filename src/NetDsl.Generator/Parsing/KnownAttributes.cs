@@ -38,16 +38,12 @@ internal static class KnownAttributes
             return LayerKind.Input;
         }
 
-        if (type.ContainingNamespace is { Name: Namespace, ContainingNamespace.IsGlobalNamespace: true })
+        if (type.ContainingNamespace is { Name: Namespace, ContainingNamespace.IsGlobalNamespace: true }
+            && type.Name.EndsWith("Attribute", System.StringComparison.Ordinal)
+            && System.Enum.TryParse(ShortName(type), out LayerKind kind)
+            && kind is not LayerKind.Input and not LayerKind.Unknown)
         {
-            switch (type.Name)
-            {
-                case "LinearAttribute": return LayerKind.Linear;
-                case "ReLUAttribute": return LayerKind.ReLU;
-                case "SigmoidAttribute": return LayerKind.Sigmoid;
-                case "TanhAttribute": return LayerKind.Tanh;
-                case "FlattenAttribute": return LayerKind.Flatten;
-            }
+            return kind;
         }
 
         return LayerKind.Unknown;

@@ -181,31 +181,36 @@ internal static class NetworkParser
             return null;
         }
 
-        var arguments = new List<int>();
+        var arguments = new List<double>();
         foreach (TypedConstant argument in attribute.ConstructorArguments)
         {
-            if (!TryAppendIntegers(argument, arguments))
+            if (!TryAppendNumbers(argument, arguments))
             {
                 return null;
             }
         }
 
         string? name = null;
-        bool hasBias = true;
+        var options = new List<LayerOption>();
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
-            switch (named.Key)
+            if (named.Key == "Name")
             {
-                case "Name" when named.Value.Kind == TypedConstantKind.Primitive || named.Value.IsNull:
-                    name = named.Value.Value as string;
-                    break;
-                case "Bias" when named.Value.Value is bool bias:
-                    hasBias = bias;
-                    break;
-                case "Name":
-                case "Bias":
+                if (named.Value.Kind == TypedConstantKind.Error || (named.Value.Value is not string && !named.Value.IsNull))
+                {
                     return null;
+                }
+
+                name = named.Value.Value as string;
+                continue;
             }
+
+            if (!TryGetNumber(named.Value, out double value))
+            {
+                return null;
+            }
+
+            options.Add(new LayerOption(named.Key, value));
         }
 
         return new LayerSpec(
@@ -214,30 +219,55 @@ internal static class NetworkParser
             KnownAttributes.ShortName(attributeClass),
             name,
             arguments.ToEquatableArray(),
-            hasBias);
+            options.ToEquatableArray());
     }
 
-    private static bool TryAppendIntegers(TypedConstant argument, List<int> destination)
+    private static bool TryAppendNumbers(TypedConstant argument, List<double> destination)
     {
-        switch (argument.Kind)
+        if (argument.Kind == TypedConstantKind.Array)
         {
-            case TypedConstantKind.Primitive when argument.Value is int value:
-                destination.Add(value);
-                return true;
-            case TypedConstantKind.Array when !argument.IsNull:
-                foreach (TypedConstant element in argument.Values)
-                {
-                    if (element.Value is not int item)
-                    {
-                        return false;
-                    }
+            if (argument.IsNull)
+            {
+                return false;
+            }
 
-                    destination.Add(item);
+            foreach (TypedConstant element in argument.Values)
+            {
+                if (!TryGetNumber(element, out double item))
+                {
+                    return false;
                 }
 
-                return true;
-            default:
-                return false;
+                destination.Add(item);
+            }
+
+            return true;
+        }
+
+        if (!TryGetNumber(argument, out double value))
+        {
+            return false;
+        }
+
+        destination.Add(value);
+        return true;
+    }
+
+    private static bool TryGetNumber(TypedConstant constant, out double value)
+    {
+        value = 0;
+        if (constant.Kind != TypedConstantKind.Primitive)
+        {
+            return false;
+        }
+
+        switch (constant.Value)
+        {
+            case int i: value = i; return true;
+            case double d: value = d; return true;
+            case float f: value = f; return true;
+            case bool b: value = b ? 1 : 0; return true;
+            default: return false;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
+using NetDsl.Generator.Shapes.Rules;
 
 namespace NetDsl.Generator.Shapes;
 
@@ -34,37 +35,87 @@ internal static class ShapeInference
         CheckNames(stack, spec.ClassName, diagnostics);
 
         var planned = new List<PlannedLayer>();
+        var openResiduals = new Stack<(int Position, Shape Input)>();
         Shape? current = inputShape;
         long parameterCount = 0;
+        long bufferCount = 0;
+        bool complete = inputShape is not null;
         for (int position = 0; position < stack.Count; position++)
         {
             LayerSpec layer = stack[position];
-            Shape? output = InferLayer(layer, position, current, stack, network, diagnostics, out int weightCount, out int biasCount);
-            int weightOffset = weightCount > 0 ? (int)System.Math.Min(parameterCount, int.MaxValue) : -1;
-            int biasOffset = biasCount > 0 ? (int)System.Math.Min(parameterCount + weightCount, int.MaxValue) : -1;
-            parameterCount += (long)weightCount + biasCount;
-            if (current is { } inShape && output is { } outShape)
+            if (LayerNames.IsActivation(layer.Kind) && position > 0 && LayerNames.IsActivation(stack[position - 1].Kind))
             {
-                planned.Add(new PlannedLayer(
-                    LayerNames.NameOf(layer, position),
-                    LayerNames.PropertyNameOf(layer, position),
-                    layer.Kind,
-                    inShape,
-                    outShape,
-                    weightOffset,
-                    biasOffset,
-                    weightCount + biasCount));
+                LayerSpec previous = stack[position - 1];
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConsecutiveActivations, layer.AttributeIndex,
+                    LayerNames.Label(layer, position), layer.AttributeName, LayerNames.Label(previous, position - 1), previous.AttributeName));
             }
 
-            current = output;
+            if (!CheckResidualNesting(layer, position, current, openResiduals, stack, diagnostics))
+            {
+                complete = false;
+            }
+
+            if (current is not { } inShape)
+            {
+                complete = false;
+                continue;
+            }
+
+            LayerResult? result = InferLayer(new LayerContext(layer, position, inShape, diagnostics), network);
+            if (result is null)
+            {
+                complete = false;
+                current = null;
+                continue;
+            }
+
+            string name = LayerNames.NameOf(layer, position);
+            var parameters = new List<PlannedTensor>();
+            foreach (PlannedTensor tensor in result.Parameters)
+            {
+                parameters.Add(tensor with { Name = name + "." + tensor.Role, Offset = (int)System.Math.Min(parameterCount, int.MaxValue) });
+                parameterCount += tensor.Length;
+            }
+
+            var buffers = new List<PlannedTensor>();
+            foreach (PlannedTensor tensor in result.Buffers)
+            {
+                buffers.Add(tensor with { Name = name + "." + tensor.Role, Offset = (int)System.Math.Min(bufferCount, int.MaxValue) });
+                bufferCount += tensor.Length;
+            }
+
+            if (result.Output.ElementCount == int.MaxValue)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, layer.AttributeIndex, network, result.Output.ToString(), "floats per sample after layer " + LayerNames.Label(layer, position)));
+                complete = false;
+            }
+
+            planned.Add(new PlannedLayer(
+                name,
+                LayerNames.PropertyNameOf(layer, position),
+                layer.Kind,
+                inShape,
+                result.Output,
+                parameters.ToEquatableArray(),
+                buffers.ToEquatableArray(),
+                result.Window,
+                result.Options.ToEquatableArray()));
+            current = result.Output;
         }
 
-        if (parameterCount > int.MaxValue)
+        foreach ((int position, Shape _) in openResiduals)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, networkIndex, network, parameterCount, "parameters"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnbalancedResidual, stack[position].AttributeIndex,
+                "[Residual] at layer " + LayerNames.Label(stack[position], position) + " is never closed; add [EndResidual] after the block's last layer"));
+            complete = false;
         }
 
-        if (diagnostics.Count(d => d.IsError) > errorsBefore || inputShape is null || current is null)
+        if (parameterCount > int.MaxValue || bufferCount > int.MaxValue)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, networkIndex, network, System.Math.Max(parameterCount, bufferCount), "parameters"));
+        }
+
+        if (diagnostics.Count(d => d.IsError) > errorsBefore || !complete || inputShape is null || current is null)
         {
             return null;
         }
@@ -74,8 +125,104 @@ internal static class ShapeInference
             inputShape.Value,
             current.Value,
             (int)parameterCount,
+            (int)bufferCount,
             planned.ToEquatableArray(),
-            BuildStages(planned, spec.UnrollLimit).ToEquatableArray());
+            StagePlanner.Plan(planned, spec.UnrollLimit).ToEquatableArray());
+    }
+
+    /// <summary>Matches [Residual] with [EndResidual] and checks that each block keeps its shape.</summary>
+    private static bool CheckResidualNesting(LayerSpec layer, int position, Shape? current, Stack<(int Position, Shape Input)> open, List<LayerSpec> stack, List<DiagnosticInfo> diagnostics)
+    {
+        if (layer.Kind == LayerKind.Residual)
+        {
+            if (current is { } shape)
+            {
+                open.Push((position, shape));
+            }
+
+            return true;
+        }
+
+        if (layer.Kind != LayerKind.EndResidual)
+        {
+            return true;
+        }
+
+        if (open.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnbalancedResidual, layer.AttributeIndex,
+                "[EndResidual] at layer " + LayerNames.Label(layer, position) + " closes no block; open one with [Residual] before the block's first layer"));
+            return false;
+        }
+
+        (int start, Shape input) = open.Pop();
+        bool computes = false;
+        for (int i = start + 1; i < position; i++)
+        {
+            computes |= stack[i].Kind is not (LayerKind.Flatten or LayerKind.Reshape or LayerKind.Identity or LayerKind.Residual or LayerKind.EndResidual);
+        }
+
+        if (!computes)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnbalancedResidual, layer.AttributeIndex,
+                "The residual block from layer " + LayerNames.Label(stack[start], start) + " to layer " + LayerNames.Label(layer, position) + " computes nothing; put at least one layer between [Residual] and [EndResidual]"));
+            return false;
+        }
+
+        if (current is { } output && !output.Equals(input))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualShapeChanged, layer.AttributeIndex, LayerNames.Label(stack[start], start), input, output));
+            return false;
+        }
+
+        return true;
+    }
+
+    private static LayerResult? InferLayer(LayerContext context, string network)
+    {
+        switch (context.Layer.Kind)
+        {
+            case LayerKind.Linear:
+                return LinearRule.Infer(context);
+            case LayerKind.Conv1D:
+            case LayerKind.Conv2D:
+                return ConvolutionRule.Infer(context);
+            case LayerKind.MaxPool1D:
+            case LayerKind.MaxPool2D:
+            case LayerKind.AvgPool1D:
+            case LayerKind.AvgPool2D:
+                return PoolRule.Infer(context);
+            case LayerKind.GlobalAvgPool:
+                return PoolRule.InferGlobal(context);
+            case LayerKind.BatchNorm1D:
+            case LayerKind.BatchNorm2D:
+            case LayerKind.LayerNorm:
+                return NormalizationRule.Infer(context);
+            case LayerKind.Dropout:
+                return ElementwiseRules.Dropout(context);
+            case LayerKind.Softmax:
+            case LayerKind.LogSoftmax:
+                return ElementwiseRules.Softmax(context);
+            case LayerKind.Flatten:
+                return ElementwiseRules.Flatten(context);
+            case LayerKind.Reshape:
+                return ElementwiseRules.Reshape(context);
+            case LayerKind.Residual:
+            case LayerKind.EndResidual:
+                return new LayerResult(context.Input);
+            case LayerKind.Identity:
+            case LayerKind.ReLU:
+            case LayerKind.Sigmoid:
+            case LayerKind.Tanh:
+            case LayerKind.LeakyReLU:
+            case LayerKind.ELU:
+            case LayerKind.GELU:
+            case LayerKind.SiLU:
+                return ElementwiseRules.Activation(context);
+            default:
+                context.Report(DiagnosticDescriptors.UnknownLayer, context.Layer.AttributeName, network);
+                return null;
+        }
     }
 
     private static Shape? CheckInput(NetworkSpec spec, List<DiagnosticInfo> diagnostics)
@@ -112,7 +259,7 @@ internal static class ShapeInference
         long elements = 1;
         for (int d = 0; d < input.Arguments.Count; d++)
         {
-            int size = input.Arguments[d];
+            int size = (int)input.Arguments[d];
             if (size <= 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, input.AttributeIndex, "[Input] of network '" + network + "'", "dimension " + d, size));
@@ -130,7 +277,7 @@ internal static class ShapeInference
             valid = false;
         }
 
-        return valid ? new Shape(input.Arguments) : null;
+        return valid ? new Shape(input.Arguments.Select(d => (int)d)) : null;
     }
 
     private static void CheckNames(List<LayerSpec> stack, string className, List<DiagnosticInfo> diagnostics)
@@ -180,112 +327,6 @@ internal static class ShapeInference
                 properties.Add(property, position);
             }
         }
-    }
-
-    private static Shape? InferLayer(LayerSpec layer, int position, Shape? input, List<LayerSpec> stack, string network, List<DiagnosticInfo> diagnostics, out int weightCount, out int biasCount)
-    {
-        weightCount = 0;
-        biasCount = 0;
-        string label = LayerNames.Label(layer, position);
-        switch (layer.Kind)
-        {
-            case LayerKind.Linear:
-                return InferLinear(layer, label, input, diagnostics, out weightCount, out biasCount);
-
-            case LayerKind.ReLU:
-            case LayerKind.Sigmoid:
-            case LayerKind.Tanh:
-                if (position > 0 && LayerNames.IsActivation(stack[position - 1].Kind))
-                {
-                    LayerSpec previous = stack[position - 1];
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConsecutiveActivations, layer.AttributeIndex,
-                        label, layer.AttributeName, LayerNames.Label(previous, position - 1), previous.AttributeName));
-                }
-
-                return input;
-
-            case LayerKind.Flatten:
-                return input is { } shape ? Shape.Vector(shape.ElementCount) : null;
-
-            default:
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayer, layer.AttributeIndex, layer.AttributeName, network));
-                return null;
-        }
-    }
-
-    private static Shape? InferLinear(LayerSpec layer, string label, Shape? input, List<DiagnosticInfo> diagnostics, out int weightCount, out int biasCount)
-    {
-        weightCount = 0;
-        biasCount = 0;
-        bool hasDeclaredInput = layer.Arguments.Count == 2;
-        int outFeatures = layer.Arguments[layer.Arguments.Count - 1];
-        int? declaredIn = hasDeclaredInput ? layer.Arguments[0] : null;
-
-        bool valid = true;
-        if (declaredIn is <= 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, layer.AttributeIndex, "Layer " + label + " (Linear)", "in features", declaredIn.Value));
-            valid = false;
-        }
-
-        if (outFeatures <= 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, layer.AttributeIndex, "Layer " + label + " (Linear)", "out features", outFeatures));
-            valid = false;
-        }
-
-        if (input is not { } shape)
-        {
-            return valid ? Shape.Vector(outFeatures) : null;
-        }
-
-        if (shape.Rank != 1)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NeedsOneDimensionalInput, layer.AttributeIndex, label, "Linear", shape, shape.ElementCount));
-            valid = false;
-        }
-        else if (declaredIn is > 0 && declaredIn.Value != shape.ElementCount)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LinearInputMismatch, layer.AttributeIndex, label, shape.ElementCount, declaredIn.Value, outFeatures));
-            valid = false;
-        }
-
-        if (!valid)
-        {
-            return outFeatures > 0 ? Shape.Vector(outFeatures) : null;
-        }
-
-        long weights = (long)shape.ElementCount * outFeatures;
-        weightCount = weights > int.MaxValue ? int.MaxValue : (int)weights;
-        biasCount = layer.HasBias ? outFeatures : 0;
-        return Shape.Vector(outFeatures);
-    }
-
-    private static List<Stage> BuildStages(List<PlannedLayer> layers, int unrollLimit)
-    {
-        var stages = new List<Stage>();
-        for (int i = 0; i < layers.Count; i++)
-        {
-            PlannedLayer layer = layers[i];
-            if (layer.Kind == LayerKind.Linear)
-            {
-                bool fuse = i + 1 < layers.Count && LayerNames.IsActivation(layers[i + 1].Kind);
-                Activation activation = fuse ? LayerNames.ActivationOf(layers[i + 1].Kind) : Activation.None;
-                bool unrolled = (long)layer.InFeatures * layer.OutFeatures <= unrollLimit;
-                stages.Add(new Stage(stages.Count + 1, i, fuse ? i + 1 : -1, activation, layer.InFeatures, layer.OutFeatures, IsLinear: true, unrolled));
-                if (fuse)
-                {
-                    i++;
-                }
-            }
-            else if (LayerNames.IsActivation(layer.Kind))
-            {
-                int width = layer.OutFeatures;
-                stages.Add(new Stage(stages.Count + 1, i, -1, LayerNames.ActivationOf(layer.Kind), width, width, IsLinear: false, width <= unrollLimit));
-            }
-        }
-
-        return stages;
     }
 
     private static int IndexOf(EquatableArray<LayerSpec> layers, LayerSpec layer)

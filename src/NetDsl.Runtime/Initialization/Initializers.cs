@@ -21,4 +21,13 @@ public static class Initializers
         random.FillUniform(weight, -bound, bound);
         random.FillUniform(bias, -bound, bound);
     }
+
+    /// <summary>Fills one tensor uniform in <c>±1/sqrt(fanIn)</c>, PyTorch's default for weights and biases of Linear and convolutions.</summary>
+    public static void PyTorchDefault(Span<float> tensor, int fanIn, SeededRandom random)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fanIn);
+        ArgumentNullException.ThrowIfNull(random);
+        float bound = 1f / MathF.Sqrt(fanIn);
+        random.FillUniform(tensor, -bound, bound);
+    }
 }

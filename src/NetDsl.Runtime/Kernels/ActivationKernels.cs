@@ -33,6 +33,100 @@ public static class ActivationKernels
     public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
         ElementwiseKernels.Apply<TanhBackwardOperator>(y, dy, dx);
 
+    /// <summary>Identity: copies <paramref name="x"/> to <paramref name="y"/>.</summary>
+    public static void Identity(ReadOnlySpan<float> x, Span<float> y) => x.CopyTo(y);
+
+    /// <summary>Identity's gradient: copies <paramref name="dy"/> to <paramref name="dx"/>.</summary>
+    public static void IdentityBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => dy.CopyTo(dx);
+
+    /// <summary><c>x * sigmoid(x)</c>, vectorized.</summary>
+    public static void SiLU(ReadOnlySpan<float> x, Span<float> y)
+    {
+        TensorPrimitives.Sigmoid(x, y);
+        TensorPrimitives.Multiply(x, y, y);
+    }
+
+    /// <summary>Leaky ReLU.</summary>
+    public static void LeakyReLU(ReadOnlySpan<float> x, Span<float> y, float slope)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = ScalarActivations.LeakyReLU(x[i], slope);
+        }
+    }
+
+    /// <summary>ELU.</summary>
+    public static void ELU(ReadOnlySpan<float> x, Span<float> y, float alpha)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = ScalarActivations.ELU(x[i], alpha);
+        }
+    }
+
+    /// <summary>Exact GELU.</summary>
+    public static void GELU(ReadOnlySpan<float> x, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = ScalarActivations.GELU(x[i]);
+        }
+    }
+
+    /// <summary>GELU's tanh approximation.</summary>
+    public static void GELUTanh(ReadOnlySpan<float> x, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = ScalarActivations.GELUTanh(x[i]);
+        }
+    }
+
+    /// <summary>Leaky ReLU's input gradient from its input <paramref name="x"/>.</summary>
+    public static void LeakyReLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float slope)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dx[i] = ScalarActivations.LeakyReLUBackward(x[i], dy[i], slope);
+        }
+    }
+
+    /// <summary>ELU's input gradient from its input <paramref name="x"/>.</summary>
+    public static void ELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dx[i] = ScalarActivations.ELUBackward(x[i], dy[i], alpha);
+        }
+    }
+
+    /// <summary>Exact GELU's input gradient from its input <paramref name="x"/>.</summary>
+    public static void GELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dx[i] = ScalarActivations.GELUBackward(x[i], dy[i]);
+        }
+    }
+
+    /// <summary>The tanh-approximated GELU's input gradient from its input <paramref name="x"/>.</summary>
+    public static void GELUTanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dx[i] = ScalarActivations.GELUTanhBackward(x[i], dy[i]);
+        }
+    }
+
+    /// <summary>SiLU's input gradient from its input <paramref name="x"/>.</summary>
+    public static void SiLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dx[i] = ScalarActivations.SiLUBackward(x[i], dy[i]);
+        }
+    }
+
     private readonly struct ReLUBackwardOperator : IBinaryOperator
     {
         public static float Invoke(float y, float dy) => ScalarActivations.ReLUBackward(y, dy);

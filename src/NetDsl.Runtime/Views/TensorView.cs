@@ -1,64 +1,77 @@
 using System;
-using System.Runtime.CompilerServices;
 
 namespace NetDsl;
 
 /// <summary>
-/// A named, row-major window onto part of a network's flat parameter (or gradient) array, such as
-/// <c>fc1.weight</c>. Reads and writes go straight to the network's storage.
+/// A named, row-major window onto part of a network's flat parameter, gradient or buffer array, such as
+/// <c>fc1.weight</c> of shape <c>[2, 3]</c> or <c>conv1.weight</c> of shape <c>[8, 1, 3, 3]</c>. Reads and writes go
+/// straight to the network's storage.
 /// </summary>
 public readonly struct TensorView
 {
     private readonly float[] _storage;
+    private readonly int[] _shape;
     private readonly int _offset;
-    private readonly int _length;
-    private readonly int _rows;
-    private readonly int _columns;
 
-    /// <summary>Creates a view of <paramref name="rows"/> x <paramref name="columns"/> floats (a vector when <paramref name="rows"/> is 1 and it has one dimension).</summary>
-    public TensorView(float[] storage, string name, int offset, int rows, int columns, bool isVector)
+    /// <summary>Creates a view of a tensor of <paramref name="shape"/> at <paramref name="offset"/> in <paramref name="storage"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The tensor does not fit the storage.</exception>
+    public TensorView(float[] storage, string name, int offset, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(shape);
         _storage = storage;
-        Name = name;
+        _shape = (int[])shape.Clone();
         _offset = offset;
-        _rows = rows;
-        _columns = columns;
-        _length = checked(rows * columns);
-        IsVector = isVector;
-        if (offset < 0 || offset + _length > storage.Length)
+        Name = name;
+        long length = 1;
+        foreach (int dimension in shape)
         {
-            throw new ArgumentOutOfRangeException(nameof(offset), $"The view {name} of {_length} floats at offset {offset} does not fit a storage of {storage.Length} floats.");
+            length *= dimension;
         }
+
+        Length = checked((int)length);
+        if (offset < 0 || offset + (long)Length > storage.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"The view {name} of {Length} floats at offset {offset} does not fit a storage of {storage.Length} floats.");
+        }
+    }
+
+    /// <summary>Creates a view of a vector (<paramref name="isVector"/>) or a <paramref name="rows"/> x <paramref name="columns"/> matrix.</summary>
+    public TensorView(float[] storage, string name, int offset, int rows, int columns, bool isVector)
+        : this(storage, name, offset, isVector ? [checked(rows * columns)] : [rows, columns])
+    {
     }
 
     /// <summary>The tensor's name, as in a PyTorch <c>state_dict</c> (<c>fc1.weight</c>).</summary>
     public string Name { get; }
 
-    /// <summary>Whether the tensor is one-dimensional (a bias), rather than a matrix.</summary>
-    public bool IsVector { get; }
-
     /// <summary>The number of elements.</summary>
-    public int Length => _length;
+    public int Length { get; }
 
-    /// <summary>The number of rows (1 for a vector).</summary>
-    public int Rows => _rows;
+    /// <summary>The number of dimensions.</summary>
+    public int Rank => _shape.Length;
 
-    /// <summary>The number of columns (the length, for a vector).</summary>
-    public int Columns => _columns;
+    /// <summary>Whether the tensor is one-dimensional (a bias), rather than a matrix or higher.</summary>
+    public bool IsVector => _shape.Length == 1;
 
-    /// <summary>The shape, PyTorch-style: <c>[out, in]</c> for a weight, <c>[out]</c> for a bias.</summary>
-    public int[] Shape => IsVector ? [_length] : [_rows, _columns];
+    /// <summary>The size of the first dimension (1 for a vector).</summary>
+    public int Rows => IsVector ? 1 : _shape[0];
 
-    /// <summary>The element at <paramref name="index"/> of a vector, or of the row-major elements of a matrix.</summary>
+    /// <summary>The number of elements per row (the length, for a vector).</summary>
+    public int Columns => IsVector ? Length : Length / _shape[0];
+
+    /// <summary>The shape, PyTorch-style: <c>[out, in]</c> for a Linear weight, <c>[out]</c> for a bias.</summary>
+    public int[] Shape => (int[])_shape.Clone();
+
+    /// <summary>The element at <paramref name="index"/> of the row-major elements.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The index is outside the tensor.</exception>
     public ref float this[int index]
     {
         get
         {
-            if ((uint)index >= (uint)_length)
+            if ((uint)index >= (uint)Length)
             {
-                throw new ArgumentOutOfRangeException(nameof(index), index, $"Expected an index in [0, {_length}) for {Name} of shape {ShapeText}.");
+                throw new ArgumentOutOfRangeException(nameof(index), index, $"Expected an index in [0, {Length}) for {Name} of shape {ShapeText}.");
             }
 
             return ref _storage[_offset + index];
@@ -66,30 +79,25 @@ public readonly struct TensorView
     }
 
     /// <summary>The element at (<paramref name="row"/>, <paramref name="column"/>) of a matrix.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An index is outside the matrix.</exception>
-    public ref float this[int row, int column]
-    {
-        get
-        {
-            if ((uint)row >= (uint)_rows || (uint)column >= (uint)_columns)
-            {
-                throw new ArgumentOutOfRangeException(nameof(row), $"Expected an index in [0, {_rows}) x [0, {_columns}) for {Name} of shape {ShapeText}, but got ({row}, {column}).");
-            }
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the matrix, or the tensor is not two-dimensional.</exception>
+    public ref float this[int row, int column] => ref At([row, column]);
 
-            return ref _storage[_offset + row * _columns + column];
-        }
-    }
+    /// <summary>The element at (<paramref name="i0"/>, <paramref name="i1"/>, <paramref name="i2"/>) of a 3-D tensor.</summary>
+    public ref float this[int i0, int i1, int i2] => ref At([i0, i1, i2]);
+
+    /// <summary>The element at (<paramref name="i0"/>, <paramref name="i1"/>, <paramref name="i2"/>, <paramref name="i3"/>) of a 4-D tensor, such as a Conv2D weight <c>[out, in, kh, kw]</c>.</summary>
+    public ref float this[int i0, int i1, int i2, int i3] => ref At([i0, i1, i2, i3]);
 
     /// <summary>The elements, row-major, as a span over the network's storage.</summary>
-    public Span<float> AsSpan() => _storage.AsSpan(_offset, _length);
+    public Span<float> AsSpan() => _storage.AsSpan(_offset, Length);
 
     /// <summary>Copies <paramref name="values"/> (row-major) into the tensor.</summary>
     /// <exception cref="ArgumentException"><paramref name="values"/> does not have exactly <see cref="Length"/> elements; nothing is written.</exception>
     public void CopyFrom(ReadOnlySpan<float> values)
     {
-        if (values.Length != _length)
+        if (values.Length != Length)
         {
-            throw new ArgumentException($"Expected {_length} values for {Name} of shape {ShapeText}, but got {values.Length}.", nameof(values));
+            throw new ArgumentException($"Expected {Length} values for {Name} of shape {ShapeText}, but got {values.Length}.", nameof(values));
         }
 
         values.CopyTo(AsSpan());
@@ -101,5 +109,26 @@ public readonly struct TensorView
     /// <inheritdoc/>
     public override string ToString() => $"{Name} {ShapeText}";
 
-    private string ShapeText => IsVector ? $"[{_length}]" : $"[{_rows}, {_columns}]";
+    private string ShapeText => "[" + string.Join(", ", _shape) + "]";
+
+    private ref float At(scoped ReadOnlySpan<int> indices)
+    {
+        if (indices.Length != _shape.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(indices), $"{Name} has shape {ShapeText} ({_shape.Length} dimensions), but {indices.Length} indices were given.");
+        }
+
+        int flat = 0;
+        for (int d = 0; d < indices.Length; d++)
+        {
+            if ((uint)indices[d] >= (uint)_shape[d])
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Expected an index in [0, {_shape[d]}) in dimension {d} of {Name} of shape {ShapeText}, but got ({string.Join(", ", indices.ToArray())}).");
+            }
+
+            flat = flat * _shape[d] + indices[d];
+        }
+
+        return ref _storage[_offset + flat];
+    }
 }

@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Emit;
+
+/// <summary>
+/// The code of a Linear or convolution layer with its fused activation, <c>y = act(W x + b)</c>. Unrolled, both are
+/// sums of weight x input products over their connectivity (<see cref="AffineTaps"/>); otherwise they call
+/// <c>LinearKernels</c> or <c>ConvolutionKernels</c>.
+/// </summary>
+internal sealed class AffineStageEmitter : IStageEmitter
+{
+    public static readonly AffineStageEmitter Instance = new();
+
+    public string[] EmitSampleForward(SourceWriter writer, NetworkPlan plan, Stage stage, Func<int, string> input, Func<int, Func<int, string>> outputsOfStage)
+    {
+        PlannedLayer layer = plan.Layers[stage.LayerIndex];
+        AffineTaps taps = AffineTaps.For(layer);
+        string k = Literals.Int(stage.Index);
+        writer.WriteLine(StageDescription.Of(plan, stage));
+        writer.WriteLine(TypeNames.ReadOnlySpan + " w" + k + " = " + Slice("p", layer.Tensor("weight")!) + ";");
+        if (layer.BiasOffset >= 0)
+        {
+            writer.WriteLine(TypeNames.ReadOnlySpan + " b" + k + " = " + Slice("p", layer.Tensor("bias")!) + ";");
+        }
+
+        PlannedLayer? activation = ActivationLayer(plan, stage);
+        var outputs = new string[layer.OutFeatures];
+        for (int o = 0; o < outputs.Length; o++)
+        {
+            outputs[o] = "h" + k + "_" + Literals.Int(o);
+            string sum = WeightedSum(taps, o, "w" + k, layer.BiasOffset >= 0 ? "b" + k : null, input);
+            writer.WriteLine("float " + outputs[o] + " = " + ActivationCode.Apply(stage.Activation, sum, activation) + ";");
+        }
+
+        writer.WriteLine();
+        return outputs;
+    }
+
+    public void EmitForward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
+    {
+        PlannedLayer layer = plan.Layers[stage.LayerIndex];
+        PlannedLayer? activation = ActivationLayer(plan, stage);
+        string weight = Slice("p", layer.Tensor("weight")!);
+        string bias = layer.Tensor("bias") is { } b ? Slice("p", b) : "default";
+        writer.WriteLine(StageDescription.Of(plan, stage));
+        if (!stage.IsUnrolled)
+        {
+            writer.WriteLine(stage.Kind == StageKind.Linear
+                ? TypeNames.LinearKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ");"
+                : TypeNames.ConvolutionKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + ");");
+            if (stage.Activation is not (Activation.None or Activation.Identity))
+            {
+                writer.WriteLine(ActivationCode.KernelForward(stage.Activation, context.Output, context.Output, activation));
+            }
+
+            writer.WriteLine();
+            return;
+        }
+
+        AffineTaps taps = AffineTaps.For(layer);
+        writer.OpenBlock();
+        writer.WriteLine(TypeNames.ReadOnlySpan + " w = " + weight + ";");
+        if (layer.BiasOffset >= 0)
+        {
+            writer.WriteLine(TypeNames.ReadOnlySpan + " b = " + bias + ";");
+        }
+
+        writer.OpenBlock("for (int n = 0; n < batch; n++)");
+        writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + SampleSlice(context.Input, layer.InFeatures) + ";");
+        writer.WriteLine(TypeNames.Span + " y = " + SampleSlice(context.Output, layer.OutFeatures) + ";");
+        for (int o = 0; o < layer.OutFeatures; o++)
+        {
+            string sum = WeightedSum(taps, o, "w", layer.BiasOffset >= 0 ? "b" : null, j => "x[" + Literals.Int(j) + "]");
+            writer.WriteLine("y[" + Literals.Int(o) + "] = " + ActivationCode.Apply(stage.Activation, sum, activation) + ";");
+        }
+
+        writer.CloseBlock();
+        writer.CloseBlock();
+        writer.WriteLine();
+    }
+
+    public void EmitBackward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
+    {
+        PlannedLayer layer = plan.Layers[stage.LayerIndex];
+        PlannedLayer? activation = ActivationLayer(plan, stage);
+        PlannedTensor weightTensor = layer.Tensor("weight")!;
+        PlannedTensor? biasTensor = layer.Tensor("bias");
+        writer.WriteLine(StageDescription.Backward(plan, stage));
+        if (!stage.IsUnrolled)
+        {
+            if (stage.Activation is not (Activation.None or Activation.Identity))
+            {
+                writer.WriteLine(ActivationCode.KernelBackward(stage.Activation, "default", context.Output, context.OutputGradient, context.OutputGradient, activation));
+            }
+
+            string biasGradient = biasTensor is null ? "default" : Slice("g", biasTensor);
+            if (stage.Kind == StageKind.Linear)
+            {
+                string sizes = ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ");";
+                writer.WriteLine(TypeNames.LinearKernels + ".AccumulateParameterGradients(" + context.Input + ", " + context.OutputGradient + ", " + Slice("g", weightTensor) + ", " + biasGradient + sizes);
+                writer.WriteLine(context.Guarded(TypeNames.LinearKernels + ".BackwardInput(" + context.OutputGradient + ", " + Slice("p", weightTensor) + ", " + context.InputGradient + sizes));
+            }
+            else
+            {
+                writer.WriteLine(TypeNames.ConvolutionKernels + ".Backward(" + context.Input + ", " + Slice("p", weightTensor) + ", " + context.OutputGradient + ", "
+                    + Slice("g", weightTensor) + ", " + biasGradient + ", " + context.InputGradientOrEmpty + ", batch, in " + GeometryField.Name(stage) + ");");
+            }
+
+            writer.WriteLine();
+            return;
+        }
+
+        AffineTaps taps = AffineTaps.For(layer);
+        writer.OpenBlock();
+        writer.WriteLine(TypeNames.ReadOnlySpan + " w = " + Slice("p", weightTensor) + ";");
+        writer.WriteLine(TypeNames.Span + " gw = " + Slice("g", weightTensor) + ";");
+        if (biasTensor is not null)
+        {
+            writer.WriteLine(TypeNames.Span + " gb = " + Slice("g", biasTensor) + ";");
+        }
+
+        writer.OpenBlock("for (int n = 0; n < batch; n++)");
+        writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + SampleSlice(context.Input, layer.InFeatures) + ";");
+        if (stage.Activation is not (Activation.None or Activation.Identity))
+        {
+            writer.WriteLine(TypeNames.ReadOnlySpan + " y = " + SampleSlice(context.Output, layer.OutFeatures) + ";");
+        }
+
+        writer.WriteLine(TypeNames.ReadOnlySpan + " dy = " + SampleSlice(context.OutputGradient, layer.OutFeatures) + ";");
+        for (int o = 0; o < layer.OutFeatures; o++)
+        {
+            string index = "[" + Literals.Int(o) + "]";
+            writer.WriteLine("float dz" + Literals.Int(o) + " = " + ActivationCode.Backward(stage.Activation, "x" + index, "y" + index, "dy" + index, activation) + ";");
+        }
+
+        for (int o = 0; o < layer.OutFeatures; o++)
+        {
+            foreach ((int weight, int input) in taps.Forward[o])
+            {
+                writer.WriteLine("gw[" + Literals.Int(weight) + "] += dz" + Literals.Int(o) + " * x[" + Literals.Int(input) + "];");
+            }
+        }
+
+        if (biasTensor is not null)
+        {
+            for (int o = 0; o < layer.OutFeatures; o++)
+            {
+                writer.WriteLine("gb[" + Literals.Int(taps.BiasIndex[o]) + "] += dz" + Literals.Int(o) + ";");
+            }
+        }
+
+        if (context.InputGradientCondition is not null)
+        {
+            writer.OpenBlock("if (" + context.InputGradientCondition + ")");
+        }
+
+        writer.WriteLine(TypeNames.Span + " dx = " + SampleSlice(context.InputGradient, layer.InFeatures) + ";");
+        for (int j = 0; j < layer.InFeatures; j++)
+        {
+            List<(int Weight, int Output)> readers = taps.Backward[j];
+            var sum = new StringBuilder();
+            foreach ((int weight, int output) in readers)
+            {
+                sum.Append(sum.Length == 0 ? string.Empty : " + ").Append("w[").Append(Literals.Int(weight)).Append("] * dz").Append(Literals.Int(output));
+            }
+
+            writer.WriteLine("dx[" + Literals.Int(j) + "] = " + (sum.Length == 0 ? "0f" : sum.ToString()) + ";");
+        }
+
+        if (context.InputGradientCondition is not null)
+        {
+            writer.CloseBlock();
+        }
+
+        writer.CloseBlock();
+        writer.CloseBlock();
+        writer.WriteLine();
+    }
+
+    /// <summary><c>b[c] + w[..] * x0 + w[..] * x1 + ...</c>, summed left to right.</summary>
+    private static string WeightedSum(AffineTaps taps, int o, string weight, string? bias, Func<int, string> input)
+    {
+        var sum = new StringBuilder();
+        if (bias is not null)
+        {
+            sum.Append(bias).Append('[').Append(Literals.Int(taps.BiasIndex[o])).Append(']');
+        }
+
+        foreach ((int w, int x) in taps.Forward[o])
+        {
+            if (sum.Length > 0)
+            {
+                sum.Append(" + ");
+            }
+
+            sum.Append(weight).Append('[').Append(Literals.Int(w)).Append("] * ").Append(input(x));
+        }
+
+        return sum.Length == 0 ? "0f" : sum.ToString();
+    }
+
+    private static PlannedLayer? ActivationLayer(NetworkPlan plan, Stage stage) =>
+        stage.ActivationLayerIndex >= 0 ? plan.Layers[stage.ActivationLayerIndex] : null;
+
+    internal static string Slice(string span, PlannedTensor tensor) =>
+        span + ".Slice(" + Literals.Int(tensor.Offset) + ", " + Literals.Int(tensor.Length) + ")";
+
+    internal static string SampleSlice(string span, int width) =>
+        span + ".Slice(n * " + Literals.Int(width) + ", " + Literals.Int(width) + ")";
+}

@@ -1,0 +1,32 @@
+using System.Linq;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Emit;
+
+/// <summary>The static <c>WindowGeometry</c> field that convolution and pooling kernel calls take.</summary>
+internal static class GeometryField
+{
+    public static string Name(Stage stage) => "s_window" + Literals.Int(stage.Index);
+
+    /// <summary>Whether the stage's kernel calls need a geometry field.</summary>
+    public static bool IsNeeded(Stage stage) => !stage.IsUnrolled && stage.Kind is StageKind.Convolution or StageKind.Pool;
+
+    public static string Declaration(NetworkPlan plan, Stage stage)
+    {
+        PlannedLayer layer = plan.Layers[stage.LayerIndex];
+        Window w = layer.Window!;
+        int[] input = Planes(layer.InputShape);
+        int[] output = Planes(layer.OutputShape);
+        int[] values =
+        {
+            input[0], input[1], input[2], output[0], output[1], output[2],
+            w.KernelHeight, w.KernelWidth, w.StrideHeight, w.StrideWidth, w.PadTop, w.PadLeft, w.DilationHeight, w.DilationWidth,
+        };
+        return "private static readonly global::NetDsl.Kernels.WindowGeometry " + Name(stage) + " = new(" + string.Join(", ", values.Select(Literals.Int)) + ");";
+    }
+
+    /// <summary>[C, H, W] of a [C, L] (height 1) or [C, H, W] shape.</summary>
+    private static int[] Planes(Shape shape) => shape.Rank == 3
+        ? new[] { shape.Dimensions[0], shape.Dimensions[1], shape.Dimensions[2] }
+        : new[] { shape.Dimensions[0], 1, shape.Dimensions[1] };
+}

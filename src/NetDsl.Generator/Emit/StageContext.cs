@@ -1,0 +1,27 @@
+namespace NetDsl.Generator.Emit;
+
+/// <summary>The names of the spans a stage's batch code reads and writes, and the mode it runs in.</summary>
+/// <param name="Input">The stage's input activations, <c>[batch, InputWidth]</c>.</param>
+/// <param name="Output">The stage's output activations, <c>[batch, OutputWidth]</c>.</param>
+/// <param name="OutputGradient">Backward: the gradient with respect to the output (scratch the stage may overwrite).</param>
+/// <param name="InputGradient">Backward: where the gradient with respect to the input goes.</param>
+/// <param name="Auxiliary">The stage's auxiliary span (dropout mask, saved residual gradient), or null.</param>
+/// <param name="InputGradientCondition">Backward: a condition under which the input gradient is wanted, or null for always.</param>
+/// <param name="Training">Forward: whether this is <c>ForwardTraining</c> (dropout active, batch statistics) rather than inference.</param>
+/// <param name="ActivationPrefix">The prefix of the spans holding each stage's outputs in this pass (<c>a</c>: <c>a0</c>, <c>a1</c>, ...).</param>
+internal sealed record StageContext(
+    string Input,
+    string Output,
+    string OutputGradient,
+    string InputGradient,
+    string? Auxiliary,
+    string? InputGradientCondition,
+    bool Training,
+    string ActivationPrefix)
+{
+    /// <summary>Prefixes <paramref name="statement"/> with the input-gradient condition, if any.</summary>
+    public string Guarded(string statement) => InputGradientCondition is null ? statement : "if (" + InputGradientCondition + ") " + statement;
+
+    /// <summary>The input gradient span, or <c>default</c> (empty) when the condition is false.</summary>
+    public string InputGradientOrEmpty => InputGradientCondition is null ? InputGradient : "(" + InputGradientCondition + " ? " + InputGradient + " : default)";
+}

@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Shapes.Rules;
+
+/// <summary>Activations, dropout, Softmax/LogSoftmax, Flatten and Reshape: no parameters, simple shape rules.</summary>
+internal static class ElementwiseRules
+{
+    public static LayerResult? Activation(LayerContext context)
+    {
+        LayerSpec layer = context.Layer;
+        var result = new LayerResult(context.Input);
+        switch (layer.Kind)
+        {
+            case LayerKind.LeakyReLU:
+                result.Options.Add(new LayerOption("NegativeSlope", layer.Arguments.Count > 0 ? layer.Arguments[0] : 0.01));
+                break;
+            case LayerKind.ELU:
+                double alpha = layer.Arguments.Count > 0 ? layer.Arguments[0] : 1.0;
+                result.Options.Add(new LayerOption("Alpha", alpha));
+                break;
+            case LayerKind.GELU:
+                result.Options.Add(new LayerOption("TanhApproximation", layer.Option("TanhApproximation", 0)));
+                break;
+        }
+
+        return result;
+    }
+
+    public static LayerResult? Softmax(LayerContext context)
+    {
+        if (context.Input.Rank != 1)
+        {
+            context.Report(DiagnosticDescriptors.NeedsOneDimensionalInput, context.Label, context.Kind, context.Input, context.Input.ElementCount);
+            return null;
+        }
+
+        return new LayerResult(context.Input);
+    }
+
+    public static LayerResult? Dropout(LayerContext context)
+    {
+        double p = context.Layer.Arguments.Count > 0 ? context.Layer.Arguments[0] : 0.5;
+        if (!(p >= 0 && p < 1))
+        {
+            context.ReportInvalid("p", p.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "the probability of dropping an element must be in [0, 1)");
+            return null;
+        }
+
+        var result = new LayerResult(context.Input);
+        result.Options.Add(new LayerOption("P", p));
+        return result;
+    }
+
+    public static LayerResult? Flatten(LayerContext context) => new(Shape.Vector(context.Input.ElementCount));
+
+    public static LayerResult? Reshape(LayerContext context)
+    {
+        var dimensions = new List<int>();
+        int inferred = -1;
+        long known = 1;
+        foreach (double argument in context.Layer.Arguments)
+        {
+            int dimension = (int)argument;
+            if (dimension == -1 && inferred < 0)
+            {
+                inferred = dimensions.Count;
+            }
+            else if (dimension <= 0)
+            {
+                context.ReportInvalid("dimension " + dimensions.Count, dimension, "dimensions must be positive (one may be -1 to infer it)");
+                return null;
+            }
+            else
+            {
+                known *= dimension;
+            }
+
+            dimensions.Add(dimension);
+        }
+
+        int elements = context.Input.ElementCount;
+        if (dimensions.Count == 0)
+        {
+            context.Report(DiagnosticDescriptors.ReshapeElementCount, context.Label, context.Input, elements, "it declares no dimensions");
+            return null;
+        }
+
+        if (inferred >= 0)
+        {
+            if (elements % known != 0)
+            {
+                context.Report(DiagnosticDescriptors.ReshapeElementCount, context.Label, context.Input, elements,
+                    "the known dimensions multiply to " + known + ", which does not divide it");
+                return null;
+            }
+
+            dimensions[inferred] = (int)(elements / known);
+        }
+        else if (known != elements)
+        {
+            context.Report(DiagnosticDescriptors.ReshapeElementCount, context.Label, context.Input, elements,
+                "[" + string.Join(", ", dimensions) + "] has " + known);
+            return null;
+        }
+
+        return new LayerResult(new Shape(dimensions));
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Shapes.Rules;
+
+/// <summary>What a shape rule knows about the layer it checks, and where it reports problems.</summary>
+internal sealed class LayerContext
+{
+    public LayerContext(LayerSpec layer, int position, Shape input, List<DiagnosticInfo> diagnostics)
+    {
+        Layer = layer;
+        Position = position;
+        Input = input;
+        Diagnostics = diagnostics;
+    }
+
+    public LayerSpec Layer { get; }
+
+    public int Position { get; }
+
+    /// <summary>The shape the layer receives.</summary>
+    public Shape Input { get; }
+
+    public List<DiagnosticInfo> Diagnostics { get; }
+
+    /// <summary>How messages name the layer: <c>'fc1'</c> or <c>#2</c>.</summary>
+    public string Label => LayerNames.Label(Layer, Position);
+
+    public string Kind => Layer.AttributeName;
+
+    public void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, params object[] arguments) =>
+        Diagnostics.Add(DiagnosticInfo.Create(descriptor, Layer.AttributeIndex, arguments));
+
+    /// <summary>Reports NDSL0022 for an argument outside its domain.</summary>
+    public void ReportInvalid(string argument, object value, string requirement) =>
+        Report(DiagnosticDescriptors.InvalidLayerArgument, Label, Kind, argument, value, requirement);
+}
+
+/// <summary>A shape rule's verdict: the output shape and the tensors the layer owns.</summary>
+internal sealed class LayerResult
+{
+    public LayerResult(Shape output) => Output = output;
+
+    public Shape Output { get; }
+
+    /// <summary>Parameter tensors in state_dict order, before offsets are assigned (offset 0).</summary>
+    public List<PlannedTensor> Parameters { get; } = new();
+
+    /// <summary>Buffers (running statistics) in state_dict order, before offsets are assigned.</summary>
+    public List<PlannedTensor> Buffers { get; } = new();
+
+    public Window? Window { get; set; }
+
+    /// <summary>Hyper-parameters with defaults resolved.</summary>
+    public List<LayerOption> Options { get; } = new();
+}

@@ -1,0 +1,54 @@
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Shapes.Rules;
+
+/// <summary>Linear: <c>[in]</c> to <c>[out]</c>; weight <c>[out, in]</c>, bias <c>[out]</c>, PyTorch's default initialization.</summary>
+internal static class LinearRule
+{
+    public static LayerResult? Infer(LayerContext context)
+    {
+        LayerSpec layer = context.Layer;
+        int outFeatures = (int)layer.Arguments[layer.Arguments.Count - 1];
+        int? declaredIn = layer.Arguments.Count == 2 ? (int)layer.Arguments[0] : null;
+        bool valid = true;
+        if (declaredIn is <= 0)
+        {
+            context.Report(DiagnosticDescriptors.NonPositiveSize, "Layer " + context.Label + " (Linear)", "in features", declaredIn.Value);
+            valid = false;
+        }
+
+        if (outFeatures <= 0)
+        {
+            context.Report(DiagnosticDescriptors.NonPositiveSize, "Layer " + context.Label + " (Linear)", "out features", outFeatures);
+            valid = false;
+        }
+
+        Shape input = context.Input;
+        if (input.Rank != 1)
+        {
+            context.Report(DiagnosticDescriptors.NeedsOneDimensionalInput, context.Label, "Linear", input, input.ElementCount);
+            valid = false;
+        }
+        else if (declaredIn is > 0 && declaredIn.Value != input.ElementCount)
+        {
+            context.Report(DiagnosticDescriptors.LinearInputMismatch, context.Label, input.ElementCount, declaredIn.Value, outFeatures);
+            valid = false;
+        }
+
+        if (!valid)
+        {
+            return null;
+        }
+
+        int inFeatures = input.ElementCount;
+        var result = new LayerResult(Shape.Vector(outFeatures));
+        result.Parameters.Add(Tensors.Default("weight", new Shape(new[] { outFeatures, inFeatures }), inFeatures));
+        if (layer.Option("Bias", 1) != 0)
+        {
+            result.Parameters.Add(Tensors.Default("bias", Shape.Vector(outFeatures), inFeatures));
+        }
+
+        return result;
+    }
+}

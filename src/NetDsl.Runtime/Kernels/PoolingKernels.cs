@@ -1,0 +1,192 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace NetDsl.Kernels;
+
+/// <summary>
+/// Max, average and global average pooling over a batch of <c>[C, H, W]</c> samples (a 1-D pool has height 1), with
+/// PyTorch's semantics: max pooling ignores padding (it counts as -infinity) and routes the gradient to the first
+/// maximum of each window; average pooling counts padded zeros unless <c>countIncludePad</c> is false.
+/// </summary>
+public static class PoolingKernels
+{
+    /// <summary>Max pooling; NaN propagates.</summary>
+    public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, int batch, in WindowGeometry g)
+    {
+        for (int plane = 0; plane < batch * g.OutChannels; plane++)
+        {
+            ReadOnlySpan<float> xPlane = x.Slice(plane * g.InPlane, g.InPlane);
+            Span<float> yPlane = y.Slice(plane * g.OutPlane, g.OutPlane);
+            for (int oh = 0; oh < g.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < g.OutWidth; ow++)
+                {
+                    yPlane[oh * g.OutWidth + ow] = xPlane[ArgMax(xPlane, oh, ow, g)];
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds each output's gradient to the first maximum of its window; overwrites <paramref name="dx"/>.</summary>
+    public static void MaxBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int batch, in WindowGeometry g)
+    {
+        dx.Slice(0, batch * g.InputSize).Clear();
+        for (int plane = 0; plane < batch * g.OutChannels; plane++)
+        {
+            ReadOnlySpan<float> xPlane = x.Slice(plane * g.InPlane, g.InPlane);
+            ReadOnlySpan<float> dyPlane = dy.Slice(plane * g.OutPlane, g.OutPlane);
+            Span<float> dxPlane = dx.Slice(plane * g.InPlane, g.InPlane);
+            for (int oh = 0; oh < g.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < g.OutWidth; ow++)
+                {
+                    dxPlane[ArgMax(xPlane, oh, ow, g)] += dyPlane[oh * g.OutWidth + ow];
+                }
+            }
+        }
+    }
+
+    /// <summary>Average pooling.</summary>
+    public static void AverageForward(ReadOnlySpan<float> x, Span<float> y, int batch, in WindowGeometry g, bool countIncludePad)
+    {
+        for (int plane = 0; plane < batch * g.OutChannels; plane++)
+        {
+            ReadOnlySpan<float> xPlane = x.Slice(plane * g.InPlane, g.InPlane);
+            Span<float> yPlane = y.Slice(plane * g.OutPlane, g.OutPlane);
+            for (int oh = 0; oh < g.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < g.OutWidth; ow++)
+                {
+                    float sum = 0f;
+                    for (int kh = 0; kh < g.KernelHeight; kh++)
+                    {
+                        int ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
+                        for (int kw = 0; kw < g.KernelWidth; kw++)
+                        {
+                            int iw = ow * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
+                            if ((uint)ih < (uint)g.InHeight && (uint)iw < (uint)g.InWidth)
+                            {
+                                sum += xPlane[ih * g.InWidth + iw];
+                            }
+                        }
+                    }
+
+                    yPlane[oh * g.OutWidth + ow] = sum / Divisor(oh, ow, g, countIncludePad);
+                }
+            }
+        }
+    }
+
+    /// <summary>Spreads each output's gradient evenly over its window; overwrites <paramref name="dx"/>.</summary>
+    public static void AverageBackward(ReadOnlySpan<float> dy, Span<float> dx, int batch, in WindowGeometry g, bool countIncludePad)
+    {
+        dx.Slice(0, batch * g.InputSize).Clear();
+        for (int plane = 0; plane < batch * g.OutChannels; plane++)
+        {
+            ReadOnlySpan<float> dyPlane = dy.Slice(plane * g.OutPlane, g.OutPlane);
+            Span<float> dxPlane = dx.Slice(plane * g.InPlane, g.InPlane);
+            for (int oh = 0; oh < g.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < g.OutWidth; ow++)
+                {
+                    float share = dyPlane[oh * g.OutWidth + ow] / Divisor(oh, ow, g, countIncludePad);
+                    for (int kh = 0; kh < g.KernelHeight; kh++)
+                    {
+                        int ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
+                        for (int kw = 0; kw < g.KernelWidth; kw++)
+                        {
+                            int iw = ow * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
+                            if ((uint)ih < (uint)g.InHeight && (uint)iw < (uint)g.InWidth)
+                            {
+                                dxPlane[ih * g.InWidth + iw] += share;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The mean of each channel over its <paramref name="positions"/> positions: <c>[N, C, positions]</c> to <c>[N, C]</c>.</summary>
+    public static void GlobalAverageForward(ReadOnlySpan<float> x, Span<float> y, int batch, int channels, int positions)
+    {
+        float scale = 1f / positions;
+        for (int i = 0; i < batch * channels; i++)
+        {
+            y[i] = TensorPrimitives.Sum(x.Slice(i * positions, positions)) * scale;
+        }
+    }
+
+    /// <summary>Spreads each channel's gradient evenly over its positions; overwrites <paramref name="dx"/>.</summary>
+    public static void GlobalAverageBackward(ReadOnlySpan<float> dy, Span<float> dx, int batch, int channels, int positions)
+    {
+        float scale = 1f / positions;
+        for (int i = 0; i < batch * channels; i++)
+        {
+            dx.Slice(i * positions, positions).Fill(dy[i] * scale);
+        }
+    }
+
+    /// <summary>The index in the plane of the first maximum of the window of output (<paramref name="oh"/>, <paramref name="ow"/>); a NaN wins.</summary>
+    private static int ArgMax(ReadOnlySpan<float> plane, int oh, int ow, in WindowGeometry g)
+    {
+        int best = -1;
+        float bestValue = float.NegativeInfinity;
+        for (int kh = 0; kh < g.KernelHeight; kh++)
+        {
+            int ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
+            if ((uint)ih >= (uint)g.InHeight)
+            {
+                continue;
+            }
+
+            for (int kw = 0; kw < g.KernelWidth; kw++)
+            {
+                int iw = ow * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
+                if ((uint)iw >= (uint)g.InWidth)
+                {
+                    continue;
+                }
+
+                int index = ih * g.InWidth + iw;
+                float value = plane[index];
+                if (best < 0 || value > bestValue || (float.IsNaN(value) && !float.IsNaN(bestValue)))
+                {
+                    best = index;
+                    bestValue = value;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private static int Divisor(int oh, int ow, in WindowGeometry g, bool countIncludePad)
+    {
+        if (countIncludePad)
+        {
+            // PyTorch counts padded positions but not positions beyond the padding.
+            int h0 = oh * g.StrideHeight - g.PadTop;
+            int w0 = ow * g.StrideWidth - g.PadLeft;
+            int h1 = Math.Min(h0 + g.KernelHeight, g.InHeight + g.PadTop);
+            int w1 = Math.Min(w0 + g.KernelWidth, g.InWidth + g.PadLeft);
+            return (h1 - h0) * (w1 - w0);
+        }
+
+        int count = 0;
+        for (int kh = 0; kh < g.KernelHeight; kh++)
+        {
+            int ih = oh * g.StrideHeight - g.PadTop + kh;
+            for (int kw = 0; kw < g.KernelWidth; kw++)
+            {
+                int iw = ow * g.StrideWidth - g.PadLeft + kw;
+                if ((uint)ih < (uint)g.InHeight && (uint)iw < (uint)g.InWidth)
+                {
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+}

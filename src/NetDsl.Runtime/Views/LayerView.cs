@@ -1,0 +1,62 @@
+using System;
+
+namespace NetDsl;
+
+/// <summary>
+/// The tensors of one layer with parameters or buffers (a convolution, a normalization), in PyTorch's layouts:
+/// <c>Weight</c>, <c>Bias</c>, their gradients, and for batch normalization <c>RunningMean</c> and <c>RunningVar</c>.
+/// </summary>
+public readonly struct LayerView
+{
+    private readonly float[] _parameters;
+    private readonly float[] _gradients;
+    private readonly float[] _buffers;
+    private readonly TensorInfo? _weight;
+    private readonly TensorInfo? _bias;
+    private readonly TensorInfo? _runningMean;
+    private readonly TensorInfo? _runningVariance;
+
+    /// <summary>Creates the view; generated code calls this. Absent tensors are null.</summary>
+    public LayerView(string name, float[] parameters, float[] gradients, float[] buffers, TensorInfo? weight, TensorInfo? bias, TensorInfo? runningMean, TensorInfo? runningVariance)
+    {
+        Name = name;
+        _parameters = parameters;
+        _gradients = gradients;
+        _buffers = buffers;
+        _weight = weight;
+        _bias = bias;
+        _runningMean = runningMean;
+        _runningVariance = runningVariance;
+    }
+
+    /// <summary>The layer's name, the prefix of its tensors' names.</summary>
+    public string Name { get; }
+
+    /// <summary>Whether the layer has a weight.</summary>
+    public bool HasWeight => _weight is not null;
+
+    /// <summary>Whether the layer has a bias.</summary>
+    public bool HasBias => _bias is not null;
+
+    /// <summary>The weight (<c>[out, in, kh, kw]</c> for Conv2D, <c>[C]</c> for a normalization).</summary>
+    public TensorView Weight => View(_parameters, _weight, "weight");
+
+    /// <summary>The bias.</summary>
+    public TensorView Bias => View(_parameters, _bias, "bias");
+
+    /// <summary>The gradient of <see cref="Weight"/>.</summary>
+    public TensorView WeightGradient => View(_gradients, _weight, "weight", ".grad");
+
+    /// <summary>The gradient of <see cref="Bias"/>.</summary>
+    public TensorView BiasGradient => View(_gradients, _bias, "bias", ".grad");
+
+    /// <summary>Batch normalization's running mean.</summary>
+    public TensorView RunningMean => View(_buffers, _runningMean, "running_mean");
+
+    /// <summary>Batch normalization's running variance.</summary>
+    public TensorView RunningVar => View(_buffers, _runningVariance, "running_var");
+
+    private TensorView View(float[] storage, TensorInfo? tensor, string role, string suffix = "") => tensor is null
+        ? throw new InvalidOperationException($"Layer '{Name}' has no {role}.")
+        : new TensorView(storage, tensor.Name + suffix, tensor.Offset, tensor.Shape.ToArray());
+}

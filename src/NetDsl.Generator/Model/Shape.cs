@@ -28,6 +28,21 @@ internal readonly struct Shape : IEquatable<Shape>
         }
     }
 
+    /// <summary>The number of floats in one sample, without clamping (for reporting networks too large for an array).</summary>
+    public long LongElementCount
+    {
+        get
+        {
+            long count = 1;
+            foreach (int dimension in Dimensions)
+            {
+                count = dimension != 0 && count > long.MaxValue / dimension ? long.MaxValue : count * dimension;
+            }
+
+            return count;
+        }
+    }
+
     public static Shape Vector(int length) => new(new[] { length });
 
     public bool Equals(Shape other) => Dimensions.Equals(other.Dimensions);

@@ -12,7 +12,12 @@ internal static class LayerNames
         "InputSize", "OutputSize", "ParameterCount", "InputShape", "OutputShape", "Summary", "Input", "Output",
         "Parameters", "Gradients", "Forward", "ForwardBatch", "ForwardTraining", "Backward", "ZeroGradients",
         "ResetParameters", "Create", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone",
-        "ReferenceEquals", "Finalize", "ParameterTensors", "Architecture",
+        "ReferenceEquals", "Finalize", "ParameterTensors", "Architecture", "BufferCount", "Buffers", "BufferTensors",
+
+        // Private members of the generated code: a view property with one of these names would not compile.
+        "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
+        "_parameters", "_gradients", "_buffers", "_activations", "_gradientScratch", "_auxiliary", "_trainingCapacity",
+        "_recordedBatch", "_inferenceActivations", "_inferenceCapacity", "_dropoutRandom",
     };
 
     /// <summary>The name of the layer at <paramref name="position"/> of the stack (0-based, [Input] not counted).</summary>

@@ -74,19 +74,19 @@ internal static class ShapeInference
             foreach (PlannedTensor tensor in result.Parameters)
             {
                 parameters.Add(tensor with { Name = name + "." + tensor.Role, Offset = (int)System.Math.Min(parameterCount, int.MaxValue) });
-                parameterCount += tensor.Length;
+                parameterCount = SaturatingAdd(parameterCount, tensor.Shape.LongElementCount);
             }
 
             var buffers = new List<PlannedTensor>();
             foreach (PlannedTensor tensor in result.Buffers)
             {
                 buffers.Add(tensor with { Name = name + "." + tensor.Role, Offset = (int)System.Math.Min(bufferCount, int.MaxValue) });
-                bufferCount += tensor.Length;
+                bufferCount = SaturatingAdd(bufferCount, tensor.Shape.LongElementCount);
             }
 
-            if (result.Output.ElementCount == int.MaxValue)
+            if (result.Output.LongElementCount > int.MaxValue)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, layer.AttributeIndex, network, result.Output.ToString(), "floats per sample after layer " + LayerNames.Label(layer, position)));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, layer.AttributeIndex, network, result.Output.LongElementCount, "floats per sample after layer " + LayerNames.Label(layer, position)));
                 complete = false;
             }
 
@@ -178,8 +178,30 @@ internal static class ShapeInference
         return true;
     }
 
+    private static long SaturatingAdd(long total, long count) => count > long.MaxValue - total ? long.MaxValue : total + count;
+
+    /// <summary>How many constructor arguments the runtime's attribute of each kind takes; another count means a foreign attribute class.</summary>
+    private static bool HasKnownArity(LayerSpec layer)
+    {
+        int count = layer.Arguments.Count;
+        return layer.Kind switch
+        {
+            LayerKind.Linear or LayerKind.Conv1D or LayerKind.Conv2D => count is 1 or 2,
+            LayerKind.MaxPool1D or LayerKind.MaxPool2D or LayerKind.AvgPool1D or LayerKind.AvgPool2D => count == 1,
+            LayerKind.Dropout or LayerKind.LeakyReLU or LayerKind.ELU => count <= 1,
+            LayerKind.Reshape => true,
+            _ => count == 0,
+        };
+    }
+
     private static LayerResult? InferLayer(LayerContext context, string network)
     {
+        if (!HasKnownArity(context.Layer))
+        {
+            context.Report(DiagnosticDescriptors.UnknownLayer, context.Layer.AttributeName, network);
+            return null;
+        }
+
         switch (context.Layer.Kind)
         {
             case LayerKind.Linear:

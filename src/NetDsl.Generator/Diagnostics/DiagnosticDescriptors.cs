@@ -91,7 +91,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
         "NDSL0020", ShapeCategory, "Window larger than its input",
-        "Layer {0} ({1}) receives shape {2}, but its {3} window {4} is larger than the padded {3} {5}");
+        "Layer {0} ({1}) receives shape {2}, but its {3} window {4} is larger than the {5}");
 
     public static readonly DiagnosticDescriptor OutputSizeNotWhole = Warning(
         "NDSL0021", ShapeCategory, "Window does not tile the input evenly",

@@ -19,8 +19,10 @@ internal static class WindowArithmetic
             string window = dilation == 1
                 ? Int(kernel)
                 : Int(dilation) + "*(" + Int(kernel) + "-1)+1 = " + Int(effectiveKernel);
-            context.Report(DiagnosticDescriptors.WindowLargerThanInput, context.Label, context.Kind, context.Input, axis, window,
-                Int(input) + PaddingTerm(padBefore, padAfter) + (padBefore + padAfter == 0 ? string.Empty : " = " + Int(padded)));
+            string available = padBefore + padAfter == 0
+                ? axis + " " + Int(input)
+                : "padded " + axis + " " + Int(input) + PaddingTerm(padBefore, padAfter) + " = " + Int(padded);
+            context.Report(DiagnosticDescriptors.WindowLargerThanInput, context.Label, context.Kind, context.Input, axis, window, available);
             return null;
         }
 

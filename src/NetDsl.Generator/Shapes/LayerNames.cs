@@ -13,6 +13,11 @@ internal static class LayerNames
         "Parameters", "Gradients", "Forward", "ForwardBatch", "ForwardTraining", "Backward", "ZeroGradients",
         "ResetParameters", "Create", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone",
         "ReferenceEquals", "Finalize", "ParameterTensors", "Architecture",
+
+        // Private members of the generated code: a view property with one of these names would not compile.
+        "TrainingWidth", "MaxWidth", "ForwardSample", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
+        "_parameters", "_gradients", "_activations", "_gradientScratch", "_trainingCapacity", "_recordedBatch",
+        "_inferenceScratch", "_inferenceCapacity",
     };
 
     /// <summary>The name of the layer at <paramref name="position"/> of the stack (0-based, [Input] not counted).</summary>

@@ -39,10 +39,11 @@ internal static class ShapeInference
         for (int position = 0; position < stack.Count; position++)
         {
             LayerSpec layer = stack[position];
-            Shape? output = InferLayer(layer, position, current, stack, network, diagnostics, out int weightCount, out int biasCount);
+            Shape? output = InferLayer(layer, position, current, stack, network, diagnostics, out long weightCount, out int biasCount);
             int weightOffset = weightCount > 0 ? (int)System.Math.Min(parameterCount, int.MaxValue) : -1;
             int biasOffset = biasCount > 0 ? (int)System.Math.Min(parameterCount + weightCount, int.MaxValue) : -1;
-            parameterCount += (long)weightCount + biasCount;
+            // Saturating: three layers of int.MaxValue x int.MaxValue weights would overflow a long.
+            parameterCount = weightCount + biasCount > long.MaxValue - parameterCount ? long.MaxValue : parameterCount + weightCount + biasCount;
             if (current is { } inShape && output is { } outShape)
             {
                 planned.Add(new PlannedLayer(
@@ -53,7 +54,7 @@ internal static class ShapeInference
                     outShape,
                     weightOffset,
                     biasOffset,
-                    weightCount + biasCount));
+                    (int)System.Math.Min(weightCount + biasCount, int.MaxValue)));
             }
 
             current = output;
@@ -182,14 +183,15 @@ internal static class ShapeInference
         }
     }
 
-    private static Shape? InferLayer(LayerSpec layer, int position, Shape? input, List<LayerSpec> stack, string network, List<DiagnosticInfo> diagnostics, out int weightCount, out int biasCount)
+    private static Shape? InferLayer(LayerSpec layer, int position, Shape? input, List<LayerSpec> stack, string network, List<DiagnosticInfo> diagnostics, out long weightCount, out int biasCount)
     {
         weightCount = 0;
         biasCount = 0;
         string label = LayerNames.Label(layer, position);
         switch (layer.Kind)
         {
-            case LayerKind.Linear:
+            // The runtime's LinearAttribute takes one or two sizes; any other count comes from a foreign attribute class.
+            case LayerKind.Linear when layer.Arguments.Count is 1 or 2:
                 return InferLinear(layer, label, input, diagnostics, out weightCount, out biasCount);
 
             case LayerKind.ReLU:
@@ -213,7 +215,7 @@ internal static class ShapeInference
         }
     }
 
-    private static Shape? InferLinear(LayerSpec layer, string label, Shape? input, List<DiagnosticInfo> diagnostics, out int weightCount, out int biasCount)
+    private static Shape? InferLinear(LayerSpec layer, string label, Shape? input, List<DiagnosticInfo> diagnostics, out long weightCount, out int biasCount)
     {
         weightCount = 0;
         biasCount = 0;
@@ -255,8 +257,8 @@ internal static class ShapeInference
             return outFeatures > 0 ? Shape.Vector(outFeatures) : null;
         }
 
-        long weights = (long)shape.ElementCount * outFeatures;
-        weightCount = weights > int.MaxValue ? int.MaxValue : (int)weights;
+        // Not clamped: NDSL0017 reports the true parameter count of a network too large for one array.
+        weightCount = (long)shape.ElementCount * outFeatures;
         biasCount = layer.HasBias ? outFeatures : 0;
         return Shape.Vector(outFeatures);
     }

@@ -93,8 +93,17 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
     private static string HintName(NetworkSpec spec)
     {
+        // Generic containing types keep their arity (Outer`1 becomes Outer_1), so that Outer<T>.Net and Outer<T, U>.Net,
+        // both legal, do not get the same hint name: AddSource would throw and the build would lose every network.
+        string name = spec.Namespace is null ? string.Empty : spec.Namespace + ".";
+        foreach (ContainingTypeSpec type in spec.ContainingTypes)
+        {
+            int arity = type.TypeParameters.Length == 0 ? 0 : type.TypeParameters.Split(',').Length;
+            name += type.Name + (arity == 0 ? string.Empty : "`" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture)) + ".";
+        }
+
         var builder = new StringBuilder();
-        foreach (char c in spec.FullName)
+        foreach (char c in name + spec.ClassName)
         {
             builder.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
         }

@@ -16,7 +16,14 @@ public static class ActivationKernels
     public static void ReLU(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
     /// <summary><c>y = 1 / (1 + exp(-x))</c>.</summary>
-    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
+    {
+        // TensorPrimitives.Sigmoid, unlike Max and Tanh, throws on an empty input; like the other kernels, do nothing.
+        if (!x.IsEmpty)
+        {
+            TensorPrimitives.Sigmoid(x, y);
+        }
+    }
 
     /// <summary><c>y = tanh(x)</c>.</summary>
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);

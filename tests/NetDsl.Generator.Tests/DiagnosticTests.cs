@@ -1,0 +1,410 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using NetDsl.Generator.Diagnostics;
+using Xunit;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>
+/// One test per diagnostic ID, run through <see cref="NetworkAnalyzer"/> as an IDE or a build runs it: the exact ID,
+/// severity, message and span (the attribute that causes it, marked <c>[|...|]</c>). The generator itself reports
+/// nothing and, for an error, generates nothing.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private const string Prefix = """
+        using NetDsl;
+
+        namespace App;
+
+
+        """;
+
+    [Fact]
+    public void NDSL0001_MissingInput() => AssertDiagnostic(
+        """
+        [[|Network|]]
+        [Linear(2, Name = "fc1")]
+        public partial class NoInput;
+        """,
+        "NDSL0001",
+        DiagnosticSeverity.Error,
+        "Network 'NoInput' has no [Input]; declare the shape of one sample before the layers, for example [Input(3)]");
+
+    [Fact]
+    public void NDSL0002_DuplicateInput() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(3)]
+        [[|Input(4)|]]
+        [Linear(1)]
+        public partial class TwoInputs;
+        """,
+        "NDSL0002",
+        DiagnosticSeverity.Error,
+        "Network 'TwoInputs' declares [Input] more than once; keep exactly one, before every layer");
+
+    [Fact]
+    public void NDSL0003_InputNotFirst() => AssertDiagnostic(
+        """
+        [Network]
+        [Linear(2, Name = "fc1"), ReLU]
+        [[|Input(3)|]]
+        public partial class LateInput;
+        """,
+        "NDSL0003",
+        DiagnosticSeverity.Error,
+        "[Input] of network 'LateInput' must come before every layer, but it follows layer #1 (ReLU)");
+
+    [Fact]
+    public void NDSL0004_LinearInputMismatch() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(3)]
+        [Linear(3, 2, Name = "fc1"), ReLU]
+        [[|Linear(3, 1, Name = "fc2")|]]
+        public partial class SimpleNN;
+        """,
+        "NDSL0004",
+        DiagnosticSeverity.Error,
+        "Layer 'fc2' (Linear) receives shape [2] but needs [3], its declared input size; write [Linear(2, 1)], or [Linear(1)] to infer the input size");
+
+    [Fact]
+    public void NDSL0005_NonPositiveSize_LinearOutFeatures() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(3)]
+        [[|Linear(0, Name = "fc1")|]]
+        public partial class ZeroWide;
+        """,
+        "NDSL0005",
+        DiagnosticSeverity.Error,
+        "Layer 'fc1' (Linear) has out features = 0, but sizes must be positive");
+
+    [Fact]
+    public void NDSL0005_NonPositiveSize_InputDimension() => AssertDiagnostic(
+        """
+        [Network]
+        [[|Input(2, -1)|]]
+        [Linear(1)]
+        public partial class NegativeInput;
+        """,
+        "NDSL0005",
+        DiagnosticSeverity.Error,
+        "[Input] of network 'NegativeInput' has dimension 1 = -1, but sizes must be positive");
+
+    [Fact]
+    public void NDSL0006_NotPartial() => AssertDiagnostic(
+        """
+        [[|Network|]]
+        [Input(3)]
+        [Linear(1)]
+        public class NotPartial
+        {
+        }
+        """,
+        "NDSL0006",
+        DiagnosticSeverity.Error,
+        "Network class 'NotPartial' must be declared 'partial' so that the generator can add its members");
+
+    [Fact]
+    public void NDSL0007_ContainingTypeNotPartial() => AssertDiagnostic(
+        """
+        public class Outer
+        {
+            [[|Network|]]
+            [Input(3)]
+            [Linear(1)]
+            public partial class Inner;
+        }
+        """,
+        "NDSL0007",
+        DiagnosticSeverity.Error,
+        "Network class 'Inner' is nested in 'Outer', which must be declared 'partial' too");
+
+    [Theory]
+    [InlineData("public static partial class Net;", "static")]
+    [InlineData("public abstract partial class Net;", "abstract")]
+    [InlineData("public partial class Net<T>;", "generic")]
+    public void NDSL0008_UnsupportedClass(string declaration, string form) => AssertDiagnostic(
+        """
+        [[|Network|]]
+        [Input(3)]
+        [Linear(1)]
+
+        """ + declaration,
+        "NDSL0008",
+        DiagnosticSeverity.Error,
+        "Network class 'Net' cannot be " + form + "; declare a non-generic, non-static, non-abstract partial class");
+
+    [Fact]
+    public void NDSL0009_DuplicateLayerName() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(3)]
+        [Linear(2, Name = "fc"), ReLU]
+        [[|Linear(1, Name = "fc")|]]
+        public partial class SameName;
+        """,
+        "NDSL0009",
+        DiagnosticSeverity.Error,
+        "Layer #2 is named 'fc', but layer #0 already has that name; each layer needs a unique name, the key of its tensors in weight files");
+
+    [Fact]
+    public void NDSL0009_DuplicateLayerName_DifferingOnlyInCase() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(3)]
+        [Linear(2, Name = "fc1"), ReLU]
+        [[|Linear(1, Name = "Fc1")|]]
+        public partial class SameView;
+        """,
+        "NDSL0009",
+        DiagnosticSeverity.Error,
+        "Layer #2 is named 'Fc1', but layer #0 already gives the view property 'Fc1'; each layer needs a unique name, the key of its tensors in weight files");
+
+    [Fact]
+    public void NDSL0010_InvalidLayerName_NotAnIdentifier() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(3)]
+        [[|Linear(1, Name = "fc-1")|]]
+        public partial class Dashed;
+        """,
+        "NDSL0010",
+        DiagnosticSeverity.Error,
+        "Layer #0 has the name 'fc-1', which is not an identifier (ASCII letters, digits and '_', not starting with a digit)");
+
+    [Fact]
+    public void NDSL0010_InvalidLayerName_ClashesWithAGeneratedMember() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(3)]
+        [[|Linear(1, Name = "forward")|]]
+        public partial class Clash;
+        """,
+        "NDSL0010",
+        DiagnosticSeverity.Error,
+        "Layer 'forward' has the name 'forward', which would name its view 'Forward', a member the class already has; choose another name");
+
+    [Theory]
+    [InlineData("maxWidth", "MaxWidth")]
+    [InlineData("_parameters", "_parameters")]
+    [InlineData("runStages", "RunStages")]
+    public void NDSL0010_InvalidLayerName_ClashesWithAPrivateGeneratedMember(string name, string property) => AssertDiagnostic(
+        """
+        [Network]
+        [Input(3)]
+        [Linear(2), ReLU]
+        [[|Linear(1, Name = "
+        """ + name + """
+        ")|]]
+        public partial class Clash;
+        """,
+        "NDSL0010",
+        DiagnosticSeverity.Error,
+        "Layer '" + name + "' has the name '" + name + "', which would name its view '" + property + "', a member the class already has; choose another name");
+
+    [Fact]
+    public void NDSL0011_LayerWithoutNetwork() => AssertDiagnostic(
+        """
+        [[|Input(3)|]]
+        [Linear(1)]
+        public partial class Orphan;
+        """,
+        "NDSL0011",
+        DiagnosticSeverity.Error,
+        "Class 'Orphan' has the layer attribute [Input] but no [Network], so no network is generated for it; add [Network] to the class");
+
+    [Fact]
+    public void NDSL0012_LayersInSeveralDeclarations() => AssertDiagnostic(
+        """
+        [[|Network|]]
+        [Input(3)]
+        [Linear(2)]
+        public partial class Split;
+
+        [ReLU]
+        public partial class Split;
+        """,
+        "NDSL0012",
+        DiagnosticSeverity.Error,
+        "Network 'Split' declares its stack on more than one partial declaration, so the order of its layers is undefined; declare [Input] and every layer on one declaration");
+
+    [Fact]
+    public void NDSL0013_NeedsOneDimensionalInput() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(2, 3)]
+        [[|Linear(4, Name = "fc1")|]]
+        public partial class Image;
+        """,
+        "NDSL0013",
+        DiagnosticSeverity.Error,
+        "Layer 'fc1' (Linear) receives shape [2, 3] but needs a one-dimensional shape [features]; add [Flatten] before it to get [6]");
+
+    [Fact]
+    public void NDSL0014_NoLayers() => AssertDiagnostic(
+        """
+        [[|Network|]]
+        [Input(3)]
+        public partial class Empty;
+        """,
+        "NDSL0014",
+        DiagnosticSeverity.Error,
+        "Network 'Empty' has no layers after [Input]; add at least one layer, for example [Linear(1)]");
+
+    [Fact]
+    public void NDSL0015_ConsecutiveActivations_IsAWarningAndTheNetworkIsGenerated()
+    {
+        TestRun run = AssertDiagnostic(
+            """
+            /// <summary>Two activations in a row.</summary>
+            [Network]
+            [Input(3)]
+            [Linear(2), ReLU]
+            [[|Tanh|]]
+            public partial class Doubled;
+            """,
+            "NDSL0015",
+            DiagnosticSeverity.Warning,
+            "Layer #2 (Tanh) directly follows the activation #1 (ReLU); two activations in a row are rarely intended");
+
+        string source = run.SingleSource;
+        Assert.Contains("// Stage 2, layer '2': Tanh [2] -> [2]. Unrolled.", source, System.StringComparison.Ordinal);
+        Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void NDSL0016_UnknownLayer() => AssertDiagnostic(
+        """
+        public sealed class DropoutAttribute : LayerAttribute;
+
+        [Network]
+        [Input(3)]
+        [Linear(2)]
+        [[|Dropout|]]
+        public partial class WithDropout;
+        """,
+        "NDSL0016",
+        DiagnosticSeverity.Error,
+        "[Dropout] derives from NetDsl.LayerAttribute but is not a layer kind NetDsl knows, so network 'WithDropout' cannot be generated");
+
+    [Fact]
+    public void NDSL0017_NetworkTooLarge_Input() => AssertDiagnostic(
+        """
+        [Network]
+        [[|Input(100000, 100000)|]]
+        [Linear(1)]
+        public partial class HugeInput;
+        """,
+        "NDSL0017",
+        DiagnosticSeverity.Error,
+        "Network 'HugeInput' would have 10000000000 floats per input sample; at most 2147483647 fit in one array");
+
+    [Fact]
+    public void NDSL0017_NetworkTooLarge_Parameters() => AssertDiagnostic(
+        """
+        [[|Network|]]
+        [Input(50000)]
+        [Linear(50000)]
+        public partial class HugeLayer;
+        """,
+        "NDSL0017",
+        DiagnosticSeverity.Error,
+        "Network 'HugeLayer' would have 2500050000 parameters; at most 2147483647 fit in one array");
+
+    [Fact]
+    public void NDSL0018_InvalidUnrollLimit() => AssertDiagnostic(
+        """
+        [[|Network(UnrollLimit = -1)|]]
+        [Input(3)]
+        [Linear(1)]
+        public partial class NegativeLimit;
+        """,
+        "NDSL0018",
+        DiagnosticSeverity.Error,
+        "Network 'NegativeLimit' has UnrollLimit = -1, but it must be zero or positive");
+
+    [Fact]
+    public void NDSL0019_EmptyInputShape() => AssertDiagnostic(
+        """
+        [Network]
+        [[|Input|]]
+        [Linear(1)]
+        public partial class NoDimensions;
+        """,
+        "NDSL0019",
+        DiagnosticSeverity.Error,
+        "[Input] of network 'NoDimensions' declares no dimensions; give the shape of one sample, for example [Input(3)] or [Input(1, 28, 28)]");
+
+    [Fact]
+    public void ValidNetwork_HasNoDiagnostics()
+    {
+        TestRun run = TestCompilation.Run(SnapshotTests.SeedNetwork);
+
+        Assert.Empty(run.Exceptions);
+        Assert.Empty(run.AnalyzerDiagnostics);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void Analyzer_SupportsExactlyTheCatalog()
+    {
+        ImmutableArray<DiagnosticDescriptor> supported = new NetworkAnalyzer().SupportedDiagnostics;
+
+        Assert.Equal(DiagnosticDescriptors.All.Select(d => d.Id), supported.Select(d => d.Id));
+        Assert.Equal(DiagnosticDescriptors.All.Length, DiagnosticDescriptors.All.Select(d => d.Id).Distinct().Count());
+        Assert.All(supported, d => Assert.Equal("https://github.com/netdsl/netdsl/blob/main/docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri));
+    }
+
+    [Fact]
+    public void EveryDiagnosticId_HasATestHere()
+    {
+        string[] tested = typeof(DiagnosticTests)
+            .GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Where(m => m.GetCustomAttributes<FactAttribute>().Any())
+            .Select(m => m.Name.Split('_')[0])
+            .ToArray();
+
+        Assert.All(DiagnosticDescriptors.All, descriptor => Assert.Contains(descriptor.Id, tested));
+    }
+
+    /// <summary>
+    /// Asserts that the analyzer reports exactly one diagnostic on <paramref name="markup"/> (after <see cref="Prefix"/>),
+    /// with this ID, severity and message, on the marked span, and that the generator reports nothing itself and
+    /// generates nothing for an error.
+    /// </summary>
+    private static TestRun AssertDiagnostic(string markup, string id, DiagnosticSeverity severity, string message)
+    {
+        (string source, TextSpan span) = Markup.Parse(Prefix + markup);
+        TestRun run = TestCompilation.Run(source);
+
+        Assert.Empty(run.Exceptions);
+        Diagnostic diagnostic = Assert.Single(run.AnalyzerDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Same(DiagnosticDescriptors.All.Single(d => d.Id == id), diagnostic.Descriptor);
+        Assert.Equal(message, diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.True(diagnostic.Location.IsInSource, "The diagnostic has no source location.");
+        Assert.Equal(source.Substring(span.Start, span.Length), diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        if (severity == DiagnosticSeverity.Error)
+        {
+            Assert.Empty(run.GeneratedSources);
+        }
+        else
+        {
+            Assert.Single(run.GeneratedSources);
+        }
+
+        return run;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>The generated source of representative networks, compared with checked-in golden files.</summary>
+public sealed class SnapshotTests
+{
+    public const string SeedNetwork = """
+        using NetDsl;
+
+        namespace SeedNetwork;
+
+        /// <summary>The seed document's network: Linear(3, 2) -> ReLU -> Linear(2, 1).</summary>
+        [Network]
+        [Input(3)]
+        [Linear(3, 2, Name = "fc1"), ReLU]
+        [Linear(2, 1, Name = "fc2")]
+        public partial class SimpleNN;
+        """;
+
+    /// <summary>784 x 128 and 128 x 10 are both above the default unroll limit of 256: every stage calls the kernels.</summary>
+    public const string Mlp = """
+        using NetDsl;
+
+        namespace Digits
+        {
+            /// <summary>A classifier for 28x28 digits.</summary>
+            [Network]
+            [Input(784)]
+            [Linear(128, Name = "fc1"), ReLU]
+            [Linear(10, Name = "fc2")]
+            public partial class Mlp;
+        }
+        """;
+
+    /// <summary>
+    /// Work per stage: Linear 4x8 + Tanh = 32 (unrolled), Linear 8x8 without bias + Sigmoid = 64 (kernels), Flatten (no
+    /// code), ReLU on 8 = 8 (unrolled), Linear 8x16 + ReLU = 128 (kernels); UnrollLimit = 40 splits them.
+    /// </summary>
+    public const string DeepMixed = """
+        using NetDsl;
+
+        namespace Zoo.Models;
+
+        /// <summary>Holds networks.</summary>
+        public static partial class Container
+        {
+            /// <summary>Kernels and unrolled stages mixed.</summary>
+            [Network(UnrollLimit = 40)]
+            [Input(4)]
+            [Linear(8), Tanh]
+            [Linear(8, Bias = false), Sigmoid]
+            [Flatten]
+            [ReLU]
+            [Linear(16), ReLU]
+            public partial class DeepMixed;
+        }
+        """;
+
+    [Fact]
+    public void SeedNetwork_MatchesSnapshot() => AssertSnapshot("SimpleNN", SeedNetwork, "SeedNetwork.SimpleNN.g.cs");
+
+    [Fact]
+    public void Mlp_MatchesSnapshot()
+    {
+        string source = AssertSnapshot("Mlp", Mlp, "Digits.Mlp.g.cs");
+
+        // Both stages are above the unroll limit: kernel calls, no unrolled single-sample path.
+        Assert.Contains("global::NetDsl.Kernels.LinearKernels.Forward(", source, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("ForwardSample", source, System.StringComparison.Ordinal);
+        Assert.Contains("public const int ParameterCount = 101770;", source, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeepMixed_MatchesSnapshot()
+    {
+        string source = AssertSnapshot("DeepMixed", DeepMixed, "Zoo.Models.Container.DeepMixed.g.cs");
+
+        Assert.Contains("partial class Container", source, System.StringComparison.Ordinal);
+        Assert.Contains("// Stage 1, layer '0': Linear [4] -> [8], then Tanh ('1'). weight [8, 4] at p[0..32), bias [8] at p[32..40). Unrolled.", source, System.StringComparison.Ordinal);
+        Assert.Contains("// Stage 2, layer '2': Linear [8] -> [8], then Sigmoid ('3'). weight [8, 8] at p[40..104). Vectorized kernels.", source, System.StringComparison.Ordinal);
+        Assert.Contains("// Stage 3, layer '5': ReLU [8] -> [8]. Unrolled.", source, System.StringComparison.Ordinal);
+        Assert.Contains("// Stage 4, layer '6': Linear [8] -> [16], then ReLU ('7'). weight [16, 8] at p[104..232), bias [16] at p[232..248). Vectorized kernels.", source, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scrub_ReplacesOnlyTheGeneratorVersion()
+    {
+        string scrubbed = Snapshot.Scrub("[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl.Generator\", \"1.2.3.4\")]\nconst string V = \"1.2.3.4\";");
+
+        Assert.Equal("[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl.Generator\", \"" + Snapshot.VersionPlaceholder + "\")]\nconst string V = \"1.2.3.4\";", scrubbed);
+    }
+
+    [Fact]
+    public void Difference_PointsAtTheFirstDifferingLine()
+    {
+        string difference = Snapshot.Difference("a\nb\nc\nd", "a\nb\nX\nd");
+
+        Assert.Contains("First difference at line 3", difference, System.StringComparison.Ordinal);
+        Assert.Contains("  - 3   c", difference, System.StringComparison.Ordinal);
+        Assert.Contains("  + 3   X", difference, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Harness_ReportsMissingDocumentationInDiagnoseMode()
+    {
+        // The compile checks below rely on the harness reporting CS1591 for undocumented public members.
+        TestRun run = TestCompilation.Run("public class Undocumented { }");
+
+        Assert.Contains(TestCompilation.ErrorsWithWarningsAsErrors(run.Output), d => d.Id == "CS1591");
+    }
+
+    /// <summary>
+    /// Runs the generator and the analyzer on <paramref name="source"/>, asserts that they report nothing, that the
+    /// generator writes exactly one file named <paramref name="hintName"/>, that the result compiles without errors or
+    /// warnings (warnings as errors, documentation checked), and compares the file with its snapshot.
+    /// </summary>
+    private static string AssertSnapshot(string name, string source, string hintName)
+    {
+        TestRun run = TestCompilation.Run(source);
+
+        Assert.Empty(run.Exceptions);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.AnalyzerDiagnostics);
+        GeneratedSourceResult generated = Assert.Single(run.GeneratedSources);
+        Assert.Equal(hintName, generated.HintName);
+
+        ImmutableArray<Diagnostic> diagnostics = TestCompilation.ErrorsWithWarningsAsErrors(run.Output);
+        Assert.True(diagnostics.IsEmpty, "The generated code does not compile cleanly:\n" + string.Join("\n", diagnostics.Select(d => d.ToString())));
+
+        string text = generated.SourceText.ToString();
+        Assert.StartsWith("// <auto-generated/>\n", text, System.StringComparison.Ordinal);
+        Snapshot.Match(name, text);
+        return text;
+    }
+}

@@ -364,6 +364,142 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void NDSL0020_WindowLargerThanInput() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(1, 4, 8)]
+        [[|Conv2D(8, KernelHeight = 5, KernelWidth = 3, Name = "conv1")|]]
+        public partial class TooSmall;
+        """,
+        "NDSL0020",
+        DiagnosticSeverity.Error,
+        "Layer 'conv1' (Conv2D) receives shape [1, 4, 8], but its height window 5 is larger than the height 4");
+
+    [Fact]
+    public void NDSL0020_WindowLargerThanInput_ShowsDilationAndPadding() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(2, 2)]
+        [[|Conv1D(4, Kernel = 3, Dilation = 2, Padding = 1, Name = "c")|]]
+        public partial class Dilated;
+        """,
+        "NDSL0020",
+        DiagnosticSeverity.Error,
+        "Layer 'c' (Conv1D) receives shape [2, 2], but its length window 2*(3-1)+1 = 5 is larger than the padded length 2 + 2*1 = 4");
+
+    [Fact]
+    public void NDSL0021_OutputSizeNotWhole() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(1, 28)]
+        [[|Conv1D(8, Kernel = 5, Stride = 2, Name = "conv1")|]]
+        public partial class Uneven;
+        """,
+        "NDSL0021",
+        DiagnosticSeverity.Warning,
+        "Layer 'conv1' (Conv1D) length: (28 + 2*0 - 1*(5-1) - 1) / 2 + 1 = 12.5 is not whole; the output has 12 and the last 1 input length element(s) are never read, as in PyTorch");
+
+    [Fact]
+    public void NDSL0022_InvalidLayerArgument() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(8)]
+        [[|Dropout(1.5)|]]
+        public partial class BadDropout;
+        """,
+        "NDSL0022",
+        DiagnosticSeverity.Error,
+        "Layer #0 (Dropout) has p = 1.5, but the probability of dropping an element must be in [0, 1)");
+
+    [Fact]
+    public void NDSL0022_InvalidLayerArgument_SamePaddingNeedsStrideOne() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(1, 9)]
+        [[|Conv1D(2, Kernel = 3, Stride = 2, Padding = ConvPadding.Same, Name = "c")|]]
+        public partial class SameStride;
+        """,
+        "NDSL0022",
+        DiagnosticSeverity.Error,
+        "Layer 'c' (Conv1D) has padding = ConvPadding.Same, but 'same' padding needs stride 1, as in PyTorch");
+
+    [Fact]
+    public void NDSL0023_WrongInputRank() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(64)]
+        [[|MaxPool2D(2, Name = "pool")|]]
+        public partial class FlatPool;
+        """,
+        "NDSL0023",
+        DiagnosticSeverity.Error,
+        "Layer 'pool' (MaxPool2D) receives shape [64] but needs a 3-D shape [channels, height, width]");
+
+    [Fact]
+    public void NDSL0024_ReshapeElementCount() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(1, 8, 8)]
+        [[|Reshape(8, 9, Name = "r")|]]
+        public partial class BadReshape;
+        """,
+        "NDSL0024",
+        DiagnosticSeverity.Error,
+        "Layer 'r' (Reshape) receives shape [1, 8, 8] of 64 elements, but [8, 9] has 72");
+
+    [Fact]
+    public void NDSL0025_ResidualShapeChanged() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(8)]
+        [Residual]
+        [Linear(4, Name = "fc")]
+        [[|EndResidual|]]
+        public partial class Shrinks;
+        """,
+        "NDSL0025",
+        DiagnosticSeverity.Error,
+        "The residual block opened at layer #0 receives shape [8] but its last layer produces [4]; a residual block must keep the shape so that its input can be added to its output");
+
+    [Fact]
+    public void NDSL0026_UnbalancedResidual() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(8)]
+        [Linear(4)]
+        [[|EndResidual|]]
+        public partial class Unopened;
+        """,
+        "NDSL0026",
+        DiagnosticSeverity.Error,
+        "[EndResidual] at layer #1 closes no block; open one with [Residual] before the block's first layer");
+
+    [Fact]
+    public void NDSL0026_UnbalancedResidual_NeverClosed() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(8)]
+        [[|Residual|]]
+        [Linear(8)]
+        public partial class Unclosed;
+        """,
+        "NDSL0026",
+        DiagnosticSeverity.Error,
+        "[Residual] at layer #0 is never closed; add [EndResidual] after the block's last layer");
+
+    [Fact]
+    public void NDSL0027_ChannelMismatch() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(3, 8, 8)]
+        [[|Conv2D(1, 8, Kernel = 3, Name = "conv1")|]]
+        public partial class WrongChannels;
+        """,
+        "NDSL0027",
+        DiagnosticSeverity.Error,
+        "Layer 'conv1' (Conv2D) receives shape [3, 8, 8] with 3 channels but needs 1, its declared input channels; write [Conv2D(3, 8, ...)], or [Conv2D(8, ...)] to infer them");
+
+    [Fact]
     public void EveryDiagnosticId_HasATestHere()
     {
         string[] tested = typeof(DiagnosticTests)

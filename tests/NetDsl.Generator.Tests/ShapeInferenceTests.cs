@@ -61,7 +61,7 @@ public sealed class ShapeInferenceTests
     {
         NetworkPlan plan = InferValid(Spec(
             Input(3),
-            Linear("a", 2) with { HasBias = false },
+            Linear("a", 2) with { Options = new[] { new LayerOption("Bias", 0) }.ToEquatableArray() },
             Linear("b", 1)));
 
         Assert.Equal((0, -1, 6), (plan.Layers[0].WeightOffset, plan.Layers[0].BiasOffset, plan.Layers[0].ParameterCount));
@@ -98,8 +98,8 @@ public sealed class ShapeInferenceTests
             Linear("fc2", 1)));
 
         Assert.Equal(2, plan.Stages.Count);
-        Assert.Equal(new Stage(1, 0, 1, Activation.Sigmoid, 3, 2, IsLinear: true, IsUnrolled: true), plan.Stages[0]);
-        Assert.Equal(new Stage(2, 2, -1, Activation.None, 2, 1, IsLinear: true, IsUnrolled: true), plan.Stages[1]);
+        Assert.Equal(new Stage(1, StageKind.Linear, 0, 1, Activation.Sigmoid, 3, 2, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
+        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, Activation.None, 2, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
     }
 
     [Fact]
@@ -112,8 +112,8 @@ public sealed class ShapeInferenceTests
             Linear(null, 1)));
 
         Assert.Equal(2, plan.Stages.Count);
-        Assert.Equal(new Stage(1, 1, -1, Activation.Tanh, 4, 4, IsLinear: false, IsUnrolled: true), plan.Stages[0]);
-        Assert.Equal(new Stage(2, 2, -1, Activation.None, 4, 1, IsLinear: true, IsUnrolled: true), plan.Stages[1]);
+        Assert.Equal(new Stage(1, StageKind.Activation, 1, -1, Activation.Tanh, 4, 4, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
+        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, Activation.None, 4, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
     }
 
     [Theory]
@@ -146,7 +146,7 @@ public sealed class ShapeInferenceTests
         NetworkPlan plan = InferValid(Spec(
             Input(4),
             Linear(null, 8), Layer(LayerKind.Tanh),
-            Linear(null, 8) with { HasBias = false }, Layer(LayerKind.Sigmoid),
+            Linear(null, 8) with { Options = new[] { new LayerOption("Bias", 0) }.ToEquatableArray() }, Layer(LayerKind.Sigmoid),
             Layer(LayerKind.Flatten),
             Layer(LayerKind.ReLU),
             Linear(null, 16), Layer(LayerKind.ReLU)) with { UnrollLimit = 40 });
@@ -238,9 +238,9 @@ public sealed class ShapeInferenceTests
         UnrollLimit: 256,
         Layers: entries.Select((entry, i) => entry with { AttributeIndex = i + 1 }).ToEquatableArray());
 
-    private static LayerSpec Input(params int[] shape) => new(LayerKind.Input, 0, "Input", null, shape.ToEquatableArray(), true);
+    private static LayerSpec Input(params int[] shape) => new(LayerKind.Input, 0, "Input", null, shape.Select(d => (double)d).ToEquatableArray(), EquatableArray<LayerOption>.Empty);
 
-    private static LayerSpec Linear(string? name, params int[] sizes) => new(LayerKind.Linear, 0, "Linear", name, sizes.ToEquatableArray(), true);
+    private static LayerSpec Linear(string? name, params int[] sizes) => new(LayerKind.Linear, 0, "Linear", name, sizes.Select(d => (double)d).ToEquatableArray(), EquatableArray<LayerOption>.Empty);
 
-    private static LayerSpec Layer(LayerKind kind) => new(kind, 0, kind.ToString(), null, EquatableArray<int>.Empty, true);
+    private static LayerSpec Layer(LayerKind kind) => new(kind, 0, kind.ToString(), null, EquatableArray<double>.Empty, EquatableArray<LayerOption>.Empty);
 }

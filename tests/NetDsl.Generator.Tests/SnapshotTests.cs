@@ -80,10 +80,10 @@ public sealed class SnapshotTests
         string source = AssertSnapshot("DeepMixed", DeepMixed, "Zoo.Models.Container.DeepMixed.g.cs");
 
         Assert.Contains("partial class Container", source, System.StringComparison.Ordinal);
-        Assert.Contains("// Stage 1, layer '0': Linear [4] -> [8], then Tanh ('1'). weight [8, 4] at p[0..32), bias [8] at p[32..40). Unrolled.", source, System.StringComparison.Ordinal);
-        Assert.Contains("// Stage 2, layer '2': Linear [8] -> [8], then Sigmoid ('3'). weight [8, 8] at p[40..104). Vectorized kernels.", source, System.StringComparison.Ordinal);
+        Assert.Contains("// Stage 1, layer '0': Linear(4, 8) [4] -> [8], then Tanh ('1'). weight [8, 4] at p[0..32). bias [8] at p[32..40). Unrolled.", source, System.StringComparison.Ordinal);
+        Assert.Contains("// Stage 2, layer '2': Linear(8, 8, bias: false) [8] -> [8], then Sigmoid ('3'). weight [8, 8] at p[40..104). Kernels.", source, System.StringComparison.Ordinal);
         Assert.Contains("// Stage 3, layer '5': ReLU [8] -> [8]. Unrolled.", source, System.StringComparison.Ordinal);
-        Assert.Contains("// Stage 4, layer '6': Linear [8] -> [16], then ReLU ('7'). weight [16, 8] at p[104..232), bias [16] at p[232..248). Vectorized kernels.", source, System.StringComparison.Ordinal);
+        Assert.Contains("// Stage 4, layer '6': Linear(8, 16) [8] -> [16], then ReLU ('7'). weight [16, 8] at p[104..232). bias [16] at p[232..248). Kernels.", source, System.StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,11 @@
+using NetDsl;
+
+namespace Digits;
+
+// 8x8 images of handwritten digits (64 pixel values) -> 10 logits, one per digit.
+// The generator writes the rest of this class: forward, backward, parameters, the INetwork<DigitsClassifier> implementation.
+[Network]
+[Input(64)]
+[Linear(128, Name = "fc1"), ReLU]
+[Linear(10, Name = "fc2")]
+public partial class DigitsClassifier;

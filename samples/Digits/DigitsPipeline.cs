@@ -1,0 +1,67 @@
+using System;
+using System.Threading;
+using NetDsl;
+
+namespace Digits;
+
+/// <summary>Everything the pipeline produced: the data, the trained model and its normalizer, the training history and the test metrics.</summary>
+public sealed record DigitsReport(
+    CleaningReport Cleaning,
+    DatasetSplit Split,
+    Normalizer Normalizer,
+    DigitsClassifier Model,
+    TrainingResult Training,
+    EvaluationMetrics Test);
+
+/// <summary>
+/// The whole workflow on the digits data: load and clean, split (stratified), normalize (fitted on the training set
+/// only), train with AdamW, a warm-up + cosine schedule and early stopping on the validation loss, then evaluate once
+/// on the test set.
+/// </summary>
+public static class DigitsPipeline
+{
+    /// <summary>The digit classes.</summary>
+    public const int ClassCount = 10;
+
+    /// <summary>Runs the workflow.</summary>
+    public static DigitsReport Run(DigitsSettings settings, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+
+        // 1. Load: 64 pixel columns, the digit in the last column; gzip is detected from the file's bytes.
+        CleanedDataset loaded = CsvLoader.Load(settings.DataPath, new CsvOptions
+        {
+            HasHeader = false,
+            TargetColumn = -1,
+            Target = TargetKind.ClassIndex,
+            ClassCount = ClassCount,
+            MissingValues = MissingValuePolicy.DropRow,
+        });
+
+        // 2. Split by class proportions, then normalize with statistics of the training set alone.
+        var (trainingFraction, validationFraction, testFraction) = settings.Fractions;
+        DatasetSplit raw = DatasetSplitter.Split(loaded.Data, trainingFraction, validationFraction, testFraction, settings.Seed);
+        Normalizer normalizer = Normalizer.FitZScore(raw.Training);
+        var split = new DatasetSplit(normalizer.Transform(raw.Training), normalizer.Transform(raw.Validation), normalizer.Transform(raw.Test));
+
+        // 3. Train.
+        var model = new DigitsClassifier(settings.Seed);
+        var optimizer = new AdamW(settings.LearningRate, weightDecay: 1e-4f);
+        var trainer = new Trainer<DigitsClassifier>(model, new TrainingOptions
+        {
+            Loss = new CrossEntropyLoss(labelSmoothing: 0.05f),
+            Optimizer = optimizer,
+            Schedule = new CosineAnnealingLR(optimizer, tMax: Math.Max(1, settings.Epochs - 3), warmupEpochs: Math.Min(3, settings.Epochs - 1)),
+            Epochs = settings.Epochs,
+            BatchSize = settings.BatchSize,
+            EarlyStopping = new EarlyStopping { Monitor = Metric.ValidationLoss, Patience = 10, MinDelta = 1e-3, RestoreBestParameters = true },
+            MaxGradientNorm = 5f,
+            Seed = settings.Seed,
+        });
+        TrainingResult training = trainer.Fit(split.Training, split.Validation, progress, cancellationToken);
+
+        // 4. The test set, once, with the restored best parameters.
+        EvaluationMetrics test = trainer.Evaluate(split.Test);
+        return new DigitsReport(loaded.Report, split, normalizer, model, training, test);
+    }
+}

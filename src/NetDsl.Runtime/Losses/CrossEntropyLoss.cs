@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+
+namespace NetDsl;
+
+/// <summary>
+/// Cross-entropy from logits with class-index targets, as PyTorch's
+/// <c>nn.CrossEntropyLoss(weight=None, reduction='mean', label_smoothing=0.0)</c>: a fused, numerically stable
+/// log-softmax and negative log-likelihood. Each sample's predictions are <c>C</c> logits; its target is one float
+/// holding the class index <c>0 … C−1</c> (see <see cref="TargetKind.ClassIndex"/>).
+/// </summary>
+/// <remarks>
+/// With log-probabilities <c>l = log_softmax(z)</c>, class weights <c>w</c> (all 1 by default), smoothing <c>ε</c> and
+/// target <c>y</c>, the loss of sample <c>i</c> is
+/// <c>(1 − ε) w[y] (−l[y]) + (ε / C) Σ_c w[c] (−l[c])</c>. The mean reduction divides the sum over the batch by
+/// <c>Σ_i w[y_i]</c>, PyTorch's weighted mean (the batch size when there are no weights). The gradient with respect
+/// to logit <c>k</c> is <c>((1 − ε) w[y] (p[k] − [k = y]) + (ε / C)(p[k] Σ_c w[c] − w[k])) / divisor</c>, with
+/// <c>p = softmax(z)</c>.
+/// </remarks>
+public sealed class CrossEntropyLoss : ILoss
+{
+    private readonly float[]? _classWeights;
+    private readonly double _classWeightSum;
+
+    /// <summary>Creates the loss; the defaults are PyTorch's.</summary>
+    /// <param name="reduction">The reduction (default: the weighted mean over the batch).</param>
+    /// <param name="labelSmoothing">The label smoothing <c>ε</c> in [0, 1] (default 0).</param>
+    /// <param name="classWeights">Optional weight of each class (PyTorch's <c>weight</c>), finite and non-negative.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    /// <exception cref="ArgumentException">A class weight is negative or not finite, or the list is empty.</exception>
+    public CrossEntropyLoss(LossReduction reduction = LossReduction.Mean, float labelSmoothing = 0f, IReadOnlyList<float>? classWeights = null)
+    {
+        if (reduction is not (LossReduction.Mean or LossReduction.Sum))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Expected LossReduction.Mean or LossReduction.Sum.");
+        }
+
+        if (!(labelSmoothing >= 0f && labelSmoothing <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, $"Expected a label smoothing in [0, 1], but got {labelSmoothing}.");
+        }
+
+        if (classWeights is not null)
+        {
+            if (classWeights.Count == 0)
+            {
+                throw new ArgumentException("Expected one weight per class, but the list is empty.", nameof(classWeights));
+            }
+
+            _classWeights = new float[classWeights.Count];
+            for (int c = 0; c < _classWeights.Length; c++)
+            {
+                float weight = classWeights[c];
+                if (!(weight >= 0f && float.IsFinite(weight)))
+                {
+                    throw new ArgumentException($"Expected finite, non-negative class weights, but classWeights[{c}] is {weight}.", nameof(classWeights));
+                }
+
+                _classWeights[c] = weight;
+                _classWeightSum += weight;
+            }
+        }
+
+        Reduction = reduction;
+        LabelSmoothing = labelSmoothing;
+    }
+
+    /// <inheritdoc/>
+    public TargetKind Targets => TargetKind.ClassIndex;
+
+    /// <inheritdoc/>
+    public LossReduction Reduction { get; }
+
+    /// <summary>The label smoothing <c>ε</c>.</summary>
+    public float LabelSmoothing { get; }
+
+    /// <summary>The weight of each class, or null when every class weighs 1.</summary>
+    public IReadOnlyList<float>? ClassWeights => _classWeights;
+
+    /// <inheritdoc/>
+    public int TargetSize(int outputSize)
+    {
+        if (outputSize < 2)
+        {
+            throw new ArgumentException($"Cross-entropy needs at least 2 outputs (one logit per class), but the network has {outputSize}; use BceWithLogitsLoss for one output.", nameof(outputSize));
+        }
+
+        if (_classWeights is not null && _classWeights.Length != outputSize)
+        {
+            throw new ArgumentException($"Expected one class weight per output ({outputSize}), but got {_classWeights.Length}.", nameof(outputSize));
+        }
+
+        return 1;
+    }
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets) => Run(predictions, targets, Span<float>.Empty, computeGradients: false);
+
+    /// <inheritdoc/>
+    public float ComputeWithGradient(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradients)
+    {
+        Guard.Length(gradients.Length, predictions.Length, nameof(gradients));
+        return Run(predictions, targets, gradients, computeGradients: true);
+    }
+
+    private float Run(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradients, bool computeGradients)
+    {
+        int classes = ClassCount(predictions, targets);
+        double weightSum = _classWeights is null ? classes : _classWeightSum;
+
+        // The divisor of the mean: the sum of the targets' weights (PyTorch's weighted mean), validated targets first.
+        double divisor = 0;
+        for (int i = 0; i < targets.Length; i++)
+        {
+            divisor += Weight(TargetClass(targets, i, classes));
+        }
+
+        double scale = Reduction == LossReduction.Mean ? 1.0 / divisor : 1.0;
+        double smoothing = LabelSmoothing;
+        double total = 0;
+        for (int i = 0; i < targets.Length; i++)
+        {
+            ReadOnlySpan<float> logits = predictions.Slice(i * classes, classes);
+            int target = (int)targets[i];
+
+            // log-sum-exp, shifted by the maximum logit so that no exponential overflows.
+            float max = logits[0];
+            for (int c = 1; c < classes; c++)
+            {
+                max = float.IsNaN(logits[c]) ? logits[c] : MathF.Max(max, logits[c]);
+            }
+
+            double sumExp = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                sumExp += Math.Exp((double)logits[c] - max);
+            }
+
+            double logSumExp = max + Math.Log(sumExp);
+            double targetWeight = Weight(target);
+            double loss = (1.0 - smoothing) * targetWeight * (logSumExp - logits[target]);
+            if (smoothing != 0)
+            {
+                double smoothed = 0;
+                for (int c = 0; c < classes; c++)
+                {
+                    smoothed += Weight(c) * (logSumExp - logits[c]);
+                }
+
+                loss += smoothing / classes * smoothed;
+            }
+
+            total += loss;
+            if (computeGradients)
+            {
+                Span<float> row = gradients.Slice(i * classes, classes);
+                for (int c = 0; c < classes; c++)
+                {
+                    double probability = Math.Exp(logits[c] - logSumExp);
+                    double gradient = (1.0 - smoothing) * targetWeight * (probability - (c == target ? 1.0 : 0.0));
+                    if (smoothing != 0)
+                    {
+                        gradient += smoothing / classes * (probability * weightSum - Weight(c));
+                    }
+
+                    row[c] = (float)(gradient * scale);
+                }
+            }
+        }
+
+        return (float)(total * scale);
+    }
+
+    private double Weight(int c) => _classWeights is null ? 1.0 : _classWeights[c];
+
+    private int ClassCount(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
+    {
+        if (targets.IsEmpty)
+        {
+            throw new ArgumentException("Expected one class index per sample, but the targets are empty.", nameof(targets));
+        }
+
+        if (predictions.Length % targets.Length != 0 || predictions.Length / targets.Length < 2)
+        {
+            throw new ArgumentException(
+                $"Expected at least 2 logits per sample for {targets.Length} class-index targets (a multiple of {targets.Length}), but got {predictions.Length} predictions.",
+                nameof(predictions));
+        }
+
+        int classes = predictions.Length / targets.Length;
+        if (_classWeights is not null && _classWeights.Length != classes)
+        {
+            throw new ArgumentException($"Expected {_classWeights.Length} logits per sample (one per class weight), but got {classes}.", nameof(predictions));
+        }
+
+        return classes;
+    }
+
+    private static int TargetClass(ReadOnlySpan<float> targets, int index, int classes)
+    {
+        float target = targets[index];
+        if (!(target >= 0f && target < classes) || target != MathF.Floor(target))
+        {
+            throw new ArgumentException($"Expected class indices 0 to {classes - 1} as whole numbers, but targets[{index}] is {target}.", "targets");
+        }
+
+        return (int)target;
+    }
+}

@@ -1,0 +1,382 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Threading;
+
+namespace NetDsl;
+
+/// <summary>
+/// Trains a generated network: mini-batches, loss, backward, gradient clipping, optimizer steps, a learning-rate
+/// schedule, validation after every epoch, early stopping with restoration of the best parameters, progress reports,
+/// cancellation between batches, and divergence detection. Deterministic: the same network seed, options (their
+/// <see cref="TrainingOptions.Seed"/> included) and data give the same parameters, bit for bit, on the same machine.
+/// </summary>
+/// <typeparam name="TNetwork">The generated network class.</typeparam>
+/// <remarks>
+/// <para>Every buffer is allocated at construction or on the first batch; a training step (<see cref="TrainBatch"/>)
+/// allocates nothing. Per epoch, the trainer allocates the epoch's metrics.</para>
+/// <para>Training steps run the network's <c>ForwardTraining</c> and evaluation its <c>ForwardBatch</c>: when networks gain
+/// layers that behave differently in training and inference (dropout, batch normalization), the switch belongs in
+/// <c>EnterTrainingMode</c> and <c>EnterEvaluationMode</c>, two private methods every step and evaluation already go through.</para>
+/// <para>A trainer is not thread-safe, and neither is the network it trains.</para>
+/// </remarks>
+public sealed class Trainer<TNetwork>
+    where TNetwork : class, INetwork<TNetwork>
+{
+    private readonly int _targetSize;
+    private readonly float[] _outputs;
+    private readonly float[] _outputGradients;
+    private readonly float[] _previousParameters;
+    private readonly float[] _bestParameters;
+    private readonly MetricsAccumulator _epochMetrics;
+    private readonly MetricsAccumulator _evaluationMetrics;
+    private IReadOnlyList<EpochMetrics> _history = [];
+    private int _batchCount;
+
+    /// <summary>Creates a trainer of <paramref name="network"/>.</summary>
+    /// <exception cref="ArgumentException">
+    /// The options do not fit together or do not fit the network (for example cross-entropy on one output, or early
+    /// stopping on accuracy with a regression loss).
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public Trainer(TNetwork network, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!Enum.IsDefined(options.Loss.Targets))
+        {
+            throw new ArgumentException($"The loss declares undefined targets ({options.Loss.Targets}).", nameof(options));
+        }
+
+        if (options.EarlyStopping is { } earlyStopping)
+        {
+            MetricFacts.RequireTargets(earlyStopping.Monitor, options.Loss.Targets, "EarlyStopping");
+        }
+
+        if (options.Schedule is { UsesMetric: true })
+        {
+            MetricFacts.RequireTargets(options.ScheduleMetric, options.Loss.Targets, "ScheduleMetric");
+        }
+
+        Network = network;
+        Options = options;
+        _targetSize = options.Loss.TargetSize(TNetwork.OutputSize);
+        _outputs = new float[checked(options.BatchSize * TNetwork.OutputSize)];
+        _outputGradients = new float[_outputs.Length];
+        _previousParameters = new float[TNetwork.ParameterCount];
+        _bestParameters = new float[TNetwork.ParameterCount];
+        _epochMetrics = new MetricsAccumulator(options.Loss.Targets, TNetwork.OutputSize);
+        _evaluationMetrics = new MetricsAccumulator(options.Loss.Targets, TNetwork.OutputSize);
+    }
+
+    /// <summary>The network being trained.</summary>
+    public TNetwork Network { get; }
+
+    /// <summary>The options.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The epoch being trained (from 1) during <see cref="Fit"/>, otherwise 0.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>The batch being trained within <see cref="Epoch"/> (from 1) during <see cref="Fit"/>, otherwise 0.</summary>
+    public int Batch { get; private set; }
+
+    /// <summary>
+    /// Trains the network on <paramref name="training"/> for <see cref="TrainingOptions.Epochs"/> epochs, evaluating on
+    /// <paramref name="validation"/> after each one.
+    /// </summary>
+    /// <param name="training">The training set: its features match the network's input size and its targets the loss.</param>
+    /// <param name="validation">An optional validation set (an empty one counts as none).</param>
+    /// <param name="progress">Receives a report after every batch and at the end of every epoch, synchronously on this thread.</param>
+    /// <param name="cancellationToken">Stops training between two batches; the result then says <see cref="StopReason.Cancelled"/>.</param>
+    /// <returns>Every epoch's metrics, why training stopped and the best epoch.</returns>
+    /// <exception cref="ArgumentException">A dataset does not fit the network or the loss, or a monitored metric cannot be measured.</exception>
+    /// <exception cref="TrainingDivergedException">A loss, gradient or parameter became infinite or NaN; the network keeps its last good parameters.</exception>
+    public TrainingResult Fit(Dataset training, Dataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckDataset(training, nameof(training));
+        if (training.Count == 0)
+        {
+            throw new ArgumentException("Expected training samples, but the training set is empty.", nameof(training));
+        }
+
+        if (validation is not null)
+        {
+            CheckDataset(validation, nameof(validation));
+            validation = validation.Count == 0 ? null : validation;
+        }
+
+        TrainingOptions options = Options;
+        EarlyStopping? earlyStopping = options.EarlyStopping;
+        if (earlyStopping is not null)
+        {
+            MetricFacts.RequireValidation(earlyStopping.Monitor, validation is not null, "EarlyStopping");
+        }
+
+        LearningRateSchedule? schedule = options.Schedule;
+        if (schedule is { UsesMetric: true })
+        {
+            MetricFacts.RequireValidation(options.ScheduleMetric, validation is not null, "ScheduleMetric");
+        }
+
+        var loader = new BatchLoader(training, options.BatchSize, options.Shuffle, options.Seed, options.DropLast);
+        var history = new List<EpochMetrics>(options.Epochs);
+        _history = history;
+        _batchCount = loader.BatchCount;
+        var clock = Stopwatch.StartNew();
+        EarlyStoppingTracker? tracker = earlyStopping is null ? null : new EarlyStoppingTracker(earlyStopping);
+        StopReason stopReason = StopReason.Completed;
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs && stopReason == StopReason.Completed; epoch++)
+            {
+                Epoch = epoch;
+                float learningRate = options.Optimizer.LearningRate;
+                var epochClock = Stopwatch.StartNew();
+                if (!TrainEpoch(loader, epoch, learningRate, clock, epochClock, progress, cancellationToken))
+                {
+                    stopReason = StopReason.Cancelled;
+                    break;
+                }
+
+                double samplesPerSecond = _epochMetrics.Count / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
+                EvaluationMetrics? validationMetrics = validation is null ? null : Evaluate(validation);
+                var metrics = new EpochMetrics(epoch, learningRate, _epochMetrics.Loss, _epochMetrics.Accuracy, validationMetrics, epochClock.Elapsed, samplesPerSecond);
+                history.Add(metrics);
+
+                if (tracker is not null)
+                {
+                    if (tracker.Record(metrics))
+                    {
+                        Network.Parameters.CopyTo(_bestParameters);
+                    }
+                    else if (tracker.ShouldStop)
+                    {
+                        stopReason = StopReason.EarlyStopped;
+                    }
+                }
+
+                if (schedule is { UsesMetric: true })
+                {
+                    schedule.Step(metrics.GetValue(options.ScheduleMetric)!.Value);
+                }
+                else
+                {
+                    schedule?.Step();
+                }
+
+                progress?.Report(new TrainingProgress(
+                    epoch, options.Epochs, loader.BatchCount, loader.BatchCount, 0f, metrics.TrainingLoss,
+                    samplesPerSecond, learningRate, clock.Elapsed, metrics));
+            }
+        }
+        finally
+        {
+            Epoch = 0;
+            Batch = 0;
+        }
+
+        int? bestEpoch = tracker?.BestEpoch;
+        bool restore = earlyStopping is { RestoreBestParameters: true } && bestEpoch is not null;
+        if (restore)
+        {
+            _bestParameters.CopyTo(Network.Parameters);
+            Network.ZeroGradients();
+        }
+
+        return new TrainingResult(history, stopReason, bestEpoch, restore, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// One optimizer step on one batch: zero the gradients, forward, loss, backward, clip, step. Allocates nothing once
+    /// the network has seen a batch of this size.
+    /// </summary>
+    /// <param name="inputs">The batch's inputs, row-major: at most <see cref="TrainingOptions.BatchSize"/> samples.</param>
+    /// <param name="targets">The batch's targets, as the loss expects them.</param>
+    /// <returns>The batch's loss.</returns>
+    /// <exception cref="ArgumentException">The spans do not describe the same batch, or it is larger than the batch size.</exception>
+    /// <exception cref="TrainingDivergedException">The loss, a gradient or a parameter is not finite; the network keeps its parameters from before the step.</exception>
+    public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    {
+        int inputSize = TNetwork.InputSize;
+        if (inputs.IsEmpty || inputs.Length % inputSize != 0)
+        {
+            throw new ArgumentException($"Expected a whole, non-zero number of samples of {inputSize} floats each, but got length {inputs.Length}.", nameof(inputs));
+        }
+
+        int count = inputs.Length / inputSize;
+        if (count > Options.BatchSize)
+        {
+            throw new ArgumentException($"Expected at most {Options.BatchSize} samples (the batch size), but got {count}.", nameof(inputs));
+        }
+
+        Guard.Length(targets.Length, count * _targetSize, nameof(targets));
+        return Step(inputs, targets, count);
+    }
+
+    /// <summary>
+    /// The loss and metrics of the network on <paramref name="data"/>, computed in batches of
+    /// <see cref="TrainingOptions.BatchSize"/> by inference (<c>ForwardBatch</c>); the parameters do not change.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dataset is empty or does not fit the network or the loss.</exception>
+    public EvaluationMetrics Evaluate(Dataset data)
+    {
+        CheckDataset(data, nameof(data));
+        if (data.Count == 0)
+        {
+            throw new ArgumentException("Expected samples to evaluate, but the dataset is empty.", nameof(data));
+        }
+
+        EnterEvaluationMode();
+        _evaluationMetrics.Reset();
+        int inputSize = TNetwork.InputSize;
+        int outputSize = TNetwork.OutputSize;
+        ReadOnlySpan<float> features = data.Features;
+        ReadOnlySpan<float> targets = data.Targets;
+        for (int start = 0; start < data.Count; start += Options.BatchSize)
+        {
+            int count = Math.Min(Options.BatchSize, data.Count - start);
+            Span<float> outputs = _outputs.AsSpan(0, count * outputSize);
+            ReadOnlySpan<float> batchTargets = targets.Slice(start * _targetSize, count * _targetSize);
+            Network.ForwardBatch(features.Slice(start * inputSize, count * inputSize), outputs);
+            float loss = Options.Loss.Compute(outputs, batchTargets);
+            _evaluationMetrics.Add(loss, outputs, batchTargets, count);
+        }
+
+        return _evaluationMetrics.ToMetrics();
+    }
+
+    /// <summary>
+    /// Trains one epoch, batch by batch, accumulating its metrics and reporting after each batch; returns false when
+    /// cancelled before a batch.
+    /// </summary>
+    private bool TrainEpoch(BatchLoader loader, int epoch, float learningRate, Stopwatch clock, Stopwatch epochClock, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        loader.StartEpoch(epoch - 1);
+        _epochMetrics.Reset();
+        for (int b = 0; b < loader.BatchCount; b++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            Batch = b + 1;
+            Batch batch = loader.GetBatch(b);
+            float loss = Step(batch.Features, batch.Targets, batch.Count);
+            _epochMetrics.Add(loss, _outputs.AsSpan(0, batch.Count * TNetwork.OutputSize), batch.Targets, batch.Count);
+            progress?.Report(new TrainingProgress(
+                epoch, Options.Epochs, b + 1, loader.BatchCount, loss, _epochMetrics.Loss,
+                _epochMetrics.Count / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), learningRate, clock.Elapsed, null));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Puts the network in training mode before a training step. Networks have no mode yet; when layers such as dropout
+    /// or batch normalization arrive, this is where the trainer switches them.
+    /// </summary>
+    private void EnterTrainingMode()
+    {
+    }
+
+    /// <summary>Puts the network in inference mode before an evaluation (see <see cref="EnterTrainingMode"/>).</summary>
+    private void EnterEvaluationMode()
+    {
+    }
+
+    private float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count)
+    {
+        TNetwork network = Network;
+        Span<float> outputs = _outputs.AsSpan(0, count * TNetwork.OutputSize);
+        Span<float> outputGradients = _outputGradients.AsSpan(0, outputs.Length);
+
+        EnterTrainingMode();
+        network.ZeroGradients();
+        network.ForwardTraining(inputs, outputs);
+        float loss = Options.Loss.ComputeWithGradient(outputs, targets, outputGradients);
+        if (!float.IsFinite(loss))
+        {
+            throw Diverged($"the loss is {loss}");
+        }
+
+        network.Backward(outputGradients);
+        Span<float> gradients = network.Gradients;
+        int worst = TensorPrimitives.IndexOfMaxMagnitude(gradients);
+        if (worst >= 0 && !float.IsFinite(gradients[worst]))
+        {
+            throw Diverged($"the gradient of {ParameterName(worst)} is {gradients[worst]}");
+        }
+
+        if (Options.GradientClipValue is float clipValue)
+        {
+            GradientClipping.ClipByValue(gradients, clipValue);
+        }
+
+        if (Options.MaxGradientNorm is float maxNorm)
+        {
+            GradientClipping.ClipByNorm(gradients, maxNorm);
+        }
+
+        Span<float> parameters = network.Parameters;
+        parameters.CopyTo(_previousParameters);
+        Options.Optimizer.Step(parameters, gradients);
+        worst = TensorPrimitives.IndexOfMaxMagnitude(parameters);
+        if (worst >= 0 && !float.IsFinite(parameters[worst]))
+        {
+            float value = parameters[worst];
+            _previousParameters.CopyTo(parameters);
+            throw Diverged($"the optimizer step made {ParameterName(worst)} {value}");
+        }
+
+        return loss;
+    }
+
+    private TrainingDivergedException Diverged(string reason) => new(Epoch, Batch, _batchCount, reason, _history.Count == 0 ? [] : [.. _history]);
+
+    /// <summary>The name of a flat parameter index, for example <c>fc1.weight[5]</c>.</summary>
+    private string ParameterName(int index)
+    {
+        foreach (TensorInfo tensor in Network.ParameterTensors)
+        {
+            if (index >= tensor.Offset && index < tensor.Offset + tensor.Length)
+            {
+                return $"{tensor.Name}[{index - tensor.Offset}]";
+            }
+        }
+
+        return $"parameter {index}";
+    }
+
+    private void CheckDataset(Dataset data, string name)
+    {
+        ArgumentNullException.ThrowIfNull(data, name);
+        string network = typeof(TNetwork).Name;
+        if (data.FeatureCount != TNetwork.InputSize)
+        {
+            throw new ArgumentException($"Expected samples of {TNetwork.InputSize} features ({network}.InputSize), but the {name} set has {data.FeatureCount}.", name);
+        }
+
+        if (data.TargetWidth != _targetSize)
+        {
+            throw new ArgumentException(
+                $"Expected {_targetSize} target(s) per sample for {Options.Loss.GetType().Name} on {TNetwork.OutputSize} outputs, but the {name} set has {data.TargetWidth}.", name);
+        }
+
+        if (Options.Loss.Targets == TargetKind.ClassIndex)
+        {
+            if (data.ClassCount is not int classes)
+            {
+                throw new ArgumentException($"{Options.Loss.GetType().Name} expects class-index targets, but the {name} set has no classes (ClassCount is null).", name);
+            }
+
+            if (classes > TNetwork.OutputSize)
+            {
+                throw new ArgumentException($"Expected at most {TNetwork.OutputSize} classes ({network}.OutputSize logits), but the {name} set has {classes}.", name);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using System.IO;
+using Digits;
+using Xunit;
+
+namespace NetDsl.Training.Tests;
+
+/// <summary>The digits sample's pipeline on its bundled data, with few epochs to keep the test fast.</summary>
+public class DigitsPipelineTests
+{
+    [Fact]
+    public void Trains_to_high_test_accuracy_saves_reloads_and_plots()
+    {
+        var settings = new DigitsSettings { Epochs = 12 };
+        Assert.True(File.Exists(settings.DataPath), $"the bundled data set is copied next to the tests: {settings.DataPath}");
+
+        DigitsReport report = DigitsPipeline.Run(settings);
+
+        Assert.Equal(1797, report.Cleaning.RowsKept);
+        Assert.Equal(1797, report.Split.Training.Count + report.Split.Validation.Count + report.Split.Test.Count);
+        Assert.True(report.Test.Accuracy > 0.93, $"test accuracy {report.Test.Accuracy:P2} after {report.Training.History.Count} epochs");
+        Assert.Equal(12, report.Training.History.Count);
+
+        using var folder = new TempDirectory();
+        string weights = Path.Combine(folder.Path, "digits.safetensors");
+        ModelFile.Save(weights, report.Model, report.Normalizer);
+        var reloaded = new DigitsClassifier(seed: 0);
+        Normalizer normalizer = ModelFile.Load(weights, reloaded);
+        Assert.Equal(report.Model.Parameters.ToArray(), reloaded.Parameters.ToArray());
+        Assert.Equal(report.Normalizer.Shift.ToArray(), normalizer.Shift.ToArray());
+        Assert.Equal(report.Normalizer.Scale.ToArray(), normalizer.Scale.ToArray());
+
+        string plot = Path.Combine(folder.Path, "training.png");
+        TrainingPlot.Save(plot, report.Training);
+        byte[] png = File.ReadAllBytes(plot);
+        Assert.True(png.Length > 10_000);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+    }
+}

@@ -1,0 +1,17 @@
+using NetDsl;
+
+namespace DigitsCnn;
+
+// A small convolutional network for the 8x8 digits, each image a one-channel [1, 8, 8] sample.
+// Shapes, inferred at compile time: [1, 8, 8] -> [16, 8, 8] -> [16, 4, 4] -> [32, 4, 4] -> [32, 2, 2] -> [128] -> [10].
+[Network]
+[Input(1, 8, 8)]
+[Conv2D(16, Kernel = 3, Padding = 1, Name = "conv1")]
+[BatchNorm2D(Name = "bn1"), ReLU]
+[MaxPool2D(2)]
+[Conv2D(32, Kernel = 3, Padding = 1, Name = "conv2"), ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Dropout(0.25)]
+[Linear(10, Name = "fc")]
+public partial class DigitsCnnModel;

@@ -30,6 +30,9 @@ public interface INetwork
     /// <summary>The named tensors that make up <see cref="Buffers"/>, in order.</summary>
     System.Collections.Generic.IReadOnlyList<TensorInfo> BufferTensors { get; }
 
+    /// <summary>The layers, in order, with shapes and hyper-parameters: what exporters need to rebuild the architecture.</summary>
+    System.Collections.Generic.IReadOnlyList<LayerInfo> Layers { get; }
+
     /// <summary>
     /// A compact, stable description of the architecture (layer kinds, sizes and names), for example
     /// <c>Input[3] fc1=Linear(3,2) 1=ReLU fc2=Linear(2,1)</c>. Weight files record it to recognize their network.

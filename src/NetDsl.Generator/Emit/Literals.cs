@@ -26,6 +26,9 @@ internal static class Literals
         return f.ToString("R", CultureInfo.InvariantCulture) + "f";
     }
 
+    /// <summary>A C# double literal that round-trips, in the invariant culture.</summary>
+    public static string Double(double value) => value.ToString("R", CultureInfo.InvariantCulture) + "d";
+
     /// <summary>A C# string literal (regular, escaped).</summary>
     public static string String(string value)
     {

@@ -221,6 +221,10 @@ internal static class NetworkEmitter
         writer.WriteLine("/// <summary>The named tensors of <see cref=\"Buffers\"/>, in order.</summary>");
         writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.TensorInfo> BufferTensors => s_bufferTensors;");
         writer.WriteLine();
+        EmitLayerList(writer, plan);
+        writer.WriteLine("/// <summary>The layers, in order, with shapes and hyper-parameters.</summary>");
+        writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers => s_layers;");
+        writer.WriteLine();
         writer.WriteLine("/// <summary>A compact, stable description of the architecture; weight files record it.</summary>");
         writer.WriteLine("public string Architecture => " + Literals.String(ArchitectureText(plan)) + ";");
         writer.WriteLine();
@@ -238,6 +242,73 @@ internal static class NetworkEmitter
         writer.CloseBlock(";");
         writer.WriteLine();
     }
+
+    private static void EmitLayerList(SourceWriter writer, NetworkPlan plan)
+    {
+        var parameterIndex = new Dictionary<PlannedTensor, int>();
+        foreach (PlannedTensor tensor in plan.Layers.SelectMany(l => l.Parameters))
+        {
+            parameterIndex[tensor] = parameterIndex.Count;
+        }
+
+        var bufferIndex = new Dictionary<PlannedTensor, int>();
+        foreach (PlannedTensor tensor in plan.Layers.SelectMany(l => l.Buffers))
+        {
+            bufferIndex[tensor] = bufferIndex.Count;
+        }
+
+        var openBlocks = new Stack<int>();
+        writer.WriteLine("private static readonly global::NetDsl.LayerInfo[] s_layers =");
+        writer.OpenBlock();
+        for (int i = 0; i < plan.Layers.Count; i++)
+        {
+            PlannedLayer layer = plan.Layers[i];
+            var options = new List<KeyValuePair<string, double>>();
+            if (layer.Window is { } w)
+            {
+                options.Add(new("KernelHeight", w.KernelHeight));
+                options.Add(new("KernelWidth", w.KernelWidth));
+                options.Add(new("StrideHeight", w.StrideHeight));
+                options.Add(new("StrideWidth", w.StrideWidth));
+                options.Add(new("PadTop", w.PadTop));
+                options.Add(new("PadLeft", w.PadLeft));
+                options.Add(new("PadBottom", w.PadBottom));
+                options.Add(new("PadRight", w.PadRight));
+                options.Add(new("DilationHeight", w.DilationHeight));
+                options.Add(new("DilationWidth", w.DilationWidth));
+            }
+
+            if (layer.Kind is LayerKind.Linear or LayerKind.Conv1D or LayerKind.Conv2D)
+            {
+                options.Add(new("Bias", layer.BiasOffset >= 0 ? 1 : 0));
+            }
+
+            foreach (LayerOption option in layer.Options)
+            {
+                options.Add(new(option.Name, option.Value));
+            }
+
+            if (layer.Kind == LayerKind.Residual)
+            {
+                openBlocks.Push(i);
+            }
+            else if (layer.Kind == LayerKind.EndResidual)
+            {
+                options.Add(new("BlockStart", openBlocks.Pop()));
+            }
+
+            writer.WriteLine("new(" + Literals.String(layer.Name) + ", " + Literals.String(layer.Kind.ToString()) + ", "
+                + ShapeLiteral(layer.InputShape) + ", " + ShapeLiteral(layer.OutputShape) + ", "
+                + IntList(layer.Parameters.Select(t => parameterIndex[t])) + ", " + IntList(layer.Buffers.Select(t => bufferIndex[t])) + ", "
+                + "[" + string.Join(", ", options.Select(o => Literals.String(o.Key))) + "], "
+                + "[" + string.Join(", ", options.Select(o => Literals.Double(o.Value))) + "]),");
+        }
+
+        writer.CloseBlock(";");
+        writer.WriteLine();
+    }
+
+    private static string IntList(IEnumerable<int> values) => "[" + string.Join(", ", values.Select(Literals.Int)) + "]";
 
     private static void EmitConstructorsAndInitialization(SourceWriter writer, NetworkPlan plan)
     {

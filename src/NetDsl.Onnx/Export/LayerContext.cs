@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+
+namespace NetDsl.Onnx.Export;
+
+/// <summary>
+/// What a layer's translation sees: the graph being built, the network (for its tensor names), the layer, its
+/// position, and the value that holds its input. Translations add nodes and return the value holding the output.
+/// </summary>
+internal sealed class LayerContext
+{
+    private readonly INetwork _network;
+
+    /// <summary>Describes layer <paramref name="index"/> of <paramref name="network"/>, whose input is the value <paramref name="input"/>.</summary>
+    public LayerContext(GraphBuilder builder, INetwork network, int index, string input, IDictionary<int, string> blockInputs)
+    {
+        Builder = builder;
+        _network = network;
+        Index = index;
+        Layer = network.Layers[index];
+        Input = input;
+        BlockInputs = blockInputs;
+    }
+
+    /// <summary>The graph being built.</summary>
+    public GraphBuilder Builder { get; }
+
+    /// <summary>The layer.</summary>
+    public LayerInfo Layer { get; }
+
+    /// <summary>The layer's position in <see cref="INetwork.Layers"/>.</summary>
+    public int Index { get; }
+
+    /// <summary>The value holding the layer's input, <c>[N, ...Layer.InputShape]</c>.</summary>
+    public string Input { get; }
+
+    /// <summary>The value each open or closed <c>Residual</c> block started from, by the index of its <c>Residual</c> layer.</summary>
+    public IDictionary<int, string> BlockInputs { get; }
+
+    /// <summary>The number of parameter tensors the layer has (0 when a layer without bias or affine parameters has none).</summary>
+    public int ParameterCount => Layer.ParameterTensors.Count;
+
+    /// <summary>Adds a node for this layer reading <paramref name="inputs"/> and returns its output.</summary>
+    public string Node(string opType, IReadOnlyList<string> inputs, params Model.OnnxAttribute[] attributes) =>
+        Builder.AddNode(Layer.Name, opType, inputs, attributes);
+
+    /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th parameter tensor.</summary>
+    public string Parameter(int position) => _network.ParameterTensors[Layer.ParameterTensors[position]].Name;
+
+    /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th buffer tensor.</summary>
+    public string Buffer(int position) => _network.BufferTensors[Layer.BufferTensors[position]].Name;
+
+    /// <summary>An integer hyper-parameter of the layer.</summary>
+    public long IntOption(string name) => checked((long)Layer.Option(name));
+
+    /// <summary>A float hyper-parameter of the layer (ONNX attributes are single precision).</summary>
+    public float FloatOption(string name) => (float)Layer.Option(name);
+
+    /// <summary>Throws unless the layer has <paramref name="parameters"/> or <paramref name="alternativeParameters"/> parameter tensors and <paramref name="buffers"/> buffer tensors.</summary>
+    /// <exception cref="InvalidOperationException">The layer description does not match what its kind has.</exception>
+    public void ExpectTensors(int parameters, int alternativeParameters, int buffers)
+    {
+        if ((ParameterCount != parameters && ParameterCount != alternativeParameters) || Layer.BufferTensors.Count != buffers)
+        {
+            throw new InvalidOperationException(
+                $"Layer '{Layer.Name}' ({Layer.Kind}) has {ParameterCount} parameter and {Layer.BufferTensors.Count} buffer tensors; " +
+                $"a {Layer.Kind} layer has {parameters} or {alternativeParameters} parameter and {buffers} buffer tensors.");
+        }
+    }
+
+    /// <summary>Whether the layer's kind is a one-dimensional window (<c>Conv1D</c>, <c>MaxPool1D</c>, <c>AvgPool1D</c>).</summary>
+    public bool IsOneDimensional => Layer.Kind.EndsWith("1D", StringComparison.Ordinal);
+}

@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+
+namespace NetDsl.Onnx.Tests;
+
+/// <summary>The differential tests' networks by name (those of <c>TestNetworks.cs</c> and the README's sample), each created with a fixed seed.</summary>
+internal static class SampleNetworks
+{
+    private static readonly Dictionary<string, Func<int, INetwork>> s_factories = new(StringComparer.Ordinal)
+    {
+        [nameof(SeedNetwork.SimpleNN)] = seed => new SeedNetwork.SimpleNN(seed),
+        [nameof(GeluNet)] = seed => new GeluNet(seed),
+        [nameof(GeluNetKernels)] = seed => new GeluNetKernels(seed),
+        [nameof(GeluTanhNet)] = seed => new GeluTanhNet(seed),
+        [nameof(GeluTanhNetKernels)] = seed => new GeluTanhNetKernels(seed),
+        [nameof(MlpNet)] = seed => new MlpNet(seed),
+        [nameof(MlpNetKernels)] = seed => new MlpNetKernels(seed),
+        [nameof(CnnNet)] = seed => new CnnNet(seed),
+        [nameof(CnnNetKernels)] = seed => new CnnNetKernels(seed),
+        [nameof(Conv1DNet)] = seed => new Conv1DNet(seed),
+        [nameof(Conv1DNetKernels)] = seed => new Conv1DNetKernels(seed),
+        [nameof(ResidualNet)] = seed => new ResidualNet(seed),
+        [nameof(ResidualNetKernels)] = seed => new ResidualNetKernels(seed),
+        [nameof(ImageNet)] = seed => new ImageNet(seed),
+        [nameof(ImageNetKernels)] = seed => new ImageNetKernels(seed),
+    };
+
+    /// <summary>Every network's name.</summary>
+    public static IEnumerable<string> Names => s_factories.Keys;
+
+    /// <summary>The names as xunit theory data.</summary>
+    public static TheoryData<string> All => new(s_factories.Keys);
+
+    /// <summary>Creates the network <paramref name="name"/> with PyTorch's initialization from <paramref name="seed"/>.</summary>
+    public static INetwork Create(string name, int seed = 1) => s_factories[name](seed);
+
+    /// <summary>The inputs the differential tests draw are uniform in ±this bound: wide for single activations (their tails), moderate for whole networks.</summary>
+    public static float InputBound(string name) => name.StartsWith("Gelu", StringComparison.Ordinal) ? 6f : 2f;
+
+    /// <summary>The number of floats in one input sample.</summary>
+    public static int InputSize(INetwork network) => Product(network.Layers[0].InputShape);
+
+    /// <summary>The number of floats in one output sample.</summary>
+    public static int OutputSize(INetwork network) => Product(network.Layers[network.Layers.Count - 1].OutputShape);
+
+    /// <summary>The layer kinds the networks use.</summary>
+    public static ISet<string> Kinds() => Names.SelectMany(n => Create(n).Layers.Select(l => l.Kind)).ToHashSet(StringComparer.Ordinal);
+
+    private static int Product(ReadOnlySpan<int> shape)
+    {
+        int product = 1;
+        foreach (int dimension in shape)
+        {
+            product *= dimension;
+        }
+
+        return product;
+    }
+}

@@ -1,0 +1,185 @@
+using NetDsl;
+
+namespace NetDsl.Onnx.Tests;
+
+// The networks the differential tests export and run in ONNX Runtime. Together they use every layer kind and the
+// variants that change the exported graph: Linear and convolutions without bias, per-axis convolution options,
+// 'same' padding with an even kernel (asymmetric pads), padded max and average pooling with and without
+// count_include_pad, BatchNorm1D on [C] and [C, L], non-affine BatchNorm and LayerNorm, LayerNorm over a
+// multi-dimensional sample, both GELU forms, nested residual blocks, Reshape with -1. Each is declared twice: with
+// the default unroll limit and with UnrollLimit = 0 (every layer on the runtime's kernels).
+
+// An MLP: Linear with and without bias, the fused activations.
+[Network]
+[Input(6)]
+[Linear(8, Name = "fc1"), ReLU]
+[Linear(7, Bias = false, Name = "fc2"), Sigmoid]
+[Linear(5, Name = "fc3"), Tanh]
+[Linear(3, Name = "head")]
+public partial class MlpNet;
+
+[Network(UnrollLimit = 0)]
+[Input(6)]
+[Linear(8, Name = "fc1"), ReLU]
+[Linear(7, Bias = false, Name = "fc2"), Sigmoid]
+[Linear(5, Name = "fc3"), Tanh]
+[Linear(3, Name = "head")]
+public partial class MlpNetKernels;
+
+// A 2-D CNN: convolutions (square, per-axis, strided, dilated, without bias), BatchNorm2D (affine and not),
+// max and average pooling with padding, Dropout on a feature map, Flatten.
+[Network]
+[Input(3, 10, 9)]
+[Conv2D(4, Kernel = 3, Padding = 1, Name = "conv1")]
+[BatchNorm2D(Name = "bn1"), ReLU]
+[MaxPool2D(2, Name = "pool1")]
+[Conv2D(5, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, StrideWidth = 1, PaddingHeight = 1, PaddingWidth = 0, DilationWidth = 2, Bias = false, Name = "conv2")]
+[BatchNorm2D(Affine = false, Eps = 1e-3, Name = "bn2")]
+[MaxPool2D(3, Stride = 1, Padding = 1, Name = "pool2")]
+[AvgPool2D(3, Stride = 1, Padding = 1, Name = "avg1")]
+[Dropout(0.25, Name = "drop")]
+[AvgPool2D(2, Stride = 1, Padding = 1, CountIncludePad = false, Name = "avg2")]
+[Flatten]
+[Linear(4, Name = "head")]
+public partial class CnnNet;
+
+[Network(UnrollLimit = 0)]
+[Input(3, 10, 9)]
+[Conv2D(4, Kernel = 3, Padding = 1, Name = "conv1")]
+[BatchNorm2D(Name = "bn1"), ReLU]
+[MaxPool2D(2, Name = "pool1")]
+[Conv2D(5, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, StrideWidth = 1, PaddingHeight = 1, PaddingWidth = 0, DilationWidth = 2, Bias = false, Name = "conv2")]
+[BatchNorm2D(Affine = false, Eps = 1e-3, Name = "bn2")]
+[MaxPool2D(3, Stride = 1, Padding = 1, Name = "pool2")]
+[AvgPool2D(3, Stride = 1, Padding = 1, Name = "avg1")]
+[Dropout(0.25, Name = "drop")]
+[AvgPool2D(2, Stride = 1, Padding = 1, CountIncludePad = false, Name = "avg2")]
+[Flatten]
+[Linear(4, Name = "head")]
+public partial class CnnNetKernels;
+
+// A 1-D CNN: dilated and padded Conv1D, 'same' padding with an even kernel, BatchNorm1D on [C, L], ELU, padded
+// MaxPool1D, AvgPool1D with and without count_include_pad, a strided Conv1D without bias, GlobalAvgPool, Softmax.
+[Network]
+[Input(2, 16)]
+[Conv1D(4, Kernel = 3, Padding = 2, Dilation = 2, Name = "conv1")]
+[BatchNorm1D(Name = "bn1"), ELU(0.7)]
+[MaxPool1D(3, Stride = 2, Padding = 1, Name = "pool1")]
+[Conv1D(3, Kernel = 4, Padding = ConvPadding.Same, Name = "conv2")]
+[AvgPool1D(2, Name = "avg1")]
+[AvgPool1D(3, Stride = 1, Padding = 1, CountIncludePad = false, Name = "avg2")]
+[Conv1D(5, Kernel = 2, Stride = 2, Bias = false, Name = "conv3")]
+[GlobalAvgPool(Name = "gap")]
+[Linear(3, Name = "head")]
+[Softmax]
+public partial class Conv1DNet;
+
+[Network(UnrollLimit = 0)]
+[Input(2, 16)]
+[Conv1D(4, Kernel = 3, Padding = 2, Dilation = 2, Name = "conv1")]
+[BatchNorm1D(Name = "bn1"), ELU(0.7)]
+[MaxPool1D(3, Stride = 2, Padding = 1, Name = "pool1")]
+[Conv1D(3, Kernel = 4, Padding = ConvPadding.Same, Name = "conv2")]
+[AvgPool1D(2, Name = "avg1")]
+[AvgPool1D(3, Stride = 1, Padding = 1, CountIncludePad = false, Name = "avg2")]
+[Conv1D(5, Kernel = 2, Stride = 2, Bias = false, Name = "conv3")]
+[GlobalAvgPool(Name = "gap")]
+[Linear(3, Name = "head")]
+[Softmax]
+public partial class Conv1DNetKernels;
+
+// A residual MLP: Reshape with -1, LayerNorm over a [3, 4] sample, nested residual blocks, both GELU forms, SiLU,
+// LeakyReLU, Dropout, Identity, BatchNorm1D on [C], a non-affine LayerNorm, LogSoftmax; unnamed layers too.
+[Network]
+[Input(12)]
+[Reshape(-1, 4), LayerNorm(Name = "ln0")]
+[Flatten]
+[Linear(16, Name = "fc0")]
+[Residual]
+[LayerNorm(Name = "ln1")]
+[Linear(16, Name = "fc1"), GELU]
+[Dropout(0.2)]
+[Linear(16, Name = "fc2"), SiLU]
+[EndResidual]
+[Residual]
+[Linear(16, Name = "fc3"), GELU(TanhApproximation = true)]
+[Residual]
+[Linear(16, Name = "fc4"), LeakyReLU(0.1)]
+[EndResidual]
+[Identity]
+[EndResidual]
+[BatchNorm1D(Name = "bn")]
+[LayerNorm(ElementwiseAffine = false, Eps = 1e-4, Name = "ln2")]
+[Linear(5, Name = "head"), LogSoftmax]
+public partial class ResidualNet;
+
+[Network(UnrollLimit = 0)]
+[Input(12)]
+[Reshape(-1, 4), LayerNorm(Name = "ln0")]
+[Flatten]
+[Linear(16, Name = "fc0")]
+[Residual]
+[LayerNorm(Name = "ln1")]
+[Linear(16, Name = "fc1"), GELU]
+[Dropout(0.2)]
+[Linear(16, Name = "fc2"), SiLU]
+[EndResidual]
+[Residual]
+[Linear(16, Name = "fc3"), GELU(TanhApproximation = true)]
+[Residual]
+[Linear(16, Name = "fc4"), LeakyReLU(0.1)]
+[EndResidual]
+[Identity]
+[EndResidual]
+[BatchNorm1D(Name = "bn")]
+[LayerNorm(ElementwiseAffine = false, Eps = 1e-4, Name = "ln2")]
+[Linear(5, Name = "head"), LogSoftmax]
+public partial class ResidualNetKernels;
+
+// A flat input reshaped into an image: Reshape to three dimensions, 'same' padding with an even kernel in 2-D,
+// LayerNorm over [C, H, W], SiLU and GELU on feature maps, a non-affine BatchNorm1D on [C], Sigmoid at the end.
+[Network]
+[Input(48)]
+[Reshape(3, -1, 4, Name = "image")]
+[Conv2D(6, Kernel = 2, Padding = ConvPadding.Same, Name = "conv")]
+[LayerNorm(Name = "ln"), SiLU]
+[MaxPool2D(3, Stride = 1, Padding = 1, Name = "pool")]
+[AvgPool2D(3, Stride = 2, Padding = 1, CountIncludePad = false, Name = "avg"), GELU]
+[GlobalAvgPool(Name = "gap")]
+[BatchNorm1D(Affine = false, Name = "bn")]
+[Linear(2, Name = "head"), Sigmoid]
+public partial class ImageNet;
+
+[Network(UnrollLimit = 0)]
+[Input(48)]
+[Reshape(3, -1, 4, Name = "image")]
+[Conv2D(6, Kernel = 2, Padding = ConvPadding.Same, Name = "conv")]
+[LayerNorm(Name = "ln"), SiLU]
+[MaxPool2D(3, Stride = 1, Padding = 1, Name = "pool")]
+[AvgPool2D(3, Stride = 2, Padding = 1, CountIncludePad = false, Name = "avg"), GELU]
+[GlobalAvgPool(Name = "gap")]
+[BatchNorm1D(Affine = false, Name = "bn")]
+[Linear(2, Name = "head"), Sigmoid]
+public partial class ImageNetKernels;
+
+// Single activations over a wide input range (the differential test feeds them inputs in [-6, 6]): GELU's tails,
+// where 1 + erf(x/√2) cancels, and the tanh form's cubic term.
+[Network]
+[Input(64)]
+[GELU]
+public partial class GeluNet;
+
+[Network(UnrollLimit = 0)]
+[Input(64)]
+[GELU]
+public partial class GeluNetKernels;
+
+[Network]
+[Input(64)]
+[GELU(TanhApproximation = true)]
+public partial class GeluTanhNet;
+
+[Network(UnrollLimit = 0)]
+[Input(64)]
+[GELU(TanhApproximation = true)]
+public partial class GeluTanhNetKernels;

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Embedding;
 using NetDsl.Generator.Parsing;
 using NetDsl.Generator.Shapes;
 
@@ -25,10 +27,21 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+        context.RegisterCompilationStartAction(start =>
+        {
+            // The .safetensors additional files, read once per compilation and only if a network names one.
+            ImmutableArray<AdditionalText> additionalFiles = start.Options.AdditionalFiles;
+            var weightFiles = new Lazy<IReadOnlyList<WeightFileContent>>(
+                () => additionalFiles
+                    .Where(file => file.Path.EndsWith(WeightFileContent.Extension, StringComparison.OrdinalIgnoreCase))
+                    .Select(file => WeightFileContent.Read(file, start.CancellationToken))
+                    .ToList(),
+                System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, weightFiles), SymbolKind.NamedType);
+        });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context)
+    private static void AnalyzeType(SymbolAnalysisContext context, Lazy<IReadOnlyList<WeightFileContent>> weightFiles)
     {
         if (context.Symbol is not INamedTypeSymbol type)
         {
@@ -37,7 +50,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
         try
         {
-            foreach (Diagnostic diagnostic in Analyze(type, context.CancellationToken))
+            foreach (Diagnostic diagnostic in Analyze(type, context.CancellationToken, weightFiles))
             {
                 context.ReportDiagnostic(diagnostic);
             }
@@ -49,7 +62,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The diagnostics of one type, located on the attributes that cause them.</summary>
-    internal static IEnumerable<Diagnostic> Analyze(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+    internal static IEnumerable<Diagnostic> Analyze(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken, Lazy<IReadOnlyList<WeightFileContent>>? weightFiles = null)
     {
         ImmutableArray<AttributeData> attributes = type.GetAttributes();
         int orphan = NetworkParser.IndexOfOrphanStackAttribute(type);
@@ -62,9 +75,9 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
         ParseResult parsed = NetworkParser.Parse(type, cancellationToken);
         var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
-        if (parsed.Spec is not null)
+        if (parsed.Spec is not null && ShapeInference.Infer(parsed.Spec, diagnostics) is { } plan && plan.Spec.WeightsFile is not null)
         {
-            ShapeInference.Infer(parsed.Spec, diagnostics);
+            EmbeddedWeights.Read(plan, weightFiles?.Value ?? Array.Empty<WeightFileContent>(), diagnostics);
         }
 
         foreach (DiagnosticInfo info in diagnostics)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Text;
 using System.Threading;
@@ -7,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Embedding;
 using NetDsl.Generator.Emit;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Parsing;
@@ -24,6 +26,9 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 {
     /// <summary>The tracking name of the step that produces the parsed, equatable network models.</summary>
     public const string ParseStepName = "NetworkSpecs";
+
+    /// <summary>The tracking name of the step that reads <c>.safetensors</c> additional files.</summary>
+    public const string WeightFilesStepName = "WeightFiles";
 
     /// <summary>The tracking name of the step that produces the inferred plans.</summary>
     public const string PlanStepName = "NetworkPlans";
@@ -45,12 +50,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (plan, _) => plan!)
             .WithTrackingName(PlanStepName);
 
-        context.RegisterSourceOutput(plans, static (context, plan) =>
+        IncrementalValueProvider<ImmutableArray<WeightFileContent>> weightFiles = context.AdditionalTextsProvider
+            .Where(static file => file.Path.EndsWith(WeightFileContent.Extension, StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, cancellationToken) => WeightFileContent.Read(file, cancellationToken))
+            .WithTrackingName(WeightFilesStepName)
+            .Collect();
+
+        context.RegisterSourceOutput(plans.Combine(weightFiles), static (context, input) =>
         {
+            (NetworkPlan plan, ImmutableArray<WeightFileContent> files) = input;
             string source;
             try
             {
-                source = NetworkEmitter.Emit(plan, Version);
+                (float[] Parameters, float[] Buffers)? pretrained = EmbeddedWeights.Read(plan, files, new List<DiagnosticInfo>());
+                source = NetworkEmitter.Emit(plan, Version, pretrained);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -11,6 +11,7 @@ internal static class DiagnosticDescriptors
 {
     private const string ShapeCategory = "NetDsl.Shapes";
     private const string DeclarationCategory = "NetDsl.Declaration";
+    private const string WeightsCategory = "NetDsl.Weights";
     private const string HelpLinkBase = "https://github.com/netdsl/netdsl/blob/main/docs/diagnostics.md#";
 
     public static readonly DiagnosticDescriptor MissingInput = Error(
@@ -121,12 +122,25 @@ internal static class DiagnosticDescriptors
         "NDSL0027", ShapeCategory, "Convolution's declared input channels do not match",
         "Layer {0} ({1}) receives shape {2} with {3} channels but needs {4}, its declared input channels; write [{1}({3}, {5}, ...)], or [{1}({5}, ...)] to infer them");
 
+    public static readonly DiagnosticDescriptor WeightsFileMissing = Error(
+        "NDSL0028", WeightsCategory, "Weights file not found",
+        "The weights file '{0}' of network '{1}' was not given to the build; add <NetDslWeights Include=\"{0}\" /> to the project (with build/NetDsl.targets imported, as the NetDsl package does)");
+
+    public static readonly DiagnosticDescriptor WeightsFileMismatch = Error(
+        "NDSL0029", WeightsCategory, "Weights file does not fit the network",
+        "The weights file '{0}' cannot be compiled into network '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor WeightsFileLarge = Warning(
+        "NDSL0030", WeightsCategory, "Weights file is large for compiling in",
+        "The weights file '{0}' of network '{1}' is {2} MiB; compiling more than 4 MiB of weights into the assembly slows builds and bloats it: load them at run time with LoadWeights instead");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, DuplicateInput, InputNotFirst, LinearInputMismatch, NonPositiveSize, NotPartial,
         ContainingTypeNotPartial, UnsupportedClass, DuplicateLayerName, InvalidLayerName, LayerWithoutNetwork,
         LayersInSeveralDeclarations, NeedsOneDimensionalInput, NoLayers, ConsecutiveActivations, UnknownLayer,
         NetworkTooLarge, InvalidUnrollLimit, EmptyInputShape, WindowLargerThanInput, OutputSizeNotWhole,
-        InvalidLayerArgument, WrongInputRank, ReshapeElementCount, ResidualShapeChanged, UnbalancedResidual, ChannelMismatch);
+        InvalidLayerArgument, WrongInputRank, ReshapeElementCount, ResidualShapeChanged, UnbalancedResidual, ChannelMismatch,
+        WeightsFileMissing, WeightsFileMismatch, WeightsFileLarge);
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         Create(id, category, title, message, DiagnosticSeverity.Error);

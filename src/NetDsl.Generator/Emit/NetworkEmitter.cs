@@ -15,7 +15,7 @@ internal static class NetworkEmitter
     /// <summary>The largest input or output for which the typed struct gets a constructor taking each element.</summary>
     private const int MaxElementwiseConstructorArity = 16;
 
-    public static string Emit(NetworkPlan plan, string generatorVersion)
+    public static string Emit(NetworkPlan plan, string generatorVersion, (float[] Parameters, float[] Buffers)? pretrained = null)
     {
         var writer = new SourceWriter();
         NetworkSpec spec = plan.Spec;
@@ -34,7 +34,7 @@ internal static class NetworkEmitter
             writer.OpenBlock("partial " + outer.Keyword + " " + outer.Name + outer.TypeParameters);
         }
 
-        EmitClass(writer, plan, generatorVersion);
+        EmitClass(writer, plan, generatorVersion, pretrained);
 
         foreach (ContainingTypeSpec _ in spec.ContainingTypes)
         {
@@ -49,7 +49,7 @@ internal static class NetworkEmitter
         return writer.ToString();
     }
 
-    private static void EmitClass(SourceWriter writer, NetworkPlan plan, string generatorVersion)
+    private static void EmitClass(SourceWriter writer, NetworkPlan plan, string generatorVersion, (float[] Parameters, float[] Buffers)? pretrained)
     {
         string name = plan.Spec.ClassName;
         string[] table = SummaryTable.Lines(plan);
@@ -74,6 +74,11 @@ internal static class NetworkEmitter
         EmitViews(writer, plan);
         EmitInference(writer, plan);
         EmitTraining(writer, plan);
+        if (pretrained is { } weights)
+        {
+            PretrainedEmitter.Emit(writer, plan, weights.Parameters, weights.Buffers);
+        }
+
         EmitInterfaceImplementation(writer, plan);
 
         writer.CloseBlock();

@@ -11,6 +11,7 @@ namespace NetDsl.Generator.Model;
 /// <param name="NetworkAttributeIndex">The index of [Network] among the class's attributes (diagnostics about the class sit there).</param>
 /// <param name="UnrollLimit">The largest layer emitted as straight-line code (see NetworkAttribute.UnrollLimit).</param>
 /// <param name="Layers">[Input] and the layer attributes, in source order.</param>
+/// <param name="WeightsFile">The safetensors file whose weights are compiled in (<c>[Network(Weights = ...)]</c>), or null.</param>
 internal sealed record NetworkSpec(
     string? Namespace,
     string ClassName,
@@ -18,7 +19,8 @@ internal sealed record NetworkSpec(
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     int NetworkAttributeIndex,
     int UnrollLimit,
-    EquatableArray<LayerSpec> Layers)
+    EquatableArray<LayerSpec> Layers,
+    string? WeightsFile = null)
 {
     /// <summary>The class's name qualified by its namespace and containing types, for messages and file names.</summary>
     public string FullName

@@ -34,7 +34,7 @@ internal static class NetworkParser
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        if (!TryReadUnrollLimit(attributes[networkIndex], out int unrollLimit))
+        if (!TryReadNetworkOptions(attributes[networkIndex], out int unrollLimit, out string? weightsFile))
         {
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
@@ -76,7 +76,8 @@ internal static class NetworkParser
             ContainingTypes: ReadContainingTypes(type).ToEquatableArray(),
             NetworkAttributeIndex: networkIndex,
             UnrollLimit: unrollLimit,
-            Layers: layers.ToEquatableArray());
+            Layers: layers.ToEquatableArray(),
+            WeightsFile: weightsFile);
         return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
     }
 
@@ -154,12 +155,22 @@ internal static class NetworkParser
         return false;
     }
 
-    private static bool TryReadUnrollLimit(AttributeData network, out int unrollLimit)
+    private static bool TryReadNetworkOptions(AttributeData network, out int unrollLimit, out string? weightsFile)
     {
         unrollLimit = 256;
+        weightsFile = null;
         foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
         {
-            if (argument.Key == "UnrollLimit")
+            if (argument.Key == "Weights")
+            {
+                if (argument.Value.Kind == TypedConstantKind.Error || (argument.Value.Value is not string && !argument.Value.IsNull))
+                {
+                    return false;
+                }
+
+                weightsFile = argument.Value.Value as string;
+            }
+            else if (argument.Key == "UnrollLimit")
             {
                 if (argument.Value.Value is not int value)
                 {

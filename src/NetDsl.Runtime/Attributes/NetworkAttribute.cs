@@ -27,4 +27,11 @@ public sealed class NetworkAttribute : Attribute
     /// kernels. Both paths compute the same function. <c>0</c> sends every layer to the kernels.
     /// </summary>
     public int UnrollLimit { get; set; } = DefaultUnrollLimit;
+
+    /// <summary>
+    /// A safetensors file (listed in the project as <c>&lt;AdditionalFiles Include="..." /&gt;</c>) whose tensors are checked
+    /// against the layers at build time and compiled into the assembly: the generated <c>CreatePretrained()</c> then
+    /// builds the trained network with no I/O and no parsing. A missing or mismatching file is a compile error.
+    /// </summary>
+    public string? Weights { get; set; }
 }

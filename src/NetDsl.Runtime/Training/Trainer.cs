@@ -16,9 +16,9 @@ namespace NetDsl;
 /// <remarks>
 /// <para>Every buffer is allocated at construction or on the first batch; a training step (<see cref="TrainBatch"/>)
 /// allocates nothing. Per epoch, the trainer allocates the epoch's metrics.</para>
-/// <para>Training steps run the network's <c>ForwardTraining</c> and evaluation its <c>ForwardBatch</c>: when networks gain
-/// layers that behave differently in training and inference (dropout, batch normalization), the switch belongs in
-/// <c>EnterTrainingMode</c> and <c>EnterEvaluationMode</c>, two private methods every step and evaluation already go through.</para>
+/// <para>Training steps run the network's <c>ForwardTraining</c> (training mode: dropout active, batch normalization on
+/// batch statistics) and evaluation its <c>ForwardBatch</c> (inference mode), as <c>model.train()</c> and <c>model.eval()</c>
+/// do in PyTorch.</para>
 /// <para>A trainer is not thread-safe, and neither is the network it trains.</para>
 /// </remarks>
 public sealed class Trainer<TNetwork>
@@ -229,7 +229,6 @@ public sealed class Trainer<TNetwork>
             throw new ArgumentException("Expected samples to evaluate, but the dataset is empty.", nameof(data));
         }
 
-        EnterEvaluationMode();
         _evaluationMetrics.Reset();
         int inputSize = TNetwork.InputSize;
         int outputSize = TNetwork.OutputSize;
@@ -275,26 +274,12 @@ public sealed class Trainer<TNetwork>
         return true;
     }
 
-    /// <summary>
-    /// Puts the network in training mode before a training step. Networks have no mode yet; when layers such as dropout
-    /// or batch normalization arrive, this is where the trainer switches them.
-    /// </summary>
-    private void EnterTrainingMode()
-    {
-    }
-
-    /// <summary>Puts the network in inference mode before an evaluation (see <see cref="EnterTrainingMode"/>).</summary>
-    private void EnterEvaluationMode()
-    {
-    }
-
     private float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count)
     {
         TNetwork network = Network;
         Span<float> outputs = _outputs.AsSpan(0, count * TNetwork.OutputSize);
         Span<float> outputGradients = _outputGradients.AsSpan(0, outputs.Length);
 
-        EnterTrainingMode();
         network.ZeroGradients();
         network.ForwardTraining(inputs, outputs);
         float loss = Options.Loss.ComputeWithGradient(outputs, targets, outputGradients);

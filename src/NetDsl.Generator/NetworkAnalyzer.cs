@@ -88,7 +88,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 arguments[i] = info.MessageArguments[i];
             }
 
-            yield return Diagnostic.Create(info.Descriptor, LocationOf(type, attributes, info.AttributeIndex, cancellationToken), arguments);
+            yield return Diagnostic.Create(info.Descriptor, LocationOf(type, attributes, info.AttributeIndex, cancellationToken), info.PropertiesDictionary(), arguments);
         }
     }
 

@@ -499,6 +499,88 @@ public sealed class DiagnosticTests
         DiagnosticSeverity.Error,
         "Layer 'conv1' (Conv2D) receives shape [3, 8, 8] with 3 channels but needs 1, its declared input channels; write [Conv2D(3, 8, ...)], or [Conv2D(8, ...)] to infer them");
 
+    // The NDSL0031 tests run the analyzer on the declarations alone: binding the huge unrolled code the generator
+    // writes for these networks (the very thing the warning is about) takes seconds to minutes.
+
+    [Fact]
+    public void NDSL0031_LargeUnrolledStage()
+    {
+        (string source, TextSpan span) = Markup.Parse(Prefix + """
+            [Network(UnrollLimit = 100000)]
+            [Input(100)]
+            [[|Linear(50, Name = "fc")|], ReLU]
+            [Linear(2)]
+            public partial class Big;
+            """);
+
+        Diagnostic diagnostic = Assert.Single(AnalyzeDeclarations(source));
+        Assert.Equal("NDSL0031", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Same(DiagnosticDescriptors.LargeUnrolledStage, diagnostic.Descriptor);
+        Assert.Equal(
+            "Layer 'fc' (Linear) would be unrolled into 5000 straight-line operations (more than 4096), because UnrollLimit = 100000; methods that large are slow to compile and to JIT and run no faster than the vectorized kernels, so lower UnrollLimit below 5000 or remove it",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+    }
+
+    [Fact]
+    public void NDSL0031_IsAWarning_TheNetworkIsStillGenerated()
+    {
+        string source = Prefix + """
+            [Network(UnrollLimit = 100000)]
+            [Input(65)]
+            [Linear(64, Name = "fc"), ReLU]
+            public partial class Big;
+            """;
+        Assert.Equal("NDSL0031", Assert.Single(AnalyzeDeclarations(source)).Id);
+
+        // The generator alone (the harness would also bind the 4160 unrolled multiply-adds to run the analyzer on them).
+        GeneratorRunResult result = Assert.Single(TestCompilation.CreateDriver().RunGenerators(TestCompilation.Create(source)).GetRunResult().Results);
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("Unrolled.", Assert.Single(result.GeneratedSources).SourceText.ToString(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Network(UnrollLimit = 4096)]", "[Input(64)]", "[Linear(64)]")]          // exactly at the threshold
+    [InlineData("[Network]", "[Input(784)]", "[Linear(512)]")]                             // large, but on the kernels
+    [InlineData("[Network(UnrollLimit = 1000000)]", "[Input(64, 64)]", "[Flatten]")]      // Flatten emits no code
+    [InlineData("[Network(UnrollLimit = 1000000)]", "[Input(4096)]", "[ReLU]")]            // 4096 elements, at the threshold
+    public void NDSL0031_NotReported_AtOrBelowTheThresholdOrOnKernels(string network, string input, string layer)
+    {
+        Assert.Empty(AnalyzeDeclarations(Prefix + network + "\n" + input + "\n" + layer + "\npublic partial class Net;\n"));
+    }
+
+    [Fact]
+    public void NDSL0031_ReportedForEveryLargeUnrolledStage_ConvolutionsAndActivationsToo()
+    {
+        ImmutableArray<Diagnostic> diagnostics = AnalyzeDeclarations(Prefix + """
+            [Network(UnrollLimit = 1000000)]
+            [Input(1, 40, 40)]
+            [Conv2D(4, Kernel = 3, Name = "conv"), ReLU]
+            [Flatten]
+            [Tanh]
+            [Linear(2, Name = "fc")]
+            public partial class Net;
+            """);
+
+        // conv: 4 x 38 x 38 outputs x 9 taps = 51984; Tanh on 5776 elements; fc: 5776 x 2 = 11552.
+        Assert.Equal(
+            new[] { "'conv' (Conv2D) would be unrolled into 51984", "#3 (Tanh) would be unrolled into 5776", "'fc' (Linear) would be unrolled into 11552" },
+            diagnostics.OrderBy(d => d.Location.SourceSpan.Start)
+                .Select(d => d.Id + ": " + d.GetMessage(CultureInfo.InvariantCulture))
+                .Select(m => m.Substring("NDSL0031: Layer ".Length).Split(" straight-line")[0]));
+    }
+
+    /// <summary>The analyzer's diagnostics on <paramref name="source"/> without running the generator first.</summary>
+    private static ImmutableArray<Diagnostic> AnalyzeDeclarations(string source)
+    {
+        var exceptions = new System.Collections.Generic.List<System.Exception>();
+        ImmutableArray<Diagnostic> diagnostics = TestCompilation.RunAnalyzer(TestCompilation.Create(source), exceptions);
+        Assert.Empty(exceptions);
+        return diagnostics;
+    }
+
     [Fact]
     public void EveryDiagnosticId_HasATestHere()
     {

@@ -12,114 +12,115 @@ internal static class DiagnosticDescriptors
     private const string ShapeCategory = "NetDsl.Shapes";
     private const string DeclarationCategory = "NetDsl.Declaration";
     private const string WeightsCategory = "NetDsl.Weights";
+    private const string PerformanceCategory = "NetDsl.Performance";
     private const string HelpLinkBase = "https://github.com/netdsl/netdsl/blob/main/docs/diagnostics.md#";
 
     public static readonly DiagnosticDescriptor MissingInput = Error(
-        "NDSL0001", DeclarationCategory, "Network has no [Input]",
+        DiagnosticIds.MissingInput, DeclarationCategory, "Network has no [Input]",
         "Network '{0}' has no [Input]; declare the shape of one sample before the layers, for example [Input(3)]");
 
     public static readonly DiagnosticDescriptor DuplicateInput = Error(
-        "NDSL0002", DeclarationCategory, "Network has more than one [Input]",
+        DiagnosticIds.DuplicateInput, DeclarationCategory, "Network has more than one [Input]",
         "Network '{0}' declares [Input] more than once; keep exactly one, before every layer");
 
     public static readonly DiagnosticDescriptor InputNotFirst = Error(
-        "NDSL0003", DeclarationCategory, "[Input] is not the first entry of the stack",
+        DiagnosticIds.InputNotFirst, DeclarationCategory, "[Input] is not the first entry of the stack",
         "[Input] of network '{0}' must come before every layer, but it follows layer {1} ({2})");
 
     public static readonly DiagnosticDescriptor LinearInputMismatch = Error(
-        "NDSL0004", ShapeCategory, "Linear layer's declared input size does not match",
+        DiagnosticIds.LinearInputMismatch, ShapeCategory, "Linear layer's declared input size does not match",
         "Layer {0} (Linear) receives shape [{1}] but needs [{2}], its declared input size; write [Linear({1}, {3})], or [Linear({3})] to infer the input size");
 
     public static readonly DiagnosticDescriptor NonPositiveSize = Error(
-        "NDSL0005", ShapeCategory, "Size is zero or negative",
+        DiagnosticIds.NonPositiveSize, ShapeCategory, "Size is zero or negative",
         "{0} has {1} = {2}, but sizes must be positive");
 
     public static readonly DiagnosticDescriptor NotPartial = Error(
-        "NDSL0006", DeclarationCategory, "Network class is not partial",
+        DiagnosticIds.NotPartial, DeclarationCategory, "Network class is not partial",
         "Network class '{0}' must be declared 'partial' so that the generator can add its members");
 
     public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
-        "NDSL0007", DeclarationCategory, "Type containing a network is not partial",
+        DiagnosticIds.ContainingTypeNotPartial, DeclarationCategory, "Type containing a network is not partial",
         "Network class '{0}' is nested in '{1}', which must be declared 'partial' too");
 
     public static readonly DiagnosticDescriptor UnsupportedClass = Error(
-        "NDSL0008", DeclarationCategory, "Network class form is not supported",
+        DiagnosticIds.UnsupportedClass, DeclarationCategory, "Network class form is not supported",
         "Network class '{0}' cannot be {1}; declare a non-generic, non-static, non-abstract partial class");
 
     public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
-        "NDSL0009", DeclarationCategory, "Duplicate layer name",
+        DiagnosticIds.DuplicateLayerName, DeclarationCategory, "Duplicate layer name",
         "Layer {0} is named '{1}', but layer {2} already {3}; each layer needs a unique name, the key of its tensors in weight files");
 
     public static readonly DiagnosticDescriptor InvalidLayerName = Error(
-        "NDSL0010", DeclarationCategory, "Invalid layer name",
+        DiagnosticIds.InvalidLayerName, DeclarationCategory, "Invalid layer name",
         "Layer {0} has the name '{1}', which {2}");
 
     public static readonly DiagnosticDescriptor LayerWithoutNetwork = Error(
-        "NDSL0011", DeclarationCategory, "Layer attribute on a class without [Network]",
+        DiagnosticIds.LayerWithoutNetwork, DeclarationCategory, "Layer attribute on a class without [Network]",
         "Class '{0}' has the layer attribute [{1}] but no [Network], so no network is generated for it; add [Network] to the class");
 
     public static readonly DiagnosticDescriptor LayersInSeveralDeclarations = Error(
-        "NDSL0012", DeclarationCategory, "Layers declared on more than one partial declaration",
+        DiagnosticIds.LayersInSeveralDeclarations, DeclarationCategory, "Layers declared on more than one partial declaration",
         "Network '{0}' declares its stack on more than one partial declaration, so the order of its layers is undefined; declare [Input] and every layer on one declaration");
 
     public static readonly DiagnosticDescriptor NeedsOneDimensionalInput = Error(
-        "NDSL0013", ShapeCategory, "Layer needs a one-dimensional input",
+        DiagnosticIds.NeedsOneDimensionalInput, ShapeCategory, "Layer needs a one-dimensional input",
         "Layer {0} ({1}) receives shape {2} but needs a one-dimensional shape [features]; add [Flatten] before it to get [{3}]");
 
     public static readonly DiagnosticDescriptor NoLayers = Error(
-        "NDSL0014", DeclarationCategory, "Network has no layers",
+        DiagnosticIds.NoLayers, DeclarationCategory, "Network has no layers",
         "Network '{0}' has no layers after [Input]; add at least one layer, for example [Linear(1)]");
 
     public static readonly DiagnosticDescriptor ConsecutiveActivations = Warning(
-        "NDSL0015", DeclarationCategory, "Activation directly after another activation",
+        DiagnosticIds.ConsecutiveActivations, DeclarationCategory, "Activation directly after another activation",
         "Layer {0} ({1}) directly follows the activation {2} ({3}); two activations in a row are rarely intended");
 
     public static readonly DiagnosticDescriptor UnknownLayer = Error(
-        "NDSL0016", DeclarationCategory, "Unknown layer attribute",
+        DiagnosticIds.UnknownLayer, DeclarationCategory, "Unknown layer attribute",
         "[{0}] derives from NetDsl.LayerAttribute but is not a layer kind NetDsl knows, so network '{1}' cannot be generated");
 
     public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
-        "NDSL0017", ShapeCategory, "Network is too large",
+        DiagnosticIds.NetworkTooLarge, ShapeCategory, "Network is too large",
         "Network '{0}' would have {1} {2}; at most 2147483647 fit in one array");
 
     public static readonly DiagnosticDescriptor InvalidUnrollLimit = Error(
-        "NDSL0018", DeclarationCategory, "Invalid unroll limit",
+        DiagnosticIds.InvalidUnrollLimit, DeclarationCategory, "Invalid unroll limit",
         "Network '{0}' has UnrollLimit = {1}, but it must be zero or positive");
 
     public static readonly DiagnosticDescriptor EmptyInputShape = Error(
-        "NDSL0019", ShapeCategory, "[Input] declares no dimensions",
+        DiagnosticIds.EmptyInputShape, ShapeCategory, "[Input] declares no dimensions",
         "[Input] of network '{0}' declares no dimensions; give the shape of one sample, for example [Input(3)] or [Input(1, 28, 28)]");
 
     public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
-        "NDSL0020", ShapeCategory, "Window larger than its input",
+        DiagnosticIds.WindowLargerThanInput, ShapeCategory, "Window larger than its input",
         "Layer {0} ({1}) receives shape {2}, but its {3} window {4} is larger than the {5}");
 
     public static readonly DiagnosticDescriptor OutputSizeNotWhole = Warning(
-        "NDSL0021", ShapeCategory, "Window does not tile the input evenly",
+        DiagnosticIds.OutputSizeNotWhole, ShapeCategory, "Window does not tile the input evenly",
         "Layer {0} ({1}) {2}: {3} is not whole; the output has {4} and the last {5} input {2} element(s) are never read, as in PyTorch");
 
     public static readonly DiagnosticDescriptor InvalidLayerArgument = Error(
-        "NDSL0022", ShapeCategory, "Invalid layer argument",
+        DiagnosticIds.InvalidLayerArgument, ShapeCategory, "Invalid layer argument",
         "Layer {0} ({1}) has {2} = {3}, but {4}");
 
     public static readonly DiagnosticDescriptor WrongInputRank = Error(
-        "NDSL0023", ShapeCategory, "Layer receives the wrong number of dimensions",
+        DiagnosticIds.WrongInputRank, ShapeCategory, "Layer receives the wrong number of dimensions",
         "Layer {0} ({1}) receives shape {2} but needs {3}");
 
     public static readonly DiagnosticDescriptor ReshapeElementCount = Error(
-        "NDSL0024", ShapeCategory, "Reshape changes the number of elements",
+        DiagnosticIds.ReshapeElementCount, ShapeCategory, "Reshape changes the number of elements",
         "Layer {0} (Reshape) receives shape {1} of {2} elements, but {3}");
 
     public static readonly DiagnosticDescriptor ResidualShapeChanged = Error(
-        "NDSL0025", ShapeCategory, "Residual block changes the shape",
+        DiagnosticIds.ResidualShapeChanged, ShapeCategory, "Residual block changes the shape",
         "The residual block opened at layer {0} receives shape {1} but its last layer produces {2}; a residual block must keep the shape so that its input can be added to its output");
 
     public static readonly DiagnosticDescriptor UnbalancedResidual = Error(
-        "NDSL0026", DeclarationCategory, "Unbalanced or empty residual block",
+        DiagnosticIds.UnbalancedResidual, DeclarationCategory, "Unbalanced or empty residual block",
         "{0}");
 
     public static readonly DiagnosticDescriptor ChannelMismatch = Error(
-        "NDSL0027", ShapeCategory, "Convolution's declared input channels do not match",
+        DiagnosticIds.ChannelMismatch, ShapeCategory, "Convolution's declared input channels do not match",
         "Layer {0} ({1}) receives shape {2} with {3} channels but needs {4}, its declared input channels; write [{1}({3}, {5}, ...)], or [{1}({5}, ...)] to infer them");
 
     public static readonly DiagnosticDescriptor WeightsFileMissing = Error(
@@ -133,6 +134,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WeightsFileLarge = Warning(
         "NDSL0030", WeightsCategory, "Weights file is large for compiling in",
         "The weights file '{0}' of network '{1}' is {2} MiB; compiling more than 4 MiB of weights into the assembly slows builds and bloats it: load them at run time with LoadWeights instead");
+    public static readonly DiagnosticDescriptor LargeUnrolledStage = Warning(
+        DiagnosticIds.LargeUnrolledStage, PerformanceCategory, "Unrolled layer is very large",
+        "Layer {0} ({1}) would be unrolled into {2} straight-line operations (more than {3}), because UnrollLimit = {4}; methods that large are slow to compile and to JIT and run no faster than the vectorized kernels, so lower UnrollLimit below {2} or remove it");
 
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, DuplicateInput, InputNotFirst, LinearInputMismatch, NonPositiveSize, NotPartial,
@@ -140,7 +144,7 @@ internal static class DiagnosticDescriptors
         LayersInSeveralDeclarations, NeedsOneDimensionalInput, NoLayers, ConsecutiveActivations, UnknownLayer,
         NetworkTooLarge, InvalidUnrollLimit, EmptyInputShape, WindowLargerThanInput, OutputSizeNotWhole,
         InvalidLayerArgument, WrongInputRank, ReshapeElementCount, ResidualShapeChanged, UnbalancedResidual, ChannelMismatch,
-        WeightsFileMissing, WeightsFileMismatch, WeightsFileLarge);
+        WeightsFileMissing, WeightsFileMismatch, WeightsFileLarge, LargeUnrolledStage);
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         Create(id, category, title, message, DiagnosticSeverity.Error);

@@ -123,11 +123,13 @@ internal static class NetworkParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, networkIndex, type.Name));
         }
 
-        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        int depth = 1;
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType, depth++)
         {
             if (!IsPartial(outer, cancellationToken))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, networkIndex, type.Name, outer.Name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, networkIndex, type.Name, outer.Name)
+                    .WithProperty(DiagnosticPropertyNames.ContainingTypeDepth, depth));
             }
         }
 

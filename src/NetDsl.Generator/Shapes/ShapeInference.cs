@@ -120,6 +120,8 @@ internal static class ShapeInference
             return null;
         }
 
+        List<Stage> stages = StagePlanner.Plan(planned, spec.UnrollLimit);
+        CheckUnrolledSizes(spec, stack, planned, stages, diagnostics);
         return new NetworkPlan(
             spec,
             inputShape.Value,
@@ -127,7 +129,34 @@ internal static class ShapeInference
             (int)parameterCount,
             (int)bufferCount,
             planned.ToEquatableArray(),
-            StagePlanner.Plan(planned, spec.UnrollLimit).ToEquatableArray());
+            stages.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The most straight-line operations one unrolled stage may hold before NDSL0031 warns. The default UnrollLimit (256)
+    /// stays far below; 4096 multiply-adds already make a method of thousands of lines, which the compiler and the JIT
+    /// handle slowly (the JIT stops optimizing very large methods) and which runs no faster than the kernels.
+    /// </summary>
+    public const int LargeUnrollWork = 4096;
+
+    /// <summary>Warns (NDSL0031) for each stage that an UnrollLimit raised by the user makes unroll into a huge method.</summary>
+    private static void CheckUnrolledSizes(NetworkSpec spec, List<LayerSpec> stack, List<PlannedLayer> planned, List<Stage> stages, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (Stage stage in stages)
+        {
+            if (!stage.IsUnrolled || stage.LayerIndex >= stack.Count || stage.LayerIndex >= planned.Count)
+            {
+                continue;
+            }
+
+            long work = StagePlanner.UnrollWork(planned[stage.LayerIndex]);
+            if (work > LargeUnrollWork)
+            {
+                LayerSpec layer = stack[stage.LayerIndex];
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LargeUnrolledStage, layer.AttributeIndex,
+                    LayerNames.Label(layer, stage.LayerIndex), layer.AttributeName, work, LargeUnrollWork, spec.UnrollLimit));
+            }
+        }
     }
 
     /// <summary>Matches [Residual] with [EndResidual] and checks that each block keeps its shape.</summary>
@@ -306,6 +335,17 @@ internal static class ShapeInference
     {
         var names = new Dictionary<string, int>();
         var properties = new Dictionary<string, int>();
+
+        // Every name and view property in use anywhere in the stack, so that a suggested replacement for a duplicate
+        // clashes with no layer, before or after it, nor with another suggestion.
+        var takenNames = new HashSet<string>(System.StringComparer.Ordinal);
+        var takenProperties = new HashSet<string>(System.StringComparer.Ordinal);
+        for (int position = 0; position < stack.Count; position++)
+        {
+            takenNames.Add(LayerNames.NameOf(stack[position], position));
+            takenProperties.Add(LayerNames.PropertyNameOf(stack[position], position));
+        }
+
         for (int position = 0; position < stack.Count; position++)
         {
             LayerSpec layer = stack[position];
@@ -323,7 +363,8 @@ internal static class ShapeInference
             string name = LayerNames.NameOf(layer, position);
             if (names.TryGetValue(name, out int first))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, layer.AttributeIndex, "#" + position, name, "#" + first, "has that name"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, layer.AttributeIndex, "#" + position, name, "#" + first, "has that name")
+                    .WithProperty(DiagnosticPropertyNames.SuggestedName, LayerNames.SuggestUniqueName(name, className, takenNames, takenProperties)));
                 continue;
             }
 
@@ -342,7 +383,8 @@ internal static class ShapeInference
             else if (properties.TryGetValue(property, out int other))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, layer.AttributeIndex, "#" + position, name, "#" + other,
-                    "gives the view property '" + property + "'"));
+                    "gives the view property '" + property + "'")
+                    .WithProperty(DiagnosticPropertyNames.SuggestedName, LayerNames.SuggestUniqueName(name, className, takenNames, takenProperties)));
             }
             else
             {

@@ -31,9 +31,8 @@ internal static class StagePlanner
                     bool fuse = i + 1 < layers.Count && LayerNames.IsFusable(layers[i + 1].Kind);
                     Activation activation = fuse ? LayerNames.ActivationOf(layers[i + 1]) : Activation.None;
                     bool linear = layer.Kind == LayerKind.Linear;
-                    long work = linear ? (long)inWidth * outWidth : (long)outWidth * TapsPerOutput(layer);
                     stages.Add(new Stage(index, linear ? StageKind.Linear : StageKind.Convolution, i, fuse ? i + 1 : -1, activation,
-                        inWidth, outWidth, work <= unrollLimit, -1, 0, 0));
+                        inWidth, outWidth, UnrollWork(layer) <= unrollLimit, -1, 0, 0));
                     if (fuse)
                     {
                         i++;
@@ -46,12 +45,11 @@ internal static class StagePlanner
                 case LayerKind.MaxPool2D:
                 case LayerKind.AvgPool1D:
                 case LayerKind.AvgPool2D:
-                    stages.Add(new Stage(index, StageKind.Pool, i, -1, Activation.None, inWidth, outWidth,
-                        (long)outWidth * layer.Window!.KernelHeight * layer.Window.KernelWidth <= unrollLimit, -1, 0, 0));
+                    stages.Add(new Stage(index, StageKind.Pool, i, -1, Activation.None, inWidth, outWidth, UnrollWork(layer) <= unrollLimit, -1, 0, 0));
                     break;
 
                 case LayerKind.GlobalAvgPool:
-                    stages.Add(new Stage(index, StageKind.GlobalAvgPool, i, -1, Activation.None, inWidth, outWidth, inWidth <= unrollLimit, -1, 0, 0));
+                    stages.Add(new Stage(index, StageKind.GlobalAvgPool, i, -1, Activation.None, inWidth, outWidth, UnrollWork(layer) <= unrollLimit, -1, 0, 0));
                     break;
 
                 case LayerKind.Identity:
@@ -62,7 +60,7 @@ internal static class StagePlanner
                 case LayerKind.ELU:
                 case LayerKind.GELU:
                 case LayerKind.SiLU:
-                    stages.Add(new Stage(index, StageKind.Activation, i, -1, LayerNames.ActivationOf(layer), inWidth, outWidth, inWidth <= unrollLimit, -1, 0, 0));
+                    stages.Add(new Stage(index, StageKind.Activation, i, -1, LayerNames.ActivationOf(layer), inWidth, outWidth, UnrollWork(layer) <= unrollLimit, -1, 0, 0));
                     break;
 
                 case LayerKind.Softmax:
@@ -78,7 +76,7 @@ internal static class StagePlanner
 
                 case LayerKind.Dropout:
                     // Unrolled only means that single-sample inference, where dropout is the identity, stays in locals.
-                    stages.Add(new Stage(index, StageKind.Dropout, i, -1, Activation.None, inWidth, outWidth, inWidth <= unrollLimit, -1, auxOffset, inWidth));
+                    stages.Add(new Stage(index, StageKind.Dropout, i, -1, Activation.None, inWidth, outWidth, UnrollWork(layer) <= unrollLimit, -1, auxOffset, inWidth));
                     auxOffset += inWidth;
                     break;
 
@@ -87,7 +85,7 @@ internal static class StagePlanner
                     break;
 
                 case LayerKind.EndResidual:
-                    stages.Add(new Stage(index, StageKind.ResidualAdd, i, -1, Activation.None, inWidth, outWidth, inWidth <= unrollLimit, residualSources.Pop(), auxOffset, inWidth));
+                    stages.Add(new Stage(index, StageKind.ResidualAdd, i, -1, Activation.None, inWidth, outWidth, UnrollWork(layer) <= unrollLimit, residualSources.Pop(), auxOffset, inWidth));
                     auxOffset += inWidth;
                     break;
             }
@@ -95,6 +93,22 @@ internal static class StagePlanner
 
         return stages;
     }
+
+    /// <summary>
+    /// The size of the straight-line code a layer's stage would unroll into, compared with <c>UnrollLimit</c>: multiply-adds
+    /// for Linear (<c>in x out</c>) and convolutions (<c>out x taps</c>), window reads for pools, elements for element-wise
+    /// stages. Stages that are never unrolled (softmax, normalization) and layers without a stage count 0.
+    /// </summary>
+    internal static long UnrollWork(PlannedLayer layer) => layer.Kind switch
+    {
+        LayerKind.Linear => (long)layer.InFeatures * layer.OutFeatures,
+        LayerKind.Conv1D or LayerKind.Conv2D => (long)layer.OutFeatures * TapsPerOutput(layer),
+        LayerKind.MaxPool1D or LayerKind.MaxPool2D or LayerKind.AvgPool1D or LayerKind.AvgPool2D =>
+            (long)layer.OutFeatures * layer.Window!.KernelHeight * layer.Window.KernelWidth,
+        LayerKind.GlobalAvgPool or LayerKind.Identity or LayerKind.ReLU or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.LeakyReLU
+            or LayerKind.ELU or LayerKind.GELU or LayerKind.SiLU or LayerKind.Dropout or LayerKind.EndResidual => layer.InFeatures,
+        _ => 0,
+    };
 
     /// <summary>Multiply-adds per output element of a convolution: in channels x kernel height x kernel width.</summary>
     internal static long TapsPerOutput(PlannedLayer layer) =>

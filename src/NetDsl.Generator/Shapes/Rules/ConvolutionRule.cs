@@ -43,7 +43,8 @@ internal static class ConvolutionRule
         }
         else if (declaredIn is { } declared && declared != inChannels)
         {
-            context.Report(DiagnosticDescriptors.ChannelMismatch, context.Label, context.Kind, input, inChannels, declared, outChannels);
+            context.Report(context.Diagnostic(DiagnosticDescriptors.ChannelMismatch, context.Label, context.Kind, input, inChannels, declared, outChannels)
+                .WithProperty(DiagnosticPropertyNames.InferredSize, inChannels));
             valid = false;
         }
 

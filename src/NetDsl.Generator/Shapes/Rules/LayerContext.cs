@@ -30,7 +30,14 @@ internal sealed class LayerContext
     public string Kind => Layer.AttributeName;
 
     public void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, params object[] arguments) =>
-        Diagnostics.Add(DiagnosticInfo.Create(descriptor, Layer.AttributeIndex, arguments));
+        Diagnostics.Add(Diagnostic(descriptor, arguments));
+
+    /// <summary>Reports a diagnostic built with <see cref="Diagnostic"/>, typically with properties for a code fix.</summary>
+    public void Report(DiagnosticInfo diagnostic) => Diagnostics.Add(diagnostic);
+
+    /// <summary>A diagnostic on this layer's attribute.</summary>
+    public DiagnosticInfo Diagnostic(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, params object[] arguments) =>
+        DiagnosticInfo.Create(descriptor, Layer.AttributeIndex, arguments);
 
     /// <summary>Reports NDSL0022 for an argument outside its domain.</summary>
     public void ReportInvalid(string argument, object value, string requirement) =>

@@ -32,7 +32,8 @@ internal static class LinearRule
         }
         else if (declaredIn is > 0 && declaredIn.Value != input.ElementCount)
         {
-            context.Report(DiagnosticDescriptors.LinearInputMismatch, context.Label, input.ElementCount, declaredIn.Value, outFeatures);
+            context.Report(context.Diagnostic(DiagnosticDescriptors.LinearInputMismatch, context.Label, input.ElementCount, declaredIn.Value, outFeatures)
+                .WithProperty(DiagnosticPropertyNames.InferredSize, input.ElementCount));
             valid = false;
         }
 

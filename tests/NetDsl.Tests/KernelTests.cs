@@ -141,9 +141,10 @@ public sealed class KernelTests
         {
             for (int inFeatures = 1; inFeatures <= MaximumLength; inFeatures++)
             {
+                // 17 outputs and batches of 4 and 9 reach the register-blocked paths (4x4 and 1x8 tiles, a leftover output, leftover samples).
                 foreach (int outFeatures in (int[])[1, 3, 17])
                 {
-                    foreach (int batch in (int[])[0, 1, 3])
+                    foreach (int batch in (int[])[0, 1, 3, 4, 9])
                     {
                         CheckLinear(random, batch, inFeatures, outFeatures, withBias: (inFeatures + outFeatures) % 2 == 0, $"batch {batch}, {inFeatures} -> {outFeatures}, {vectorBits}-bit vectors");
                     }

@@ -1,5 +1,8 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetDsl.Kernels;
 
@@ -51,6 +54,10 @@ public static class ConvolutionKernels
                                 {
                                     TensorPrimitives.MultiplyAdd(xPlane.Slice(ih * g.InWidth + iw0, count), w, yRow, yRow);
                                 }
+                                else if (g.StrideWidth == 1 && count >= Vector256<float>.Count && Vector256.IsHardwareAccelerated && ElementwiseKernels.MaximumVectorBits >= 256)
+                                {
+                                    ShortRowMultiplyAdd(xPlane.Slice(ih * g.InWidth + iw0, count), w, yRow);
+                                }
                                 else
                                 {
                                     for (int i = 0; i < count; i++)
@@ -63,6 +70,25 @@ public static class ConvolutionKernels
                     }
                 }
             }
+        }
+    }
+
+    // y += w * x over a row too short for a TensorPrimitives call: inline 256-bit FMAs, then a scalar tail.
+    private static void ShortRowMultiplyAdd(ReadOnlySpan<float> x, float w, Span<float> y)
+    {
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref float yRef = ref MemoryMarshal.GetReference(y);
+        Vector256<float> weight = Vector256.Create(w);
+        int count = y.Length;
+        int i = 0;
+        for (; i + Vector256<float>.Count <= count; i += Vector256<float>.Count)
+        {
+            Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xRef, (nuint)i), weight, Vector256.LoadUnsafe(ref yRef, (nuint)i)).StoreUnsafe(ref yRef, (nuint)i);
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref yRef, i) += w * Unsafe.Add(ref xRef, i);
         }
     }
 

@@ -1,0 +1,31 @@
+using NetDsl;
+
+namespace NetDsl.Benchmarks;
+
+// The three networks of issue 6, declared as NetDsl classes. Shapes of N3: 28 -> 26 (conv 3x3) -> 13 (pool 2)
+// -> 11 (conv 3x3) -> 5 (pool 2, floor) -> 16 * 5 * 5 = 400 -> Linear(400, 10).
+
+/// <summary>N1, the seed network: Linear(3, 2) - ReLU - Linear(2, 1), trained with MSE.</summary>
+[Network]
+[Input(3)]
+[Linear(2), ReLU]
+[Linear(1)]
+public partial class N1Net;
+
+/// <summary>N2: Linear(784, 128) - ReLU - Linear(128, 10), trained with softmax cross-entropy.</summary>
+[Network]
+[Input(784)]
+[Linear(128), ReLU]
+[Linear(10)]
+public partial class N2Net;
+
+/// <summary>N3: a small CNN on 1x28x28, trained with softmax cross-entropy.</summary>
+[Network]
+[Input(1, 28, 28)]
+[Conv2D(8, Kernel = 3), ReLU]
+[MaxPool2D(2)]
+[Conv2D(16, Kernel = 3), ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Linear(10)]
+public partial class N3Net;

@@ -1,0 +1,24 @@
+using System;
+using System.Runtime.Intrinsics;
+using BenchmarkDotNet.Running;
+
+namespace NetDsl.Benchmarks;
+
+/// <summary>Runs the suite: <c>dotnet run -c Release --project benchmarks/NetDsl.Benchmarks -- --filter '*'</c>.</summary>
+public static class Program
+{
+    /// <summary>Entry point; arguments go to BenchmarkDotNet's switcher.</summary>
+    public static void Main(string[] args)
+    {
+        if (args.Length == 2 && args[0] == "--export-native")
+        {
+            NativeExport.Write(args[1]);
+            Console.WriteLine($"Wrote the C++ baseline's inputs to {args[1]}.");
+            return;
+        }
+
+        Console.WriteLine($"Vector512 accelerated: {Vector512.IsHardwareAccelerated}; Vector256 accelerated: {Vector256.IsHardwareAccelerated}; processors: {Environment.ProcessorCount}");
+        Console.WriteLine(TorchSharpStatus.Reason);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+using Xunit;
+
+namespace NetDsl.Benchmarks.Tests;
+
+/// <summary>
+/// Runs every benchmark class of the suite the way BenchmarkDotNet would, once and untimed: the global setup (where
+/// every system's outputs, losses and gradients are checked against NetDsl's), each benchmark body once, the cleanup.
+/// </summary>
+public sealed class BenchmarkSmokeTests
+{
+    /// <summary>The benchmark classes of the suite.</summary>
+    public static IEnumerable<object[]> BenchmarkClasses() =>
+        typeof(Check).Assembly.GetTypes()
+            .Where(t => t.IsClass && !t.IsAbstract && t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() != null))
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => new object[] { t.Name });
+
+    [Fact]
+    public void TheSuiteHoldsEveryCaseOfTheIssue()
+    {
+        string[] names = BenchmarkClasses().Select(row => (string)row[0]).ToArray();
+        Assert.Equal(
+            ["N1ForwardBatch1", "N1TrainStepBatch1", "N2ForwardBatch1", "N2ForwardBatch64", "N2TrainStepBatch32", "N3ForwardBatch1", "N3TrainStepBatch32", "PeakFma"],
+            names);
+    }
+
+    [Theory]
+    [MemberData(nameof(BenchmarkClasses))]
+    public void EveryBodyRunsOnceAfterTheEqualityChecks(string name)
+    {
+        Type type = typeof(Check).Assembly.GetTypes().Single(t => t.Name == name);
+        object instance = Activator.CreateInstance(type)!;
+        MethodInfo[] methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance);
+        foreach (MethodInfo setup in methods.Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() != null))
+        {
+            setup.Invoke(instance, null);
+        }
+
+        try
+        {
+            MethodInfo[] bodies = methods.Where(m => m.GetCustomAttribute<BenchmarkAttribute>() != null).ToArray();
+            Assert.Single(bodies, m => m.GetCustomAttribute<BenchmarkAttribute>()!.Baseline);
+            foreach (MethodInfo body in bodies)
+            {
+                object? result = body.Invoke(instance, null);
+                if (result is float value)
+                {
+                    Assert.True(float.IsFinite(value), $"{name}.{body.Name} returned {value}.");
+                }
+            }
+        }
+        finally
+        {
+            foreach (MethodInfo cleanup in methods.Where(m => m.GetCustomAttribute<GlobalCleanupAttribute>() != null))
+            {
+                cleanup.Invoke(instance, null);
+            }
+        }
+    }
+
+    [Fact]
+    public void TheEqualityCheckRejectsADifferentResult()
+    {
+        Assert.Throws<InvalidOperationException>(() => Check.Same("test", [1f, 2f], [1f, 2.001f]));
+        Check.Same("test", [1f, 2f], [1f, 2.0001f]);
+    }
+}

@@ -107,7 +107,8 @@ internal static class SummaryTable
 
         if (w.PadTop != 0 || w.PadLeft != 0 || w.PadBottom != 0 || w.PadRight != 0)
         {
-            parts.Add("padding " + (twoD ? Literals.Int(w.PadTop) + "x" + Literals.Int(w.PadLeft) : Literals.Int(w.PadLeft)));
+            // 'same' padding of an even effective kernel pads one more after than before: show both, "(0, 1)".
+            parts.Add("padding " + (twoD ? Pads(w.PadTop, w.PadBottom) + "x" + Pads(w.PadLeft, w.PadRight) : Pads(w.PadLeft, w.PadRight)));
         }
 
         if (w.DilationHeight != 1 || w.DilationWidth != 1)
@@ -115,6 +116,9 @@ internal static class SummaryTable
             parts.Add("dilation " + (twoD && w.DilationHeight != w.DilationWidth ? Literals.Int(w.DilationHeight) + "x" + Literals.Int(w.DilationWidth) : Literals.Int(w.DilationWidth)));
         }
     }
+
+    private static string Pads(int before, int after) =>
+        before == after ? Literals.Int(before) : "(" + Literals.Int(before) + ", " + Literals.Int(after) + ")";
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

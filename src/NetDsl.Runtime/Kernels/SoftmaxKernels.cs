@@ -9,9 +9,15 @@ public static class SoftmaxKernels
     /// <summary><c>y = exp(x - max) / sum(exp(x - max))</c> per sample.</summary>
     public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int batch, int features)
     {
+        // Not TensorPrimitives.SoftMax: it exponentiates x itself, which overflows (NaN) for logits above ~88 and
+        // underflows (0/0) when all are very negative.
         for (int n = 0; n < batch; n++)
         {
-            TensorPrimitives.SoftMax(x.Slice(n * features, features), y.Slice(n * features, features));
+            ReadOnlySpan<float> sample = x.Slice(n * features, features);
+            Span<float> output = y.Slice(n * features, features);
+            TensorPrimitives.Subtract(sample, TensorPrimitives.Max(sample), output);
+            TensorPrimitives.Exp(output, output);
+            TensorPrimitives.Divide(output, TensorPrimitives.Sum(output), output);
         }
     }
 

@@ -60,6 +60,39 @@ public sealed class SnapshotTests
         }
         """;
 
+    /// <summary>
+    /// A small CNN with both code paths: conv1 (32 outputs x 4 taps = 128) and the pool unroll; conv2 (36 outputs x 8 taps =
+    /// 288) calls the im2col kernel; batch normalization and dropout always call kernels; the global pool unrolls.
+    /// </summary>
+    public const string TinyCnn = """
+        using NetDsl;
+
+        namespace Vision;
+
+        /// <summary>A tiny convolutional network.</summary>
+        [Network]
+        [Input(1, 5, 5)]
+        [Conv2D(2, Kernel = 2, Name = "conv1"), ReLU]
+        [MaxPool2D(2)]
+        [Conv2D(4, Kernel = 2, Padding = 1, Name = "conv2")]
+        [BatchNorm2D(Name = "bn"), ReLU]
+        [GlobalAvgPool]
+        [Dropout(0.1)]
+        [Linear(3, Name = "head")]
+        public partial class TinyCnn;
+        """;
+
+    [Fact]
+    public void TinyCnn_MatchesSnapshot()
+    {
+        string source = AssertSnapshot("TinyCnn", TinyCnn, "Vision.TinyCnn.g.cs");
+
+        Assert.Contains("// Stage 1, layer 'conv1': Conv2D(1, 2, 2x2) [1, 5, 5] -> [2, 4, 4], then ReLU ('1')", source, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Kernels.ConvolutionKernels.Forward(", source, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Kernels.NormalizationKernels.BatchNormTraining(", source, System.StringComparison.Ordinal);
+        Assert.Contains("new(\"bn.running_mean\", 0, 4),", source, System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SeedNetwork_MatchesSnapshot() => AssertSnapshot("SimpleNN", SeedNetwork, "SeedNetwork.SimpleNN.g.cs");
 

@@ -86,22 +86,7 @@ public sealed class AllocationTests
             ("ZeroGradients", () => model.ZeroGradients()),
         };
 
-        // Warm-up: JIT, static initialization, and the workspace for this batch size.
-        for (int round = 0; round < 3; round++)
-        {
-            foreach ((string _, Action call) in calls)
-            {
-                call();
-            }
-        }
-
-        foreach ((string name, Action call) in calls)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            call();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{typeof(T).Name}.{name} at batch {batch} allocated {allocated} bytes.");
-        }
+        AllocationAssert.NoneAfterWarmUp(typeof(T).Name, batch, calls);
 
         // The whole training step in one go, repeated.
         long start = GC.GetAllocatedBytesForCurrentThread();

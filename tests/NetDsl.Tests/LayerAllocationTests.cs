@@ -93,21 +93,7 @@ public sealed class LayerAllocationTests
             ("ZeroGradients", () => model.ZeroGradients()),
         };
 
-        for (int round = 0; round < 3; round++)
-        {
-            foreach ((string _, Action call) in calls)
-            {
-                call();
-            }
-        }
-
-        foreach ((string name, Action call) in calls)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            call();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{typeof(T).Name}.{name} at batch {batch} allocated {allocated} bytes.");
-        }
+        AllocationAssert.NoneAfterWarmUp(typeof(T).Name, batch, calls);
 
         long start = GC.GetAllocatedBytesForCurrentThread();
         for (int step = 0; step < 10; step++)

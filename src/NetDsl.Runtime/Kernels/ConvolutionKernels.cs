@@ -21,6 +21,12 @@ public static class ConvolutionKernels
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
     {
         Check(x, y, weight, batch, g);
+        if (RowConvolution.Applies(g))
+        {
+            RowConvolution.Forward(x, weight, bias, y, batch, g);
+            return;
+        }
+
         for (int n = 0; n < batch; n++)
         {
             ReadOnlySpan<float> xSample = x.Slice(n * g.InputSize, g.InputSize);
@@ -99,6 +105,12 @@ public static class ConvolutionKernels
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g)
     {
         Check(x, dz, weight, batch, g);
+        if (RowConvolution.Applies(g))
+        {
+            RowConvolution.Backward(x, weight, dz, weightGradient, biasGradient, dx, batch, g);
+            return;
+        }
+
         bool inputGradient = !dx.IsEmpty;
         if (inputGradient)
         {
@@ -185,6 +197,12 @@ public static class ConvolutionKernels
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, Span<float> scratch)
     {
         Check(x, y, weight, batch, g);
+        if (RowConvolution.Applies(g))
+        {
+            RowConvolution.Forward(x, weight, bias, y, batch, g);
+            return;
+        }
+
         int k = g.InChannels * g.KernelHeight * g.KernelWidth;
         int positions = g.OutPlane;
         Span<float> columns = Columns(scratch, positions, k, g);
@@ -212,6 +230,12 @@ public static class ConvolutionKernels
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g, Span<float> scratch)
     {
         Check(x, dz, weight, batch, g);
+        if (RowConvolution.Applies(g))
+        {
+            RowConvolution.Backward(x, weight, dz, weightGradient, biasGradient, dx, batch, g);
+            return;
+        }
+
         int k = g.InChannels * g.KernelHeight * g.KernelWidth;
         int positions = g.OutPlane;
         Span<float> columns = Columns(scratch, positions, k, g);

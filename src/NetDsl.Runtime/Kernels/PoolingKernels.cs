@@ -13,6 +13,19 @@ public static class PoolingKernels
     /// <summary>Max pooling; NaN propagates.</summary>
     public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, int batch, in WindowGeometry g)
     {
+        if (UnpaddedMaxPooling.Applies(g))
+        {
+            RequireLengths(x, y, batch, g);
+            if (TwoByTwoMaxPooling.Applies(g))
+            {
+                TwoByTwoMaxPooling.Forward(x, y, batch, g);
+                return;
+            }
+
+            UnpaddedMaxPooling.Forward(x, y, batch, g);
+            return;
+        }
+
         for (int plane = 0; plane < batch * g.OutChannels; plane++)
         {
             ReadOnlySpan<float> xPlane = x.Slice(plane * g.InPlane, g.InPlane);
@@ -30,6 +43,20 @@ public static class PoolingKernels
     /// <summary>Adds each output's gradient to the first maximum of its window; overwrites <paramref name="dx"/>.</summary>
     public static void MaxBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int batch, in WindowGeometry g)
     {
+        if (UnpaddedMaxPooling.Applies(g))
+        {
+            RequireLengths(x, dy, batch, g);
+            RequireLengths(dx, dy, batch, g);
+            if (TwoByTwoMaxPooling.Applies(g))
+            {
+                TwoByTwoMaxPooling.Backward(x, dy, dx, batch, g);
+                return;
+            }
+
+            UnpaddedMaxPooling.Backward(x, dy, dx, batch, g);
+            return;
+        }
+
         dx.Slice(0, batch * g.InputSize).Clear();
         for (int plane = 0; plane < batch * g.OutChannels; plane++)
         {
@@ -124,6 +151,16 @@ public static class PoolingKernels
         for (int i = 0; i < batch * channels; i++)
         {
             dx.Slice(i * positions, positions).Fill(dy[i] * scale);
+        }
+    }
+
+    // The fast paths read through refs, so they check what the general loops' span slicing would have caught.
+    private static void RequireLengths(ReadOnlySpan<float> inputSide, ReadOnlySpan<float> outputSide, int batch, in WindowGeometry g)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        if (inputSide.Length < (long)batch * g.InputSize || outputSide.Length < (long)batch * g.OutputSize)
+        {
+            throw new ArgumentException($"Pooling operands are too short for a batch of {batch}: input side {inputSide.Length} (needs {(long)batch * g.InputSize}), output side {outputSide.Length} (needs {(long)batch * g.OutputSize}).");
         }
     }
 

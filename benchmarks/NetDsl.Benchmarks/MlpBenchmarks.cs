@@ -74,6 +74,8 @@ public class N1TrainStepBatch1
     private float[] _t = null!;
     private readonly float[] _prediction = new float[1];
     private readonly float[] _gradient = new float[1];
+    private readonly MeanSquaredErrorLoss _mse = new();
+    private N1Net.Input _input;
 
     /// <summary>Builds both systems on the same weights and checks one step's loss and gradients agree.</summary>
     [GlobalSetup]
@@ -84,6 +86,7 @@ public class N1TrainStepBatch1
         _t = [0.5f];
         _naive = new NaiveMlp(3, 2, 1, maxBatch: 1);
         _sgd = new Sgd(LearningRate);
+        _input = new N1Net.Input(_x);
         MlpFixtures.CheckTraining(_model, _naive, () => NetDsl(), () => NaiveCSharp());
     }
 
@@ -98,6 +101,13 @@ public class N1TrainStepBatch1
         _sgd.Step(_model);
         return loss;
     }
+
+    /// <summary>
+    /// NetDsl's generated fused step (fully unrolled networks): the same step in one method, every value in a local;
+    /// tests/NetDsl.Tests/FusedTrainStepTests.cs checks it equals the separate calls bit for bit.
+    /// </summary>
+    [Benchmark]
+    public float NetDslFused() => _model.TrainStep(_input, _t, _mse, LearningRate);
 
     /// <summary>Naive C# loops.</summary>
     [Benchmark]

@@ -74,6 +74,11 @@ internal static class NetworkEmitter
         EmitViews(writer, plan);
         EmitInference(writer, plan);
         EmitTraining(writer, plan);
+        if (FusedTrainStepEmitter.Applies(plan))
+        {
+            FusedTrainStepEmitter.Emit(writer, plan);
+        }
+
         if (pretrained is { } weights)
         {
             PretrainedEmitter.Emit(writer, plan, weights.Parameters, weights.Buffers);

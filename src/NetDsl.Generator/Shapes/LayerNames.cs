@@ -12,7 +12,7 @@ internal static class LayerNames
         "InputSize", "OutputSize", "ParameterCount", "InputShape", "OutputShape", "Summary", "Input", "Output",
         "Parameters", "Gradients", "Forward", "ForwardBatch", "ForwardTraining", "Backward", "ZeroGradients",
         "ResetParameters", "Create", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone",
-        "ReferenceEquals", "Finalize", "ParameterTensors", "Architecture", "BufferCount", "Buffers", "BufferTensors", "Layers", "CreatePretrained", "PretrainedParameters", "PretrainedBuffers",
+        "ReferenceEquals", "Finalize", "ParameterTensors", "Architecture", "BufferCount", "Buffers", "BufferTensors", "Layers", "CreatePretrained", "PretrainedParameters", "PretrainedBuffers", "TrainStep",
 
         // Private members of the generated code: a view property with one of these names would not compile.
         "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "RunStages", "BackwardCore", "EnsureTrainingCapacity",

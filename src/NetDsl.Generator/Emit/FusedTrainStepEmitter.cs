@@ -1,0 +1,218 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Emit;
+
+/// <summary>
+/// <c>TrainStep(in Input, target, loss, learningRate)</c> for small fully unrolled networks of Linear/convolution layers
+/// and activations: forward, the loss gradient, backward and the plain SGD update in one method, every activation and
+/// gradient in a local. Each stage's input gradient is computed from its weights before they are updated, and each
+/// weight's gradient is summed in the order <c>Backward</c> accumulates it, so the result equals ZeroGradients,
+/// ForwardTraining, the loss, Backward and <c>new Sgd(learningRate).Step</c> bit for bit — without the gradient buffer.
+/// </summary>
+internal static class FusedTrainStepEmitter
+{
+    /// <summary>Whether the network gets the method: every stage unrolled, and only stages without train/eval differences or state.</summary>
+    public static bool Applies(NetworkPlan plan) =>
+        plan.IsFullyUnrolled && plan.Stages.All(s => s.Kind is StageKind.Linear or StageKind.Convolution or StageKind.Activation);
+
+    public static void Emit(SourceWriter writer, NetworkPlan plan)
+    {
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// One training step on one sample with plain SGD, fused: forward (training mode), the loss and its gradient, backward");
+        writer.WriteLine("/// and <c>parameter -= learningRate * gradient</c>, with every intermediate value in a local. Equal, bit for bit, to");
+        writer.WriteLine("/// <see cref=\"ZeroGradients\"/>, <see cref=\"ForwardTraining\"/>, <paramref name=\"loss\"/>, <see cref=\"Backward(global::System.ReadOnlySpan{float})\"/>");
+        writer.WriteLine("/// and <c>new Sgd(learningRate).Step(this)</c>, except that <see cref=\"Gradients\"/> is left as it was and nothing is");
+        writer.WriteLine("/// recorded for a later <c>Backward</c>. Returns the loss.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The target does not fit the loss and the output.</exception>");
+        writer.OpenBlock("public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.ILoss loss, float learningRate)");
+        writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(loss);");
+        writer.WriteLine("_recordedBatch = 0;");
+        writer.WriteLine("global::System.Span<float> p = global::System.MemoryExtensions.AsSpan(_parameters, 0, ParameterCount);");
+        writer.WriteLine("global::System.ReadOnlySpan<float> x = input;");
+        writer.WriteLine("x = x.Slice(0, InputSize);");
+        writer.WriteLine("float step = -learningRate;");
+        writer.WriteLine();
+
+        // Forward: stage k's outputs are h<k>_<i>, an affine stage's pre-activations z<k>_<i>.
+        var outputs = new List<string[]> { Enumerable.Range(0, plan.InputSize).Select(j => "x[" + Literals.Int(j) + "]").ToArray() };
+        var preActivations = new Dictionary<int, string[]>();
+        foreach (Stage stage in plan.Stages)
+        {
+            writer.WriteLine(StageDescription.Of(plan, stage));
+            string[] input = outputs[outputs.Count - 1];
+            string k = Literals.Int(stage.Index);
+            var stageOutputs = new string[stage.OutputWidth];
+            if (stage.Kind == StageKind.Activation)
+            {
+                PlannedLayer layer = plan.Layers[stage.LayerIndex];
+                for (int i = 0; i < stageOutputs.Length; i++)
+                {
+                    stageOutputs[i] = "h" + k + "_" + Literals.Int(i);
+                    writer.WriteLine("float " + stageOutputs[i] + " = " + ActivationCode.Apply(stage.Activation, input[i], layer) + ";");
+                }
+            }
+            else
+            {
+                PlannedLayer layer = plan.Layers[stage.LayerIndex];
+                PlannedLayer? activation = stage.ActivationLayerIndex >= 0 ? plan.Layers[stage.ActivationLayerIndex] : null;
+                AffineTaps taps = AffineTaps.For(layer);
+                int weightOffset = layer.Tensor("weight")!.Offset;
+                int biasOffset = layer.Tensor("bias")?.Offset ?? -1;
+                var z = new string[stage.OutputWidth];
+                for (int o = 0; o < stageOutputs.Length; o++)
+                {
+                    z[o] = "z" + k + "_" + Literals.Int(o);
+                    stageOutputs[o] = "h" + k + "_" + Literals.Int(o);
+                    writer.WriteLine("float " + z[o] + " = " + WeightedSum(taps, o, weightOffset, biasOffset, input) + ";");
+                    writer.WriteLine("float " + stageOutputs[o] + " = " + ActivationCode.Apply(stage.Activation, z[o], activation) + ";");
+                }
+
+                preActivations[stage.Index] = z;
+            }
+
+            outputs.Add(stageOutputs);
+            writer.WriteLine();
+        }
+
+        string[] last = outputs[outputs.Count - 1];
+        writer.WriteLine("Output prediction = default;");
+        writer.WriteLine("global::System.Span<float> y = prediction;");
+        for (int i = 0; i < plan.OutputSize; i++)
+        {
+            writer.WriteLine("y[" + Literals.Int(i) + "] = " + last[i] + ";");
+        }
+
+        writer.WriteLine("Output outputGradient = default;");
+        writer.WriteLine("float lossValue = loss.ComputeWithGradient(prediction, target, outputGradient);");
+        writer.WriteLine("global::System.ReadOnlySpan<float> dy = outputGradient;");
+        writer.WriteLine();
+
+        // Backward: d<k>_<i> is the gradient with respect to h<k>_<i>.
+        string[] gradients = Enumerable.Range(0, plan.OutputSize).Select(i => "dy[" + Literals.Int(i) + "]").ToArray();
+        for (int s = plan.Stages.Count - 1; s >= 0; s--)
+        {
+            Stage stage = plan.Stages[s];
+            writer.WriteLine(StageDescription.Backward(plan, stage));
+            string[] input = outputs[s];
+            string[] output = outputs[s + 1];
+            string previous = Literals.Int(stage.Index - 1);
+            bool needsInputGradient = s > 0;
+            var inputGradients = new string[stage.InputWidth];
+            if (stage.Kind == StageKind.Activation)
+            {
+                PlannedLayer layer = plan.Layers[stage.LayerIndex];
+                for (int i = 0; i < stage.InputWidth && needsInputGradient; i++)
+                {
+                    inputGradients[i] = "d" + previous + "_" + Literals.Int(i);
+                    writer.WriteLine("float " + inputGradients[i] + " = " + ActivationCode.Backward(stage.Activation, input[i], output[i], gradients[i], layer) + ";");
+                }
+            }
+            else
+            {
+                EmitAffineBackward(writer, plan, stage, input, output, preActivations[stage.Index], gradients, needsInputGradient, inputGradients);
+            }
+
+            gradients = inputGradients;
+            writer.WriteLine();
+        }
+
+        writer.WriteLine("return lossValue;");
+        writer.CloseBlock();
+        writer.WriteLine();
+    }
+
+    private static void EmitAffineBackward(SourceWriter writer, NetworkPlan plan, Stage stage, string[] input, string[] output, string[] z, string[] gradients, bool needsInputGradient, string[] inputGradients)
+    {
+        PlannedLayer layer = plan.Layers[stage.LayerIndex];
+        PlannedLayer? activation = stage.ActivationLayerIndex >= 0 ? plan.Layers[stage.ActivationLayerIndex] : null;
+        AffineTaps taps = AffineTaps.For(layer);
+        string k = Literals.Int(stage.Index);
+        int weightOffset = layer.Tensor("weight")!.Offset;
+        var dz = new string[layer.OutFeatures];
+        for (int o = 0; o < dz.Length; o++)
+        {
+            dz[o] = "dz" + k + "_" + Literals.Int(o);
+            writer.WriteLine("float " + dz[o] + " = " + ActivationCode.Backward(stage.Activation, z[o], output[o], gradients[o], activation) + ";");
+        }
+
+        // The input gradient reads the weights before this stage's update.
+        if (needsInputGradient)
+        {
+            string previous = Literals.Int(stage.Index - 1);
+            for (int j = 0; j < layer.InFeatures; j++)
+            {
+                var sum = new StringBuilder();
+                foreach ((int weight, int reader) in taps.Backward[j])
+                {
+                    sum.Append(sum.Length == 0 ? string.Empty : " + ").Append("p[").Append(Literals.Int(weightOffset + weight)).Append("] * ").Append(dz[reader]);
+                }
+
+                inputGradients[j] = "d" + previous + "_" + Literals.Int(j);
+                writer.WriteLine("float " + inputGradients[j] + " = " + (sum.Length == 0 ? "0f" : sum.ToString()) + ";");
+            }
+        }
+
+        // Each weight's gradient, its terms in Backward's order (outputs ascending), then the SGD update.
+        var terms = new SortedDictionary<int, List<string>>();
+        for (int o = 0; o < layer.OutFeatures; o++)
+        {
+            foreach ((int weight, int inputIndex) in taps.Forward[o])
+            {
+                Terms(terms, weight).Add(dz[o] + " * " + input[inputIndex]);
+            }
+        }
+
+        foreach (KeyValuePair<int, List<string>> weight in terms)
+        {
+            writer.WriteLine("p[" + Literals.Int(weightOffset + weight.Key) + "] += " + Sum(weight.Value) + " * step;");
+        }
+
+        if (layer.Tensor("bias") is { } bias)
+        {
+            var biasTerms = new SortedDictionary<int, List<string>>();
+            for (int o = 0; o < layer.OutFeatures; o++)
+            {
+                Terms(biasTerms, taps.BiasIndex[o]).Add(dz[o]);
+            }
+
+            foreach (KeyValuePair<int, List<string>> b in biasTerms)
+            {
+                writer.WriteLine("p[" + Literals.Int(bias.Offset + b.Key) + "] += " + Sum(b.Value) + " * step;");
+            }
+        }
+    }
+
+    private static List<string> Terms(SortedDictionary<int, List<string>> terms, int index)
+    {
+        if (!terms.TryGetValue(index, out List<string>? list))
+        {
+            list = new List<string>();
+            terms[index] = list;
+        }
+
+        return list;
+    }
+
+    // A single term stays bare; several are summed left to right, as Backward's += does starting from zero.
+    private static string Sum(List<string> terms) => terms.Count == 1 ? "(" + terms[0] + ")" : "(" + string.Join(" + ", terms) + ")";
+
+    private static string WeightedSum(AffineTaps taps, int o, int weightOffset, int biasOffset, string[] input)
+    {
+        var sum = new StringBuilder();
+        if (biasOffset >= 0)
+        {
+            sum.Append("p[").Append(Literals.Int(biasOffset + taps.BiasIndex[o])).Append(']');
+        }
+
+        foreach ((int w, int j) in taps.Forward[o])
+        {
+            sum.Append(sum.Length > 0 ? " + " : string.Empty).Append("p[").Append(Literals.Int(weightOffset + w)).Append("] * ").Append(input[j]);
+        }
+
+        return sum.Length == 0 ? "0f" : sum.ToString();
+    }
+}

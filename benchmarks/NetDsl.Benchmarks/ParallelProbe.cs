@@ -93,6 +93,16 @@ public static class ParallelProbe
                 $"{configurations[c].Name,-40} best of 15x20: {best[c],6:F3} ms   1000 steps: {wall,6:F3} ms wall, {cpuPerStep,6:F3} ms CPU, {cpuPerStep / wall:F2} cores used   speed-up vs 1 thread: {best[1] / best[c]:F2}");
         }
 
+        // The part of a step no thread count shortens: zeroing the gradients, the loss on the whole batch, SGD.
+        var serialClock = Stopwatch.StartNew();
+        for (int i = 0; i < 1000; i++)
+        {
+            model.ZeroGradients();
+            loss.ComputeWithGradient(prediction, t, gradient);
+            sgd.Step(model);
+        }
+
+        Console.WriteLine($"serial part of a step (zero gradients, loss, SGD): {serialClock.Elapsed.TotalMilliseconds / 1000:F3} ms");
         Console.WriteLine($"load average: {LoadAverage()}");
     }
 

@@ -89,9 +89,7 @@ public class N2TrainStepBatch256
     private float Step(DataParallel<N2Net> parallel)
     {
         _model.ZeroGradients();
-        parallel.ForwardTraining(_x, _prediction);
-        float loss = _loss.ComputeWithGradient(_prediction, _t, _gradient);
-        parallel.Backward(_gradient);
+        float loss = parallel.ComputeGradients(_x, _t, _loss, _prediction); // forward, loss and backward, as the trainer calls it
         _sgd.Step(_model);
         return loss;
     }

@@ -152,6 +152,59 @@ public sealed class DataParallelTests
         Assert.Equal(plain.InputGradients, parallel.InputGradients);
     }
 
+    public static TheoryData<string, int, int> LossCases => new()
+    {
+        { "weighted, smoothed cross-entropy", 100, 2 },
+        { "weighted, smoothed cross-entropy", 100, 3 },
+        { "weighted, smoothed cross-entropy", 7, 2 },
+        { "summed cross-entropy", 50, 2 },
+        { "mean squared error", 100, 2 },
+    };
+
+    private static ILoss LossNamed(string name) => name switch
+    {
+        "weighted, smoothed cross-entropy" => new CrossEntropyLoss(labelSmoothing: 0.1f, classWeights: [1f, 2f, 0.5f, 1f]),
+        "summed cross-entropy" => new CrossEntropyLoss(LossReduction.Sum),
+        _ => new MeanSquaredErrorLoss(),
+    };
+
+    [Theory]
+    [MemberData(nameof(LossCases))]
+    public void ComputeGradients_equals_forward_loss_and_backward_bit_for_bit(string lossName, int batch, int threads)
+    {
+        // Cross-entropy's gradient rows run chunk by chunk on the threads; other losses whole on the caller. Either way
+        // the loss and the gradient are those of the three separate calls.
+        ILoss loss = LossNamed(lossName);
+        float[] parameters = new KernelClassifier(seed: 30).Parameters.ToArray();
+        float[] inputs = Fill(batch * KernelClassifier.InputSize, 31);
+        float[] targets = loss is CrossEntropyLoss ? Classes(batch, 4, 32) : Fill(batch * KernelClassifier.OutputSize, 32);
+        var separate = Step<KernelClassifier>(parameters, inputs, targets, loss, threads);
+
+        var model = new KernelClassifier(seed: 99);
+        parameters.CopyTo(model.Parameters);
+        using var parallel = new DataParallel<KernelClassifier>(model, threads, Chunk);
+        var outputs = new float[batch * KernelClassifier.OutputSize];
+        model.ZeroGradients();
+        float value = parallel.ComputeGradients(inputs, targets, loss, outputs);
+        Assert.Equal(BitConverter.SingleToInt32Bits(separate.Loss), BitConverter.SingleToInt32Bits(value));
+        Assert.Equal(Bits(separate.Outputs), Bits(outputs));
+        Assert.Equal(Bits(separate.Gradients), Bits(model.Gradients.ToArray()));
+    }
+
+    [Fact]
+    public void ComputeGradients_rejects_a_bad_target_before_touching_the_gradients()
+    {
+        var model = new KernelClassifier(seed: 33);
+        using var parallel = new DataParallel<KernelClassifier>(model, threads: 2, Chunk);
+        float[] targets = Classes(40, 4, 34);
+        targets[37] = 4f;
+        model.ZeroGradients();
+        var error = Assert.Throws<ArgumentException>(() => parallel.ComputeGradients(Fill(40 * 16, 35), targets, new CrossEntropyLoss(), new float[40 * 4]));
+        Assert.Contains("Expected class indices 0 to 3 as whole numbers, but targets[37] is 4.", error.Message);
+        Assert.All(model.Gradients.ToArray(), g => Assert.Equal(0f, g));
+        Assert.Throws<ArgumentNullException>(() => parallel.ComputeGradients(new float[16], [0f], null!, new float[4]));
+    }
+
     [Fact]
     public void Backward_adds_to_the_networks_gradients_as_the_plain_backward_does()
     {

@@ -128,6 +128,9 @@ public sealed class DataParallelWorkerTests
             parallel.Backward(outputGradients, inputGradients);
             optimizer.Step(model);
             parallel.ForwardBatch(inputs, outputs);
+            model.ZeroGradients();
+            parallel.ComputeGradients(inputs, targets, loss, outputs);
+            optimizer.Step(model);
         });
     }
 

@@ -71,7 +71,13 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     private float* _outputs;
     private float* _outputGradients;
     private float* _inputGradients;
+    private float* _targets;
+    private int _targetLength;
+    private IChunkedLoss? _chunkedLoss;
+    private double _lossScale;
     private ExceptionDispatchInfo? _failure;
+    private float[] _lossGradients = [];
+    private double[] _sampleLosses = [];
 
     private int _recorded;
 
@@ -124,6 +130,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         Inference,
         Forward,
         Backward,
+        LossAndBackward,
         Reduce,
     }
 
@@ -229,6 +236,76 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     /// <exception cref="ArgumentException">A span does not hold one gradient per recorded sample.</exception>
     /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
     public void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients) => Backward(outputGradients, inputGradients, withInputGradients: true);
+
+    /// <summary>
+    /// One training pass over a batch — <see cref="ForwardTraining"/>, the loss and its gradient on the whole batch,
+    /// <see cref="Backward(ReadOnlySpan{float})"/> — returning the batch's loss; the batch's gradient is <b>added</b> to
+    /// <see cref="Network"/>'s gradients and the outputs are left in <paramref name="outputs"/>. Equal, bit for bit, to
+    /// those three calls with <see cref="ILoss.ComputeWithGradient"/> in between; for <see cref="CrossEntropyLoss"/>
+    /// the loss's gradient rows are computed chunk by chunk on the threads too, with the whole batch's reduction.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="loss"/> is null.</exception>
+    /// <exception cref="ArgumentException">The spans do not describe the same batch, or a target is out of range for the loss.</exception>
+    /// <exception cref="NotSupportedException">The network has buffers (batch normalization).</exception>
+    /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
+    public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ILoss loss, Span<float> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ForwardTraining(inputs, outputs);
+        int count = _recorded;
+        if (_lossGradients.Length < outputs.Length)
+        {
+            _lossGradients = new float[outputs.Length];
+            _sampleLosses = new double[count];
+        }
+
+        Span<float> outputGradients = _lossGradients.AsSpan(0, outputs.Length);
+        int chunks = ChunkCount(count);
+        if (loss is not IChunkedLoss chunked || chunks == 1)
+        {
+            float value = loss.ComputeWithGradient(outputs, targets, outputGradients);
+            Backward(outputGradients);
+            return value;
+        }
+
+        double scale = chunked.Scale(outputs, targets, outputGradients.Length);
+        Enter();
+        try
+        {
+            fixed (float* y = outputs)
+            fixed (float* t = targets)
+            fixed (float* dy = outputGradients)
+            {
+                _outputs = y;
+                _targets = t;
+                _targetLength = targets.Length;
+                _outputGradients = dy;
+                _inputGradients = null;
+                _chunkedLoss = chunked;
+                _lossScale = scale;
+                _count = count;
+                Run(Phase.LossAndBackward, chunks);
+            }
+
+            _chunkCount = chunks;
+            Run(Phase.Reduce, (int)(((long)TNetwork.ParameterCount + ReductionBlock - 1) / ReductionBlock));
+        }
+        finally
+        {
+            _chunkedLoss = null;
+            _targets = null;
+            Leave();
+        }
+
+        // The samples' losses in sample order: the sum ComputeWithGradient makes.
+        double total = 0;
+        foreach (double sampleLoss in _sampleLosses.AsSpan(0, count))
+        {
+            total += sampleLoss;
+        }
+
+        return (float)(total * scale);
+    }
 
     /// <summary>Stops the worker threads (after the call in progress, if any); later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
@@ -469,6 +546,19 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
                 replica.ForwardTraining(
                     new ReadOnlySpan<float>(_inputs + ((long)start * inputSize), n * inputSize),
                     new Span<float>(_outputs + ((long)start * outputSize), n * outputSize));
+                break;
+            }
+
+            case Phase.LossAndBackward:
+            {
+                (int start, int n) = Chunk(item);
+                int all = _count * outputSize;
+                _chunkedLoss!.Rows(
+                    new ReadOnlySpan<float>(_outputs, all), new ReadOnlySpan<float>(_targets, _targetLength), new Span<float>(_outputGradients, all),
+                    _lossScale, start, n, _sampleLosses);
+                TNetwork replica = _replicas[item];
+                replica.ZeroGradients();
+                replica.Backward(new ReadOnlySpan<float>(_outputGradients + ((long)start * outputSize), n * outputSize));
                 break;
             }
 

@@ -311,28 +311,26 @@ public sealed class Trainer<TNetwork> : IDisposable
         Span<float> outputGradients = _outputGradients.AsSpan(0, outputs.Length);
 
         network.ZeroGradients();
+        float loss;
         if (_parallel is null)
         {
             network.ForwardTraining(inputs, outputs);
-        }
-        else
-        {
-            _parallel.ForwardTraining(inputs, outputs);
-        }
+            loss = Options.Loss.ComputeWithGradient(outputs, targets, outputGradients);
+            if (!float.IsFinite(loss))
+            {
+                throw Diverged($"the loss is {loss}");
+            }
 
-        float loss = Options.Loss.ComputeWithGradient(outputs, targets, outputGradients);
-        if (!float.IsFinite(loss))
-        {
-            throw Diverged($"the loss is {loss}");
-        }
-
-        if (_parallel is null)
-        {
             network.Backward(outputGradients);
         }
         else
         {
-            _parallel.Backward(outputGradients);
+            // Forward, loss and backward in one call, so that the loss's gradient rows run on the threads as well.
+            loss = _parallel.ComputeGradients(inputs, targets, Options.Loss, outputs);
+            if (!float.IsFinite(loss))
+            {
+                throw Diverged($"the loss is {loss}");
+            }
         }
 
         Span<float> gradients = network.Gradients;

@@ -25,7 +25,8 @@ namespace NetDsl;
 /// reduction or class weights, sees exactly what it would see without chunks), and <see cref="Backward(ReadOnlySpan{float})"/>
 /// back-propagates every chunk and reduces. This is the sequence of a plain network:
 /// <c>ZeroGradients</c> on <see cref="Network"/>, <c>ForwardTraining</c>, the loss, <c>Backward</c>, the optimizer on
-/// <see cref="Network"/>.</para>
+/// <see cref="Network"/>. <see cref="ComputeGradients"/> makes the middle three one call with the same bits, and computes
+/// <see cref="CrossEntropyLoss"/>'s gradient rows on the threads as well.</para>
 /// <para><b>Batch-dependent layers are refused.</b> A network with buffers (batch normalization) normalizes over the
 /// whole batch in training mode; per-chunk statistics would give a different network, so <see cref="ForwardTraining"/>
 /// throws <see cref="NotSupportedException"/> for it. Its inference (<see cref="ForwardBatch"/>, running statistics) is

@@ -17,6 +17,12 @@ public static class Program
             return;
         }
 
+        if (args.Length is 1 or 2 && args[0] == "--parallel-probe")
+        {
+            ParallelProbe.Run(args.Length == 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : DataParallel<N2Net>.DefaultChunkSize);
+            return;
+        }
+
         Console.WriteLine($"Vector512 accelerated: {Vector512.IsHardwareAccelerated}; Vector256 accelerated: {Vector256.IsHardwareAccelerated}; processors: {Environment.ProcessorCount}");
         Console.WriteLine(TorchSharpStatus.Reason);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

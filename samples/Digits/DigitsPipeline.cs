@@ -47,7 +47,7 @@ public static class DigitsPipeline
         // 3. Train.
         var model = new DigitsClassifier(settings.Seed);
         var optimizer = new AdamW(settings.LearningRate, weightDecay: 1e-4f);
-        var trainer = new Trainer<DigitsClassifier>(model, new TrainingOptions
+        using var trainer = new Trainer<DigitsClassifier>(model, new TrainingOptions
         {
             Loss = new CrossEntropyLoss(labelSmoothing: 0.05f),
             Optimizer = optimizer,
@@ -57,6 +57,7 @@ public static class DigitsPipeline
             EarlyStopping = new EarlyStopping { Monitor = Metric.ValidationLoss, Patience = 10, MinDelta = 1e-3, RestoreBestParameters = true },
             MaxGradientNorm = 5f,
             Seed = settings.Seed,
+            Threads = settings.Threads,
         });
         TrainingResult training = trainer.Fit(split.Training, split.Validation, progress, cancellationToken);
 

@@ -27,13 +27,20 @@ public sealed record DigitsSettings
     /// <summary>The seed of the split, the shuffles and the network's initialization.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>
+    /// The threads a training step uses (<see cref="NetDsl.TrainingOptions.Threads"/>; default 1). Above 1 the batches are
+    /// cut into chunks of 64 samples, so at the sample's batch size of 32 every batch is one chunk and the result is
+    /// exactly the one-thread result; larger batches are where a second core helps.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Plain line output even on a terminal (redirected output is always plain).</summary>
     public bool Plain { get; init; }
 
     /// <summary>The fractions of the training, validation and test sets.</summary>
     public (double Training, double Validation, double Test) Fractions { get; init; } = (0.7, 0.15, 0.15);
 
-    /// <summary>Parses <c>--epochs N</c>, <c>--seed N</c>, <c>--output DIR</c>, <c>--data FILE</c> and <c>--plain</c>.</summary>
+    /// <summary>Parses <c>--epochs N</c>, <c>--seed N</c>, <c>--threads N</c>, <c>--output DIR</c>, <c>--data FILE</c> and <c>--plain</c>.</summary>
     /// <exception cref="ArgumentException">An argument is unknown or its value is missing or malformed.</exception>
     public static DigitsSettings FromArguments(string[] args)
     {
@@ -49,10 +56,11 @@ public sealed record DigitsSettings
             {
                 "--epochs" => settings with { Epochs = Number() },
                 "--seed" => settings with { Seed = Number() },
+                "--threads" => settings with { Threads = Number() },
                 "--output" => settings with { OutputDirectory = Path.GetFullPath(Value()) },
                 "--data" => settings with { DataPath = Path.GetFullPath(Value()) },
                 "--plain" => settings with { Plain = true },
-                _ => throw new ArgumentException($"Unknown argument '{name}'; expected --epochs N, --seed N, --output DIR, --data FILE or --plain."),
+                _ => throw new ArgumentException($"Unknown argument '{name}'; expected --epochs N, --seed N, --threads N, --output DIR, --data FILE or --plain."),
             };
         }
 

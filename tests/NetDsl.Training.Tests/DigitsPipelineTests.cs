@@ -36,4 +36,15 @@ public class DigitsPipelineTests
         Assert.True(png.Length > 10_000);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
     }
+
+    [Fact]
+    public void Two_threads_train_the_sample_exactly_as_one_at_its_batch_size()
+    {
+        // Batches of 32 are one chunk of 64: data-parallel training gives the one-thread bits (DataParallel's contract).
+        DigitsReport one = DigitsPipeline.Run(new DigitsSettings { Epochs = 3 });
+        DigitsReport two = DigitsPipeline.Run(new DigitsSettings { Epochs = 3, Threads = 2 });
+        Assert.Equal(one.Model.Parameters.ToArray(), two.Model.Parameters.ToArray());
+        Assert.Equal(one.Test.Loss, two.Test.Loss);
+        Assert.Equal(2, DigitsSettings.FromArguments(["--threads", "2"]).Threads);
+    }
 }

@@ -17,7 +17,7 @@ namespace NetDsl;
 /// to logit <c>k</c> is <c>((1 − ε) w[y] (p[k] − [k = y]) + (ε / C)(p[k] Σ_c w[c] − w[k])) / divisor</c>, with
 /// <c>p = softmax(z)</c>.
 /// </remarks>
-public sealed class CrossEntropyLoss : ILoss
+public sealed class CrossEntropyLoss : ILoss, IChunkedLoss
 {
     private readonly float[]? _classWeights;
     private readonly double _classWeightSum;
@@ -103,11 +103,41 @@ public sealed class CrossEntropyLoss : ILoss
         return Run(predictions, targets, gradients, computeGradients: true);
     }
 
+    /// <inheritdoc/>
+    double IChunkedLoss.Scale(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, int gradientLength)
+    {
+        Guard.Length(gradientLength, predictions.Length, "gradients");
+        return Scale(targets, ClassCount(predictions, targets));
+    }
+
+    /// <inheritdoc/>
+    void IChunkedLoss.Rows(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradients, double scale, int first, int count, Span<double> losses)
+    {
+        int classes = predictions.Length / targets.Length;
+        double weightSum = _classWeights is null ? classes : _classWeightSum;
+        for (int i = first; i < first + count; i++)
+        {
+            losses[i] = Sample(predictions, targets, gradients, i, classes, weightSum, scale, computeGradients: true);
+        }
+    }
+
     private float Run(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradients, bool computeGradients)
     {
         int classes = ClassCount(predictions, targets);
         double weightSum = _classWeights is null ? classes : _classWeightSum;
+        double scale = Scale(targets, classes);
+        double total = 0;
+        for (int i = 0; i < targets.Length; i++)
+        {
+            total += Sample(predictions, targets, gradients, i, classes, weightSum, scale, computeGradients);
+        }
 
+        return (float)(total * scale);
+    }
+
+    /// <summary>The reduction's scale: 1 over the sum of the targets' weights for the mean (targets validated first), else 1.</summary>
+    private double Scale(ReadOnlySpan<float> targets, int classes)
+    {
         // The divisor of the mean: the sum of the targets' weights (PyTorch's weighted mean), validated targets first.
         double divisor = 0;
         for (int i = 0; i < targets.Length; i++)
@@ -115,60 +145,60 @@ public sealed class CrossEntropyLoss : ILoss
             divisor += Weight(TargetClass(targets, i, classes));
         }
 
-        double scale = Reduction == LossReduction.Mean ? 1.0 / divisor : 1.0;
+        return Reduction == LossReduction.Mean ? 1.0 / divisor : 1.0;
+    }
+
+    /// <summary>The unscaled loss of sample <paramref name="i"/>; writes its gradient row (scaled) when asked.</summary>
+    private double Sample(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradients, int i, int classes, double weightSum, double scale, bool computeGradients)
+    {
         double smoothing = LabelSmoothing;
-        double total = 0;
-        for (int i = 0; i < targets.Length; i++)
+        ReadOnlySpan<float> logits = predictions.Slice(i * classes, classes);
+        int target = (int)targets[i];
+
+        // log-sum-exp, shifted by the maximum logit so that no exponential overflows.
+        float max = logits[0];
+        for (int c = 1; c < classes; c++)
         {
-            ReadOnlySpan<float> logits = predictions.Slice(i * classes, classes);
-            int target = (int)targets[i];
+            max = float.IsNaN(logits[c]) ? logits[c] : MathF.Max(max, logits[c]);
+        }
 
-            // log-sum-exp, shifted by the maximum logit so that no exponential overflows.
-            float max = logits[0];
-            for (int c = 1; c < classes; c++)
-            {
-                max = float.IsNaN(logits[c]) ? logits[c] : MathF.Max(max, logits[c]);
-            }
+        double sumExp = 0;
+        for (int c = 0; c < classes; c++)
+        {
+            sumExp += Math.Exp((double)logits[c] - max);
+        }
 
-            double sumExp = 0;
+        double logSumExp = max + Math.Log(sumExp);
+        double targetWeight = Weight(target);
+        double loss = (1.0 - smoothing) * targetWeight * (logSumExp - logits[target]);
+        if (smoothing != 0)
+        {
+            double smoothed = 0;
             for (int c = 0; c < classes; c++)
             {
-                sumExp += Math.Exp((double)logits[c] - max);
+                smoothed += Weight(c) * (logSumExp - logits[c]);
             }
 
-            double logSumExp = max + Math.Log(sumExp);
-            double targetWeight = Weight(target);
-            double loss = (1.0 - smoothing) * targetWeight * (logSumExp - logits[target]);
-            if (smoothing != 0)
+            loss += smoothing / classes * smoothed;
+        }
+
+        if (computeGradients)
+        {
+            Span<float> row = gradients.Slice(i * classes, classes);
+            for (int c = 0; c < classes; c++)
             {
-                double smoothed = 0;
-                for (int c = 0; c < classes; c++)
+                double probability = Math.Exp(logits[c] - logSumExp);
+                double gradient = (1.0 - smoothing) * targetWeight * (probability - (c == target ? 1.0 : 0.0));
+                if (smoothing != 0)
                 {
-                    smoothed += Weight(c) * (logSumExp - logits[c]);
+                    gradient += smoothing / classes * (probability * weightSum - Weight(c));
                 }
 
-                loss += smoothing / classes * smoothed;
-            }
-
-            total += loss;
-            if (computeGradients)
-            {
-                Span<float> row = gradients.Slice(i * classes, classes);
-                for (int c = 0; c < classes; c++)
-                {
-                    double probability = Math.Exp(logits[c] - logSumExp);
-                    double gradient = (1.0 - smoothing) * targetWeight * (probability - (c == target ? 1.0 : 0.0));
-                    if (smoothing != 0)
-                    {
-                        gradient += smoothing / classes * (probability * weightSum - Weight(c));
-                    }
-
-                    row[c] = (float)(gradient * scale);
-                }
+                row[c] = (float)(gradient * scale);
             }
         }
 
-        return (float)(total * scale);
+        return loss;
     }
 
     private double Weight(int c) => _classWeights is null ? 1.0 : _classWeights[c];

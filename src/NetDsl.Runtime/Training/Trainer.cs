@@ -11,6 +11,9 @@ namespace NetDsl;
 /// schedule, validation after every epoch, early stopping with restoration of the best parameters, progress reports,
 /// cancellation between batches, and divergence detection. Deterministic: the same network seed, options (their
 /// <see cref="TrainingOptions.Seed"/> included) and data give the same parameters, bit for bit, on the same machine.
+/// With <see cref="TrainingOptions.Threads"/> above 1 (or <see cref="TrainingOptions.ChunkSize"/> set) the network runs
+/// data-parallel through a <see cref="DataParallel{TNetwork}"/>; the parameters are then the same, bit for bit, for any
+/// number of threads at the same chunk size, and may differ in the last bits from unchunked training.
 /// </summary>
 /// <typeparam name="TNetwork">The generated network class.</typeparam>
 /// <remarks>
@@ -19,11 +22,13 @@ namespace NetDsl;
 /// <para>Training steps run the network's <c>ForwardTraining</c> (training mode: dropout active, batch normalization on
 /// batch statistics) and evaluation its <c>ForwardBatch</c> (inference mode), as <c>model.train()</c> and <c>model.eval()</c>
 /// do in PyTorch.</para>
-/// <para>A trainer is not thread-safe, and neither is the network it trains.</para>
+/// <para>A trainer is not thread-safe, and neither is the network it trains. A data-parallel trainer owns worker threads:
+/// dispose it to stop them (they are background threads, so a forgotten trainer does not keep the process alive).</para>
 /// </remarks>
-public sealed class Trainer<TNetwork>
+public sealed class Trainer<TNetwork> : IDisposable
     where TNetwork : class, INetwork<TNetwork>
 {
+    private readonly DataParallel<TNetwork>? _parallel;
     private readonly int _targetSize;
     private readonly float[] _outputs;
     private readonly float[] _outputGradients;
@@ -37,7 +42,8 @@ public sealed class Trainer<TNetwork>
     /// <summary>Creates a trainer of <paramref name="network"/>.</summary>
     /// <exception cref="ArgumentException">
     /// The options do not fit together or do not fit the network (for example cross-entropy on one output, or early
-    /// stopping on accuracy with a regression loss).
+    /// stopping on accuracy with a regression loss), or they ask for data-parallel training of a network with buffers
+    /// (batch normalization), whose training pass depends on the whole batch.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public Trainer(TNetwork network, TrainingOptions options)
@@ -69,6 +75,15 @@ public sealed class Trainer<TNetwork>
         _bestParameters = new float[TNetwork.ParameterCount];
         _epochMetrics = new MetricsAccumulator(options.Loss.Targets, TNetwork.OutputSize);
         _evaluationMetrics = new MetricsAccumulator(options.Loss.Targets, TNetwork.OutputSize);
+        if (options.IsDataParallel)
+        {
+            if (DataParallel<TNetwork>.TrainingRefusal(network) is string refusal)
+            {
+                throw new ArgumentException(refusal, nameof(options));
+            }
+
+            _parallel = new DataParallel<TNetwork>(network, options.Threads, options.ChunkSize ?? DataParallel<TNetwork>.DefaultChunkSize, options.Seed);
+        }
     }
 
     /// <summary>The network being trained.</summary>
@@ -76,6 +91,9 @@ public sealed class Trainer<TNetwork>
 
     /// <summary>The options.</summary>
     public TrainingOptions Options { get; }
+
+    /// <summary>The data-parallel runner of the network when <see cref="TrainingOptions.Threads"/> is above 1 or <see cref="TrainingOptions.ChunkSize"/> is set, otherwise null.</summary>
+    public DataParallel<TNetwork>? Parallel => _parallel;
 
     /// <summary>The epoch being trained (from 1) during <see cref="Fit"/>, otherwise 0.</summary>
     public int Epoch { get; private set; }
@@ -239,13 +257,25 @@ public sealed class Trainer<TNetwork>
             int count = Math.Min(Options.BatchSize, data.Count - start);
             Span<float> outputs = _outputs.AsSpan(0, count * outputSize);
             ReadOnlySpan<float> batchTargets = targets.Slice(start * _targetSize, count * _targetSize);
-            Network.ForwardBatch(features.Slice(start * inputSize, count * inputSize), outputs);
+            ReadOnlySpan<float> batchFeatures = features.Slice(start * inputSize, count * inputSize);
+            if (_parallel is null)
+            {
+                Network.ForwardBatch(batchFeatures, outputs);
+            }
+            else
+            {
+                _parallel.ForwardBatch(batchFeatures, outputs);
+            }
+
             float loss = Options.Loss.Compute(outputs, batchTargets);
             _evaluationMetrics.Add(loss, outputs, batchTargets, count);
         }
 
         return _evaluationMetrics.ToMetrics();
     }
+
+    /// <summary>Stops the worker threads of a data-parallel trainer (nothing to do otherwise); later training steps then throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => _parallel?.Dispose();
 
     /// <summary>
     /// Trains one epoch, batch by batch, accumulating its metrics and reporting after each batch; returns false when
@@ -281,14 +311,28 @@ public sealed class Trainer<TNetwork>
         Span<float> outputGradients = _outputGradients.AsSpan(0, outputs.Length);
 
         network.ZeroGradients();
-        network.ForwardTraining(inputs, outputs);
-        float loss = Options.Loss.ComputeWithGradient(outputs, targets, outputGradients);
-        if (!float.IsFinite(loss))
+        float loss;
+        if (_parallel is null)
         {
-            throw Diverged($"the loss is {loss}");
+            network.ForwardTraining(inputs, outputs);
+            loss = Options.Loss.ComputeWithGradient(outputs, targets, outputGradients);
+            if (!float.IsFinite(loss))
+            {
+                throw Diverged($"the loss is {loss}");
+            }
+
+            network.Backward(outputGradients);
+        }
+        else
+        {
+            // Forward, loss and backward in one call, so that the loss's gradient rows run on the threads as well.
+            loss = _parallel.ComputeGradients(inputs, targets, Options.Loss, outputs);
+            if (!float.IsFinite(loss))
+            {
+                throw Diverged($"the loss is {loss}");
+            }
         }
 
-        network.Backward(outputGradients);
         Span<float> gradients = network.Gradients;
         int worst = TensorPrimitives.IndexOfMaxMagnitude(gradients);
         if (worst >= 0 && !float.IsFinite(gradients[worst]))

@@ -41,6 +41,25 @@ public sealed class TrainingOptions
     /// <summary>The seed of the shuffles: with the network's own seed it makes training reproducible bit for bit (default 0).</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// The number of threads a training step and an evaluation use, the calling thread included (default 1). Above 1, or
+    /// with <see cref="ChunkSize"/> set, the trainer runs the network through a <see cref="DataParallel{TNetwork}"/>:
+    /// each batch is cut into chunks of <see cref="ChunkSize"/> samples. The results then depend on the chunk size but
+    /// not on the number of threads, bit for bit. <c>Environment.ProcessorCount</c> uses every core.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// The number of samples per chunk of data-parallel training (see <see cref="Threads"/>); when null (the default),
+    /// <see cref="DataParallel{TNetwork}.DefaultChunkSize"/> if <see cref="Threads"/> is above 1, otherwise no chunks: the
+    /// whole batch runs on the calling thread as one piece. Set it, even with one thread, to get the same bits as on
+    /// any number of threads; a batch of at most one chunk gives exactly the unchunked result.
+    /// </summary>
+    public int? ChunkSize { get; init; }
+
+    /// <summary>Whether the trainer runs the network through a <see cref="DataParallel{TNetwork}"/>.</summary>
+    internal bool IsDataParallel => Threads > 1 || ChunkSize is not null;
+
     /// <summary>Throws when a value is out of range or the parts do not fit together.</summary>
     internal void Validate()
     {
@@ -57,6 +76,16 @@ public sealed class TrainingOptions
         if (BatchSize < 1)
         {
             throw new ArgumentOutOfRangeException("options", BatchSize, $"Expected a positive batch size, but BatchSize is {BatchSize}.");
+        }
+
+        if (Threads < 1)
+        {
+            throw new ArgumentOutOfRangeException("options", Threads, $"Expected at least 1 thread, but Threads is {Threads}.");
+        }
+
+        if (ChunkSize is int chunk && chunk < 1)
+        {
+            throw new ArgumentOutOfRangeException("options", chunk, $"Expected a chunk size of at least 1 sample, but ChunkSize is {chunk}.");
         }
 
         if (Schedule is not null && !ReferenceEquals(Schedule.Optimizer, Optimizer))

@@ -1,0 +1,604 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace NetDsl;
+
+/// <summary>
+/// Runs a network's batched inference and training passes on several cores: data-parallel over the samples of a batch,
+/// with one replica of the network per chunk and a deterministic reduction of the gradients, so that the results are the
+/// same, bit for bit, for any number of threads.
+/// </summary>
+/// <typeparam name="TNetwork">The generated network class.</typeparam>
+/// <remarks>
+/// <para><b>Chunks, not threads, decide the bits.</b> A batch is cut into chunks of <see cref="ChunkSize"/> samples (the
+/// last one may be smaller), whatever the number of threads. Each chunk runs on its own replica of the network (created
+/// with <c>TNetwork.Create</c>; the <see cref="Network"/>'s parameters are copied into it at every pass) and each chunk's
+/// parameter gradient is added into <see cref="Network"/>'s <see cref="INetwork.Gradients"/> in chunk order, chunk 0
+/// first. Which thread runs which chunk changes nothing, so 1, 2 or 16 threads give identical outputs and gradients.
+/// A different chunk size sums the samples' contributions in a different order and may change the last bits; a batch of
+/// at most one chunk gives exactly the network's own result.</para>
+/// <para><b>Training</b> is split the way the loss needs it: <see cref="ForwardTraining"/> records every chunk on its
+/// replica, the caller computes the loss and its gradient on the whole batch (so any <see cref="ILoss"/>, with any
+/// reduction or class weights, sees exactly what it would see without chunks), and <see cref="Backward(ReadOnlySpan{float})"/>
+/// back-propagates every chunk and reduces. This is the sequence of a plain network:
+/// <c>ZeroGradients</c> on <see cref="Network"/>, <c>ForwardTraining</c>, the loss, <c>Backward</c>, the optimizer on
+/// <see cref="Network"/>. <see cref="ComputeGradients"/> makes the middle three one call with the same bits, and computes
+/// <see cref="CrossEntropyLoss"/>'s gradient rows on the threads as well.</para>
+/// <para><b>Batch-dependent layers are refused.</b> A network with buffers (batch normalization) normalizes over the
+/// whole batch in training mode; per-chunk statistics would give a different network, so <see cref="ForwardTraining"/>
+/// throws <see cref="NotSupportedException"/> for it. Its inference (<see cref="ForwardBatch"/>, running statistics) is
+/// per sample and supported: the buffers are copied to the replicas with the parameters.</para>
+/// <para><b>Dropout</b> draws its masks from each replica's own random stream, seeded from the constructor's seed and the
+/// chunk's index; chunk <c>k</c> of every batch always runs on replica <c>k</c>. The masks therefore depend on the seed,
+/// the chunk size and the sequence of batches, never on the number of threads. They are not the masks
+/// <see cref="Network"/> itself would draw (a different random stream), but they have the same distribution.</para>
+/// <para><b>Threads.</b> The calling thread works as one of the <see cref="Threads"/>; the others are dedicated background
+/// threads created by the constructor, waiting between calls, and stopped by <see cref="Dispose"/>. After the first call at
+/// a given batch size (which may create replicas and size their workspaces), a call allocates nothing on any thread.
+/// Exceptions thrown by a replica on any thread are rethrown on the calling thread once every thread has stopped
+/// working on the call.</para>
+/// <para>An instance is not thread-safe: one call at a time. The <see cref="Network"/> must not be used from another
+/// thread during a call.</para>
+/// </remarks>
+public sealed unsafe class DataParallel<TNetwork> : IDisposable
+    where TNetwork : class, INetwork<TNetwork>
+{
+    /// <summary>The chunk size used when none is given: 64 samples.</summary>
+    public const int DefaultChunkSize = 64;
+
+    /// <summary>Floats per work item of the gradient reduction (fixed, so that the split never depends on the thread count).</summary>
+    private const int ReductionBlock = 16 * 1024;
+
+    private readonly Thread[] _threads;
+    private readonly ManualResetEventSlim[] _start;
+    private readonly ManualResetEventSlim _done = new(false);
+    private readonly int _seed;
+    private TNetwork[] _replicas = [];
+    private volatile bool _stopping;
+    private bool _disposed;
+    private int _busy;
+
+    // The call being worked on: written by the caller before waking the workers, read by every worker.
+    private Phase _phase;
+    private int _itemCount;
+    private int _nextItem;
+    private int _pending;
+    private int _count;
+    private int _chunkCount;
+    private float* _inputs;
+    private float* _outputs;
+    private float* _outputGradients;
+    private float* _inputGradients;
+    private float* _targets;
+    private int _targetLength;
+    private IChunkedLoss? _chunkedLoss;
+    private double _lossScale;
+    private ExceptionDispatchInfo? _failure;
+    private float[] _lossGradients = [];
+    private double[] _sampleLosses = [];
+
+    private int _recorded;
+
+    /// <summary>Creates the data-parallel runner of <paramref name="network"/> and starts its worker threads.</summary>
+    /// <param name="network">The network whose parameters are used and whose gradients receive the batch's gradient.</param>
+    /// <param name="threads">The number of threads working on a call, the calling thread included (1 runs every chunk on the caller).</param>
+    /// <param name="chunkSize">The number of samples per chunk (default <see cref="DefaultChunkSize"/>).</param>
+    /// <param name="seed">The seed of the replicas' dropout masks (replica <c>k</c> is <c>TNetwork.Create</c> of a seed mixed from it and <c>k</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> or <paramref name="chunkSize"/> is less than 1.</exception>
+    public DataParallel(TNetwork network, int threads, int chunkSize = DefaultChunkSize, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (threads < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, $"Expected at least 1 thread (the calling thread counts as one), but got {threads}.");
+        }
+
+        if (chunkSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, $"Expected a chunk size of at least 1 sample, but got {chunkSize}.");
+        }
+
+        Network = network;
+        Threads = threads;
+        ChunkSize = chunkSize;
+        _seed = seed;
+        _start = new ManualResetEventSlim[threads - 1];
+        _threads = new Thread[threads - 1];
+        for (int w = 1; w < threads; w++)
+        {
+            _start[w - 1] = new ManualResetEventSlim(false);
+        }
+
+        for (int w = 1; w < threads; w++)
+        {
+            int worker = w;
+            var thread = new Thread(() => WorkerLoop(worker))
+            {
+                IsBackground = true,
+                Name = $"NetDsl DataParallel worker {w}",
+            };
+            _threads[w - 1] = thread;
+            thread.Start();
+        }
+    }
+
+    private enum Phase
+    {
+        Inference,
+        Forward,
+        Backward,
+        LossAndBackward,
+        Reduce,
+    }
+
+    /// <summary>The network whose parameters every pass uses and whose gradients <see cref="Backward(ReadOnlySpan{float})"/> adds to.</summary>
+    public TNetwork Network { get; }
+
+    /// <summary>The number of threads working on a call, the calling thread included.</summary>
+    public int Threads { get; }
+
+    /// <summary>The number of samples per chunk: with the seed, the only setting that decides the results' bits.</summary>
+    public int ChunkSize { get; }
+
+    /// <summary>The number of replicas created so far (one per chunk of the largest training batch, at least one per thread used by inference).</summary>
+    public int ReplicaCount => _replicas.Length;
+
+    /// <summary>Whether <see cref="ForwardTraining"/> accepts the network: false when it has buffers (batch normalization).</summary>
+    public bool SupportsTraining => Network.Buffers.IsEmpty;
+
+    /// <summary>
+    /// Computes the outputs of a batch in inference mode, as <see cref="INetwork.ForwardBatch"/> of <see cref="Network"/>
+    /// does, chunk by chunk on the threads.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is not a whole, non-zero number of samples, or the output does not hold one output per sample.</exception>
+    /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
+    public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int count = Guard.BatchSize(inputs.Length, TNetwork.InputSize, outputs.Length, TNetwork.OutputSize, nameof(inputs), nameof(outputs));
+        int chunks = ChunkCount(count);
+        Enter();
+        try
+        {
+            EnsureReplicas(Math.Min(Threads, chunks));
+            fixed (float* x = inputs)
+            fixed (float* y = outputs)
+            {
+                _inputs = x;
+                _outputs = y;
+                _count = count;
+                Run(Phase.Inference, chunks);
+            }
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    /// <summary>
+    /// Computes the outputs of a batch in training mode, chunk by chunk on the replicas, and records what
+    /// <see cref="Backward(ReadOnlySpan{float})"/> needs. The parameters of <see cref="Network"/> are copied to the replicas first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is not a whole, non-zero number of samples, or the output does not hold one output per sample.</exception>
+    /// <exception cref="NotSupportedException">The network has buffers (batch normalization): its training pass depends on the whole batch.</exception>
+    /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
+    public void ForwardTraining(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (TrainingRefusal(Network) is string refusal)
+        {
+            throw new NotSupportedException(refusal);
+        }
+
+        int count = Guard.BatchSize(inputs.Length, TNetwork.InputSize, outputs.Length, TNetwork.OutputSize, nameof(inputs), nameof(outputs));
+        int chunks = ChunkCount(count);
+        Enter();
+        try
+        {
+            _recorded = 0;
+            EnsureReplicas(chunks);
+            fixed (float* x = inputs)
+            fixed (float* y = outputs)
+            {
+                _inputs = x;
+                _outputs = y;
+                _count = count;
+                Run(Phase.Forward, chunks);
+            }
+
+            _recorded = count;
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    /// <summary>
+    /// Back-propagates the gradient of the loss with respect to the outputs of the last <see cref="ForwardTraining"/>
+    /// call, chunk by chunk, and <b>adds</b> the batch's parameter gradient to <see cref="Network"/>'s gradients (the
+    /// chunks' gradients in chunk order), as <see cref="INetwork.Backward(ReadOnlySpan{float})"/> does.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No <see cref="ForwardTraining"/> call was recorded (or the last one failed).</exception>
+    /// <exception cref="ArgumentException">The gradient does not hold one output gradient per recorded sample.</exception>
+    /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
+    public void Backward(ReadOnlySpan<float> outputGradients) => Backward(outputGradients, Span<float>.Empty, withInputGradients: false);
+
+    /// <summary>
+    /// As <see cref="Backward(ReadOnlySpan{float})"/>, and also writes the gradient of the loss with respect to the recorded
+    /// inputs into <paramref name="inputGradients"/> (overwritten, not accumulated).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No <see cref="ForwardTraining"/> call was recorded (or the last one failed).</exception>
+    /// <exception cref="ArgumentException">A span does not hold one gradient per recorded sample.</exception>
+    /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
+    public void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients) => Backward(outputGradients, inputGradients, withInputGradients: true);
+
+    /// <summary>
+    /// One training pass over a batch — <see cref="ForwardTraining"/>, the loss and its gradient on the whole batch,
+    /// <see cref="Backward(ReadOnlySpan{float})"/> — returning the batch's loss; the batch's gradient is <b>added</b> to
+    /// <see cref="Network"/>'s gradients and the outputs are left in <paramref name="outputs"/>. Equal, bit for bit, to
+    /// those three calls with <see cref="ILoss.ComputeWithGradient"/> in between; for <see cref="CrossEntropyLoss"/>
+    /// the loss's gradient rows are computed chunk by chunk on the threads too, with the whole batch's reduction.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="loss"/> is null.</exception>
+    /// <exception cref="ArgumentException">The spans do not describe the same batch, or a target is out of range for the loss.</exception>
+    /// <exception cref="NotSupportedException">The network has buffers (batch normalization).</exception>
+    /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
+    public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ILoss loss, Span<float> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ForwardTraining(inputs, outputs);
+        int count = _recorded;
+        if (_lossGradients.Length < outputs.Length)
+        {
+            _lossGradients = new float[outputs.Length];
+            _sampleLosses = new double[count];
+        }
+
+        Span<float> outputGradients = _lossGradients.AsSpan(0, outputs.Length);
+        int chunks = ChunkCount(count);
+        if (loss is not IChunkedLoss chunked || chunks == 1)
+        {
+            float value = loss.ComputeWithGradient(outputs, targets, outputGradients);
+            Backward(outputGradients);
+            return value;
+        }
+
+        double scale = chunked.Scale(outputs, targets, outputGradients.Length);
+        Enter();
+        try
+        {
+            fixed (float* y = outputs)
+            fixed (float* t = targets)
+            fixed (float* dy = outputGradients)
+            {
+                _outputs = y;
+                _targets = t;
+                _targetLength = targets.Length;
+                _outputGradients = dy;
+                _inputGradients = null;
+                _chunkedLoss = chunked;
+                _lossScale = scale;
+                _count = count;
+                Run(Phase.LossAndBackward, chunks);
+            }
+
+            _chunkCount = chunks;
+            Run(Phase.Reduce, (int)(((long)TNetwork.ParameterCount + ReductionBlock - 1) / ReductionBlock));
+        }
+        finally
+        {
+            _chunkedLoss = null;
+            _targets = null;
+            Leave();
+        }
+
+        // The samples' losses in sample order: the sum ComputeWithGradient makes.
+        double total = 0;
+        foreach (double sampleLoss in _sampleLosses.AsSpan(0, count))
+        {
+            total += sampleLoss;
+        }
+
+        return (float)(total * scale);
+    }
+
+    /// <summary>Stops the worker threads (after the call in progress, if any); later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stopping = true;
+        foreach (ManualResetEventSlim start in _start)
+        {
+            start.Set();
+        }
+
+        foreach (Thread thread in _threads)
+        {
+            thread.Join();
+        }
+
+        foreach (ManualResetEventSlim start in _start)
+        {
+            start.Dispose();
+        }
+
+        _done.Dispose();
+        _recorded = 0;
+    }
+
+    /// <summary>Why data-parallel training refuses <paramref name="network"/>, or null when it accepts it.</summary>
+    internal static string? TrainingRefusal(INetwork network)
+    {
+        if (network.Buffers.IsEmpty)
+        {
+            return null;
+        }
+
+        var names = new List<string>();
+        foreach (TensorInfo tensor in network.BufferTensors)
+        {
+            names.Add(tensor.Name);
+        }
+
+        return $"Data-parallel training needs a training pass that treats every sample on its own, but {typeof(TNetwork).Name} has buffers "
+            + $"({string.Join(", ", names)}): batch normalization normalizes over the whole batch in training mode, so per-chunk statistics "
+            + "would train a different network. Train it on one thread without chunks (TrainingOptions.Threads = 1 and no ChunkSize); "
+            + "DataParallel.ForwardBatch (inference on the running statistics) is supported.";
+    }
+
+    private void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients, bool withInputGradients)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int count = _recorded;
+        if (count == 0)
+        {
+            throw new InvalidOperationException("Expected a ForwardTraining call before Backward, but none was recorded (or the last one failed).");
+        }
+
+        if (outputGradients.Length != (long)count * TNetwork.OutputSize)
+        {
+            throw new ArgumentException(
+                $"Expected {(long)count * TNetwork.OutputSize} output gradients ({count} samples recorded by ForwardTraining, {TNetwork.OutputSize} each), but got length {outputGradients.Length}.",
+                nameof(outputGradients));
+        }
+
+        if (withInputGradients && inputGradients.Length != (long)count * TNetwork.InputSize)
+        {
+            throw new ArgumentException(
+                $"Expected {(long)count * TNetwork.InputSize} input gradients ({count} samples recorded by ForwardTraining, {TNetwork.InputSize} each), but got length {inputGradients.Length}.",
+                nameof(inputGradients));
+        }
+
+        int chunks = ChunkCount(count);
+        Enter();
+        try
+        {
+            fixed (float* dy = outputGradients)
+            fixed (float* dx = inputGradients)
+            {
+                _outputGradients = dy;
+                _inputGradients = withInputGradients ? dx : null;
+                _count = count;
+                Run(Phase.Backward, chunks);
+            }
+
+            _chunkCount = chunks;
+            Run(Phase.Reduce, (int)(((long)TNetwork.ParameterCount + ReductionBlock - 1) / ReductionBlock));
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private int ChunkCount(int count) => (int)(((long)count + ChunkSize - 1) / ChunkSize);
+
+    private void Enter()
+    {
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            throw new InvalidOperationException("DataParallel is not thread-safe: another call on this instance is in progress.");
+        }
+    }
+
+    private void Leave()
+    {
+        _inputs = _outputs = _outputGradients = _inputGradients = null;
+        Volatile.Write(ref _busy, 0);
+    }
+
+    /// <summary>Creates replicas up to <paramref name="count"/>; replica <c>k</c> always comes from the same seed.</summary>
+    private void EnsureReplicas(int count)
+    {
+        if (_replicas.Length >= count)
+        {
+            return;
+        }
+
+        var grown = new TNetwork[count];
+        _replicas.CopyTo(grown, 0);
+        for (int k = _replicas.Length; k < count; k++)
+        {
+            grown[k] = TNetwork.Create(ReplicaSeed(_seed, k));
+        }
+
+        _replicas = grown;
+    }
+
+    /// <summary>A seed per replica, mixed from the instance's seed and the replica's index (SplitMix64's finalizer).</summary>
+    private static int ReplicaSeed(int seed, int index)
+    {
+        ulong z = unchecked(((ulong)(uint)seed << 32) + (ulong)index + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)(uint)(z ^ (z >> 31));
+    }
+
+    /// <summary>Runs one phase over <paramref name="items"/> work items on the calling thread and as many workers as help.</summary>
+    private void Run(Phase phase, int items)
+    {
+        _phase = phase;
+        _itemCount = items;
+        _nextItem = -1;
+        _failure = null;
+        int helpers = Math.Min(Threads, items) - 1;
+        if (helpers > 0)
+        {
+            _pending = helpers;
+            _done.Reset();
+            for (int w = 0; w < helpers; w++)
+            {
+                _start[w].Set();
+            }
+        }
+
+        Work(0);
+        if (helpers > 0)
+        {
+            _done.Wait();
+        }
+
+        ExceptionDispatchInfo? failure = _failure;
+        if (failure is not null)
+        {
+            _failure = null;
+            failure.Throw();
+        }
+    }
+
+    private void WorkerLoop(int worker)
+    {
+        ManualResetEventSlim start = _start[worker - 1];
+        while (true)
+        {
+            start.Wait();
+            start.Reset();
+            if (_stopping)
+            {
+                return;
+            }
+
+            Work(worker);
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                _done.Set();
+            }
+        }
+    }
+
+    /// <summary>Takes work items until none is left; the first exception on any thread is kept for the caller.</summary>
+    private void Work(int worker)
+    {
+        bool copied = false;
+        try
+        {
+            int item;
+            while ((item = Interlocked.Increment(ref _nextItem)) < _itemCount)
+            {
+                Execute(worker, item, ref copied);
+            }
+        }
+        catch (Exception exception)
+        {
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(exception), null);
+            Volatile.Write(ref _nextItem, _itemCount); // the others stop after their current item
+        }
+    }
+
+    private void Execute(int worker, int item, ref bool copied)
+    {
+        int inputSize = TNetwork.InputSize;
+        int outputSize = TNetwork.OutputSize;
+        switch (_phase)
+        {
+            case Phase.Inference:
+            {
+                TNetwork replica = _replicas[worker];
+                if (!copied)
+                {
+                    Network.Parameters.CopyTo(replica.Parameters);
+                    Network.Buffers.CopyTo(replica.Buffers);
+                    copied = true;
+                }
+
+                (int start, int n) = Chunk(item);
+                replica.ForwardBatch(
+                    new ReadOnlySpan<float>(_inputs + ((long)start * inputSize), n * inputSize),
+                    new Span<float>(_outputs + ((long)start * outputSize), n * outputSize));
+                break;
+            }
+
+            case Phase.Forward:
+            {
+                TNetwork replica = _replicas[item];
+                Network.Parameters.CopyTo(replica.Parameters);
+                (int start, int n) = Chunk(item);
+                replica.ForwardTraining(
+                    new ReadOnlySpan<float>(_inputs + ((long)start * inputSize), n * inputSize),
+                    new Span<float>(_outputs + ((long)start * outputSize), n * outputSize));
+                break;
+            }
+
+            case Phase.LossAndBackward:
+            {
+                (int start, int n) = Chunk(item);
+                int all = _count * outputSize;
+                _chunkedLoss!.Rows(
+                    new ReadOnlySpan<float>(_outputs, all), new ReadOnlySpan<float>(_targets, _targetLength), new Span<float>(_outputGradients, all),
+                    _lossScale, start, n, _sampleLosses);
+                TNetwork replica = _replicas[item];
+                replica.ZeroGradients();
+                replica.Backward(new ReadOnlySpan<float>(_outputGradients + ((long)start * outputSize), n * outputSize));
+                break;
+            }
+
+            case Phase.Backward:
+            {
+                TNetwork replica = _replicas[item];
+                (int start, int n) = Chunk(item);
+                var outputGradients = new ReadOnlySpan<float>(_outputGradients + ((long)start * outputSize), n * outputSize);
+                replica.ZeroGradients();
+                if (_inputGradients is null)
+                {
+                    replica.Backward(outputGradients);
+                }
+                else
+                {
+                    replica.Backward(outputGradients, new Span<float>(_inputGradients + ((long)start * inputSize), n * inputSize));
+                }
+
+                break;
+            }
+
+            default:
+            {
+                int start = item * ReductionBlock;
+                int length = Math.Min(ReductionBlock, TNetwork.ParameterCount - start);
+                Span<float> sum = Network.Gradients.Slice(start, length);
+                for (int k = 0; k < _chunkCount; k++)
+                {
+                    TensorPrimitives.Add(sum, _replicas[k].Gradients.Slice(start, length), sum);
+                }
+
+                break;
+            }
+        }
+    }
+
+    private (int Start, int Count) Chunk(int item)
+    {
+        int start = item * ChunkSize;
+        return (start, Math.Min(ChunkSize, _count - start));
+    }
+}

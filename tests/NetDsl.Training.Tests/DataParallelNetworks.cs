@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace NetDsl.Training.Tests;
+
+/// <summary>KernelClassifier with dropout between the layers: the replicas' masks must not depend on the thread count.</summary>
+[Network]
+[Input(16)]
+[Linear(32, Name = "fc1"), ReLU]
+[Dropout(0.3)]
+[Linear(4, Name = "fc2")]
+public partial class DropoutClassifier;
+
+/// <summary>A classifier with batch normalization: its training pass depends on the whole batch, so data-parallel training refuses it.</summary>
+[Network]
+[Input(16)]
+[Linear(32, Name = "fc1")]
+[BatchNorm1D(Name = "bn")]
+[ReLU]
+[Linear(4, Name = "fc2")]
+public partial class BatchNormClassifier;
+
+/// <summary>
+/// <see cref="TinyClassifier"/> behind a hand-written <see cref="INetwork{TSelf}"/> that records the threads running its
+/// training passes, can wait until several threads are inside one (so that a worker thread surely runs a chunk), and can
+/// throw on worker threads. Its switches are static: only <see cref="DataParallelWorkerTests"/> uses it, one test at a time.
+/// </summary>
+public sealed class ProbeNetwork : INetwork<ProbeNetwork>
+{
+    private static int s_entered;
+    private readonly TinyClassifier _inner;
+
+    private ProbeNetwork(int seed) => _inner = new TinyClassifier(seed);
+
+    /// <summary>The threads that ran a training pass since the last <see cref="Reset"/>.</summary>
+    public static ConcurrentDictionary<Thread, bool> TrainingThreads { get; } = new();
+
+    /// <summary>A training pass waits (up to 10 s) until this many passes have started since the last <see cref="Reset"/>.</summary>
+    public static int Rendezvous { get; set; }
+
+    /// <summary>Whether a training pass on a thread other than <see cref="Caller"/> throws.</summary>
+    public static bool FailOnWorkers { get; set; }
+
+    /// <summary>The test's own thread.</summary>
+    public static Thread? Caller { get; set; }
+
+    public static int InputSize => TinyClassifier.InputSize;
+
+    public static int OutputSize => TinyClassifier.OutputSize;
+
+    public static int ParameterCount => TinyClassifier.ParameterCount;
+
+    public static ReadOnlySpan<int> InputShape => [TinyClassifier.InputSize];
+
+    public static ReadOnlySpan<int> OutputShape => [TinyClassifier.OutputSize];
+
+    public static string Summary => "ProbeNetwork: TinyClassifier behind a test probe";
+
+    public Span<float> Parameters => _inner.Parameters;
+
+    public Span<float> Gradients => _inner.Gradients;
+
+    public IReadOnlyList<TensorInfo> ParameterTensors => _inner.ParameterTensors;
+
+    public Span<float> Buffers => _inner.Buffers;
+
+    public IReadOnlyList<TensorInfo> BufferTensors => _inner.BufferTensors;
+
+    public IReadOnlyList<LayerInfo> Layers => _inner.Layers;
+
+    public string Architecture => _inner.Architecture;
+
+    public static ProbeNetwork Create(int seed) => new(seed);
+
+    public static void Reset(int rendezvous = 0, bool failOnWorkers = false)
+    {
+        TrainingThreads.Clear();
+        s_entered = 0;
+        Rendezvous = rendezvous;
+        FailOnWorkers = failOnWorkers;
+        Caller = Thread.CurrentThread;
+    }
+
+    public void Forward(ReadOnlySpan<float> input, Span<float> output) => _inner.Forward(input, output);
+
+    public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs) => _inner.ForwardBatch(inputs, outputs);
+
+    public void ForwardTraining(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        TrainingThreads[Thread.CurrentThread] = true;
+        Interlocked.Increment(ref s_entered);
+        SpinWait.SpinUntil(() => Volatile.Read(ref s_entered) >= Rendezvous, TimeSpan.FromSeconds(10));
+        if (FailOnWorkers && Thread.CurrentThread != Caller)
+        {
+            throw new InvalidOperationException($"ProbeNetwork failed on purpose on thread '{Thread.CurrentThread.Name}'.");
+        }
+
+        _inner.ForwardTraining(inputs, outputs);
+    }
+
+    public void Backward(ReadOnlySpan<float> outputGradients) => _inner.Backward(outputGradients);
+
+    public void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients) => _inner.Backward(outputGradients, inputGradients);
+
+    public void ZeroGradients() => _inner.ZeroGradients();
+}

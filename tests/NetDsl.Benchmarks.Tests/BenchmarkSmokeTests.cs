@@ -47,6 +47,13 @@ public sealed class BenchmarkSmokeTests
             Assert.Single(bodies, m => m.GetCustomAttribute<BenchmarkAttribute>()!.Baseline);
             foreach (MethodInfo body in bodies)
             {
+                // Only in a build with -p:WithTorchSharp=true; this test's output holds the package's unpatched native
+                // library, so on Debian 12 TorchSharp is unavailable here (the program's --check covers it).
+                if (body.Name.StartsWith("TorchSharp", StringComparison.Ordinal) && !TorchSharpStatus.Available)
+                {
+                    continue;
+                }
+
                 object? result = body.Invoke(instance, null);
                 if (result is float value)
                 {

@@ -161,7 +161,7 @@ public static class TorchSharpStatus
             int threads = TorchSharp.torch.get_num_threads();
             using var probe = TorchSharp.torch.ones(2, 2).matmul(TorchSharp.torch.ones(2, 2));
             string version = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?";
-            return (true, $"TorchSharp: available (TorchSharp {version}, libtorch {TorchSharp.torch.__version__}, {threads} default threads).", threads);
+            return (true, $"TorchSharp: available (TorchSharp {version}, libtorch {TorchSharp.torch.__version__}, {threads} default threads; {DisableNnpack()}).", threads);
         }
         catch (Exception e)
         {
@@ -181,6 +181,28 @@ public static class TorchSharpStatus
 #endif
     }
 
+#if TORCHSHARP
+    /// <summary>
+    /// PyTorch's torch.backends.nnpack.set_flags(False), which TorchSharp does not expose: libtorch tries NNPACK for
+    /// every inference convolution, and where NNPACK does not support the CPU (this machine) it prints "Could not
+    /// initialize NNPACK! Reason: Unsupported hardware." to stderr on every call, which would be timed. Disabling it
+    /// only skips that attempt (the convolution runs on the same fallback path either way).
+    /// </summary>
+    private static unsafe string DisableNnpack()
+    {
+        if (!NativeLibrary.TryLoad("torch_cpu", typeof(TorchSharp.torch).Assembly, null, out IntPtr library)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out IntPtr globalContext)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out IntPtr setUserEnabledNnpack))
+        {
+            return "NNPACK left as is: at::Context::setUserEnabledNNPACK not found";
+        }
+
+        IntPtr context = ((delegate* unmanaged<IntPtr>)globalContext)();
+        ((delegate* unmanaged<IntPtr, byte, void>)setUserEnabledNnpack)(context, 0);
+        return "NNPACK disabled";
+    }
+
+#endif
     private static string LibStdCxx()
     {
         const string path = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";

@@ -14,7 +14,13 @@ public sealed class BenchmarkConfig : ManualConfig
     /// <summary>Creates the configuration.</summary>
     public BenchmarkConfig()
     {
+#if TORCHSHARP
+        // In process: the patched libLibTorchSharp.so (benchmarks/torchsharp/setup.sh) is copied into this project's
+        // build output only; BenchmarkDotNet's generated child project would copy the unpatched one from the package.
+        AddJob(Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance));
+#else
         AddJob(Job.ShortRun);
+#endif
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max);
         WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));

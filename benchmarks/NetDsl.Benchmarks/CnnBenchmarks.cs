@@ -6,7 +6,7 @@ namespace NetDsl.Benchmarks;
 
 /// <summary>N3 forward, batch 1.</summary>
 [Config(typeof(BenchmarkConfig))]
-public class N3ForwardBatch1
+public partial class N3ForwardBatch1
 {
     private N3Net _model = null!;
     private NaiveCnn _naive = null!;
@@ -30,6 +30,7 @@ public class N3ForwardBatch1
         byte[] onnx = OnnxExporter.ToBytes(_model);
         _ort1 = MlpFixtures.Ort(onnx, _x, 1, [1, 28, 28], 10, singleThread: true, _y);
         _ortDefault = MlpFixtures.Ort(onnx, _x, 1, [1, 28, 28], 10, singleThread: false, _y);
+        SetupTorchSharp();
     }
 
     /// <summary>Releases the ONNX Runtime sessions.</summary>
@@ -38,6 +39,7 @@ public class N3ForwardBatch1
     {
         _ort1.Dispose();
         _ortDefault.Dispose();
+        CleanupTorchSharp();
     }
 
     /// <summary>NetDsl.</summary>
@@ -59,7 +61,7 @@ public class N3ForwardBatch1
 
 /// <summary>N3 training step, batch 32, softmax cross-entropy, SGD: NetDsl and naive C#.</summary>
 [Config(typeof(BenchmarkConfig))]
-public class N3TrainStepBatch32
+public partial class N3TrainStepBatch32
 {
     private const int Batch = 32;
     private const float LearningRate = 1e-3f;
@@ -91,6 +93,7 @@ public class N3TrainStepBatch32
         Check.Same("naive C# updated parameters", _naive.Parameters, _model.Parameters);
         initial.AsSpan().CopyTo(_model.Parameters);
         initial.CopyTo(_naive.Parameters, 0);
+        SetupTorchSharp();
     }
 
     /// <summary>NetDsl: zero gradients, forward, cross-entropy, backward, SGD.</summary>

@@ -6,7 +6,7 @@ namespace NetDsl.Benchmarks;
 
 /// <summary>N1 forward, batch 1: NetDsl (the by-value <c>Forward(in Input)</c>), naive C#, ONNX Runtime.</summary>
 [Config(typeof(BenchmarkConfig))]
-public class N1ForwardBatch1
+public partial class N1ForwardBatch1
 {
     private N1Net _model = null!;
     private N1Net.Input _input;
@@ -31,6 +31,7 @@ public class N1ForwardBatch1
         byte[] onnx = OnnxExporter.ToBytes(_model);
         _ort1 = MlpFixtures.Ort(onnx, _x, 1, [3], 1, singleThread: true, expected);
         _ortDefault = MlpFixtures.Ort(onnx, _x, 1, [3], 1, singleThread: false, expected);
+        SetupTorchSharp();
     }
 
     /// <summary>Releases the ONNX Runtime sessions.</summary>
@@ -39,6 +40,7 @@ public class N1ForwardBatch1
     {
         _ort1.Dispose();
         _ortDefault.Dispose();
+        CleanupTorchSharp();
     }
 
     /// <summary>NetDsl.</summary>
@@ -64,7 +66,7 @@ public class N1ForwardBatch1
 
 /// <summary>N1 training step, batch 1, MSE, SGD: NetDsl and naive C#.</summary>
 [Config(typeof(BenchmarkConfig))]
-public class N1TrainStepBatch1
+public partial class N1TrainStepBatch1
 {
     private const float LearningRate = 1e-3f;
     private N1Net _model = null!;
@@ -88,6 +90,7 @@ public class N1TrainStepBatch1
         _sgd = new Sgd(LearningRate);
         _input = new N1Net.Input(_x);
         MlpFixtures.CheckTraining(_model, _naive, () => NetDsl(), () => NaiveCSharp());
+        SetupTorchSharp();
     }
 
     /// <summary>NetDsl: zero gradients, forward, MSE, backward, SGD.</summary>
@@ -116,7 +119,7 @@ public class N1TrainStepBatch1
 
 /// <summary>N2 forward, batch 1.</summary>
 [Config(typeof(BenchmarkConfig))]
-public class N2ForwardBatch1
+public partial class N2ForwardBatch1
 {
     private N2Net _model = null!;
     private NaiveMlp _naive = null!;
@@ -140,6 +143,7 @@ public class N2ForwardBatch1
         byte[] onnx = OnnxExporter.ToBytes(_model);
         _ort1 = MlpFixtures.Ort(onnx, _x, 1, [784], 10, singleThread: true, _y);
         _ortDefault = MlpFixtures.Ort(onnx, _x, 1, [784], 10, singleThread: false, _y);
+        SetupTorchSharp();
     }
 
     /// <summary>Releases the ONNX Runtime sessions.</summary>
@@ -148,6 +152,7 @@ public class N2ForwardBatch1
     {
         _ort1.Dispose();
         _ortDefault.Dispose();
+        CleanupTorchSharp();
     }
 
     /// <summary>NetDsl.</summary>
@@ -169,7 +174,7 @@ public class N2ForwardBatch1
 
 /// <summary>N2 forward, batch 64.</summary>
 [Config(typeof(BenchmarkConfig))]
-public class N2ForwardBatch64
+public partial class N2ForwardBatch64
 {
     private const int Batch = 64;
     private N2Net _model = null!;
@@ -194,6 +199,7 @@ public class N2ForwardBatch64
         byte[] onnx = OnnxExporter.ToBytes(_model);
         _ort1 = MlpFixtures.Ort(onnx, _x, Batch, [784], 10, singleThread: true, _y);
         _ortDefault = MlpFixtures.Ort(onnx, _x, Batch, [784], 10, singleThread: false, _y);
+        SetupTorchSharp();
     }
 
     /// <summary>Releases the ONNX Runtime sessions.</summary>
@@ -202,6 +208,7 @@ public class N2ForwardBatch64
     {
         _ort1.Dispose();
         _ortDefault.Dispose();
+        CleanupTorchSharp();
     }
 
     /// <summary>NetDsl.</summary>
@@ -223,7 +230,7 @@ public class N2ForwardBatch64
 
 /// <summary>N2 training step, batch 32, softmax cross-entropy, SGD: NetDsl and naive C#.</summary>
 [Config(typeof(BenchmarkConfig))]
-public class N2TrainStepBatch32
+public partial class N2TrainStepBatch32
 {
     private const int Batch = 32;
     private const float LearningRate = 1e-3f;
@@ -247,6 +254,7 @@ public class N2TrainStepBatch32
         _sgd = new Sgd(LearningRate);
         _loss = new CrossEntropyLoss();
         MlpFixtures.CheckTraining(_model, _naive, () => NetDsl(), () => NaiveCSharp());
+        SetupTorchSharp();
     }
 
     /// <summary>NetDsl: zero gradients, forward, cross-entropy, backward, SGD.</summary>

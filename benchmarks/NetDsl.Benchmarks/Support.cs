@@ -132,24 +132,86 @@ public sealed class OrtRunner : IDisposable
     }
 }
 
-/// <summary>Why TorchSharp is not among the measured systems on this machine.</summary>
+/// <summary>
+/// Whether TorchSharp runs in this process and, if not, why: it is compiled in only with -p:WithTorchSharp=true, and
+/// on Debian 12 its native library loads only after benchmarks/torchsharp/setup.sh (see docs/benchmarks.md).
+/// </summary>
 public static class TorchSharpStatus
 {
-    /// <summary>The reason, for the console and the document.</summary>
-    public static string Reason
+    private static readonly Lazy<(bool Available, string Reason, int DefaultThreads)> s_status = new(Probe);
+
+    /// <summary>True when the TorchSharp cases can run.</summary>
+    public static bool Available => s_status.Value.Available;
+
+    /// <summary>libtorch's intra-op thread count before anything changed it (0 when unavailable).</summary>
+    public static int DefaultThreads => s_status.Value.DefaultThreads;
+
+    /// <summary>One line for the console and the document.</summary>
+    public static string Reason => s_status.Value.Reason;
+
+    /// <summary>The exception a TorchSharp benchmark body throws when TorchSharp is unavailable.</summary>
+    public static InvalidOperationException Unavailable() => new(Reason);
+
+    private static (bool, string, int) Probe()
     {
-        get
+#if TORCHSHARP
+        try
         {
-            string glibcxx = "unknown";
-            if (OperatingSystem.IsLinux())
+            TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
+            int threads = TorchSharp.torch.get_num_threads();
+            using var probe = TorchSharp.torch.ones(2, 2).matmul(TorchSharp.torch.ones(2, 2));
+            string version = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?";
+            return (true, $"TorchSharp: available (TorchSharp {version}, libtorch {TorchSharp.torch.__version__}, {threads} default threads; {DisableNnpack()}).", threads);
+        }
+        catch (Exception e)
+        {
+            // First lines only: TorchSharp's own message is a page long and blames a missing libtorch reference.
+            string message = e.Message.Split('\n')[0].Trim();
+            for (Exception? inner = e.InnerException; inner != null; inner = inner.InnerException)
             {
-                glibcxx = System.IO.File.Exists("/usr/lib/x86_64-linux-gnu/libstdc++.so.6") ? HighestGlibcxx("/usr/lib/x86_64-linux-gnu/libstdc++.so.6") : "not found";
+                message += " <- " + inner.Message.Split('\n')[0].Trim();
             }
 
-            return "TorchSharp: unavailable. TorchSharp-cpu is not referenced by this project: its restore downloads libtorch (hundreds of MB), "
-                + "and TorchSharp 0.107's libLibTorchSharp.so requires GLIBCXX_3.4.32 (std::ios_base_library_init), while this machine's libstdc++ "
-                + $"provides up to {glibcxx} ({RuntimeInformation.OSDescription}); it needs a shim library attached with patchelf (issue 6) to load.";
+            return (false, $"TorchSharp: unavailable, its native library did not load ({e.GetType().Name}: {message}). {LibStdCxx()} "
+                + "On Debian 12 run benchmarks/torchsharp/setup.sh first (a shim for GLIBCXX_3.4.32's std::ios_base_library_init, attached with patchelf).", 0);
         }
+#else
+        return (false, "TorchSharp: unavailable, not compiled in: TorchSharp-cpu is referenced only with -p:WithTorchSharp=true (its restore downloads "
+            + $"libtorch, hundreds of MB); see docs/benchmarks.md. {LibStdCxx()}", 0);
+#endif
+    }
+
+#if TORCHSHARP
+    /// <summary>
+    /// PyTorch's torch.backends.nnpack.set_flags(False), which TorchSharp does not expose: libtorch tries NNPACK for
+    /// every inference convolution, and where NNPACK does not support the CPU (this machine) it prints "Could not
+    /// initialize NNPACK! Reason: Unsupported hardware." to stderr on every call, which would be timed. Disabling it
+    /// only skips that attempt (the convolution runs on the same fallback path either way).
+    /// </summary>
+    private static unsafe string DisableNnpack()
+    {
+        if (!NativeLibrary.TryLoad("torch_cpu", typeof(TorchSharp.torch).Assembly, null, out IntPtr library)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out IntPtr globalContext)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out IntPtr setUserEnabledNnpack))
+        {
+            return "NNPACK left as is: at::Context::setUserEnabledNNPACK not found";
+        }
+
+        IntPtr context = ((delegate* unmanaged<IntPtr>)globalContext)();
+        ((delegate* unmanaged<IntPtr, byte, void>)setUserEnabledNnpack)(context, 0);
+        return "NNPACK disabled";
+    }
+
+#endif
+    private static string LibStdCxx()
+    {
+        const string path = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
+        if (!OperatingSystem.IsLinux() || !System.IO.File.Exists(path))
+        {
+            return $"({RuntimeInformation.OSDescription}.)";
+        }
+
+        return $"(This machine's libstdc++ provides up to {HighestGlibcxx(path)}; TorchSharp 0.107's libLibTorchSharp.so asks for GLIBCXX_3.4.32. {RuntimeInformation.OSDescription}.)";
     }
 
     private static string HighestGlibcxx(string path)

@@ -37,9 +37,7 @@ public sealed class ConvolutionKernelWidthTests
     [MemberData(nameof(WidthsAndSeeds))]
     public void StrideOneConvolutionsMatchTheReference(int vectorBits, int seed)
     {
-        int saved = ElementwiseKernels.MaximumVectorBits;
-        ElementwiseKernels.MaximumVectorBits = vectorBits;
-        try
+        VectorBits.With(vectorBits, () =>
         {
             var random = new Random(seed * 31 + vectorBits);
             for (int done = 0; done < Cases;)
@@ -49,11 +47,7 @@ public sealed class ConvolutionKernelWidthTests
                     done++;
                 }
             }
-        }
-        finally
-        {
-            ElementwiseKernels.MaximumVectorBits = saved;
-        }
+        });
     }
 
     private static bool RunCase(Random random, int seed, int vectorBits)

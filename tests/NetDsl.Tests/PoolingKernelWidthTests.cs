@@ -21,7 +21,7 @@ public sealed class PoolingKernelWidthTests
     [MemberData(nameof(VectorWidths))]
     public void UnpaddedMaxPoolingMatchesTheReference(int vectorBits)
     {
-        WithVectorBits(vectorBits, () =>
+        VectorBits.With(vectorBits, () =>
         {
             var random = new Random(vectorBits + 7);
             for (int done = 0; done < 40;)
@@ -56,7 +56,7 @@ public sealed class PoolingKernelWidthTests
     [MemberData(nameof(VectorWidths))]
     public void TiesAndNaNsFollowTheFirstMaximumRule(int vectorBits)
     {
-        WithVectorBits(vectorBits, () =>
+        VectorBits.With(vectorBits, () =>
         {
             var random = new Random(vectorBits + 11);
             float[] palette = [0f, 0f, 1f, 1f, -1f, 2f, float.NaN, -0f];
@@ -147,19 +147,5 @@ public sealed class PoolingKernelWidthTests
         }
 
         return (y, dx);
-    }
-
-    private static void WithVectorBits(int vectorBits, Action test)
-    {
-        int saved = ElementwiseKernels.MaximumVectorBits;
-        ElementwiseKernels.MaximumVectorBits = vectorBits;
-        try
-        {
-            test();
-        }
-        finally
-        {
-            ElementwiseKernels.MaximumVectorBits = saved;
-        }
     }
 }

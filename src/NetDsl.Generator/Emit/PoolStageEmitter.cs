@@ -84,7 +84,8 @@ internal sealed class PoolStageEmitter : IStageEmitter
         }
         else if (max)
         {
-            // The gradient goes to the first maximum of each window, as PyTorch routes it.
+            // The gradient goes to the first maximum of each window, as PyTorch routes it; a window holding a NaN has a NaN
+            // maximum, equal to nothing, so it routes to its first NaN.
             writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + AffineStageEmitter.SampleSlice(context.Input, layer.InFeatures) + ";");
             writer.WriteLine(TypeNames.ReadOnlySpan + " y = " + AffineStageEmitter.SampleSlice(context.Output, layer.OutFeatures) + ";");
             writer.WriteLine("dx.Clear();");
@@ -92,7 +93,7 @@ internal sealed class PoolStageEmitter : IStageEmitter
             for (int o = 0; o < layer.OutFeatures; o++)
             {
                 string y = "y[" + Literals.Int(o) + "]";
-                string route = string.Join(" else ", windows.Inputs[o].Select(i => "if (x[" + Literals.Int(i) + "] == " + y + ") dx[" + Literals.Int(i) + "] += dy[" + Literals.Int(o) + "];"));
+                string route = string.Join(" else ", windows.Inputs[o].Select(i => "if (x[" + Literals.Int(i) + "] == " + y + " || float.IsNaN(x[" + Literals.Int(i) + "])) dx[" + Literals.Int(i) + "] += dy[" + Literals.Int(o) + "];"));
                 writer.WriteLine(route);
             }
         }

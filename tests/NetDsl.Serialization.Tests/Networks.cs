@@ -42,3 +42,12 @@ public partial class NoBiasNN;
 [Linear(256, Name = "fc1"), ReLU]
 [Linear(4, Name = "fc2")]
 public partial class LargeNN;
+
+// Batch normalization between two Linear layers: fc.weight [3, 2], fc.bias [3], bn.weight, bn.bias, bn.running_mean,
+// bn.running_var [3], out.weight [1, 3], out.bias [1]; PyTorch's files also carry bn.num_batches_tracked.
+[Network]
+[Input(2)]
+[Linear(3, Name = "fc")]
+[BatchNorm1D(Name = "bn")]
+[Linear(1, Name = "out")]
+public partial class BatchNormNN;

@@ -18,14 +18,16 @@ internal sealed class NetworkWeightLoader
     private readonly INetwork _network;
     private readonly WeightLoadOptions _options;
     private readonly IReadOnlyList<TensorInfo> _parameters;
+    private readonly IReadOnlyList<TensorInfo> _buffers;
     private readonly List<SafeTensorsExpectedTensor> _expected;
     private readonly string[] _extras;
 
-    private NetworkWeightLoader(INetwork network, WeightLoadOptions options, IReadOnlyList<TensorInfo> parameters, List<SafeTensorsExpectedTensor> expected, string[] extras)
+    private NetworkWeightLoader(INetwork network, WeightLoadOptions options, IReadOnlyList<TensorInfo> parameters, IReadOnlyList<TensorInfo> buffers, List<SafeTensorsExpectedTensor> expected, string[] extras)
     {
         _network = network;
         _options = options;
         _parameters = parameters;
+        _buffers = buffers;
         _expected = expected;
         _extras = extras;
     }
@@ -35,10 +37,18 @@ internal sealed class NetworkWeightLoader
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= s_defaults;
+        // The state_dict: parameters, then buffers (batch normalization's running statistics).
         IReadOnlyList<TensorInfo> parameters = network.ParameterTensors;
-        var expected = new List<SafeTensorsExpectedTensor>(parameters.Count);
+        IReadOnlyList<TensorInfo> buffers = network.BufferTensors;
+        var expected = new List<SafeTensorsExpectedTensor>(parameters.Count + buffers.Count);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (TensorInfo tensor in parameters)
+        {
+            expected.Add(new SafeTensorsExpectedTensor(tensor.Name, tensor.Shape.ToArray()));
+            names.Add(tensor.Name);
+        }
+
+        foreach (TensorInfo tensor in buffers)
         {
             expected.Add(new SafeTensorsExpectedTensor(tensor.Name, tensor.Shape.ToArray()));
             names.Add(tensor.Name);
@@ -62,7 +72,7 @@ internal sealed class NetworkWeightLoader
             extras[i] = extra;
         }
 
-        return new NetworkWeightLoader(network, options, parameters, expected, extras);
+        return new NetworkWeightLoader(network, options, parameters, buffers, expected, extras);
     }
 
     /// <summary>Loads <paramref name="data"/> (the data buffer that <paramref name="header"/> describes) into the network.</summary>
@@ -98,6 +108,12 @@ internal sealed class NetworkWeightLoader
             SafeTensorsFloatDecoder.Decode(header.Find(tensor.Name)!, data, scratch.AsSpan(tensor.Offset, tensor.Length));
         }
 
+        float[] bufferScratch = _network.Buffers.ToArray();
+        foreach (TensorInfo tensor in _buffers)
+        {
+            SafeTensorsFloatDecoder.Decode(header.Find(tensor.Name)!, data, bufferScratch.AsSpan(tensor.Offset, tensor.Length));
+        }
+
         var extras = new Dictionary<string, NamedTensor>(_extras.Length, StringComparer.Ordinal);
         foreach (string name in _extras)
         {
@@ -121,6 +137,7 @@ internal sealed class NetworkWeightLoader
 
         // Everything is decoded and checked: the only step that touches the network cannot fail.
         scratch.CopyTo(_network.Parameters);
+        bufferScratch.CopyTo(_network.Buffers);
         return new LoadedWeights(
             new ReadOnlyDictionary<string, string>(metadata),
             architecture,

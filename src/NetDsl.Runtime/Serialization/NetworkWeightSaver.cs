@@ -25,6 +25,14 @@ internal static class NetworkWeightSaver
             parameterNames.Add(tensor.Name);
         }
 
+        // Buffers (batch normalization's running statistics) belong to the state_dict too.
+        float[] bufferSnapshot = network.Buffers.ToArray();
+        foreach (TensorInfo tensor in network.BufferTensors)
+        {
+            writer.Add(tensor.Name, bufferSnapshot.AsMemory(tensor.Offset, tensor.Length), tensor.Shape);
+            parameterNames.Add(tensor.Name);
+        }
+
         if (extras is not null)
         {
             foreach (NamedTensor? extra in extras)

@@ -76,7 +76,7 @@ internal static class SafeTensorsMatcher
 
         foreach (SafeTensorsHeaderEntry entry in header.Entries)
         {
-            if (!known.Contains(entry.Name))
+            if (!known.Contains(entry.Name) && !IsBatchNormCounter(entry, known))
             {
                 throw new SafeTensorsFormatException(
                     SafeTensorsProblemKind.UnexpectedTensor,
@@ -88,12 +88,26 @@ internal static class SafeTensorsMatcher
         }
     }
 
+    // PyTorch's batch normalization saves `<layer>.num_batches_tracked`, an integer scalar that only its momentum=None
+    // mode reads; NetDsl has no such mode, so the counter of a layer the network normalizes with is read past.
+    private static bool IsBatchNormCounter(SafeTensorsHeaderEntry entry, HashSet<string> known)
+    {
+        const string Suffix = ".num_batches_tracked";
+        if (!entry.Name.EndsWith(Suffix, StringComparison.Ordinal) || entry.Dtype is not (SafeTensorsDtype.I64 or SafeTensorsDtype.I32) || entry.ElementCount != 1)
+        {
+            return false;
+        }
+
+        string layer = entry.Name.Substring(0, entry.Name.Length - Suffix.Length);
+        return known.Contains(layer + ".running_mean") && known.Contains(layer + ".running_var");
+    }
+
     private static string DescribeUnknown(SafeTensorsHeader header, HashSet<string> known)
     {
         var unknown = new List<string>();
         foreach (SafeTensorsHeaderEntry entry in header.Entries)
         {
-            if (!known.Contains(entry.Name))
+            if (!known.Contains(entry.Name) && !IsBatchNormCounter(entry, known))
             {
                 unknown.Add(entry.Name);
             }

@@ -10,9 +10,9 @@ namespace NetDsl.Kernels;
 // two; measured 15-25% of the time of a batched forward). The floats before the first aligned one form a masked head
 // step at 0, those after the last whole vector a masked tail step ending at the row's end (masked lanes are 0 in both
 // operands, and an FMA of 0 * 0 leaves an accumulator unchanged). So that results never depend on addresses, lane
-// r of every accumulator sums exactly the elements i = head + r (mod the vector length) in increasing i: the edge steps
-// rotate their vectors into that order, and the accumulators are rotated back to lane r = i mod length before their
-// horizontal sums. The same inputs give the same bits whatever the alignment of the arrays.
+// r of every accumulator sums exactly the elements i = r (mod the vector length) in increasing i: during the main loop
+// lane r holds i = head + r instead (the head step's vectors are rotated to match), and the accumulators are rotated
+// back before the tail step. The same inputs give the same bits whatever the alignment of the arrays.
 public static partial class LinearKernels
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -110,6 +110,15 @@ public static partial class LinearKernels
                     c03 = TWidth.MultiplyAdd(u0, v, c03); c13 = TWidth.MultiplyAdd(u1, v, c13); c23 = TWidth.MultiplyAdd(u2, v, c23); c33 = TWidth.MultiplyAdd(u3, v, c33);
                 }
 
+                if (head != 0)
+                {
+                    int back = TWidth.Count - (int)head;
+                    c00 = TWidth.Rotate(c00, back); c01 = TWidth.Rotate(c01, back); c02 = TWidth.Rotate(c02, back); c03 = TWidth.Rotate(c03, back);
+                    c10 = TWidth.Rotate(c10, back); c11 = TWidth.Rotate(c11, back); c12 = TWidth.Rotate(c12, back); c13 = TWidth.Rotate(c13, back);
+                    c20 = TWidth.Rotate(c20, back); c21 = TWidth.Rotate(c21, back); c22 = TWidth.Rotate(c22, back); c23 = TWidth.Rotate(c23, back);
+                    c30 = TWidth.Rotate(c30, back); c31 = TWidth.Rotate(c31, back); c32 = TWidth.Rotate(c32, back); c33 = TWidth.Rotate(c33, back);
+                }
+
                 if (i == end)
                 {
                     break;
@@ -129,14 +138,6 @@ public static partial class LinearKernels
             c03 = TWidth.MultiplyAdd(e0, f, c03); c13 = TWidth.MultiplyAdd(e1, f, c13); c23 = TWidth.MultiplyAdd(e2, f, c23); c33 = TWidth.MultiplyAdd(e3, f, c33);
         }
 
-        if (head != 0)
-        {
-            int back = TWidth.Count - (int)head;
-            c00 = TWidth.Rotate(c00, back); c01 = TWidth.Rotate(c01, back); c02 = TWidth.Rotate(c02, back); c03 = TWidth.Rotate(c03, back);
-            c10 = TWidth.Rotate(c10, back); c11 = TWidth.Rotate(c11, back); c12 = TWidth.Rotate(c12, back); c13 = TWidth.Rotate(c13, back);
-            c20 = TWidth.Rotate(c20, back); c21 = TWidth.Rotate(c21, back); c22 = TWidth.Rotate(c22, back); c23 = TWidth.Rotate(c23, back);
-            c30 = TWidth.Rotate(c30, back); c31 = TWidth.Rotate(c31, back); c32 = TWidth.Rotate(c32, back); c33 = TWidth.Rotate(c33, back);
-        }
 
         (TWidth.Sum4(c00, c01, c02, c03) + bias).StoreUnsafe(ref y);
         (TWidth.Sum4(c10, c11, c12, c13) + bias).StoreUnsafe(ref Unsafe.Add(ref y, yStride));
@@ -170,6 +171,12 @@ public static partial class LinearKernels
                     c3 = TWidth.MultiplyAdd(u, TWidth.Load(ref b3, i), c3);
                 }
 
+                if (head != 0)
+                {
+                    int back = TWidth.Count - (int)head;
+                    c0 = TWidth.Rotate(c0, back); c1 = TWidth.Rotate(c1, back); c2 = TWidth.Rotate(c2, back); c3 = TWidth.Rotate(c3, back);
+                }
+
                 if (i == end)
                 {
                     break;
@@ -184,11 +191,6 @@ public static partial class LinearKernels
             c3 = TWidth.MultiplyAdd(e, Edge<TVector, TWidth>(ref b3, at, mask, rotation), c3);
         }
 
-        if (head != 0)
-        {
-            int back = TWidth.Count - (int)head;
-            c0 = TWidth.Rotate(c0, back); c1 = TWidth.Rotate(c1, back); c2 = TWidth.Rotate(c2, back); c3 = TWidth.Rotate(c3, back);
-        }
 
         return TWidth.Sum4(c0, c1, c2, c3);
     }
@@ -210,6 +212,11 @@ public static partial class LinearKernels
                     c = TWidth.MultiplyAdd(TWidth.Load(ref a, i), TWidth.Load(ref b, i), c);
                 }
 
+                if (head != 0)
+                {
+                    c = TWidth.Rotate(c, TWidth.Count - (int)head);
+                }
+
                 if (i == end)
                 {
                     break;
@@ -220,24 +227,24 @@ public static partial class LinearKernels
             c = TWidth.MultiplyAdd(Edge<TVector, TWidth>(ref a, at, mask, rotation), Edge<TVector, TWidth>(ref b, at, mask, rotation), c);
         }
 
-        if (head != 0)
-        {
-            c = TWidth.Rotate(c, TWidth.Count - (int)head);
-        }
 
         return TWidth.Sum4(c, default, default, default).ToScalar();
     }
 
-    // The vector at `at`, 0 outside `mask`, rotated into the lanes of the main loop.
+    // The vector at `at`, 0 outside `mask`, rotated into the accumulators' lanes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector Edge<TVector, TWidth>(ref float row, nuint at, TVector mask, int rotation)
         where TVector : struct
-        where TWidth : struct, IVectorWidth<TVector> =>
-        TWidth.Rotate(TWidth.And(TWidth.Load(ref row, at), mask), rotation);
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        TVector value = TWidth.And(TWidth.Load(ref row, at), mask);
+        return rotation == 0 ? value : TWidth.Rotate(value, rotation);
+    }
 
-    // The masked step before the main loop (edge 0: the head [0, head) as the vector at 0) or after it (edge 1: the tail
-    // [stop, end) as the vector ending at the row's end), with the rotation that puts element i in lane (i - head) mod
-    // Count, as in the main loop. Each lane's elements are thus added in increasing i.
+    // The masked step before the main loop (edge 0: the head [0, head) as the vector at 0, rotated so that element i
+    // lands in lane (i - head) mod Count, as in the main loop) or after it, once the accumulators are rotated back
+    // (edge 1: the tail [stop, end) as the vector ending at the row's end, rotated so that element i lands in lane
+    // i mod Count; no rotation when the row is a whole number of vectors). Each lane's elements are added in increasing i.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void EdgeStep<TVector, TWidth>(int edge, nuint head, nuint stop, nuint end, out nuint at, out TVector mask, out int rotation)
         where TVector : struct
@@ -254,7 +261,7 @@ public static partial class LinearKernels
         {
             at = end - count;
             mask = TWidth.LaneMask((int)(stop - at), (int)count);
-            rotation = (int)((head - at) % count);
+            rotation = (int)((0 - at) % count);
         }
     }
 }

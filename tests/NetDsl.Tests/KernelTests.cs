@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using NetDsl.Kernels;
 using Xunit;
 
@@ -139,14 +140,17 @@ public sealed class KernelTests
         var random = new Random(vectorBits + 2);
         WithVectorBits(vectorBits, () =>
         {
-            for (int inFeatures = 1; inFeatures <= MaximumLength; inFeatures++)
+            // Every input length up to 70 covers each vector width's whole vectors, partial last vectors and (for 512-bit
+            // vectors) a block of 4 vectors plus a remainder; longer rows reach several blocks. Outputs and batches of 4 or
+            // more reach the 4x4 tiles, and their remainders (1 to 3) the single-row tiles.
+            int[] inputLengths = [.. Enumerable.Range(1, MaximumLength), 100, 131, 200];
+            foreach (int inFeatures in inputLengths)
             {
-                // 17 outputs and batches of 4 and 9 reach the register-blocked paths (4x4 and 1x8 tiles, a leftover output, leftover samples).
-                foreach (int outFeatures in (int[])[1, 3, 17])
+                foreach (int outFeatures in (int[])[1, 2, 3, 4, 5, 10, 17])
                 {
-                    foreach (int batch in (int[])[0, 1, 3, 4, 9])
+                    foreach (int batch in (int[])[0, 1, 2, 3, 4, 5, 9, 17])
                     {
-                        CheckLinear(random, batch, inFeatures, outFeatures, withBias: (inFeatures + outFeatures) % 2 == 0, $"batch {batch}, {inFeatures} -> {outFeatures}, {vectorBits}-bit vectors");
+                        CheckLinear(random, batch, inFeatures, outFeatures, withBias: (inFeatures + outFeatures + batch) % 2 == 0, $"batch {batch}, {inFeatures} -> {outFeatures}, {vectorBits}-bit vectors");
                     }
                 }
             }
@@ -155,6 +159,31 @@ public sealed class KernelTests
             for (int outFeatures = 1; outFeatures <= MaximumLength; outFeatures++)
             {
                 CheckLinear(random, 2, 5, outFeatures, withBias: true, $"batch 2, 5 -> {outFeatures}, {vectorBits}-bit vectors");
+            }
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorWidths))]
+    public void LinearForwardGivesTheSameBitsAtEveryAlignment(int vectorBits)
+    {
+        // The forward tiles align their loads to the weight rows' addresses; the sums must not depend on them.
+        var random = new Random(vectorBits + 5);
+        WithVectorBits(vectorBits, () =>
+        {
+            foreach ((int batch, int inFeatures, int outFeatures) in (ReadOnlySpan<(int, int, int)>)[(1, 5, 3), (5, 17, 5), (4, 33, 4), (3, 70, 9), (2, 131, 6)])
+            {
+                float[] x = TestData.Uniform(random, batch * inFeatures);
+                float[] weight = TestData.Uniform(random, outFeatures * inFeatures);
+                float[] bias = TestData.Uniform(random, outFeatures);
+                float[] first = new float[batch * outFeatures];
+                LinearKernels.Forward(x, weight, bias, first, batch, inFeatures, outFeatures);
+                for (int shift = 1; shift < 16; shift++)
+                {
+                    float[] y = new float[batch * outFeatures];
+                    LinearKernels.Forward(Shifted(x, random), ShiftedBy(weight, shift), bias, y, batch, inFeatures, outFeatures);
+                    Assert.True(first.AsSpan().SequenceEqual(y), $"batch {batch}, {inFeatures} -> {outFeatures}, weights {shift} floats further, {vectorBits}-bit vectors");
+                }
             }
         });
     }
@@ -184,7 +213,7 @@ public sealed class KernelTests
         // Forward: y[n, o] = b[o] + sum_i W[o, i] x[n, i]. Each result is held to 1e-5 of the sum of the absolute
         // values of its terms: the float error of an n-term dot product is at most about n * 6e-8 of that sum.
         float[] y = Framed(batch * outFeatures);
-        LinearKernels.Forward(x, weight, bias, y.AsSpan(Guard, batch * outFeatures), batch, inFeatures, outFeatures);
+        LinearKernels.Forward(Shifted(x, random), Shifted(weight, random), bias, y.AsSpan(Guard, batch * outFeatures), batch, inFeatures, outFeatures);
         for (int n = 0; n < batch; n++)
         {
             for (int o = 0; o < outFeatures; o++)
@@ -207,7 +236,7 @@ public sealed class KernelTests
         // BackwardInput overwrites dx = dz W: dx[n, i] = sum_o dz[n, o] W[o, i].
         float[] dx = Framed(batch * inFeatures);
         dx.AsSpan(Guard, batch * inFeatures).Fill(float.NaN);
-        LinearKernels.BackwardInput(dz, weight, dx.AsSpan(Guard, batch * inFeatures), batch, inFeatures, outFeatures);
+        LinearKernels.BackwardInput(Shifted(dz, random), Shifted(weight, random), dx.AsSpan(Guard, batch * inFeatures), batch, inFeatures, outFeatures);
         for (int n = 0; n < batch; n++)
         {
             for (int i = 0; i < inFeatures; i++)
@@ -234,7 +263,7 @@ public sealed class KernelTests
         weightGradientStart.CopyTo(weightGradient, Guard);
         float[] biasGradient = Framed(biasGradientStart.Length);
         biasGradientStart.CopyTo(biasGradient, Guard);
-        LinearKernels.AccumulateParameterGradients(x, dz, weightGradient.AsSpan(Guard, outFeatures * inFeatures), biasGradient.AsSpan(Guard, biasGradientStart.Length), batch, inFeatures, outFeatures);
+        LinearKernels.AccumulateParameterGradients(Shifted(x, random), Shifted(dz, random), weightGradient.AsSpan(Guard, outFeatures * inFeatures), biasGradient.AsSpan(Guard, biasGradientStart.Length), batch, inFeatures, outFeatures);
         for (int o = 0; o < outFeatures; o++)
         {
             for (int i = 0; i < inFeatures; i++)
@@ -317,6 +346,17 @@ public sealed class KernelTests
         {
             ElementwiseKernels.MaximumVectorBits = saved;
         }
+    }
+
+    // The values at a random offset of up to 15 floats into a new array, so that the kernels meet every alignment of
+    // their rows to 16-, 32- and 64-byte vectors.
+    private static ReadOnlySpan<float> Shifted(float[] values, Random random) => ShiftedBy(values, random.Next(16));
+
+    private static ReadOnlySpan<float> ShiftedBy(float[] values, int shift)
+    {
+        var buffer = new float[shift + values.Length];
+        values.CopyTo(buffer, shift);
+        return buffer.AsSpan(shift);
     }
 
     private static float[] Framed(int length)

@@ -113,6 +113,14 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             _start[w - 1] = new ManualResetEventSlim(false);
         }
 
+        // ManualResetEventSlim creates its lock object the first time a Wait has to block, which could then be in the
+        // middle of a step under load (24 bytes, seen by the allocation tests); one short blocking wait here creates it.
+        _done.Wait(1);
+        foreach (ManualResetEventSlim start in _start)
+        {
+            start.Wait(1);
+        }
+
         for (int w = 1; w < threads; w++)
         {
             int worker = w;

@@ -479,10 +479,6 @@ internal static class RowConvolution
             Segments = (g.OutWidth + Lanes - 1) / Lanes;
             OutputPairs = (Segments + 1) / 2;
             InputPairs = ((PaddedWidth + Lanes - 1) / Lanes + 1) / 2;
-            KernelHeight = g.KernelHeight;
-            KernelWidth = g.KernelWidth;
-            DilationHeight = g.DilationHeight;
-            DilationWidth = g.DilationWidth;
         }
 
         public bool Padded { get; }
@@ -499,10 +495,6 @@ internal static class RowConvolution
         public int OutputPairs { get; }
         public int InputPairs { get; }
         private int OutWidth { get; }
-        private int KernelHeight { get; }
-        private int KernelWidth { get; }
-        private int DilationHeight { get; }
-        private int DilationWidth { get; }
 
         public static int Blocks(int channels) => (channels + Lanes - 1) / Lanes;
 
@@ -530,10 +522,10 @@ internal static class RowConvolution
         /// <summary>The offset of tap (ic, kh, kw) from an output position's top-left input, in the (padded) input layout.</summary>
         public nint TapOffset(int tap, in WindowGeometry g)
         {
-            int kernel = KernelHeight * KernelWidth;
+            int kernel = g.KernelHeight * g.KernelWidth;
             int ic = tap / kernel, k = tap % kernel;
-            int kh = k / KernelWidth, kw = k % KernelWidth;
-            return ic * PlaneStride + kh * DilationHeight * RowStride + kw * DilationWidth;
+            int kh = k / g.KernelWidth, kw = k % g.KernelWidth;
+            return ic * PlaneStride + kh * g.DilationHeight * RowStride + kw * g.DilationWidth;
         }
 
         private static (int First, int Second) PairIn(int pair, int width)

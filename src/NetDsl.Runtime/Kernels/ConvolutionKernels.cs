@@ -21,6 +21,12 @@ public static class ConvolutionKernels
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
     {
         Check(x, y, weight, batch, g);
+        if (ChannelsLastConvolution.Applies(g))
+        {
+            ChannelsLastConvolution.Forward(x, weight, bias, y, batch, g);
+            return;
+        }
+
         if (RowConvolution.Applies(g))
         {
             RowConvolution.Forward(x, weight, bias, y, batch, g);
@@ -105,6 +111,12 @@ public static class ConvolutionKernels
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g)
     {
         Check(x, dz, weight, batch, g);
+        if (ChannelsLastConvolution.Applies(g))
+        {
+            ChannelsLastConvolution.Backward(x, weight, dz, weightGradient, biasGradient, dx, batch, g);
+            return;
+        }
+
         if (RowConvolution.Applies(g))
         {
             RowConvolution.Backward(x, weight, dz, weightGradient, biasGradient, dx, batch, g);
@@ -197,6 +209,12 @@ public static class ConvolutionKernels
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, Span<float> scratch)
     {
         Check(x, y, weight, batch, g);
+        if (ChannelsLastConvolution.Applies(g))
+        {
+            ChannelsLastConvolution.Forward(x, weight, bias, y, batch, g);
+            return;
+        }
+
         if (RowConvolution.Applies(g))
         {
             RowConvolution.Forward(x, weight, bias, y, batch, g);
@@ -230,6 +248,12 @@ public static class ConvolutionKernels
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g, Span<float> scratch)
     {
         Check(x, dz, weight, batch, g);
+        if (ChannelsLastConvolution.Applies(g))
+        {
+            ChannelsLastConvolution.Backward(x, weight, dz, weightGradient, biasGradient, dx, batch, g);
+            return;
+        }
+
         if (RowConvolution.Applies(g))
         {
             RowConvolution.Backward(x, weight, dz, weightGradient, biasGradient, dx, batch, g);

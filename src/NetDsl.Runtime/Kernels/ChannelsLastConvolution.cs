@@ -1,0 +1,336 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetDsl.Kernels;
+
+/// <summary>
+/// Convolutions at any geometry (channels, map size, kernel, stride, padding, dilation) with channels in the vector
+/// lanes, so the speed does not depend on the width of the map: a 7x7 map with 64 channels fills the vectors as well as
+/// a 56x56 one. Each group of samples is converted to a zero-padded channels-last image; the forward pass and the weight
+/// gradient then run 6x2-vector register tiles (<see cref="ChannelsLastTiles"/>) over output channels, and the input
+/// gradient over input channels, tap by tap, added into a padded channels-last gradient that is cropped back at the end.
+/// </summary>
+/// <remarks>
+/// Layouts stay PyTorch's at the boundary. The vector width is picked from the channel count (the lanes that fill the
+/// channels best); each output is summed in the same order at every width, so the results are the same bits on every
+/// machine. Scratch lives in thread-static arrays that grow on first use: calls allocate nothing after warm-up.
+/// </remarks>
+internal static class ChannelsLastConvolution
+{
+    [ThreadStatic]
+    private static float[]? t_floats;
+
+    [ThreadStatic]
+    private static int[]? t_offsets;
+
+    /// <summary>
+    /// Whether this kernel handles <paramref name="g"/>: every geometry the row kernels (<see cref="RowConvolution"/>, pixels
+    /// in the lanes) do not take, and those they take where channels fill the lanes better than the rows do: many channels
+    /// on both sides, or narrow maps. Measured on Zen 5 over 1-32 channels and 8-56 wide maps (docs/benchmarks.md).
+    /// </summary>
+    public static bool Applies(in WindowGeometry g) =>
+        g.OutPlane > 0
+        && (!RowConvolution.Applies(g)
+            || (g.InChannels >= 16 && g.OutChannels >= 32)
+            || (g.InChannels >= 8 && g.OutChannels >= 16 && g.OutWidth < 12));
+
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
+    {
+        switch (VectorWidth.For(g.OutChannels / 2))
+        {
+            case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g); break;
+            case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g); break;
+            case 128: Forward<Vector128<float>, Width128>(x, weight, bias, y, batch, g); break;
+            default: Forward<float, Width1>(x, weight, bias, y, batch, g); break;
+        }
+    }
+
+    /// <summary>Adds the parameter gradients of the batch and, unless <paramref name="dx"/> is empty, overwrites it with the input gradient.</summary>
+    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g)
+    {
+        switch (VectorWidth.For(g.OutChannels / 2))
+        {
+            case 512: ParameterGradients<Vector512<float>, Width512>(x, dz, weightGradient, biasGradient, batch, g); break;
+            case 256: ParameterGradients<Vector256<float>, Width256>(x, dz, weightGradient, biasGradient, batch, g); break;
+            case 128: ParameterGradients<Vector128<float>, Width128>(x, dz, weightGradient, biasGradient, batch, g); break;
+            default: ParameterGradients<float, Width1>(x, dz, weightGradient, biasGradient, batch, g); break;
+        }
+
+        if (dx.IsEmpty)
+        {
+            return;
+        }
+
+        switch (VectorWidth.For(g.InChannels / 2))
+        {
+            case 512: InputGradient<Vector512<float>, Width512>(weight, dz, dx, batch, g); break;
+            case 256: InputGradient<Vector256<float>, Width256>(weight, dz, dx, batch, g); break;
+            case 128: InputGradient<Vector128<float>, Width128>(weight, dz, dx, batch, g); break;
+            default: InputGradient<float, Width1>(weight, dz, dx, batch, g); break;
+        }
+    }
+
+    private static void Forward<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        int block = 2 * TWidth.Count;
+        int channels = RoundUp(g.OutChannels, block);
+        var cl = new ChannelsLastGeometry(g, batch);
+        int groupPixels = cl.SamplesPerGroup * g.OutPlane;
+        int packedLength = cl.Depth * channels;
+        int inputLength = cl.SamplesPerGroup * cl.PaddedPlane * g.InChannels;
+        Span<float> floats = Floats(packedLength + channels + inputLength + groupPixels * channels);
+        Span<float> packed = floats.Slice(0, packedLength);
+        Span<float> packedBias = floats.Slice(packedLength, channels);
+        Span<float> padded = floats.Slice(packedLength + channels, inputLength);
+        Span<float> rows = floats.Slice(packedLength + channels + inputLength, groupPixels * channels);
+        Span<int> offsets = Offsets(cl.Depth + groupPixels);
+        Span<int> depthOffsets = offsets.Slice(0, cl.Depth);
+        Span<int> pixelOffsets = offsets.Slice(cl.Depth, groupPixels);
+
+        PackByOutputChannel(weight, packed, block, channels, g, cl);
+        packedBias.Clear();
+        if (!bias.IsEmpty)
+        {
+            bias.Slice(0, g.OutChannels).CopyTo(packedBias);
+        }
+
+        FillDepthOffsets(depthOffsets, g, cl);
+        ref float paddedRef = ref MemoryMarshal.GetReference(padded);
+        ref int depthRef = ref MemoryMarshal.GetReference(depthOffsets);
+        for (int first = 0; first < batch; first += cl.SamplesPerGroup)
+        {
+            int count = Math.Min(cl.SamplesPerGroup, batch - first);
+            int pixels = count * g.OutPlane;
+            ChannelsLastLayout.PadInput(x.Slice(first * g.InputSize), count, padded, g.InChannels, g, cl);
+            FillScaledPixelOffsets(pixelOffsets, count, g.InChannels, g, cl);
+            for (int b = 0; b < channels; b += block)
+            {
+                ref float tileWeights = ref packed[b * cl.Depth];
+                ref float tileBias = ref packedBias[b];
+                for (int q = 0; q < pixels; q += ChannelsLastTiles.Rows)
+                {
+                    ChannelsLastTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], Math.Min(ChannelsLastTiles.Rows, pixels - q),
+                        ref depthRef, cl.Depth, ref tileWeights, ref tileBias, ref rows[q * channels + b], channels);
+                }
+            }
+
+            ChannelsLastLayout.ToPlanes(rows, count, channels, y.Slice(first * g.OutputSize), g);
+        }
+    }
+
+    private static void ParameterGradients<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, in WindowGeometry g)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        int block = 2 * TWidth.Count;
+        int channels = RoundUp(g.OutChannels, block);
+        var cl = new ChannelsLastGeometry(g, batch);
+        int groupPixels = cl.SamplesPerGroup * g.OutPlane;
+        int sumsLength = cl.Depth * channels;
+        int inputLength = cl.SamplesPerGroup * cl.PaddedPlane * g.InChannels;
+        Span<float> floats = Floats(sumsLength + channels + inputLength + groupPixels * channels);
+        Span<float> sums = floats.Slice(0, sumsLength);
+        Span<float> biasSums = floats.Slice(sumsLength, channels);
+        Span<float> padded = floats.Slice(sumsLength + channels, inputLength);
+        Span<float> rows = floats.Slice(sumsLength + channels + inputLength, groupPixels * channels);
+        Span<int> offsets = Offsets(cl.Depth + groupPixels);
+        Span<int> depthOffsets = offsets.Slice(0, cl.Depth);
+        Span<int> pixelOffsets = offsets.Slice(cl.Depth, groupPixels);
+
+        sums.Clear();
+        biasSums.Clear();
+        FillDepthOffsets(depthOffsets, g, cl);
+        ref float paddedRef = ref MemoryMarshal.GetReference(padded);
+        ref int pixelRef = ref MemoryMarshal.GetReference(pixelOffsets);
+        for (int first = 0; first < batch; first += cl.SamplesPerGroup)
+        {
+            int count = Math.Min(cl.SamplesPerGroup, batch - first);
+            int pixels = count * g.OutPlane;
+            ChannelsLastLayout.PadInput(x.Slice(first * g.InputSize), count, padded, g.InChannels, g, cl);
+            ChannelsLastLayout.ToChannelsLast(dz.Slice(first * g.OutputSize), count, rows, channels, g);
+            FillScaledPixelOffsets(pixelOffsets, count, g.InChannels, g, cl);
+            for (int b = 0; b < channels; b += block)
+            {
+                for (int k = 0; k < cl.Depth; k += ChannelsLastTiles.Rows)
+                {
+                    ChannelsLastTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], Math.Min(ChannelsLastTiles.Rows, cl.Depth - k),
+                        ref rows[b], channels, ref sums[k * channels + b], channels);
+                }
+            }
+
+            if (!biasGradient.IsEmpty)
+            {
+                SumRows<TVector, TWidth>(rows, pixels, channels, biasSums);
+            }
+        }
+
+        for (int o = 0; o < g.OutChannels; o++)
+        {
+            for (int c = 0; c < g.InChannels; c++)
+            {
+                for (int t = 0; t < cl.Taps; t++)
+                {
+                    weightGradient[(o * g.InChannels + c) * cl.Taps + t] += sums[(t * g.InChannels + c) * channels + o];
+                }
+            }
+
+            if (!biasGradient.IsEmpty)
+            {
+                biasGradient[o] += biasSums[o];
+            }
+        }
+    }
+
+    private static void InputGradient<TVector, TWidth>(ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> dx, int batch, in WindowGeometry g)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        int block = 2 * TWidth.Count;
+        int channels = RoundUp(g.InChannels, block);
+        var cl = new ChannelsLastGeometry(g, batch);
+        int groupPixels = cl.SamplesPerGroup * g.OutPlane;
+        int packedLength = cl.Taps * channels * g.OutChannels;
+        int gradientLength = cl.SamplesPerGroup * cl.PaddedPlane * channels;
+        Span<float> floats = Floats(packedLength + gradientLength + groupPixels * g.OutChannels);
+        Span<float> packed = floats.Slice(0, packedLength);
+        Span<float> padded = floats.Slice(packedLength, gradientLength);
+        Span<float> rows = floats.Slice(packedLength + gradientLength, groupPixels * g.OutChannels);
+        Span<int> offsets = Offsets(cl.Taps + groupPixels);
+        Span<int> tapOffsets = offsets.Slice(0, cl.Taps);
+        Span<int> pixelOffsets = offsets.Slice(cl.Taps, groupPixels);
+
+        PackByInputChannel(weight, packed, block, channels, g, cl);
+        cl.FillTapOffsets(tapOffsets, g);
+        ref float paddedRef = ref MemoryMarshal.GetReference(padded);
+        for (int first = 0; first < batch; first += cl.SamplesPerGroup)
+        {
+            int count = Math.Min(cl.SamplesPerGroup, batch - first);
+            int pixels = count * g.OutPlane;
+            ChannelsLastLayout.ToChannelsLast(dz.Slice(first * g.OutputSize), count, rows, g.OutChannels, g);
+            FillScaledPixelOffsets(pixelOffsets, count, channels, g, cl);
+            padded.Slice(0, count * cl.PaddedPlane * channels).Clear();
+            for (int t = 0; t < cl.Taps; t++)
+            {
+                ref float tapGradient = ref Unsafe.Add(ref paddedRef, tapOffsets[t] * channels);
+                for (int c = 0; c < channels; c += block)
+                {
+                    ref float tileWeights = ref packed[(t * channels + c) * g.OutChannels];
+                    for (int q = 0; q < pixels; q += ChannelsLastTiles.Rows)
+                    {
+                        ChannelsLastTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, Math.Min(ChannelsLastTiles.Rows, pixels - q), g.OutChannels,
+                            ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
+                    }
+                }
+            }
+
+            ChannelsLastLayout.CropInput(padded, count, channels, dx.Slice(first * g.InputSize), g, cl);
+        }
+    }
+
+    // packed[(b * depth + k) * block + j] = weight[o = b + j, k = tap * in + c]: each tile's weights are one contiguous run.
+    private static void PackByOutputChannel(ReadOnlySpan<float> weight, Span<float> packed, int block, int channels, in WindowGeometry g, in ChannelsLastGeometry cl)
+    {
+        packed.Clear();
+        for (int o = 0; o < g.OutChannels; o++)
+        {
+            int b = o - o % block;
+            for (int c = 0; c < g.InChannels; c++)
+            {
+                for (int t = 0; t < cl.Taps; t++)
+                {
+                    int k = t * g.InChannels + c;
+                    packed[(b * cl.Depth + k * block) + o - b] = weight[(o * g.InChannels + c) * cl.Taps + t];
+                }
+            }
+        }
+    }
+
+    // packed[(t * channels + c0) * out + o * block + j] = weight[o, c = c0 + j, t]: per tap and input-channel block, rows over o.
+    private static void PackByInputChannel(ReadOnlySpan<float> weight, Span<float> packed, int block, int channels, in WindowGeometry g, in ChannelsLastGeometry cl)
+    {
+        packed.Clear();
+        for (int o = 0; o < g.OutChannels; o++)
+        {
+            for (int c = 0; c < g.InChannels; c++)
+            {
+                int c0 = c - c % block;
+                for (int t = 0; t < cl.Taps; t++)
+                {
+                    packed[(t * channels + c0) * g.OutChannels + o * block + c - c0] = weight[(o * g.InChannels + c) * cl.Taps + t];
+                }
+            }
+        }
+    }
+
+    // Offsets of the flattened depth k = tap * in + c in a channels-last padded image of `in` channels per pixel.
+    private static void FillDepthOffsets(Span<int> offsets, in WindowGeometry g, in ChannelsLastGeometry cl)
+    {
+        cl.FillTapOffsets(offsets, g);
+        for (int t = cl.Taps - 1; t >= 0; t--)
+        {
+            int tap = offsets[t] * g.InChannels;
+            for (int c = g.InChannels - 1; c >= 0; c--)
+            {
+                offsets[t * g.InChannels + c] = tap + c;
+            }
+        }
+    }
+
+    private static void FillScaledPixelOffsets(Span<int> offsets, int count, int channelStride, in WindowGeometry g, in ChannelsLastGeometry cl)
+    {
+        Span<int> pixels = offsets.Slice(0, count * g.OutPlane);
+        cl.FillPixelOffsets(pixels, count, g);
+        for (int q = 0; q < pixels.Length; q++)
+        {
+            pixels[q] *= channelStride;
+        }
+    }
+
+    // sums[c] += rows[q, c] over q in order, lane by lane (so the order is the same at every width).
+    private static void SumRows<TVector, TWidth>(ReadOnlySpan<float> rows, int pixels, int channels, Span<float> sums)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        ref float rowRef = ref MemoryMarshal.GetReference(rows);
+        ref float sumRef = ref MemoryMarshal.GetReference(sums);
+        TVector one = TWidth.Broadcast(1f);
+        for (int c = 0; c < channels; c += TWidth.Count)
+        {
+            TVector sum = TWidth.Load(ref sumRef, (nuint)c);
+            for (int q = 0; q < pixels; q++)
+            {
+                sum = TWidth.MultiplyAdd(one, TWidth.Load(ref rowRef, (nuint)(q * channels + c)), sum);
+            }
+
+            TWidth.Store(sum, ref sumRef, (nuint)c);
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static Span<float> Floats(int length)
+    {
+        float[]? array = t_floats;
+        if (array is null || array.Length < length)
+        {
+            t_floats = array = new float[length];
+        }
+
+        return array.AsSpan(0, length);
+    }
+
+    private static Span<int> Offsets(int length)
+    {
+        int[]? array = t_offsets;
+        if (array is null || array.Length < length)
+        {
+            t_offsets = array = new int[length];
+        }
+
+        return array.AsSpan(0, length);
+    }
+}

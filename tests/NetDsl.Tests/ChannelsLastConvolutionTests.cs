@@ -46,6 +46,60 @@ public sealed class ChannelsLastConvolutionTests
         Assert.True(RunCase(random, 0, c: 64, h: 7, w: 7, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, bias: true, batch: 5));
     }
 
+    [Theory]
+    [InlineData(1, 1, 9, 8, 16)]     // one group of samples: the forward pass splits channel blocks, the input gradient runs on part 0
+    [InlineData(5, 3, 7, 64, 64)]    // N4's third layer: groups of samples split
+    [InlineData(70, 17, 4, 33, 9)]   // many groups, odd channel counts
+    public void SplittingTheWorkIntoPartsChangesNoBits(int batch, int inChannels, int size, int outChannels, int seed)
+    {
+        var g = new WindowGeometry(inChannels, size, size, outChannels, size, size, 3, 3, 1, 1, 1, 1, 1, 1);
+        var random = new Random(seed);
+        float[] x = TestData.Uniform(random, batch * g.InputSize);
+        float[] weight = TestData.Uniform(random, outChannels * inChannels * 9);
+        float[] bias = TestData.Uniform(random, outChannels);
+        float[] dy = TestData.Uniform(random, batch * g.OutputSize);
+        (float[] y, float[] gw, float[] gb, float[] dx) Run(int parts)
+        {
+            var y = new float[dy.Length];
+            var gw = new float[weight.Length];
+            var gb = new float[outChannels];
+            var dx = new float[x.Length];
+            y.AsSpan().Fill(float.NaN);
+            dx.AsSpan().Fill(float.NaN);
+            for (int part = parts - 1; part >= 0; part--)
+            {
+                ChannelsLastConvolution.ForwardPart(x, weight, bias, y, batch, g, part, parts);
+                ChannelsLastConvolution.BackwardPart(x, weight, dy, gw, gb, dx, batch, g, part, parts);
+            }
+
+            return (y, gw, gb, dx);
+        }
+
+        var whole = Run(1);
+        foreach (int parts in new[] { 2, 3, 5 })
+        {
+            var split = Run(parts);
+            Assert.True(whole.y.SequenceEqual(split.y), $"forward in {parts} parts");
+            Assert.True(whole.gw.SequenceEqual(split.gw), $"weight gradient in {parts} parts");
+            Assert.True(whole.gb.SequenceEqual(split.gb), $"bias gradient in {parts} parts");
+            Assert.True(whole.dx.SequenceEqual(split.dx), $"input gradient in {parts} parts");
+        }
+
+        // The same through a real team of threads (the call is large enough to be split).
+        using var team = new KernelTeam(2);
+        var y2 = new float[dy.Length];
+        var gw2 = new float[weight.Length];
+        var gb2 = new float[outChannels];
+        var dx2 = new float[x.Length];
+        using (KernelTeam.Lend(team))
+        {
+            ChannelsLastConvolution.Forward(x, weight, bias, y2, batch, g);
+            ChannelsLastConvolution.Backward(x, weight, dy, gw2, gb2, dx2, batch, g);
+        }
+
+        Assert.True(whole.y.SequenceEqual(y2) && whole.gw.SequenceEqual(gw2) && whole.gb.SequenceEqual(gb2) && whole.dx.SequenceEqual(dx2), "through a team of 2 threads");
+    }
+
     private static bool RunCase(Random random, int seed)
     {
         int[] channelChoices = [1, 3, 4, 8, 9, 16, 17, 33, 37];

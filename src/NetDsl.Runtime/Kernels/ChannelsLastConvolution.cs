@@ -25,6 +25,9 @@ internal static class ChannelsLastConvolution
     [ThreadStatic]
     private static int[]? t_offsets;
 
+    [ThreadStatic]
+    private static ConvolutionWork? t_work;
+
     /// <summary>
     /// Whether this kernel handles <paramref name="g"/>: every geometry the row kernels (<see cref="RowConvolution"/>, pixels
     /// in the lanes) do not take, and those they take where channels fill the lanes better than the rows do: many channels
@@ -38,24 +41,59 @@ internal static class ChannelsLastConvolution
 
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
     {
-        switch (VectorWidth.For(g.OutChannels / 2))
+        KernelTeam? team = KernelTeam.Current;
+        if (team is null || !WorthSplitting(g, batch))
         {
-            case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g); break;
-            case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g); break;
-            case 128: Forward<Vector128<float>, Width128>(x, weight, bias, y, batch, g); break;
-            default: Forward<float, Width1>(x, weight, bias, y, batch, g); break;
+            ForwardPart(x, weight, bias, y, batch, g, 0, 1);
+            return;
         }
+
+        ConvolutionWork work = t_work ??= new ConvolutionWork();
+        work.RunForward(team, x, weight, bias, y, batch, g);
     }
 
     /// <summary>Adds the parameter gradients of the batch and, unless <paramref name="dx"/> is empty, overwrites it with the input gradient.</summary>
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g)
     {
+        KernelTeam? team = KernelTeam.Current;
+        if (team is null || !WorthSplitting(g, batch))
+        {
+            BackwardPart(x, weight, dz, weightGradient, biasGradient, dx, batch, g, 0, 1);
+            return;
+        }
+
+        ConvolutionWork work = t_work ??= new ConvolutionWork();
+        work.RunBackward(team, x, weight, dz, weightGradient, biasGradient, dx, batch, g);
+    }
+
+    // A team run costs a few microseconds of signalling: worth it from about a hundred microseconds of arithmetic.
+    private static bool WorthSplitting(in WindowGeometry g, int batch) =>
+        (long)batch * g.OutPlane * g.OutChannels * g.InChannels * g.KernelHeight * g.KernelWidth >= 4_000_000;
+
+    /// <summary>The forward pass's part <paramref name="part"/> of <paramref name="parts"/>: whole groups of samples, or, with fewer groups than parts, blocks of output channels.</summary>
+    internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts)
+    {
         switch (VectorWidth.For(g.OutChannels / 2))
         {
-            case 512: ParameterGradients<Vector512<float>, Width512>(x, dz, weightGradient, biasGradient, batch, g); break;
-            case 256: ParameterGradients<Vector256<float>, Width256>(x, dz, weightGradient, biasGradient, batch, g); break;
-            case 128: ParameterGradients<Vector128<float>, Width128>(x, dz, weightGradient, biasGradient, batch, g); break;
-            default: ParameterGradients<float, Width1>(x, dz, weightGradient, biasGradient, batch, g); break;
+            case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g, part, parts); break;
+            case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g, part, parts); break;
+            case 128: Forward<Vector128<float>, Width128>(x, weight, bias, y, batch, g, part, parts); break;
+            default: Forward<float, Width1>(x, weight, bias, y, batch, g, part, parts); break;
+        }
+    }
+
+    /// <summary>
+    /// The backward pass's part <paramref name="part"/> of <paramref name="parts"/>: its share of the weight gradient's rows
+    /// (part 0 also the bias gradient) and its share of the input gradient's groups of samples.
+    /// </summary>
+    internal static void BackwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g, int part, int parts)
+    {
+        switch (VectorWidth.For(g.OutChannels / 2))
+        {
+            case 512: ParameterGradients<Vector512<float>, Width512>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
+            case 256: ParameterGradients<Vector256<float>, Width256>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
+            case 128: ParameterGradients<Vector128<float>, Width128>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
+            default: ParameterGradients<float, Width1>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
         }
 
         if (dx.IsEmpty)
@@ -65,14 +103,14 @@ internal static class ChannelsLastConvolution
 
         switch (VectorWidth.For(g.InChannels / 2))
         {
-            case 512: InputGradient<Vector512<float>, Width512>(weight, dz, dx, batch, g); break;
-            case 256: InputGradient<Vector256<float>, Width256>(weight, dz, dx, batch, g); break;
-            case 128: InputGradient<Vector128<float>, Width128>(weight, dz, dx, batch, g); break;
-            default: InputGradient<float, Width1>(weight, dz, dx, batch, g); break;
+            case 512: InputGradient<Vector512<float>, Width512>(weight, dz, dx, batch, g, part, parts); break;
+            case 256: InputGradient<Vector256<float>, Width256>(weight, dz, dx, batch, g, part, parts); break;
+            case 128: InputGradient<Vector128<float>, Width128>(weight, dz, dx, batch, g, part, parts); break;
+            default: InputGradient<float, Width1>(weight, dz, dx, batch, g, part, parts); break;
         }
     }
 
-    private static void Forward<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
+    private static void Forward<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -101,13 +139,23 @@ internal static class ChannelsLastConvolution
         FillDepthOffsets(depthOffsets, g, cl);
         ref float paddedRef = ref MemoryMarshal.GetReference(padded);
         ref int depthRef = ref MemoryMarshal.GetReference(depthOffsets);
-        for (int first = 0; first < batch; first += cl.SamplesPerGroup)
+        int groups = (batch + cl.SamplesPerGroup - 1) / cl.SamplesPerGroup;
+        (int firstGroup, int endGroup, int firstBlock, int endBlock) = groups >= parts
+            ? (Share(groups, part, parts), Share(groups, part + 1, parts), 0, channels / block)
+            : (0, groups, Share(channels / block, part, parts), Share(channels / block, part + 1, parts));
+        if (firstBlock == endBlock)
         {
+            return;
+        }
+
+        for (int group = firstGroup; group < endGroup; group++)
+        {
+            int first = group * cl.SamplesPerGroup;
             int count = Math.Min(cl.SamplesPerGroup, batch - first);
             int pixels = count * g.OutPlane;
             ChannelsLastLayout.PadInput(x.Slice(first * g.InputSize), count, padded, g.InChannels, g, cl);
             FillScaledPixelOffsets(pixelOffsets, count, g.InChannels, g, cl);
-            for (int b = 0; b < channels; b += block)
+            for (int b = firstBlock * block; b < endBlock * block; b += block)
             {
                 ref float tileWeights = ref packed[b * cl.Depth];
                 ref float tileBias = ref packedBias[b];
@@ -118,11 +166,11 @@ internal static class ChannelsLastConvolution
                 }
             }
 
-            ChannelsLastLayout.ToPlanes(rows, count, channels, y.Slice(first * g.OutputSize), g);
+            ChannelsLastLayout.ToPlanes(rows, count, channels, y.Slice(first * g.OutputSize), firstBlock * block, Math.Min(endBlock * block, g.OutChannels), g);
         }
     }
 
-    private static void ParameterGradients<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, in WindowGeometry g)
+    private static void ParameterGradients<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, in WindowGeometry g, int part, int parts)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -141,6 +189,15 @@ internal static class ChannelsLastConvolution
         Span<int> depthOffsets = offsets.Slice(0, cl.Depth);
         Span<int> pixelOffsets = offsets.Slice(cl.Depth, groupPixels);
 
+        int tiles = (cl.Depth + ChannelsLastTiles.Rows - 1) / ChannelsLastTiles.Rows;
+        int firstRow = Share(tiles, part, parts) * ChannelsLastTiles.Rows;
+        int endRow = Math.Min(cl.Depth, Share(tiles, part + 1, parts) * ChannelsLastTiles.Rows);
+        bool biasPart = !biasGradient.IsEmpty && part == 0;
+        if (firstRow >= endRow && !biasPart)
+        {
+            return;
+        }
+
         sums.Clear();
         biasSums.Clear();
         FillDepthOffsets(depthOffsets, g, cl);
@@ -155,37 +212,38 @@ internal static class ChannelsLastConvolution
             FillScaledPixelOffsets(pixelOffsets, count, g.InChannels, g, cl);
             for (int b = 0; b < channels; b += block)
             {
-                for (int k = 0; k < cl.Depth; k += ChannelsLastTiles.Rows)
+                for (int k = firstRow; k < endRow; k += ChannelsLastTiles.Rows)
                 {
-                    ChannelsLastTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], Math.Min(ChannelsLastTiles.Rows, cl.Depth - k),
+                    ChannelsLastTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], Math.Min(ChannelsLastTiles.Rows, endRow - k),
                         ref rows[b], channels, ref sums[k * channels + b], channels);
                 }
             }
 
-            if (!biasGradient.IsEmpty)
+            if (biasPart)
             {
                 SumRows<TVector, TWidth>(rows, pixels, channels, biasSums);
             }
         }
 
-        for (int o = 0; o < g.OutChannels; o++)
+        for (int k = firstRow; k < endRow; k++)
         {
-            for (int c = 0; c < g.InChannels; c++)
+            (int t, int c) = Math.DivRem(k, g.InChannels);
+            for (int o = 0; o < g.OutChannels; o++)
             {
-                for (int t = 0; t < cl.Taps; t++)
-                {
-                    weightGradient[(o * g.InChannels + c) * cl.Taps + t] += sums[(t * g.InChannels + c) * channels + o];
-                }
+                weightGradient[(o * g.InChannels + c) * cl.Taps + t] += sums[k * channels + o];
             }
+        }
 
-            if (!biasGradient.IsEmpty)
+        if (biasPart)
+        {
+            for (int o = 0; o < g.OutChannels; o++)
             {
                 biasGradient[o] += biasSums[o];
             }
         }
     }
 
-    private static void InputGradient<TVector, TWidth>(ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> dx, int batch, in WindowGeometry g)
+    private static void InputGradient<TVector, TWidth>(ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> dx, int batch, in WindowGeometry g, int part, int parts)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -203,11 +261,21 @@ internal static class ChannelsLastConvolution
         Span<int> tapOffsets = offsets.Slice(0, cl.Taps);
         Span<int> pixelOffsets = offsets.Slice(cl.Taps, groupPixels);
 
+        // Each input is the sum of its windows' contributions, tap by tap: split by whole groups of samples (a single
+        // group runs on part 0), so that one thread adds all of an input's contributions in the same order.
+        int groups = (batch + cl.SamplesPerGroup - 1) / cl.SamplesPerGroup;
+        int firstGroup = Share(groups, part, parts), endGroup = Share(groups, part + 1, parts);
+        if (firstGroup == endGroup)
+        {
+            return;
+        }
+
         PackByInputChannel(weight, packed, block, channels, g, cl);
         cl.FillTapOffsets(tapOffsets, g);
         ref float paddedRef = ref MemoryMarshal.GetReference(padded);
-        for (int first = 0; first < batch; first += cl.SamplesPerGroup)
+        for (int group = firstGroup; group < endGroup; group++)
         {
+            int first = group * cl.SamplesPerGroup;
             int count = Math.Min(cl.SamplesPerGroup, batch - first);
             int pixels = count * g.OutPlane;
             ChannelsLastLayout.ToChannelsLast(dz.Slice(first * g.OutputSize), count, rows, g.OutChannels, g);
@@ -309,6 +377,9 @@ internal static class ChannelsLastConvolution
             TWidth.Store(sum, ref sumRef, (nuint)c);
         }
     }
+
+    // The start of part `part` of `parts` equal shares of `count` items.
+    private static int Share(int count, int part, int parts) => (int)((long)count * part / parts);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 

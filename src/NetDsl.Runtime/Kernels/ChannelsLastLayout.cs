@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NetDsl.Kernels;
 
@@ -7,6 +9,11 @@ namespace NetDsl.Kernels;
 /// convolution works on (<c>[N, H, W, stride]</c>, channels contiguous, <c>stride</c> at least the channel count and the
 /// lanes past the channels zero).
 /// </summary>
+/// <remarks>
+/// The loops index through <see cref="Unsafe"/> references: each conversion touches every element of a layer's input
+/// or output once, and with bounds checks on both sides they cost as much as a narrow convolution's arithmetic. The
+/// callers size every span for the whole group before calling.
+/// </remarks>
 internal static class ChannelsLastLayout
 {
     /// <summary>Writes <paramref name="count"/> planar input samples as zero-padded channels-last images of <paramref name="channelStride"/> floats per pixel.</summary>
@@ -15,17 +22,27 @@ internal static class ChannelsLastLayout
         padded.Slice(0, count * cl.PaddedPlane * channelStride).Clear();
         int rows = Math.Min(g.InHeight, cl.PaddedHeight - g.PadTop);
         int columns = Math.Min(g.InWidth, cl.PaddedWidth - g.PadLeft);
+        if (count * g.InputSize > samples.Length || (count * cl.PaddedPlane - 1) * channelStride + g.InChannels > padded.Length)
+        {
+            throw new ArgumentException("The channels-last conversion's spans are too short.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(samples);
+        ref float target = ref MemoryMarshal.GetReference(padded);
+        int plane = g.InPlane;
         for (int n = 0; n < count; n++)
         {
             for (int ih = 0; ih < rows; ih++)
             {
+                ref float sourceRow = ref Unsafe.Add(ref source, n * g.InputSize + ih * g.InWidth);
+                ref float targetRow = ref Unsafe.Add(ref target, ((n * cl.PaddedHeight + ih + g.PadTop) * cl.PaddedWidth + g.PadLeft) * channelStride);
                 for (int iw = 0; iw < columns; iw++)
                 {
-                    int source = n * g.InputSize + ih * g.InWidth + iw;
-                    int target = ((n * cl.PaddedHeight + ih + g.PadTop) * cl.PaddedWidth + iw + g.PadLeft) * channelStride;
+                    ref float pixel = ref Unsafe.Add(ref targetRow, iw * channelStride);
+                    ref float channel = ref Unsafe.Add(ref sourceRow, iw);
                     for (int c = 0; c < g.InChannels; c++)
                     {
-                        padded[target + c] = samples[source + c * g.InPlane];
+                        Unsafe.Add(ref pixel, c) = Unsafe.Add(ref channel, c * plane);
                     }
                 }
             }
@@ -38,17 +55,24 @@ internal static class ChannelsLastLayout
         samples.Slice(0, count * g.InputSize).Clear();
         int rows = Math.Min(g.InHeight, cl.PaddedHeight - g.PadTop);
         int columns = Math.Min(g.InWidth, cl.PaddedWidth - g.PadLeft);
+        if (count * g.InputSize > samples.Length || (count * cl.PaddedPlane - 1) * channelStride + g.InChannels > padded.Length)
+        {
+            throw new ArgumentException("The channels-last conversion's spans are too short.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(padded);
+        ref float target = ref MemoryMarshal.GetReference(samples);
         for (int n = 0; n < count; n++)
         {
             for (int c = 0; c < g.InChannels; c++)
             {
                 for (int ih = 0; ih < rows; ih++)
                 {
-                    int target = n * g.InputSize + c * g.InPlane + ih * g.InWidth;
-                    int source = ((n * cl.PaddedHeight + ih + g.PadTop) * cl.PaddedWidth + g.PadLeft) * channelStride + c;
+                    ref float targetRow = ref Unsafe.Add(ref target, n * g.InputSize + c * g.InPlane + ih * g.InWidth);
+                    ref float sourceRow = ref Unsafe.Add(ref source, ((n * cl.PaddedHeight + ih + g.PadTop) * cl.PaddedWidth + g.PadLeft) * channelStride + c);
                     for (int iw = 0; iw < columns; iw++)
                     {
-                        samples[target + iw] = padded[source + iw * channelStride];
+                        Unsafe.Add(ref targetRow, iw) = Unsafe.Add(ref sourceRow, iw * channelStride);
                     }
                 }
             }
@@ -59,34 +83,53 @@ internal static class ChannelsLastLayout
     public static void ToChannelsLast(ReadOnlySpan<float> planes, int count, Span<float> rows, int channelStride, in WindowGeometry g)
     {
         int pixels = g.OutPlane;
+        if (count * g.OutputSize > planes.Length || count * pixels * channelStride > rows.Length)
+        {
+            throw new ArgumentException("The channels-last conversion's spans are too short.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(planes);
+        ref float target = ref MemoryMarshal.GetReference(rows);
         for (int n = 0; n < count; n++)
         {
             for (int p = 0; p < pixels; p++)
             {
-                Span<float> row = rows.Slice((n * pixels + p) * channelStride, channelStride);
-                for (int c = 0; c < g.OutChannels; c++)
+                ref float row = ref Unsafe.Add(ref target, (n * pixels + p) * channelStride);
+                ref float pixel = ref Unsafe.Add(ref source, n * g.OutputSize + p);
+                int c = 0;
+                for (; c < g.OutChannels; c++)
                 {
-                    row[c] = planes[n * g.OutputSize + c * pixels + p];
+                    Unsafe.Add(ref row, c) = Unsafe.Add(ref pixel, c * pixels);
                 }
 
-                row.Slice(g.OutChannels).Clear();
+                for (; c < channelStride; c++)
+                {
+                    Unsafe.Add(ref row, c) = 0f;
+                }
             }
         }
     }
 
-    /// <summary>The inverse of <see cref="ToChannelsLast"/>: overwrites <paramref name="count"/> planar output samples.</summary>
-    public static void ToPlanes(ReadOnlySpan<float> rows, int count, int channelStride, Span<float> planes, in WindowGeometry g)
+    /// <summary>The inverse of <see cref="ToChannelsLast"/> for channels <paramref name="firstChannel"/> to <paramref name="endChannel"/>: overwrites their planes in <paramref name="count"/> output samples.</summary>
+    public static void ToPlanes(ReadOnlySpan<float> rows, int count, int channelStride, Span<float> planes, int firstChannel, int endChannel, in WindowGeometry g)
     {
         int pixels = g.OutPlane;
+        if (count * g.OutputSize > planes.Length || count * pixels * channelStride > rows.Length)
+        {
+            throw new ArgumentException("The channels-last conversion's spans are too short.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(rows);
+        ref float target = ref MemoryMarshal.GetReference(planes);
         for (int n = 0; n < count; n++)
         {
-            for (int c = 0; c < g.OutChannels; c++)
+            for (int c = firstChannel; c < endChannel; c++)
             {
-                Span<float> plane = planes.Slice(n * g.OutputSize + c * pixels, pixels);
-                int source = n * pixels * channelStride + c;
+                ref float plane = ref Unsafe.Add(ref target, n * g.OutputSize + c * pixels);
+                ref float channel = ref Unsafe.Add(ref source, n * pixels * channelStride + c);
                 for (int p = 0; p < pixels; p++)
                 {
-                    plane[p] = rows[source + p * channelStride];
+                    Unsafe.Add(ref plane, p) = Unsafe.Add(ref channel, p * channelStride);
                 }
             }
         }

@@ -56,6 +56,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     private readonly Thread[] _threads;
     private readonly ManualResetEventSlim[] _start;
     private readonly ManualResetEventSlim _done = new(false);
+    private readonly KernelTeam? _kernelTeam;
     private readonly int _seed;
     private TNetwork[] _replicas = [];
     private volatile bool _stopping;
@@ -133,6 +134,8 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             _threads[w - 1] = thread;
             thread.Start();
         }
+
+        _kernelTeam = threads > 1 ? new KernelTeam(threads) : null;
     }
 
     private enum Phase
@@ -343,6 +346,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         }
 
         _done.Dispose();
+        _kernelTeam?.Dispose();
         _recorded = 0;
     }
 
@@ -472,7 +476,20 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             }
         }
 
-        Work(0);
+        if (helpers == 0 && _kernelTeam is not null)
+        {
+            // One chunk for several threads: its large kernels split their outputs over the kernel team instead, which
+            // changes no bits (see KernelTeam), so a batch of one chunk keeps every core busy too.
+            using (KernelTeam.Lend(_kernelTeam))
+            {
+                Work(0);
+            }
+        }
+        else
+        {
+            Work(0);
+        }
+
         if (helpers > 0)
         {
             SpinUntilSet(_done);

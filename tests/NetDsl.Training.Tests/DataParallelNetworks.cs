@@ -13,6 +13,17 @@ namespace NetDsl.Training.Tests;
 [Linear(4, Name = "fc2")]
 public partial class DropoutClassifier;
 
+/// <summary>
+/// A convolution large enough that a chunk of 16 samples splits over a kernel team (4.7 million multiply-adds, above the
+/// channels-last kernel's threshold): a batch of one chunk on several threads uses the idle threads inside the kernel.
+/// </summary>
+[Network]
+[Input(16, 8, 8)]
+[Conv2D(32, Kernel = 3, Padding = 1, Name = "conv"), ReLU]
+[Flatten]
+[Linear(4, Name = "fc")]
+public partial class WideConvolutionClassifier;
+
 /// <summary>A classifier with batch normalization: its training pass depends on the whole batch, so data-parallel training refuses it.</summary>
 [Network]
 [Input(16)]

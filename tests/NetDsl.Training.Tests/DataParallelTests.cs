@@ -152,6 +152,25 @@ public sealed class DataParallelTests
         Assert.Equal(plain.InputGradients, parallel.InputGradients);
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(15)]
+    public void A_single_chunk_split_inside_its_kernels_gives_the_plain_networks_bits_on_any_number_of_threads(int batch)
+    {
+        float[] parameters = new WideConvolutionClassifier(seed: 13).Parameters.ToArray();
+        float[] inputs = Fill(batch * WideConvolutionClassifier.InputSize, 14);
+        float[] targets = Classes(batch, 4, 15);
+        var loss = new CrossEntropyLoss();
+        var plain = PlainStep<WideConvolutionClassifier>(parameters, inputs, targets, loss);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var parallel = Step<WideConvolutionClassifier>(parameters, inputs, targets, loss, threads, chunkSize: 16);
+            Assert.Equal(Bits(plain.Outputs), Bits(parallel.Outputs));
+            Assert.Equal(plain.Gradients, parallel.Gradients); // equal as floats: 0 + g is g, up to the sign of a zero
+            Assert.Equal(Bits(plain.InputGradients), Bits(parallel.InputGradients));
+        }
+    }
+
     public static TheoryData<string, int, int> LossCases => new()
     {
         { "weighted, smoothed cross-entropy", 100, 2 },

@@ -135,6 +135,26 @@ public sealed class DataParallelWorkerTests
     }
 
     [Fact]
+    public void A_single_chunk_split_over_the_kernel_team_allocates_nothing_on_any_thread()
+    {
+        var model = new WideConvolutionClassifier(seed: 16);
+        using var parallel = new DataParallel<WideConvolutionClassifier>(model, threads: 2, chunkSize: 16);
+        var loss = new CrossEntropyLoss();
+        var optimizer = new Sgd(1e-2f);
+        const int batch = 16;
+        float[] inputs = Fill(batch * WideConvolutionClassifier.InputSize, 17);
+        float[] targets = Enumerable.Range(0, batch).Select(i => (float)(i % 4)).ToArray();
+        var outputs = new float[batch * WideConvolutionClassifier.OutputSize];
+        AssertNoAllocations("a one-chunk step on 2 threads", () =>
+        {
+            model.ZeroGradients();
+            parallel.ComputeGradients(inputs, targets, loss, outputs);
+            optimizer.Step(model);
+            parallel.ForwardBatch(inputs, outputs);
+        });
+    }
+
+    [Fact]
     public void The_measurement_itself_allocates_nothing() => AssertNoAllocations("an empty step", () => { });
 
     [Fact]

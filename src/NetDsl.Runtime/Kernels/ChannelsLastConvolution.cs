@@ -114,7 +114,8 @@ internal static class ChannelsLastConvolution
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        int block = 2 * TWidth.Count;
+        bool wide = WideTiles<TVector, TWidth>(g.OutChannels);
+        int block = TileChannels<TVector, TWidth>(wide);
         int channels = RoundUp(g.OutChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
@@ -161,8 +162,15 @@ internal static class ChannelsLastConvolution
                 ref float tileBias = ref packedBias[b];
                 for (int q = 0; q < pixels; q += ChannelsLastTiles.Rows)
                 {
-                    ChannelsLastTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], Math.Min(ChannelsLastTiles.Rows, pixels - q),
-                        ref depthRef, cl.Depth, ref tileWeights, ref tileBias, ref rows[q * channels + b], channels);
+                    int tileRows = Math.Min(ChannelsLastTiles.Rows, pixels - q);
+                    if (wide)
+                    {
+                        ChannelsLastWideTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], tileRows, ref depthRef, cl.Depth, ref tileWeights, ref tileBias, ref rows[q * channels + b], channels);
+                    }
+                    else
+                    {
+                        ChannelsLastTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], tileRows, ref depthRef, cl.Depth, ref tileWeights, ref tileBias, ref rows[q * channels + b], channels);
+                    }
                 }
             }
 
@@ -174,7 +182,8 @@ internal static class ChannelsLastConvolution
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        int block = 2 * TWidth.Count;
+        bool wide = WideTiles<TVector, TWidth>(g.OutChannels);
+        int block = TileChannels<TVector, TWidth>(wide);
         int channels = RoundUp(g.OutChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
@@ -214,8 +223,15 @@ internal static class ChannelsLastConvolution
             {
                 for (int k = firstRow; k < endRow; k += ChannelsLastTiles.Rows)
                 {
-                    ChannelsLastTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], Math.Min(ChannelsLastTiles.Rows, endRow - k),
-                        ref rows[b], channels, ref sums[k * channels + b], channels);
+                    int tileRows = Math.Min(ChannelsLastTiles.Rows, endRow - k);
+                    if (wide)
+                    {
+                        ChannelsLastWideTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], tileRows, ref rows[b], channels, ref sums[k * channels + b], channels);
+                    }
+                    else
+                    {
+                        ChannelsLastTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], tileRows, ref rows[b], channels, ref sums[k * channels + b], channels);
+                    }
                 }
             }
 
@@ -247,7 +263,8 @@ internal static class ChannelsLastConvolution
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        int block = 2 * TWidth.Count;
+        bool wide = WideTiles<TVector, TWidth>(g.InChannels);
+        int block = TileChannels<TVector, TWidth>(wide);
         int channels = RoundUp(g.InChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
@@ -289,8 +306,15 @@ internal static class ChannelsLastConvolution
                     ref float tileWeights = ref packed[(t * channels + c) * g.OutChannels];
                     for (int q = 0; q < pixels; q += ChannelsLastTiles.Rows)
                     {
-                        ChannelsLastTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, Math.Min(ChannelsLastTiles.Rows, pixels - q), g.OutChannels,
-                            ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
+                        int tileRows = Math.Min(ChannelsLastTiles.Rows, pixels - q);
+                        if (wide)
+                        {
+                            ChannelsLastWideTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, tileRows, g.OutChannels, ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
+                        }
+                        else
+                        {
+                            ChannelsLastTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, tileRows, g.OutChannels, ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
+                        }
                     }
                 }
             }
@@ -377,6 +401,18 @@ internal static class ChannelsLastConvolution
             TWidth.Store(sum, ref sumRef, (nuint)c);
         }
     }
+
+    // The 6x4 tiles need AVX-512's 32 registers, and 64 channels or more to fill them.
+    private static bool WideTiles<TVector, TWidth>(int channels)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Count == Vector512<float>.Count && channels >= ChannelsLastWideTiles.Vectors * TWidth.Count;
+
+    // Channels per tile: a row of the tile's accumulators.
+    private static int TileChannels<TVector, TWidth>(bool wide)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector> =>
+        (wide ? ChannelsLastWideTiles.Vectors : 2) * TWidth.Count;
 
     // The start of part `part` of `parts` equal shares of `count` items.
     private static int Share(int count, int part, int parts) => (int)((long)count * part / parts);

@@ -42,4 +42,16 @@ public static class Guard
     /// <exception cref="InvalidOperationException">Always.</exception>
     public static void ThrowNoRecordedForward(string networkName) =>
         throw new InvalidOperationException($"{networkName}.Backward needs the activations of a preceding ForwardTraining call, but none was recorded.");
+
+    /// <summary>Throws unless <paramref name="segment"/> is the segment expected next of a segmented training pass (<see cref="ISegmentedTraining"/>).</summary>
+    /// <exception cref="InvalidOperationException">The segments are run out of order, or past the last one.</exception>
+    public static void Segment(int segment, int expected, int last, string method)
+    {
+        if (segment != expected || segment > last)
+        {
+            throw new InvalidOperationException(expected < 1 || expected > last
+                ? $"{method} expected segment 0 to start a new pass (segments run in order from 0 to {last}, and a pass ends at its last segment or at one that failed), but got segment {segment}."
+                : $"{method} expected segment {expected} next, or 0 to start a new pass (segments run in order from 0 to {last}), but got segment {segment}.");
+        }
+    }
 }

@@ -89,7 +89,8 @@ public sealed class SnapshotTests
 
         Assert.Contains("// Stage 1, layer 'conv1': Conv2D(1, 2, 2x2) [1, 5, 5] -> [2, 4, 4], then ReLU ('1')", source, System.StringComparison.Ordinal);
         Assert.Contains("global::NetDsl.Kernels.ConvolutionKernels.Forward(", source, System.StringComparison.Ordinal);
-        Assert.Contains("global::NetDsl.Kernels.NormalizationKernels.BatchNormTraining(", source, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Kernels.NormalizationKernels.BatchNormMoments(a3, _batchStatistics[0], batch, 4, 9);", source, System.StringComparison.Ordinal);
+        Assert.Contains("partial class TinyCnn : global::NetDsl.INetwork<TinyCnn>, global::NetDsl.ISegmentedTraining", source, System.StringComparison.Ordinal);
         Assert.Contains("new(\"bn.running_mean\", 0, 4),", source, System.StringComparison.Ordinal);
     }
 

@@ -172,14 +172,17 @@ public sealed class LayerKernelSweepTests
             // [batch, channels, positions] is the layout of the kernels; the oracle's [C, L] samples are the same floats.
             var y = new float[x.Length];
             float[] running = (float[])buffers.Clone();
-            NormalizationKernels.BatchNormTraining(x, y, weight, bias, running.AsSpan(0, channels), running.AsSpan(channels, channels), batch, channels, positions, (float)eps, (float)momentum);
+            var statistics = new BatchNormStatistics(channels);
+            NormalizationKernels.BatchNormMoments(x, statistics, batch, channels, positions);
+            NormalizationKernels.BatchNormNormalize(x, y, weight, bias, running.AsSpan(0, channels), running.AsSpan(channels, channels), statistics, batch, channels, positions, (float)eps, (float)momentum);
             Tolerance.AssertOutputsClose(trace.Outputs, y, $"{what}: training forward");
             Tolerance.AssertClose(trace.Buffers, running, $"{what}: running statistics");
 
             ReferenceGradients expected = trace.Backward(LayerTestSupport.D(dy));
             var gradients = new float[parameters.Length];
             var dx = new float[x.Length];
-            NormalizationKernels.BatchNormBackward(x, dy, weight, affine ? gradients.AsSpan(0, channels) : default, affine ? gradients.AsSpan(channels, channels) : default, dx, batch, channels, positions, (float)eps);
+            NormalizationKernels.BatchNormGradientSums(x, dy, affine ? gradients.AsSpan(0, channels) : default, affine ? gradients.AsSpan(channels, channels) : default, statistics, batch, channels, positions, (float)eps);
+            NormalizationKernels.BatchNormInputGradient(x, dy, weight, dx, statistics, batch, channels, positions, (float)eps);
             Tolerance.AssertClose(expected.Parameters, gradients, $"{what}: parameter gradients");
             Tolerance.AssertClose(expected.Inputs, dx, $"{what}: input gradients");
 

@@ -24,7 +24,7 @@ public partial class DropoutClassifier;
 [Linear(4, Name = "fc")]
 public partial class WideConvolutionClassifier;
 
-/// <summary>A classifier with batch normalization: its training pass depends on the whole batch, so data-parallel training refuses it.</summary>
+/// <summary>An MLP with batch normalization: its training pass depends on the whole batch, which chunks must share.</summary>
 [Network]
 [Input(16)]
 [Linear(32, Name = "fc1")]
@@ -32,6 +32,72 @@ public partial class WideConvolutionClassifier;
 [ReLU]
 [Linear(4, Name = "fc2")]
 public partial class BatchNormClassifier;
+
+/// <summary>
+/// A CNN with two batch normalizations (2-D over 16 positions per channel, then 1-D), so its training passes have three
+/// segments: [2, 6, 6] -> conv [4, 4, 4] -> bn2d -> ReLU -> pool [4, 2, 2] -> fc [8] -> bn1d -> ReLU -> head [3].
+/// </summary>
+[Network]
+[Input(2, 6, 6)]
+[Conv2D(4, Kernel = 3, Name = "conv")]
+[BatchNorm2D(Name = "bn2d"), ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Linear(8, Name = "fc")]
+[BatchNorm1D(Name = "bn1d"), ReLU]
+[Linear(3, Name = "head")]
+public partial class BatchNormCnn;
+
+/// <summary>
+/// <see cref="BatchNormClassifier"/> behind a hand-written <see cref="INetwork{TSelf}"/> that does not implement
+/// <see cref="ISegmentedTraining"/>: a network with buffers whose training pass data-parallel training cannot split.
+/// </summary>
+public sealed class UnsplittableBatchNormNetwork : INetwork<UnsplittableBatchNormNetwork>
+{
+    private readonly BatchNormClassifier _inner;
+
+    private UnsplittableBatchNormNetwork(int seed) => _inner = new BatchNormClassifier(seed);
+
+    public static int InputSize => BatchNormClassifier.InputSize;
+
+    public static int OutputSize => BatchNormClassifier.OutputSize;
+
+    public static int ParameterCount => BatchNormClassifier.ParameterCount;
+
+    public static ReadOnlySpan<int> InputShape => BatchNormClassifier.InputShape;
+
+    public static ReadOnlySpan<int> OutputShape => BatchNormClassifier.OutputShape;
+
+    public static string Summary => "UnsplittableBatchNormNetwork: BatchNormClassifier without ISegmentedTraining";
+
+    public Span<float> Parameters => _inner.Parameters;
+
+    public Span<float> Gradients => _inner.Gradients;
+
+    public IReadOnlyList<TensorInfo> ParameterTensors => _inner.ParameterTensors;
+
+    public Span<float> Buffers => _inner.Buffers;
+
+    public IReadOnlyList<TensorInfo> BufferTensors => _inner.BufferTensors;
+
+    public IReadOnlyList<LayerInfo> Layers => _inner.Layers;
+
+    public string Architecture => _inner.Architecture;
+
+    public static UnsplittableBatchNormNetwork Create(int seed) => new(seed);
+
+    public void Forward(ReadOnlySpan<float> input, Span<float> output) => _inner.Forward(input, output);
+
+    public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs) => _inner.ForwardBatch(inputs, outputs);
+
+    public void ForwardTraining(ReadOnlySpan<float> inputs, Span<float> outputs) => _inner.ForwardTraining(inputs, outputs);
+
+    public void Backward(ReadOnlySpan<float> outputGradients) => _inner.Backward(outputGradients);
+
+    public void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients) => _inner.Backward(outputGradients, inputGradients);
+
+    public void ZeroGradients() => _inner.ZeroGradients();
+}
 
 /// <summary>
 /// <see cref="TinyClassifier"/> behind a hand-written <see cref="INetwork{TSelf}"/> that records the threads running its

@@ -134,6 +134,52 @@ public sealed class DataParallelWorkerTests
         });
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_batch_normalization_step_allocates_nothing_on_any_thread_after_warm_up(int threads)
+    {
+        // Two batch normalizations: every segment and every exchange of statistics between them.
+        var model = new BatchNormCnn(seed: 10);
+        using var parallel = new DataParallel<BatchNormCnn>(model, threads, chunkSize: 8);
+        var loss = new CrossEntropyLoss();
+        var optimizer = new Adam(1e-3f);
+        const int batch = 30;
+        float[] inputs = Fill(batch * BatchNormCnn.InputSize, 11);
+        float[] targets = Enumerable.Range(0, batch).Select(i => (float)(i % 3)).ToArray();
+        var outputs = new float[batch * BatchNormCnn.OutputSize];
+        var outputGradients = new float[outputs.Length];
+        var inputGradients = new float[inputs.Length];
+        AssertNoAllocations($"DataParallel batch normalization step on {threads} thread(s)", () =>
+        {
+            model.ZeroGradients();
+            parallel.ForwardTraining(inputs, outputs);
+            loss.ComputeWithGradient(outputs, targets, outputGradients);
+            parallel.Backward(outputGradients, inputGradients);
+            optimizer.Step(model);
+            parallel.ForwardBatch(inputs, outputs);
+            model.ZeroGradients();
+            parallel.ComputeGradients(inputs, targets, loss, outputs);
+            optimizer.Step(model);
+        });
+    }
+
+    [Fact]
+    public void A_data_parallel_trainer_step_of_a_batch_normalization_network_allocates_nothing_on_any_thread()
+    {
+        using var trainer = new Trainer<BatchNormClassifier>(new BatchNormClassifier(seed: 12), new TrainingOptions
+        {
+            Loss = new CrossEntropyLoss(),
+            Optimizer = new AdamW(1e-3f),
+            BatchSize = 64,
+            Threads = 2,
+            ChunkSize = 16,
+        });
+        float[] inputs = Fill(64 * BatchNormClassifier.InputSize, 13);
+        float[] targets = Enumerable.Range(0, 64).Select(i => (float)(i % 4)).ToArray();
+        AssertNoAllocations("Trainer.TrainBatch of a batch normalization network on 2 threads", () => trainer.TrainBatch(inputs, targets));
+    }
+
     [Fact]
     public void A_single_chunk_split_over_the_kernel_team_allocates_nothing_on_any_thread()
     {

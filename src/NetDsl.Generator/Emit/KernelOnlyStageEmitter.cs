@@ -4,8 +4,9 @@ using NetDsl.Generator.Model;
 namespace NetDsl.Generator.Emit;
 
 /// <summary>
-/// Softmax, LogSoftmax, batch and layer normalization: layers whose every output depends on many inputs through a
-/// reduction; they always call their kernels (never unrolled), so they have no single-sample form in locals.
+/// Softmax, LogSoftmax and layer normalization: layers whose every output depends on many inputs of its sample through a
+/// reduction; they always call their kernels (never unrolled), so they have no single-sample form in locals. Batch
+/// normalization, which reduces over the batch, has its own emitter (<see cref="BatchNormStageEmitter"/>).
 /// </summary>
 internal sealed class KernelOnlyStageEmitter : IStageEmitter
 {
@@ -29,12 +30,7 @@ internal sealed class KernelOnlyStageEmitter : IStageEmitter
                 writer.WriteLine(TypeNames.NormalizationKernels + ".LayerNormForward(" + io + Affine(layer, "p") + "batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Float(layer.Option("Eps")) + ");");
                 break;
             default:
-                string statistics = AffineStageEmitter.Slice("r", layer.Tensor("running_mean")!) + ", " + AffineStageEmitter.Slice("r", layer.Tensor("running_var")!) + ", ";
-                string sizes = "batch, " + Literals.Int(Channels(layer)) + ", " + Literals.Int(Positions(layer)) + ", " + Literals.Float(layer.Option("Eps"));
-                writer.WriteLine(context.Training
-                    ? TypeNames.NormalizationKernels + ".BatchNormTraining(" + io + Affine(layer, "p") + statistics + sizes + ", " + Literals.Float(layer.Option("Momentum")) + ");"
-                    : TypeNames.NormalizationKernels + ".BatchNormInference(" + io + Affine(layer, "p") + statistics + sizes + ");");
-                break;
+                throw new InvalidOperationException("Layer kind " + layer.Kind + " has no kernel-only stage.");
         }
 
         writer.WriteLine();
@@ -55,24 +51,18 @@ internal sealed class KernelOnlyStageEmitter : IStageEmitter
                     + context.InputGradientOrEmpty + ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Float(layer.Option("Eps")) + ");");
                 break;
             default:
-                writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormBackward(" + context.Input + ", " + context.OutputGradient + ", " + Weight(layer) + ", " + Gradients(layer)
-                    + context.InputGradientOrEmpty + ", batch, " + Literals.Int(Channels(layer)) + ", " + Literals.Int(Positions(layer)) + ", " + Literals.Float(layer.Option("Eps")) + ");");
-                break;
+                throw new InvalidOperationException("Layer kind " + layer.Kind + " has no kernel-only stage.");
         }
 
         writer.WriteLine();
     }
 
-    private static string Affine(PlannedLayer layer, string span) =>
+    internal static string Affine(PlannedLayer layer, string span) =>
         layer.Tensor("weight") is { } weight
             ? AffineStageEmitter.Slice(span, weight) + ", " + AffineStageEmitter.Slice(span, layer.Tensor("bias")!) + ", "
             : "default, default, ";
 
-    private static string Weight(PlannedLayer layer) => layer.Tensor("weight") is { } weight ? AffineStageEmitter.Slice("p", weight) : "default";
+    internal static string Weight(PlannedLayer layer) => layer.Tensor("weight") is { } weight ? AffineStageEmitter.Slice("p", weight) : "default";
 
-    private static string Gradients(PlannedLayer layer) => Affine(layer, "g");
-
-    private static int Channels(PlannedLayer layer) => layer.InputShape.Dimensions[0];
-
-    private static int Positions(PlannedLayer layer) => layer.InFeatures / layer.InputShape.Dimensions[0];
+    internal static string Gradients(PlannedLayer layer) => Affine(layer, "g");
 }

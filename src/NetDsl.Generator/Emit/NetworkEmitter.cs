@@ -64,7 +64,8 @@ internal static class NetworkEmitter
         writer.WriteLine("/// </code>");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl.Generator\", " + Literals.String(generatorVersion) + ")]");
-        writer.OpenBlock("partial " + (plan.Spec.IsRecord ? "record " : "class ") + name + " : global::NetDsl.INetwork<" + name + ">");
+        string segmented = SegmentedTrainingEmitter.Applies(plan) ? ", " + SegmentedTrainingEmitter.Interface : string.Empty;
+        writer.OpenBlock("partial " + (plan.Spec.IsRecord ? "record " : "class ") + name + " : global::NetDsl.INetwork<" + name + ">" + segmented);
 
         EmitConstants(writer, plan, table);
         EmitSampleStruct(writer, "Input", "input sample", plan.InputShape, plan.InputSize);
@@ -204,6 +205,11 @@ internal static class NetworkEmitter
         if (plan.HasDropout)
         {
             writer.WriteLine("private global::NetDsl.SeededRandom _dropoutRandom = new(0);");
+        }
+
+        if (SegmentedTrainingEmitter.Applies(plan))
+        {
+            SegmentedTrainingEmitter.EmitStorage(writer, plan);
         }
 
         long convolutionScratch = GeometryField.ConvolutionScratchLength(plan);
@@ -512,6 +518,37 @@ internal static class NetworkEmitter
 
     private static void EmitTraining(SourceWriter writer, NetworkPlan plan)
     {
+        if (SegmentedTrainingEmitter.Applies(plan))
+        {
+            SegmentedTrainingEmitter.EmitPasses(writer, plan);
+        }
+        else
+        {
+            EmitTrainingPasses(writer, plan);
+        }
+
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
+        writer.WriteLine();
+
+        writer.OpenBlock("private void EnsureTrainingCapacity(int batch)");
+        writer.WriteLine("_recordedBatch = 0;");
+        writer.OpenBlock("if (batch > _trainingCapacity)");
+        writer.WriteLine("_activations = new float[checked(batch * ActivationWidth)];");
+        writer.WriteLine("_gradientScratch = new float[checked(2 * batch * MaxWidth)];");
+        if (plan.AuxWidth > 0)
+        {
+            writer.WriteLine("_auxiliary = new float[checked(batch * AuxiliaryWidth)];");
+        }
+
+        writer.WriteLine("_trainingCapacity = batch;");
+        writer.CloseBlock();
+        writer.CloseBlock();
+        writer.WriteLine();
+    }
+
+    private static void EmitTrainingPasses(SourceWriter writer, NetworkPlan plan)
+    {
         string name = plan.Spec.ClassName;
         int count = plan.Stages.Count;
 
@@ -526,8 +563,7 @@ internal static class NetworkEmitter
         writer.WriteLine();
         foreach (Stage stage in plan.Stages)
         {
-            EmitterFor(stage).EmitForward(writer, plan, stage, new StageContext(
-                "a" + Literals.Int(stage.Index - 1), "a" + Literals.Int(stage.Index), string.Empty, string.Empty, AuxiliaryName(stage), null, Training: true, ActivationPrefix: "a"));
+            EmitterFor(stage).EmitForward(writer, plan, stage, TrainingForwardContext(stage));
         }
 
         writer.WriteLine("a" + Literals.Int(count) + ".CopyTo(outputs);");
@@ -553,17 +589,7 @@ internal static class NetworkEmitter
         writer.WriteLine(TypeNames.Guard + ".Length(inputGradients.Length, batch * InputSize, nameof(inputGradients));");
         writer.CloseBlock();
         writer.WriteLine();
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
-        writer.WriteLine("global::System.Span<float> g = _gradients;");
-        DeclareWorkspace(writer, plan, "global::System.ReadOnlySpan<float>");
-        writer.WriteLine();
-        writer.WriteLine("// d<k> is the gradient of the loss with respect to a<k>; d0 is the caller's input gradient.");
-        writer.WriteLine("global::System.Span<float> d0 = inputGradients;");
-        for (int k = 1; k <= count; k++)
-        {
-            writer.WriteLine("global::System.Span<float> d" + Literals.Int(k) + " = new global::System.Span<float>(_gradientScratch, " + Literals.Int(k % 2) + " * _trainingCapacity * MaxWidth, batch * " + Literals.Int(plan.Stages[k - 1].OutputWidth) + ");");
-        }
-
+        DeclareBackwardWorkspace(writer, plan);
         if (count > 0)
         {
             writer.WriteLine("outputGradients.CopyTo(d" + Literals.Int(count) + ");");
@@ -577,45 +603,56 @@ internal static class NetworkEmitter
         for (int k = count; k >= 1; k--)
         {
             Stage stage = plan.Stages[k - 1];
-            string previous = Literals.Int(k - 1);
-            string current = Literals.Int(k);
-            string? condition = k == 1 ? "computeInputGradients" : null;
-            EmitterFor(stage).EmitBackward(writer, plan, stage, new StageContext(
-                "a" + previous, "a" + current, "d" + current, "d" + previous, AuxiliaryName(stage), condition, Training: true, ActivationPrefix: "a"));
-
-            // A residual block's input also receives the gradient that skipped the block.
-            foreach (Stage add in plan.Stages.Where(s => s.Kind == StageKind.ResidualAdd && s.ResidualSource == k - 1))
-            {
-                string statement = TypeNames.TensorPrimitives + ".Add(d" + previous + ", " + AuxiliaryName(add) + ", d" + previous + "); // the gradient that skipped the residual block of stage " + Literals.Int(add.Index);
-                writer.WriteLine(k == 1 ? "if (computeInputGradients) " + statement : statement);
-                writer.WriteLine();
-            }
+            EmitterFor(stage).EmitBackward(writer, plan, stage, BackwardContext(stage));
+            EmitSkippedGradients(writer, plan, stage);
         }
 
-        writer.CloseBlock();
-        writer.WriteLine();
-
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
-        writer.WriteLine();
-
-        writer.OpenBlock("private void EnsureTrainingCapacity(int batch)");
-        writer.WriteLine("_recordedBatch = 0;");
-        writer.OpenBlock("if (batch > _trainingCapacity)");
-        writer.WriteLine("_activations = new float[checked(batch * ActivationWidth)];");
-        writer.WriteLine("_gradientScratch = new float[checked(2 * batch * MaxWidth)];");
-        if (plan.AuxWidth > 0)
-        {
-            writer.WriteLine("_auxiliary = new float[checked(batch * AuxiliaryWidth)];");
-        }
-
-        writer.WriteLine("_trainingCapacity = batch;");
-        writer.CloseBlock();
         writer.CloseBlock();
         writer.WriteLine();
     }
 
-    private static void DeclareWorkspace(SourceWriter writer, NetworkPlan plan, string spanType)
+    /// <summary>The spans the training forward code of <paramref name="stage"/> reads and writes.</summary>
+    internal static StageContext TrainingForwardContext(Stage stage) => new(
+        "a" + Literals.Int(stage.Index - 1), "a" + Literals.Int(stage.Index), string.Empty, string.Empty, AuxiliaryName(stage), null, Training: true, ActivationPrefix: "a");
+
+    /// <summary>The spans the backward code of <paramref name="stage"/> reads and writes; the first stage's input gradient is wanted only when the caller asks.</summary>
+    internal static StageContext BackwardContext(Stage stage)
+    {
+        string previous = Literals.Int(stage.Index - 1);
+        string current = Literals.Int(stage.Index);
+        string? condition = stage.Index == 1 ? "computeInputGradients" : null;
+        return new StageContext("a" + previous, "a" + current, "d" + current, "d" + previous, AuxiliaryName(stage), condition, Training: true, ActivationPrefix: "a");
+    }
+
+    /// <summary>After the backward code of <paramref name="stage"/>: a residual block starting at its input also receives the gradient that skipped the block.</summary>
+    internal static void EmitSkippedGradients(SourceWriter writer, NetworkPlan plan, Stage stage)
+    {
+        int k = stage.Index;
+        string previous = Literals.Int(k - 1);
+        foreach (Stage add in plan.Stages.Where(s => s.Kind == StageKind.ResidualAdd && s.ResidualSource == k - 1))
+        {
+            string statement = TypeNames.TensorPrimitives + ".Add(d" + previous + ", " + AuxiliaryName(add) + ", d" + previous + "); // the gradient that skipped the residual block of stage " + Literals.Int(add.Index);
+            writer.WriteLine(k == 1 ? "if (computeInputGradients) " + statement : statement);
+            writer.WriteLine();
+        }
+    }
+
+    /// <summary>Declares <c>p</c>, <c>g</c>, the recorded activations and the gradient spans <c>d&lt;k&gt;</c> of a backward pass.</summary>
+    internal static void DeclareBackwardWorkspace(SourceWriter writer, NetworkPlan plan)
+    {
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
+        writer.WriteLine("global::System.Span<float> g = _gradients;");
+        DeclareWorkspace(writer, plan, "global::System.ReadOnlySpan<float>");
+        writer.WriteLine();
+        writer.WriteLine("// d<k> is the gradient of the loss with respect to a<k>; d0 is the caller's input gradient.");
+        writer.WriteLine("global::System.Span<float> d0 = inputGradients;");
+        for (int k = 1; k <= plan.Stages.Count; k++)
+        {
+            writer.WriteLine("global::System.Span<float> d" + Literals.Int(k) + " = new global::System.Span<float>(_gradientScratch, " + Literals.Int(k % 2) + " * _trainingCapacity * MaxWidth, batch * " + Literals.Int(plan.Stages[k - 1].OutputWidth) + ");");
+        }
+    }
+
+    internal static void DeclareWorkspace(SourceWriter writer, NetworkPlan plan, string spanType)
     {
         writer.WriteLine("// a<k> holds the outputs of stage k for the batch (a0: the inputs).");
         int[] widths = ActivationWidths(plan);
@@ -632,7 +669,7 @@ internal static class NetworkEmitter
         }
     }
 
-    private static string? AuxiliaryName(Stage stage) => stage.AuxWidth > 0 ? "x" + Literals.Int(stage.Index) : null;
+    internal static string? AuxiliaryName(Stage stage) => stage.AuxWidth > 0 ? "x" + Literals.Int(stage.Index) : null;
 
     private static void EmitInterfaceImplementation(SourceWriter writer, NetworkPlan plan)
     {
@@ -644,6 +681,10 @@ internal static class NetworkEmitter
         writer.WriteLine("static global::System.ReadOnlySpan<int> " + self + ".OutputShape => OutputShape;");
         writer.WriteLine("static string " + self + ".Summary => Summary;");
         writer.WriteLine("static " + plan.Spec.ClassName + " " + self + ".Create(int seed) => new(seed);");
+        if (SegmentedTrainingEmitter.Applies(plan))
+        {
+            SegmentedTrainingEmitter.EmitInterfaceImplementation(writer);
+        }
     }
 
     private static string ArchitectureText(NetworkPlan plan)
@@ -666,13 +707,15 @@ internal static class NetworkEmitter
 
     private static string ShapeLiteral(Shape shape) => "[" + string.Join(", ", shape.Dimensions.Select(Literals.Int)) + "]";
 
-    private static IStageEmitter EmitterFor(Stage stage) => stage.Kind switch
+    internal static IStageEmitter EmitterFor(Stage stage) => stage.Kind switch
     {
         StageKind.Linear or StageKind.Convolution => AffineStageEmitter.Instance,
         StageKind.Pool or StageKind.GlobalAvgPool => PoolStageEmitter.Instance,
         StageKind.Activation => ActivationStageEmitter.Instance,
         StageKind.Dropout => DropoutStageEmitter.Instance,
         StageKind.ResidualAdd => ResidualAddStageEmitter.Instance,
-        _ => KernelOnlyStageEmitter.Instance,
+        StageKind.Softmax or StageKind.Normalization => KernelOnlyStageEmitter.Instance,
+        StageKind.BatchNorm => BatchNormStageEmitter.Instance,
+        _ => throw new InvalidOperationException("Stage kind " + stage.Kind + " has no emitter."),
     };
 }

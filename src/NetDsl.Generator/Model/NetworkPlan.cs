@@ -27,6 +27,9 @@ internal sealed record NetworkPlan(
 
     /// <summary>Floats per sample a stage keeps besides its output (dropout masks, residual gradients), summed.</summary>
     public int AuxWidth => Stages.Sum(s => s.AuxWidth);
+
+    /// <summary>The batch normalization stages, in order: where training passes are split into segments (ISegmentedTraining).</summary>
+    public Stage[] BatchNormStages => Stages.Where(s => s.Kind == StageKind.BatchNorm).ToArray();
 }
 
 /// <summary>A named parameter or buffer tensor of a layer.</summary>
@@ -137,8 +140,11 @@ internal enum StageKind
     /// <summary>Softmax or LogSoftmax over a one-dimensional sample.</summary>
     Softmax,
 
-    /// <summary>Batch or layer normalization.</summary>
+    /// <summary>Layer normalization.</summary>
     Normalization,
+
+    /// <summary>Batch normalization: in training it needs the statistics of the whole batch, so training passes are split at it.</summary>
+    BatchNorm,
 
     /// <summary>Dropout.</summary>
     Dropout,

@@ -70,6 +70,9 @@ internal static class StagePlanner
 
                 case LayerKind.BatchNorm1D:
                 case LayerKind.BatchNorm2D:
+                    stages.Add(new Stage(index, StageKind.BatchNorm, i, -1, Activation.None, inWidth, outWidth, false, -1, 0, 0));
+                    break;
+
                 case LayerKind.LayerNorm:
                     stages.Add(new Stage(index, StageKind.Normalization, i, -1, Activation.None, inWidth, outWidth, false, -1, 0, 0));
                     break;

@@ -5,26 +5,47 @@ namespace NetDsl.Kernels;
 /// <summary>
 /// Batch and layer normalization with PyTorch's conventions: batch statistics with the biased variance to
 /// normalize, the unbiased variance for the running estimate, <c>running = (1 - momentum) * running + momentum * batch</c>.
-/// Statistics are accumulated in double precision. Backward passes recompute the statistics from the recorded input.
+/// Statistics are accumulated in double precision. Batch normalization in training comes in halves around what it needs
+/// of the whole batch (<see cref="BatchNormStatistics"/>), so that a batch trained in chunks is normalized as one.
 /// </summary>
 public static class NormalizationKernels
 {
     /// <summary>
-    /// Training-mode batch normalization of <c>[batch, channels, positions]</c>, updating the running statistics.
+    /// Training-mode batch normalization of <c>[batch, channels, positions]</c>, first half: measures the mean and the sum of
+    /// squared deviations of each channel of <paramref name="x"/> into <paramref name="statistics"/> (two passes in double
+    /// precision). When a batch is trained in chunks, the chunks' statistics are then combined into the whole batch's
+    /// (<see cref="BatchNormStatistics.MergeMoments"/>) before <see cref="BatchNormNormalize"/>.
+    /// </summary>
+    public static void BatchNormMoments(ReadOnlySpan<float> x, BatchNormStatistics statistics, int batch, int channels, int positions)
+    {
+        Span<double> means = statistics.Mean;
+        Span<double> squares = statistics.SquaredDeviations;
+        for (int c = 0; c < channels; c++)
+        {
+            (means[c], squares[c]) = Moments(x, c, batch, channels, positions);
+        }
+
+        statistics.Count = (long)batch * positions;
+    }
+
+    /// <summary>
+    /// Training-mode batch normalization, second half: normalizes <paramref name="x"/> with the whole batch's
+    /// <paramref name="statistics"/> (biased variance) and updates the running statistics with them (unbiased variance).
     /// <paramref name="weight"/> and <paramref name="bias"/> are empty when the layer is not affine.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A channel has a single value (batch x positions = 1), which has no variance; PyTorch refuses it too.</exception>
-    public static void BatchNormTraining(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> runningMean, Span<float> runningVariance, int batch, int channels, int positions, float eps, float momentum)
+    /// <exception cref="InvalidOperationException">A channel has a single value in the whole batch (batch x positions = 1), which has no variance; PyTorch refuses it too.</exception>
+    public static void BatchNormNormalize(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> runningMean, Span<float> runningVariance, BatchNormStatistics statistics, int batch, int channels, int positions, float eps, float momentum)
     {
-        int count = batch * positions;
+        long count = statistics.Count;
         if (count < 2)
         {
-            throw new InvalidOperationException($"Batch normalization in training needs more than one value per channel, but got a batch of {batch} with {positions} position(s) per channel.");
+            throw new InvalidOperationException($"Batch normalization in training needs more than one value per channel, but got a batch of {count / positions} with {positions} position(s) per channel.");
         }
 
         for (int c = 0; c < channels; c++)
         {
-            (double mean, double variance) = Statistics(x, c, batch, channels, positions);
+            double mean = statistics.Mean[c];
+            double variance = statistics.SquaredDeviations[c] / count;
             float invStd = (float)(1.0 / Math.Sqrt(variance + eps));
             float scale = weight.IsEmpty ? invStd : weight[c] * invStd;
             float shift = (bias.IsEmpty ? 0f : bias[c]) - (float)mean * scale;
@@ -62,16 +83,19 @@ public static class NormalizationKernels
     }
 
     /// <summary>
-    /// The backward pass of training-mode batch normalization: adds to the weight and bias gradients (when affine) and,
-    /// unless <paramref name="dx"/> is empty, overwrites it with the input gradient.
+    /// The backward pass of training-mode batch normalization, first half: measures, per channel, the sums of
+    /// <paramref name="dy"/> and of <paramref name="dy"/> times the normalized input (with the batch's mean and variance
+    /// that <paramref name="statistics"/> kept from the forward pass) into <paramref name="statistics"/>, and adds them to
+    /// the bias and weight gradients (when affine). When a batch is trained in chunks, the chunks' sums are then added
+    /// up (<see cref="BatchNormStatistics.AddGradientSums"/>) before <see cref="BatchNormInputGradient"/>.
     /// </summary>
-    public static void BatchNormBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, int channels, int positions, float eps)
+    public static void BatchNormGradientSums(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient, Span<float> biasGradient, BatchNormStatistics statistics, int batch, int channels, int positions, float eps)
     {
-        int count = batch * positions;
+        long count = statistics.Count;
         for (int c = 0; c < channels; c++)
         {
-            (double mean, double variance) = Statistics(x, c, batch, channels, positions);
-            double invStd = 1.0 / Math.Sqrt(variance + eps);
+            double mean = statistics.Mean[c];
+            double invStd = 1.0 / Math.Sqrt(statistics.SquaredDeviations[c] / count + eps);
             double sumDy = 0, sumDyXHat = 0;
             for (int n = 0; n < batch; n++)
             {
@@ -83,17 +107,34 @@ public static class NormalizationKernels
                 }
             }
 
+            statistics.GradientSum[c] = sumDy;
+            statistics.NormalizedGradientSum[c] = sumDyXHat;
             if (!weightGradient.IsEmpty)
             {
                 weightGradient[c] += (float)sumDyXHat;
                 biasGradient[c] += (float)sumDy;
             }
+        }
+    }
 
-            if (dx.IsEmpty)
-            {
-                continue;
-            }
+    /// <summary>
+    /// The backward pass of training-mode batch normalization, second half: overwrites <paramref name="dx"/> with the input
+    /// gradient, from the whole batch's <paramref name="statistics"/>; does nothing when <paramref name="dx"/> is empty.
+    /// </summary>
+    public static void BatchNormInputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> dx, BatchNormStatistics statistics, int batch, int channels, int positions, float eps)
+    {
+        if (dx.IsEmpty)
+        {
+            return;
+        }
 
+        long count = statistics.Count;
+        for (int c = 0; c < channels; c++)
+        {
+            double mean = statistics.Mean[c];
+            double invStd = 1.0 / Math.Sqrt(statistics.SquaredDeviations[c] / count + eps);
+            double sumDy = statistics.GradientSum[c];
+            double sumDyXHat = statistics.NormalizedGradientSum[c];
             double gamma = weight.IsEmpty ? 1.0 : weight[c];
             double factor = gamma * invStd / count;
             for (int n = 0; n < batch; n++)
@@ -163,7 +204,7 @@ public static class NormalizationKernels
         }
     }
 
-    private static (double Mean, double Variance) Statistics(ReadOnlySpan<float> x, int channel, int batch, int channels, int positions)
+    private static (double Mean, double SquaredDeviations) Moments(ReadOnlySpan<float> x, int channel, int batch, int channels, int positions)
     {
         double sum = 0;
         for (int n = 0; n < batch; n++)
@@ -187,7 +228,7 @@ public static class NormalizationKernels
             }
         }
 
-        return (mean, squares / (batch * positions));
+        return (mean, squares);
     }
 
     private static (double Mean, double Variance) SampleStatistics(ReadOnlySpan<float> sample)

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using System.Threading;
+using NetDsl.Kernels;
 
 namespace NetDsl;
 
@@ -28,10 +29,15 @@ namespace NetDsl;
 /// <c>ZeroGradients</c> on <see cref="Network"/>, <c>ForwardTraining</c>, the loss, <c>Backward</c>, the optimizer on
 /// <see cref="Network"/>. <see cref="ComputeGradients"/> makes the middle three one call with the same bits, and computes
 /// <see cref="CrossEntropyLoss"/>'s gradient rows on the threads as well.</para>
-/// <para><b>Batch-dependent layers are refused.</b> A network with buffers (batch normalization) normalizes over the
-/// whole batch in training mode; per-chunk statistics would give a different network, so <see cref="ForwardTraining"/>
-/// throws <see cref="NotSupportedException"/> for it. Its inference (<see cref="ForwardBatch"/>, running statistics) is
-/// per sample and supported: the buffers are copied to the replicas with the parameters.</para>
+/// <para><b>Batch normalization</b> normalizes over the whole batch in training mode, and so it does here: a generated
+/// network with batch normalization implements <see cref="ISegmentedTraining"/>, its training passes split at those
+/// layers, and between two segments the chunks' statistics (forward: per-channel means and squared deviations;
+/// backward: per-channel gradient sums) are combined in chunk order, chunk 0 first, and handed back to every chunk. The
+/// running statistics are updated once per batch with the whole batch's statistics and copied back to
+/// <see cref="Network"/>'s buffers. The results equal the unchunked network's up to the order of the sums (a batch of
+/// one chunk gives its bits exactly) and, like everything else here, do not depend on the number of threads. A network
+/// with buffers that does not implement <see cref="ISegmentedTraining"/> (a hand-written one) is refused for training.
+/// Inference (<see cref="ForwardBatch"/>) uses the running statistics, copied to the replicas with the parameters.</para>
 /// <para><b>Dropout</b> draws its masks from each replica's own random stream, seeded from the constructor's seed and the
 /// chunk's index; chunk <c>k</c> of every batch always runs on replica <c>k</c>. The masks therefore depend on the seed,
 /// the chunk size and the sequence of batches, never on the number of threads. They are not the masks
@@ -58,6 +64,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     private readonly ManualResetEventSlim _done = new(false);
     private readonly KernelTeam? _kernelTeam;
     private readonly int _seed;
+    private readonly int _lastSegment;
     private TNetwork[] _replicas = [];
     private volatile bool _stopping;
     private bool _disposed;
@@ -65,6 +72,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
 
     // The call being worked on: written by the caller before waking the workers, read by every worker.
     private Phase _phase;
+    private int _segment;
     private int _itemCount;
     private int _nextItem;
     private int _pending;
@@ -108,6 +116,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         Threads = threads;
         ChunkSize = chunkSize;
         _seed = seed;
+        _lastSegment = network is ISegmentedTraining segmented ? segmented.BatchStatistics.Length : 0;
         _start = new ManualResetEventSlim[threads - 1];
         _threads = new Thread[threads - 1];
         for (int w = 1; w < threads; w++)
@@ -159,8 +168,11 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     /// <summary>The number of replicas created so far (one per chunk of the largest training batch, at least one per thread used by inference).</summary>
     public int ReplicaCount => _replicas.Length;
 
-    /// <summary>Whether <see cref="ForwardTraining"/> accepts the network: false when it has buffers (batch normalization).</summary>
-    public bool SupportsTraining => Network.Buffers.IsEmpty;
+    /// <summary>
+    /// Whether <see cref="ForwardTraining"/> accepts the network: true unless it has buffers and does not implement
+    /// <see cref="ISegmentedTraining"/> (every generated network is accepted, batch normalization included).
+    /// </summary>
+    public bool SupportsTraining => TrainingRefusal(Network) is null;
 
     /// <summary>
     /// Computes the outputs of a batch in inference mode, as <see cref="INetwork.ForwardBatch"/> of <see cref="Network"/>
@@ -194,10 +206,11 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
 
     /// <summary>
     /// Computes the outputs of a batch in training mode, chunk by chunk on the replicas, and records what
-    /// <see cref="Backward(ReadOnlySpan{float})"/> needs. The parameters of <see cref="Network"/> are copied to the replicas first.
+    /// <see cref="Backward(ReadOnlySpan{float})"/> needs. The parameters and buffers of <see cref="Network"/> are copied to the replicas
+    /// first; batch normalization normalizes every chunk with the whole batch's statistics and updates <see cref="Network"/>'s running statistics once.
     /// </summary>
     /// <exception cref="ArgumentException">The input is not a whole, non-zero number of samples, or the output does not hold one output per sample.</exception>
-    /// <exception cref="NotSupportedException">The network has buffers (batch normalization): its training pass depends on the whole batch.</exception>
+    /// <exception cref="NotSupportedException">The network has buffers but does not implement <see cref="ISegmentedTraining"/> (see <see cref="SupportsTraining"/>).</exception>
     /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
     public void ForwardTraining(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
@@ -220,9 +233,19 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
                 _inputs = x;
                 _outputs = y;
                 _count = count;
-                Run(Phase.Forward, chunks);
+                for (int segment = 0; segment <= _lastSegment; segment++)
+                {
+                    _segment = segment;
+                    Run(Phase.Forward, chunks);
+                    if (segment < _lastSegment)
+                    {
+                        ShareBatchStatistics(segment, chunks, forward: true);
+                    }
+                }
             }
 
+            // Every replica updated its running statistics with the whole batch's statistics, starting from the network's.
+            _replicas[0].Buffers.CopyTo(Network.Buffers);
             _recorded = count;
         }
         finally
@@ -259,7 +282,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="loss"/> is null.</exception>
     /// <exception cref="ArgumentException">The spans do not describe the same batch, or a target is out of range for the loss.</exception>
-    /// <exception cref="NotSupportedException">The network has buffers (batch normalization).</exception>
+    /// <exception cref="NotSupportedException">The network has buffers but does not implement <see cref="ISegmentedTraining"/> (see <see cref="SupportsTraining"/>).</exception>
     /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ILoss loss, Span<float> outputs)
     {
@@ -297,7 +320,9 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
                 _chunkedLoss = chunked;
                 _lossScale = scale;
                 _count = count;
+                _segment = 0;
                 Run(Phase.LossAndBackward, chunks);
+                RunRemainingBackwardSegments(chunks);
             }
 
             _chunkCount = chunks;
@@ -353,7 +378,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     /// <summary>Why data-parallel training refuses <paramref name="network"/>, or null when it accepts it.</summary>
     internal static string? TrainingRefusal(INetwork network)
     {
-        if (network.Buffers.IsEmpty)
+        if (network.Buffers.IsEmpty || network is ISegmentedTraining)
         {
             return null;
         }
@@ -364,10 +389,11 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             names.Add(tensor.Name);
         }
 
-        return $"Data-parallel training needs a training pass that treats every sample on its own, but {typeof(TNetwork).Name} has buffers "
-            + $"({string.Join(", ", names)}): batch normalization normalizes over the whole batch in training mode, so per-chunk statistics "
-            + "would train a different network. Train it on one thread without chunks (TrainingOptions.Threads = 1 and no ChunkSize); "
-            + "DataParallel.ForwardBatch (inference on the running statistics) is supported.";
+        return $"Data-parallel training needs a training pass that treats every sample on its own, or one split where it needs the whole batch "
+            + $"(ISegmentedTraining, which NetDsl generates for batch normalization), but {typeof(TNetwork).Name} has buffers "
+            + $"({string.Join(", ", names)}) and does not implement ISegmentedTraining, so its training pass may depend on the whole batch "
+            + "and per-chunk passes could train a different network. Train it on one thread without chunks (TrainingOptions.Threads = 1 "
+            + "and no ChunkSize); DataParallel.ForwardBatch (inference) is supported.";
     }
 
     private void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients, bool withInputGradients)
@@ -403,7 +429,9 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
                 _outputGradients = dy;
                 _inputGradients = withInputGradients ? dx : null;
                 _count = count;
+                _segment = 0;
                 Run(Phase.Backward, chunks);
+                RunRemainingBackwardSegments(chunks);
             }
 
             _chunkCount = chunks;
@@ -414,6 +442,45 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             Leave();
         }
     }
+
+    /// <summary>After backward segment 0 of every chunk: the other segments, each after sharing the batch statistics the previous one measured.</summary>
+    private void RunRemainingBackwardSegments(int chunks)
+    {
+        for (int segment = 1; segment <= _lastSegment; segment++)
+        {
+            ShareBatchStatistics(_lastSegment - segment, chunks, forward: false);
+            _segment = segment;
+            Run(Phase.Backward, chunks);
+        }
+    }
+
+    /// <summary>
+    /// Combines batch normalization <paramref name="layer"/>'s statistics of every chunk into the whole batch's, in chunk
+    /// order (forward: the moments; backward: the gradient sums), and copies them back into every chunk's replica.
+    /// A few numbers per channel: done on the calling thread.
+    /// </summary>
+    private void ShareBatchStatistics(int layer, int chunks, bool forward)
+    {
+        BatchNormStatistics whole = Statistics(0, layer);
+        for (int k = 1; k < chunks; k++)
+        {
+            if (forward)
+            {
+                whole.MergeMoments(Statistics(k, layer));
+            }
+            else
+            {
+                whole.AddGradientSums(Statistics(k, layer));
+            }
+        }
+
+        for (int k = 1; k < chunks; k++)
+        {
+            Statistics(k, layer).CopyFrom(whole);
+        }
+    }
+
+    private BatchNormStatistics Statistics(int replica, int layer) => ((ISegmentedTraining)_replicas[replica]).BatchStatistics[layer];
 
     private int ChunkCount(int count) => (int)(((long)count + ChunkSize - 1) / ChunkSize);
 
@@ -584,11 +651,24 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             case Phase.Forward:
             {
                 TNetwork replica = _replicas[item];
-                Network.Parameters.CopyTo(replica.Parameters);
                 (int start, int n) = Chunk(item);
-                replica.ForwardTraining(
-                    new ReadOnlySpan<float>(_inputs + ((long)start * inputSize), n * inputSize),
-                    new Span<float>(_outputs + ((long)start * outputSize), n * outputSize));
+                var inputs = new ReadOnlySpan<float>(_inputs + ((long)start * inputSize), n * inputSize);
+                var outputs = new Span<float>(_outputs + ((long)start * outputSize), n * outputSize);
+                if (_segment == 0)
+                {
+                    Network.Parameters.CopyTo(replica.Parameters);
+                    Network.Buffers.CopyTo(replica.Buffers);
+                }
+
+                if (replica is ISegmentedTraining segmented)
+                {
+                    segmented.ForwardTrainingSegment(_segment, inputs, outputs);
+                }
+                else
+                {
+                    replica.ForwardTraining(inputs, outputs);
+                }
+
                 break;
             }
 
@@ -599,27 +679,13 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
                 _chunkedLoss!.Rows(
                     new ReadOnlySpan<float>(_outputs, all), new ReadOnlySpan<float>(_targets, _targetLength), new Span<float>(_outputGradients, all),
                     _lossScale, start, n, _sampleLosses);
-                TNetwork replica = _replicas[item];
-                replica.ZeroGradients();
-                replica.Backward(new ReadOnlySpan<float>(_outputGradients + ((long)start * outputSize), n * outputSize));
+                BackwardChunk(item);
                 break;
             }
 
             case Phase.Backward:
             {
-                TNetwork replica = _replicas[item];
-                (int start, int n) = Chunk(item);
-                var outputGradients = new ReadOnlySpan<float>(_outputGradients + ((long)start * outputSize), n * outputSize);
-                replica.ZeroGradients();
-                if (_inputGradients is null)
-                {
-                    replica.Backward(outputGradients);
-                }
-                else
-                {
-                    replica.Backward(outputGradients, new Span<float>(_inputGradients + ((long)start * inputSize), n * inputSize));
-                }
-
+                BackwardChunk(item);
                 break;
             }
 
@@ -635,6 +701,34 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
 
                 break;
             }
+        }
+    }
+
+    /// <summary>Backward (segment <see cref="_segment"/>, for a segmented network) of chunk <paramref name="item"/> into its replica's gradients, zeroed first.</summary>
+    private void BackwardChunk(int item)
+    {
+        TNetwork replica = _replicas[item];
+        (int start, int n) = Chunk(item);
+        int inputSize = TNetwork.InputSize;
+        int outputSize = TNetwork.OutputSize;
+        var outputGradients = new ReadOnlySpan<float>(_outputGradients + ((long)start * outputSize), n * outputSize);
+        Span<float> inputGradients = _inputGradients is null ? default : new Span<float>(_inputGradients + ((long)start * inputSize), n * inputSize);
+        if (_segment == 0)
+        {
+            replica.ZeroGradients();
+        }
+
+        if (replica is ISegmentedTraining segmented)
+        {
+            segmented.BackwardSegment(_segment, outputGradients, inputGradients, computeInputGradients: _inputGradients is not null);
+        }
+        else if (_inputGradients is null)
+        {
+            replica.Backward(outputGradients);
+        }
+        else
+        {
+            replica.Backward(outputGradients, inputGradients);
         }
     }
 

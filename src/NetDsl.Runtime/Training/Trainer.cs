@@ -43,7 +43,7 @@ public sealed class Trainer<TNetwork> : IDisposable
     /// <exception cref="ArgumentException">
     /// The options do not fit together or do not fit the network (for example cross-entropy on one output, or early
     /// stopping on accuracy with a regression loss), or they ask for data-parallel training of a network with buffers
-    /// (batch normalization), whose training pass depends on the whole batch.
+    /// that does not implement <see cref="ISegmentedTraining"/> (a hand-written one: every generated network does).
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public Trainer(TNetwork network, TrainingOptions options)

@@ -21,6 +21,7 @@ public static class SweepRunner
         ArgumentNullException.ThrowIfNull(log);
         string started = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
         string loadBefore = SweepMachine.LoadAverage();
+        string commit = SweepMachine.Commit(); // at the start: the code being measured
         log.WriteLine($"Convolution sweep on {system.Name}, {cases.Count} cases; {SweepMachine.CpuModel()}; load average {loadBefore}");
         (double v256, double v512, double peak) = PeakFmaProbe.Measure(timer);
         log.WriteLine($"One-core fp32 FMA peak: Vector256 {v256:F1} GFLOP/s, Vector512 {v512:F1} GFLOP/s; fractions use {peak:F1} GFLOP/s");
@@ -42,7 +43,7 @@ public static class SweepRunner
         string[] header =
         [
             $"NetDsl convolution sweep: system {system.Name}, one thread (benchmarks/NetDsl.Benchmarks --conv-sweep; see docs/benchmarks.md)",
-            $"run {started} to {finished}; commit {SweepMachine.Commit()}",
+            $"run {started} to {finished}; commit {commit}",
             $"cpu: {SweepMachine.CpuModel()}; {SweepMachine.Platform()}",
             $"load average (1 / 5 / 15 min) before: {loadBefore}; after: {loadAfter} (a shared machine: compare ratios, not absolute times)",
             FormattableString.Invariant($"one-core fp32 FMA peak (PeakFma, median): Vector256 {v256:F1} GFLOP/s, Vector512 {v512:F1} GFLOP/s; peak_fraction = GFLOP/s / {peak:F1}"),

@@ -10,13 +10,14 @@ namespace NetDsl.Benchmarks.ConvSweep;
 /// <summary>What a sweep's file header says about where and when it ran: the machine is shared, so the load matters.</summary>
 public static class SweepMachine
 {
-    /// <summary>lscpu's "Model name" (or /proc/cpuinfo's "model name"), or "unknown".</summary>
+    /// <summary>lscpu's "Model name" with its CPU family, model and stepping (a virtual machine may show only a vendor's name), or /proc/cpuinfo's "model name", or "unknown".</summary>
     public static string CpuModel()
     {
-        string? fromLscpu = Run("lscpu")?.Split('\n').FirstOrDefault(line => line.StartsWith("Model name:", StringComparison.Ordinal))?["Model name:".Length..].Trim();
-        if (!string.IsNullOrEmpty(fromLscpu))
+        string[]? lscpu = Run("lscpu")?.Split('\n');
+        string? Field(string name) => lscpu?.FirstOrDefault(line => line.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim();
+        if (!string.IsNullOrEmpty(Field("Model name")))
         {
-            return fromLscpu + " (lscpu)";
+            return $"{Field("Model name")} (lscpu; family {Field("CPU family")}, model {Field("Model")}, stepping {Field("Stepping")})";
         }
 
         try

@@ -46,7 +46,7 @@ public static class SweepRunner
             $"run {started} to {finished}; commit {commit}",
             $"cpu: {SweepMachine.CpuModel()}; {SweepMachine.Platform()}",
             $"load average (1 / 5 / 15 min) before: {loadBefore}; after: {loadAfter} (a shared machine: compare ratios, not absolute times)",
-            FormattableString.Invariant($"one-core fp32 FMA peak (PeakFma, median): Vector256 {v256:F1} GFLOP/s, Vector512 {v512:F1} GFLOP/s; peak_fraction = GFLOP/s / {peak:F1}"),
+            FormattableString.Invariant($"one-core fp32 FMA peak (PeakFma, fastest repetition): Vector256 {v256:F1} GFLOP/s, Vector512 {v512:F1} GFLOP/s; peak_fraction = GFLOP/s / {peak:F1}"),
             FormattableString.Invariant($"timing: median of {timer.MinRepetitions} to {timer.MaxRepetitions} repetitions (about {timer.BudgetSeconds} s per case and pass; a repetition repeats the call for at least {timer.MinRepetitionSeconds * 1e3} ms) after {timer.WarmUpCalls} warm-up calls; flop = 2 x multiply-adds; backward = weight gradient + input gradient (2 x the forward's multiply-adds), bias gradient not counted"),
         ];
         SweepCsv.Write(csvPath, header, results);

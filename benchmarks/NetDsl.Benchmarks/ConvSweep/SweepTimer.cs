@@ -5,7 +5,7 @@ namespace NetDsl.Benchmarks.ConvSweep;
 
 /// <summary>
 /// How long a call takes: warm-up calls (the first one compiles), then timed repetitions with a <see cref="Stopwatch"/>;
-/// the median of the repetitions. A repetition makes enough calls to last at least <see cref="MinRepetitionSeconds"/>
+/// the median of the repetitions (or the fastest, for a peak). A repetition makes enough calls to last at least <see cref="MinRepetitionSeconds"/>
 /// (one call for any layer that takes longer), so that the clock's resolution and overhead do not show in tiny layers;
 /// the number of repetitions fits a time budget, between a minimum and a maximum.
 /// </summary>
@@ -24,6 +24,17 @@ public sealed record SweepTimer(int WarmUpCalls, int MinRepetitions, int MaxRepe
 
     /// <summary>The median time of one call of <paramref name="call"/>, in seconds.</summary>
     public double MedianSeconds(Action call)
+    {
+        double[] times = SortedTimes(call);
+        int n = times.Length;
+        return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+    }
+
+    /// <summary>The fastest repetition's time of one call of <paramref name="call"/>, in seconds (for a peak, which the load can only lower).</summary>
+    public double FastestSeconds(Action call) => SortedTimes(call)[0];
+
+    /// <summary>The time of one call in each repetition, after the warm-up, in ascending order.</summary>
+    private double[] SortedTimes(Action call)
     {
         ArgumentNullException.ThrowIfNull(call);
         long start = Stopwatch.GetTimestamp();
@@ -48,6 +59,6 @@ public sealed record SweepTimer(int WarmUpCalls, int MinRepetitions, int MaxRepe
         }
 
         Array.Sort(times);
-        return repetitions % 2 == 1 ? times[repetitions / 2] : (times[repetitions / 2 - 1] + times[repetitions / 2]) / 2;
+        return times;
     }
 }

@@ -9,13 +9,13 @@ namespace NetDsl.Benchmarks.ConvSweep;
 
 /// <summary>
 /// The sweep's curve as a PNG: GFLOP/s against map size for the 3x3 grid, one line per channel count, forward in the
-/// left panel and backward in the right, with the one-core peak in the titles (and as a grey dashed line once the
+/// left panel and backward in the right, with the one-core peak in the axis label (and as a grey dashed line once the
 /// curves come near it). A peer's results (same grid) are drawn
 /// as dashed lines in the same colours.
 /// </summary>
 public static class SweepPlot
 {
-    /// <summary>Plots the grid rows of <paramref name="results"/> (and of <paramref name="peer"/>, if any) into <paramref name="path"/> (1400 x 560 pixels).</summary>
+    /// <summary>Plots the grid rows of <paramref name="results"/> (and of <paramref name="peer"/>, if any) into <paramref name="path"/> (1400 x 640 pixels).</summary>
     public static void Save(string path, IReadOnlyList<SweepResult> results, IReadOnlyList<SweepResult>? peer = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -34,20 +34,18 @@ public static class SweepPlot
         string system = grid[0].System;
         Draw(forward, grid, peer, r => r.ForwardGflops);
         Draw(backward, grid, peer, r => r.BackwardGflops);
-        string peerText = peer is { Count: > 0 } ? $" (dashed: {peer[0].System})" : "";
-        string peakText = string.Create(CultureInfo.InvariantCulture, $"; one-core FMA peak {grid[0].PeakGflops:F0} GFLOP/s");
-        forward.Title($"{system} Conv2d 3x3 forward{peerText}{peakText}");
-        backward.Title($"{system} Conv2d 3x3 backward (dW + dx){peerText}{peakText}");
+        forward.Title($"{system} Conv2d 3x3 forward");
+        backward.Title($"{system} Conv2d 3x3 backward (dW + dx)");
         foreach (Plot plot in new[] { forward, backward })
         {
             plot.XLabel("map size (H = W, log scale)");
-            plot.YLabel("GFLOP/s, one thread");
-            plot.ShowLegend(Alignment.UpperLeft);
+            plot.YLabel(string.Create(CultureInfo.InvariantCulture, $"GFLOP/s, one thread (one-core FMA peak {grid[0].PeakGflops:F0})"));
+            plot.ShowLegend(Edge.Bottom);
             plot.Axes.SetLimitsY(0, 1.15 * MaxOf(grid, peer));
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        multiplot.SavePng(path, 1400, 560);
+        multiplot.SavePng(path, 1400, 640);
     }
 
     private static void Draw(Plot plot, SweepResult[] grid, IReadOnlyList<SweepResult>? peer, Func<SweepResult, double> gflops)
@@ -60,7 +58,8 @@ public static class SweepPlot
             AddCurve(plot, grid, channelCounts[i], gflops, color, $"{channelCounts[i]} channels", dashed: false);
             if (peer != null)
             {
-                AddCurve(plot, peer.Where(r => r.Case.Group == "grid").ToArray(), channelCounts[i], gflops, color, null, dashed: true);
+                string? peerLegend = i == 0 && peer.Count > 0 ? $"dashed: {peer[0].System}, same colours" : null;
+                AddCurve(plot, peer.Where(r => r.Case.Group == "grid").ToArray(), channelCounts[i], gflops, color, peerLegend, dashed: true);
             }
         }
 

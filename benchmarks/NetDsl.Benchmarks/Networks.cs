@@ -2,8 +2,10 @@ using NetDsl;
 
 namespace NetDsl.Benchmarks;
 
-// The three networks of issue 6, declared as NetDsl classes. Shapes of N3: 28 -> 26 (conv 3x3) -> 13 (pool 2)
-// -> 11 (conv 3x3) -> 5 (pool 2, floor) -> 16 * 5 * 5 = 400 -> Linear(400, 10).
+// The three networks of issue 6 and N4 of issue 12, declared as NetDsl classes. Shapes of N3: 28 -> 26 (conv 3x3)
+// -> 13 (pool 2) -> 11 (conv 3x3) -> 5 (pool 2, floor) -> 16 * 5 * 5 = 400 -> Linear(400, 10). Shapes of N4 (every
+// convolution keeps its map size with padding 1): 1x28x28 -> 32x28x28 -> 32x14x14 -> 64x14x14 -> 64x7x7 -> 64x7x7
+// -> 64x3x3 (pool 2, floor) -> 576 -> Dropout(0.3) -> Linear(576, 10).
 
 /// <summary>N1, the seed network: Linear(3, 2) - ReLU - Linear(2, 1), trained with MSE.</summary>
 [Network]
@@ -29,3 +31,16 @@ public partial class N2Net;
 [Flatten]
 [Linear(10)]
 public partial class N3Net;
+
+/// <summary>N4: a three-convolution CNN on 1x28x28 with dropout, trained with softmax cross-entropy (issue 12, "Measure the curve").</summary>
+[Network]
+[Input(1, 28, 28)]
+[Conv2D(32, Kernel = 3, Padding = 1), ReLU]
+[MaxPool2D(2)]
+[Conv2D(64, Kernel = 3, Padding = 1), ReLU]
+[MaxPool2D(2)]
+[Conv2D(64, Kernel = 3, Padding = 1), ReLU]
+[MaxPool2D(2)]
+[Flatten, Dropout(0.3)]
+[Linear(10)]
+public partial class N4Net;

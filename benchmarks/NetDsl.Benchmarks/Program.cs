@@ -23,6 +23,11 @@ public static class Program
             return;
         }
 
+        if (ConvSweep.SweepCommand.TryRun(args, Console.Out))
+        {
+            return;
+        }
+
         if (args.Length == 1 && args[0] == "--check")
         {
             Console.WriteLine(TorchSharpStatus.Reason);

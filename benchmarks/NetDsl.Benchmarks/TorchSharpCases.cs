@@ -39,6 +39,15 @@ public sealed class TorchCase : IDisposable
     private TorchCase(nn.Module<Tensor, Tensor> model, ReadOnlySpan<float> parameters, float[] x, long[] xShape, float[]? targets, TorchLoss loss, float learningRate)
     {
         _model = model;
+        if (targets is null)
+        {
+            model.eval(); // inference: dropout passes everything through
+        }
+        else
+        {
+            model.train();
+        }
+
         _parameters = model.parameters().ToArray();
         SetParameters(parameters);
         _x = tensor(x, xShape);
@@ -63,6 +72,23 @@ public sealed class TorchCase : IDisposable
                 nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2),
                 nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
                 nn.Flatten(), nn.Linear(400, 10)),
+            parameters, x, [batch, 1, 28, 28], targets, TorchLoss.CrossEntropy, learningRate);
+
+    /// <summary>
+    /// N4: three Conv2d(3x3, padding 1) - ReLU - MaxPool2d(2) stages (1->32, 32->64, 64->64) - Flatten - Dropout(0.3) -
+    /// Linear(576, 10). With <paramref name="dropoutKeep"/> the dropout is replaced by those fixed masks
+    /// (<c>[batch, 576]</c>, kept elements scaled by 1/(1-p)), for the equality check with NetDsl's step, whose masks
+    /// come from another random stream; without it, nn.Dropout draws its own, as in the timed step.
+    /// </summary>
+    public static TorchCase N4Cnn(ReadOnlySpan<float> parameters, float[] x, int batch, float[]? targets = null, float learningRate = 0f, bool[]? dropoutKeep = null) =>
+        new(
+            nn.Sequential(
+                nn.Conv2d(1, 32, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Conv2d(32, 64, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Conv2d(64, 64, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Flatten(),
+                dropoutKeep is null ? nn.Dropout(N4Reference.DropoutProbability) : new FixedDropoutMask(dropoutKeep, batch, N4Reference.Features, N4Reference.DropoutProbability),
+                nn.Linear(N4Reference.Features, 10)),
             parameters, x, [batch, 1, 28, 28], targets, TorchLoss.CrossEntropy, learningRate);
 
     /// <summary>Inference: a forward pass under inference mode; the output tensor is released at once.</summary>
@@ -139,6 +165,34 @@ public sealed class TorchCase : IDisposable
         _t?.Dispose();
         _x.Dispose();
         _model.Dispose();
+    }
+}
+
+/// <summary>Dropout with given masks: <c>y = x * mask</c>, the mask <c>1/(1-p)</c> where kept and 0 where dropped.</summary>
+public sealed class FixedDropoutMask : nn.Module<Tensor, Tensor>
+{
+    private readonly Tensor _mask;
+
+    /// <summary>Creates the module for batches of <paramref name="batch"/> samples of <paramref name="features"/> features.</summary>
+    public FixedDropoutMask(bool[] keep, int batch, int features, float p)
+        : base(nameof(FixedDropoutMask))
+    {
+        float scale = 1f / (1f - p);
+        _mask = tensor(keep.Select(k => k ? scale : 0f).ToArray(), [batch, features]);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor input) => input * _mask;
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _mask.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }
 
@@ -408,6 +462,117 @@ public partial class N3TrainStepBatch32
     public void Cleanup() => _torch?.Dispose();
 
     /// <summary>TorchSharp, 1 thread: zero_grad, forward, cross_entropy, backward, SGD step.</summary>
+    [Benchmark]
+    public float TorchSharp1Thread()
+    {
+        TorchThreads.One();
+        return (_torch ?? throw TorchSharpStatus.Unavailable()).TrainStep();
+    }
+
+    /// <summary>TorchSharp, default threads.</summary>
+    [Benchmark]
+    public float TorchSharpDefault()
+    {
+        TorchThreads.Default();
+        return (_torch ?? throw TorchSharpStatus.Unavailable()).TrainStep();
+    }
+}
+
+public partial class N4ForwardBatch1
+{
+    private TorchCase? _torch;
+
+    partial void SetupTorchSharp()
+    {
+        if (!TorchSharpStatus.Available)
+        {
+            return;
+        }
+
+        _torch = TorchCase.N4Cnn(_model.Parameters, _x, 1);
+        Check.Same("TorchSharp", _torch.ForwardToArray(), _y);
+    }
+
+    partial void CleanupTorchSharp() => _torch?.Dispose();
+
+    /// <summary>TorchSharp, 1 thread, inference mode (eval: dropout passes everything through).</summary>
+    [Benchmark]
+    public void TorchSharp1Thread()
+    {
+        TorchThreads.One();
+        (_torch ?? throw TorchSharpStatus.Unavailable()).Forward();
+    }
+
+    /// <summary>TorchSharp, default threads, inference mode.</summary>
+    [Benchmark]
+    public void TorchSharpDefault()
+    {
+        TorchThreads.Default();
+        (_torch ?? throw TorchSharpStatus.Unavailable()).Forward();
+    }
+}
+
+public partial class N4ForwardBatch64
+{
+    private TorchCase? _torch;
+
+    partial void SetupTorchSharp()
+    {
+        if (!TorchSharpStatus.Available)
+        {
+            return;
+        }
+
+        _torch = TorchCase.N4Cnn(_model.Parameters, _x, Batch);
+        Check.Same("TorchSharp", _torch.ForwardToArray(), _y);
+    }
+
+    partial void CleanupTorchSharp() => _torch?.Dispose();
+
+    /// <summary>TorchSharp, 1 thread, inference mode (eval: dropout passes everything through).</summary>
+    [Benchmark]
+    public void TorchSharp1Thread()
+    {
+        TorchThreads.One();
+        (_torch ?? throw TorchSharpStatus.Unavailable()).Forward();
+    }
+
+    /// <summary>TorchSharp, default threads, inference mode.</summary>
+    [Benchmark]
+    public void TorchSharpDefault()
+    {
+        TorchThreads.Default();
+        (_torch ?? throw TorchSharpStatus.Unavailable()).Forward();
+    }
+}
+
+public partial class N4TrainStepBatch64
+{
+    private TorchCase? _torch;
+
+    /// <summary>
+    /// Checks a TorchSharp step with NetDsl's masks (read back from the plain step in <see cref="Setup"/>) against that
+    /// step's loss, gradients and update, then builds the timed model, whose nn.Dropout draws its own masks.
+    /// </summary>
+    partial void SetupTorchSharp()
+    {
+        if (!TorchSharpStatus.Available)
+        {
+            return;
+        }
+
+        var step = PlainStep;
+        using (TorchCase check = TorchCase.N4Cnn(step.Initial, _x, Batch, _t, LearningRate, step.Masks))
+        {
+            check.CheckTrainStep(step.Initial, step.Loss, step.Gradients, step.Updated);
+        }
+
+        _torch = TorchCase.N4Cnn(step.Initial, _x, Batch, _t, LearningRate);
+    }
+
+    partial void CleanupTorchSharp() => _torch?.Dispose();
+
+    /// <summary>TorchSharp, 1 thread: zero_grad, forward (nn.Dropout in training mode), cross_entropy, backward, SGD step.</summary>
     [Benchmark]
     public float TorchSharp1Thread()
     {

@@ -45,3 +45,24 @@ public partial class N3TrainStepBatch32
 {
     partial void SetupTorchSharp();
 }
+
+public partial class N4ForwardBatch1
+{
+    partial void SetupTorchSharp();
+
+    partial void CleanupTorchSharp();
+}
+
+public partial class N4ForwardBatch64
+{
+    partial void SetupTorchSharp();
+
+    partial void CleanupTorchSharp();
+}
+
+public partial class N4TrainStepBatch64
+{
+    partial void SetupTorchSharp();
+
+    partial void CleanupTorchSharp();
+}

@@ -119,6 +119,7 @@ internal static class ChannelsLastConvolution
         int channels = RoundUp(g.OutChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
+        int depthChunk = Math.Max(1, WeightChunkFloats / block);
         int packedLength = cl.Depth * channels;
         int inputLength = cl.SamplesPerGroup * cl.PaddedPlane * g.InChannels;
         Span<float> floats = Floats(packedLength + channels + inputLength + groupPixels * channels);
@@ -139,7 +140,6 @@ internal static class ChannelsLastConvolution
 
         FillDepthOffsets(depthOffsets, g, cl);
         ref float paddedRef = ref MemoryMarshal.GetReference(padded);
-        ref int depthRef = ref MemoryMarshal.GetReference(depthOffsets);
         int groups = (batch + cl.SamplesPerGroup - 1) / cl.SamplesPerGroup;
         (int firstGroup, int endGroup, int firstBlock, int endBlock) = groups >= parts
             ? (Share(groups, part, parts), Share(groups, part + 1, parts), 0, channels / block)
@@ -158,18 +158,26 @@ internal static class ChannelsLastConvolution
             FillScaledPixelOffsets(pixelOffsets, count, g.InChannels, g, cl);
             for (int b = firstBlock * block; b < endBlock * block; b += block)
             {
-                ref float tileWeights = ref packed[b * cl.Depth];
-                ref float tileBias = ref packedBias[b];
-                for (int q = 0; q < pixels; q += ChannelsLastTiles.Rows)
+                // The depth runs in chunks whose weights stay in the core's L2 while every pixel of the group passes over
+                // them; the sums go to the output rows between chunks (which changes no bits: each is one float either way).
+                for (int k = 0; k < cl.Depth; k += depthChunk)
                 {
-                    int tileRows = Math.Min(ChannelsLastTiles.Rows, pixels - q);
-                    if (wide)
+                    int steps = Math.Min(depthChunk, cl.Depth - k);
+                    ref float tileWeights = ref packed[b * cl.Depth + k * block];
+                    for (int q = 0; q < pixels; q += ChannelsLastTiles.Rows)
                     {
-                        ChannelsLastWideTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], tileRows, ref depthRef, cl.Depth, ref tileWeights, ref tileBias, ref rows[q * channels + b], channels);
-                    }
-                    else
-                    {
-                        ChannelsLastTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], tileRows, ref depthRef, cl.Depth, ref tileWeights, ref tileBias, ref rows[q * channels + b], channels);
+                        int tileRows = Math.Min(ChannelsLastTiles.Rows, pixels - q);
+                        ref float output = ref rows[q * channels + b];
+                        ref float start = ref k == 0 ? ref packedBias[b] : ref output;
+                        int startStride = k == 0 ? 0 : channels;
+                        if (wide)
+                        {
+                            ChannelsLastWideTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], tileRows, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
+                        }
+                        else
+                        {
+                            ChannelsLastTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], tileRows, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
+                        }
                     }
                 }
             }
@@ -323,36 +331,74 @@ internal static class ChannelsLastConvolution
         }
     }
 
-    // packed[(b * depth + k) * block + j] = weight[o = b + j, k = tap * in + c]: each tile's weights are one contiguous run.
+    // packed[b * depth + k * block + j] = weight[o = b + j, k = tap * in + c]: each tile's weights are one contiguous run.
+    // Written in order, block by block; the `block` rows of `weight` a block reads (one cache line per channel and row)
+    // are reused across the taps, so the transposition runs at cache speed even for megabytes of weights.
     private static void PackByOutputChannel(ReadOnlySpan<float> weight, Span<float> packed, int block, int channels, in WindowGeometry g, in ChannelsLastGeometry cl)
     {
-        packed.Clear();
-        for (int o = 0; o < g.OutChannels; o++)
+        int taps = cl.Taps, inChannels = g.InChannels, rowLength = inChannels * taps;
+        if (packed.Length < channels * cl.Depth || weight.Length < g.OutChannels * rowLength)
         {
-            int b = o - o % block;
-            for (int c = 0; c < g.InChannels; c++)
+            throw new ArgumentException("The channels-last weight packing's spans are too short.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(weight);
+        ref float target = ref MemoryMarshal.GetReference(packed);
+        for (int b = 0; b < channels; b += block)
+        {
+            int width = Math.Min(block, g.OutChannels - b);
+            for (int c = 0; c < inChannels; c++)
             {
-                for (int t = 0; t < cl.Taps; t++)
+                for (int t = 0; t < taps; t++)
                 {
-                    int k = t * g.InChannels + c;
-                    packed[(b * cl.Depth + k * block) + o - b] = weight[(o * g.InChannels + c) * cl.Taps + t];
+                    ref float run = ref Unsafe.Add(ref target, b * cl.Depth + (t * inChannels + c) * block);
+                    ref float column = ref Unsafe.Add(ref source, b * rowLength + c * taps + t);
+                    int j = 0;
+                    for (; j < width; j++)
+                    {
+                        Unsafe.Add(ref run, j) = Unsafe.Add(ref column, j * rowLength);
+                    }
+
+                    for (; j < block; j++)
+                    {
+                        Unsafe.Add(ref run, j) = 0f;
+                    }
                 }
             }
         }
     }
 
     // packed[(t * channels + c0) * out + o * block + j] = weight[o, c = c0 + j, t]: per tap and input-channel block, rows over o.
+    // Written in runs of consecutive input channels; each output channel's weights are read within a few cache lines.
     private static void PackByInputChannel(ReadOnlySpan<float> weight, Span<float> packed, int block, int channels, in WindowGeometry g, in ChannelsLastGeometry cl)
     {
-        packed.Clear();
-        for (int o = 0; o < g.OutChannels; o++)
+        int taps = cl.Taps, inChannels = g.InChannels, outChannels = g.OutChannels;
+        if (packed.Length < taps * channels * outChannels || weight.Length < outChannels * inChannels * taps)
         {
-            for (int c = 0; c < g.InChannels; c++)
+            throw new ArgumentException("The channels-last weight packing's spans are too short.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(weight);
+        ref float target = ref MemoryMarshal.GetReference(packed);
+        for (int o = 0; o < outChannels; o++)
+        {
+            ref float row = ref Unsafe.Add(ref source, o * inChannels * taps);
+            for (int t = 0; t < taps; t++)
             {
-                int c0 = c - c % block;
-                for (int t = 0; t < cl.Taps; t++)
+                for (int c0 = 0; c0 < channels; c0 += block)
                 {
-                    packed[(t * channels + c0) * g.OutChannels + o * block + c - c0] = weight[(o * g.InChannels + c) * cl.Taps + t];
+                    ref float run = ref Unsafe.Add(ref target, (t * channels + c0) * outChannels + o * block);
+                    int width = Math.Min(block, inChannels - c0);
+                    int j = 0;
+                    for (; j < width; j++)
+                    {
+                        Unsafe.Add(ref run, j) = Unsafe.Add(ref row, (c0 + j) * taps + t);
+                    }
+
+                    for (; j < block; j++)
+                    {
+                        Unsafe.Add(ref run, j) = 0f;
+                    }
                 }
             }
         }
@@ -401,6 +447,9 @@ internal static class ChannelsLastConvolution
             TWidth.Store(sum, ref sumRef, (nuint)c);
         }
     }
+
+    // A forward tile's weights for one chunk of the depth: 96 KiB, half of what the L2 holds besides the group's images.
+    private const int WeightChunkFloats = 24 * 1024;
 
     // The 6x4 tiles need AVX-512's 32 registers, and 64 channels or more to fill them.
     private static bool WideTiles<TVector, TWidth>(int channels)

@@ -14,12 +14,13 @@ internal static class ChannelsLastTiles
     public const int Rows = 6;
 
     /// <summary>
-    /// Forward: six output pixels x two vectors of output channels. Row r sums, over the flattened depth
-    /// <c>k = tap * InChannels + channel</c>, <c>input[pixel offset r + depth offset k] * weights[k]</c>, starting from the bias.
-    /// Rows past <paramref name="rows"/> repeat row 0 and are not stored.
+    /// Forward: six output pixels x two vectors of output channels. Row r sums, over <paramref name="depth"/> steps of the
+    /// flattened depth <c>k = tap * InChannels + channel</c>, <c>input[pixel offset r + depth offset k] * weights[k]</c>,
+    /// starting from <c>start[r * startStride]</c>: the bias (stride 0), or the sums so far when the depth is split in
+    /// chunks (the output, its stride). Rows past <paramref name="rows"/> repeat row 0 and are not stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float bias, ref float output, int outputStride)
+    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float start, int startStride, ref float output, int outputStride)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -30,8 +31,13 @@ internal static class ChannelsLastTiles
         ref float x3 = ref Unsafe.Add(ref input, Unsafe.Add(ref pixelOffsets, rows > 3 ? 3 : 0));
         ref float x4 = ref Unsafe.Add(ref input, Unsafe.Add(ref pixelOffsets, rows > 4 ? 4 : 0));
         ref float x5 = ref Unsafe.Add(ref input, Unsafe.Add(ref pixelOffsets, rows > 5 ? 5 : 0));
-        TVector c00 = TWidth.Load(ref bias, 0), c01 = TWidth.Load(ref bias, lanes);
-        TVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01, c50 = c00, c51 = c01;
+        nuint step = (nuint)startStride;
+        TVector c00 = TWidth.Load(ref start, 0), c01 = TWidth.Load(ref start, lanes);
+        TVector c10 = TWidth.Load(ref start, rows > 1 ? step : 0), c11 = TWidth.Load(ref start, (rows > 1 ? step : 0) + lanes);
+        TVector c20 = TWidth.Load(ref start, rows > 2 ? 2 * step : 0), c21 = TWidth.Load(ref start, (rows > 2 ? 2 * step : 0) + lanes);
+        TVector c30 = TWidth.Load(ref start, rows > 3 ? 3 * step : 0), c31 = TWidth.Load(ref start, (rows > 3 ? 3 * step : 0) + lanes);
+        TVector c40 = TWidth.Load(ref start, rows > 4 ? 4 * step : 0), c41 = TWidth.Load(ref start, (rows > 4 ? 4 * step : 0) + lanes);
+        TVector c50 = TWidth.Load(ref start, rows > 5 ? 5 * step : 0), c51 = TWidth.Load(ref start, (rows > 5 ? 5 * step : 0) + lanes);
         ref float w = ref weights;
         for (int k = 0; k < depth; k++)
         {

@@ -16,7 +16,7 @@ internal static class ChannelsLastWideTiles
 
     /// <summary>As <see cref="ChannelsLastTiles.Forward{TVector, TWidth}"/>, over four vectors of output channels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float bias, ref float output, int outputStride)
+    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float start, int startStride, ref float output, int outputStride)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -27,13 +27,18 @@ internal static class ChannelsLastWideTiles
         ref float x3 = ref Unsafe.Add(ref input, Unsafe.Add(ref pixelOffsets, rows > 3 ? 3 : 0));
         ref float x4 = ref Unsafe.Add(ref input, Unsafe.Add(ref pixelOffsets, rows > 4 ? 4 : 0));
         ref float x5 = ref Unsafe.Add(ref input, Unsafe.Add(ref pixelOffsets, rows > 5 ? 5 : 0));
-        TVector b0 = TWidth.Load(ref bias, 0), b1 = TWidth.Load(ref bias, lanes), b2 = TWidth.Load(ref bias, 2 * lanes), b3 = TWidth.Load(ref bias, 3 * lanes);
-        TVector c00 = b0, c01 = b1, c02 = b2, c03 = b3;
-        TVector c10 = b0, c11 = b1, c12 = b2, c13 = b3;
-        TVector c20 = b0, c21 = b1, c22 = b2, c23 = b3;
-        TVector c30 = b0, c31 = b1, c32 = b2, c33 = b3;
-        TVector c40 = b0, c41 = b1, c42 = b2, c43 = b3;
-        TVector c50 = b0, c51 = b1, c52 = b2, c53 = b3;
+        nuint step = (nuint)startStride;
+        TVector c00 = TWidth.Load(ref start, 0), c01 = TWidth.Load(ref start, lanes), c02 = TWidth.Load(ref start, 2 * lanes), c03 = TWidth.Load(ref start, 3 * lanes);
+        nuint row1 = rows > 1 ? 1 * step : 0;
+        TVector c10 = TWidth.Load(ref start, row1), c11 = TWidth.Load(ref start, row1 + lanes), c12 = TWidth.Load(ref start, row1 + 2 * lanes), c13 = TWidth.Load(ref start, row1 + 3 * lanes);
+        nuint row2 = rows > 2 ? 2 * step : 0;
+        TVector c20 = TWidth.Load(ref start, row2), c21 = TWidth.Load(ref start, row2 + lanes), c22 = TWidth.Load(ref start, row2 + 2 * lanes), c23 = TWidth.Load(ref start, row2 + 3 * lanes);
+        nuint row3 = rows > 3 ? 3 * step : 0;
+        TVector c30 = TWidth.Load(ref start, row3), c31 = TWidth.Load(ref start, row3 + lanes), c32 = TWidth.Load(ref start, row3 + 2 * lanes), c33 = TWidth.Load(ref start, row3 + 3 * lanes);
+        nuint row4 = rows > 4 ? 4 * step : 0;
+        TVector c40 = TWidth.Load(ref start, row4), c41 = TWidth.Load(ref start, row4 + lanes), c42 = TWidth.Load(ref start, row4 + 2 * lanes), c43 = TWidth.Load(ref start, row4 + 3 * lanes);
+        nuint row5 = rows > 5 ? 5 * step : 0;
+        TVector c50 = TWidth.Load(ref start, row5), c51 = TWidth.Load(ref start, row5 + lanes), c52 = TWidth.Load(ref start, row5 + 2 * lanes), c53 = TWidth.Load(ref start, row5 + 3 * lanes);
         ref float w = ref weights;
         for (int k = 0; k < depth; k++)
         {

@@ -29,7 +29,7 @@ public sealed record DigitsSettings
 
     /// <summary>
     /// The threads a training step uses (<see cref="NetDsl.TrainingOptions.Threads"/>; default 1). Above 1 the batches are
-    /// cut into chunks of 64 samples, so at the sample's batch size of 32 every batch is one chunk and the result is
+    /// cut into chunks of 32 samples, so at the sample's batch size of 32 every batch is one chunk and the result is
     /// exactly the one-thread result; larger batches are where a second core helps.
     /// </summary>
     public int Threads { get; init; } = 1;

@@ -53,8 +53,11 @@ namespace NetDsl;
 public sealed unsafe class DataParallel<TNetwork> : IDisposable
     where TNetwork : class, INetwork<TNetwork>
 {
-    /// <summary>The chunk size used when none is given: 64 samples.</summary>
-    public const int DefaultChunkSize = 64;
+    /// <summary>
+    /// The chunk size used when none is given: 32 samples, so that the common batch of 64 keeps two cores busy with a chunk
+    /// each (a batch of one chunk uses the other threads inside its large kernels instead, with less to split).
+    /// </summary>
+    public const int DefaultChunkSize = 32;
 
     /// <summary>Floats per work item of the gradient reduction (fixed, so that the split never depends on the thread count).</summary>
     private const int ReductionBlock = 16 * 1024;

@@ -28,6 +28,12 @@ public static class Program
             return;
         }
 
+        if (args.Length is 1 or 2 && args[0] == "--epoch-probe")
+        {
+            EpochProbe.Run(args.Length == 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60_000);
+            return;
+        }
+
         if (args.Length == 1 && args[0] == "--check")
         {
             Console.WriteLine(TorchSharpStatus.Reason);

@@ -106,7 +106,7 @@ internal sealed class AffineStageEmitter : IStageEmitter
             else
             {
                 writer.WriteLine(TypeNames.ConvolutionKernels + ".Backward(" + context.Input + ", " + Slice("p", weightTensor) + ", " + context.OutputGradient + ", "
-                    + Slice("g", weightTensor) + ", " + biasGradient + ", " + context.InputGradientOrEmpty + ", batch, in " + GeometryField.Name(stage) + ", _convolutionScratch);");
+                    + Slice("g", weightTensor) + ", " + biasGradient + ", " + context.InputGradientOrEmpty + ", batch, in " + GeometryField.Name(stage) + ");");
             }
 
             writer.WriteLine();

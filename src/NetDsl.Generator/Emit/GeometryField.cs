@@ -26,23 +26,6 @@ internal static class GeometryField
         return "private static readonly global::NetDsl.Kernels.WindowGeometry " + Name(stage) + " = new(" + string.Join(", ", values.Select(Literals.Int)) + ");";
     }
 
-    /// <summary>Floats of im2col scratch the network's convolution kernel calls need: the largest of 2 x positions x in x kh x kw.</summary>
-    public static long ConvolutionScratchLength(NetworkPlan plan)
-    {
-        long length = 0;
-        foreach (Stage stage in plan.Stages)
-        {
-            if (stage.Kind == StageKind.Convolution && !stage.IsUnrolled)
-            {
-                PlannedLayer layer = plan.Layers[stage.LayerIndex];
-                long positions = layer.OutFeatures / layer.OutputShape.Dimensions[0];
-                length = System.Math.Max(length, 2 * positions * StagePlanner.TapsPerOutput(layer));
-            }
-        }
-
-        return length;
-    }
-
     /// <summary>[C, H, W] of a [C, L] (height 1) or [C, H, W] shape.</summary>
     private static int[] Planes(Shape shape) => shape.Rank == 3
         ? new[] { shape.Dimensions[0], shape.Dimensions[1], shape.Dimensions[2] }

@@ -212,13 +212,6 @@ internal static class NetworkEmitter
             SegmentedTrainingEmitter.EmitStorage(writer, plan);
         }
 
-        long convolutionScratch = GeometryField.ConvolutionScratchLength(plan);
-        if (convolutionScratch > 0)
-        {
-            writer.WriteLine("// im2col columns and their gradients for one sample of the largest convolution that calls its kernel.");
-            writer.WriteLine("private readonly float[] _convolutionScratch = new float[" + Literals.Int(convolutionScratch) + "];");
-        }
-
         writer.WriteLine();
         writer.WriteLine("/// <summary>Every parameter, in PyTorch's <c>state_dict()</c> order and layouts.</summary>");
         writer.WriteLine("public global::System.Span<float> Parameters => _parameters;");

@@ -17,7 +17,7 @@ internal static class LayerNames
         // Private members of the generated code: a view property with one of these names would not compile.
         "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
         "_parameters", "_gradients", "_buffers", "_activations", "_gradientScratch", "_auxiliary", "_trainingCapacity",
-        "_recordedBatch", "_inferenceActivations", "_inferenceCapacity", "_dropoutRandom", "_convolutionScratch",
+        "_recordedBatch", "_inferenceActivations", "_inferenceCapacity", "_dropoutRandom",
     };
 
     /// <summary>The name of the layer at <paramref name="position"/> of the stack (0-based, [Input] not counted).</summary>

@@ -29,15 +29,14 @@ internal static class ChannelsLastConvolution
     private static ConvolutionWork? t_work;
 
     /// <summary>
-    /// Whether this kernel handles <paramref name="g"/>: every geometry the row kernels (<see cref="RowConvolution"/>, pixels
-    /// in the lanes) do not take, and those they take where channels fill the lanes better than the rows do: many channels
-    /// on both sides, or narrow maps. Measured on Zen 5 over 1-32 channels and 8-56 wide maps (docs/benchmarks.md).
+    /// Whether this kernel runs <paramref name="g"/>: every geometry the row kernels (<see cref="RowConvolution"/>, pixels in
+    /// the lanes) do not take, and those they take where channels fill the lanes better than the rows do: many channels on
+    /// both sides, or narrow maps. Measured on Zen 5 over 1-32 channels and 8-56 wide maps (docs/benchmarks.md).
     /// </summary>
     public static bool Applies(in WindowGeometry g) =>
-        g.OutPlane > 0
-        && (!RowConvolution.Applies(g)
-            || (g.InChannels >= 16 && g.OutChannels >= 32)
-            || (g.InChannels >= 8 && g.OutChannels >= 16 && g.OutWidth < 12));
+        !RowConvolution.Applies(g)
+        || (g.InChannels >= 16 && g.OutChannels >= 32)
+        || (g.InChannels >= 8 && g.OutChannels >= 16 && g.OutWidth < 12);
 
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
     {

@@ -1,4 +1,8 @@
 using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetDsl.Kernels;
 
@@ -49,15 +53,7 @@ public static class NormalizationKernels
             float invStd = (float)(1.0 / Math.Sqrt(variance + eps));
             float scale = weight.IsEmpty ? invStd : weight[c] * invStd;
             float shift = (bias.IsEmpty ? 0f : bias[c]) - (float)mean * scale;
-            for (int n = 0; n < batch; n++)
-            {
-                int start = (n * channels + c) * positions;
-                for (int i = start; i < start + positions; i++)
-                {
-                    y[i] = x[i] * scale + shift;
-                }
-            }
-
+            ScaleAndShift(x, y, scale, shift, c, batch, channels, positions);
             runningMean[c] = (float)((1 - momentum) * runningMean[c] + momentum * mean);
             runningVariance[c] = (float)((1 - momentum) * runningVariance[c] + momentum * variance * count / (count - 1));
         }
@@ -71,14 +67,7 @@ public static class NormalizationKernels
             float invStd = (float)(1.0 / Math.Sqrt((double)runningVariance[c] + eps));
             float scale = weight.IsEmpty ? invStd : weight[c] * invStd;
             float shift = (bias.IsEmpty ? 0f : bias[c]) - runningMean[c] * scale;
-            for (int n = 0; n < batch; n++)
-            {
-                int start = (n * channels + c) * positions;
-                for (int i = start; i < start + positions; i++)
-                {
-                    y[i] = x[i] * scale + shift;
-                }
-            }
+            ScaleAndShift(x, y, scale, shift, c, batch, channels, positions);
         }
     }
 
@@ -96,17 +85,16 @@ public static class NormalizationKernels
         {
             double mean = statistics.Mean[c];
             double invStd = 1.0 / Math.Sqrt(statistics.SquaredDeviations[c] / count + eps);
-            double sumDy = 0, sumDyXHat = 0;
+            double sumDy = 0, sumDyCentered = 0;
             for (int n = 0; n < batch; n++)
             {
                 int start = (n * channels + c) * positions;
-                for (int i = start; i < start + positions; i++)
-                {
-                    sumDy += dy[i];
-                    sumDyXHat += dy[i] * (x[i] - mean) * invStd;
-                }
+                (double plane, double centered) = PlaneSums.GradientSums(ref Element(x, start, positions), ref Element(dy, start, positions), positions, mean);
+                sumDy += plane;
+                sumDyCentered += centered;
             }
 
+            double sumDyXHat = sumDyCentered * invStd;
             statistics.GradientSum[c] = sumDy;
             statistics.NormalizedGradientSum[c] = sumDyXHat;
             if (!weightGradient.IsEmpty)
@@ -137,16 +125,43 @@ public static class NormalizationKernels
             double sumDyXHat = statistics.NormalizedGradientSum[c];
             double gamma = weight.IsEmpty ? 1.0 : weight[c];
             double factor = gamma * invStd / count;
+
             for (int n = 0; n < batch; n++)
             {
                 int start = (n * channels + c) * positions;
-                for (int i = start; i < start + positions; i++)
-                {
-                    double xHat = (x[i] - mean) * invStd;
-                    dx[i] = (float)(factor * (count * dy[i] - sumDy - xHat * sumDyXHat));
-                }
+                InputGradientPlane(x.Slice(start, positions), dy.Slice(start, positions), dx.Slice(start, positions), mean, invStd, count, sumDy, sumDyXHat, factor);
             }
         }
+    }
+
+    // dx = factor * (count * dy - sumDy - xHat * sumDyXHat), xHat = (x - mean) * invStd, in double as the scalar expression
+    // (the terms cancel for small batches: float arithmetic loses digits there), four elements at a time.
+    private static void InputGradientPlane(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, double mean, double invStd, long count, double sumDy, double sumDyXHat, double factor)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && x.Length >= 4)
+        {
+            Vector256<double> m = Vector256.Create(mean), s = Vector256.Create(invStd), n = Vector256.Create((double)count);
+            Vector256<double> g = Vector256.Create(sumDy), h = Vector256.Create(sumDyXHat), f = Vector256.Create(factor);
+            for (; i <= x.Length - 4; i += 4)
+            {
+                Vector256<double> xHat = (Widen(x.Slice(i)) - m) * s;
+                Vector256<double> result = f * (n * Widen(dy.Slice(i)) - g - xHat * h);
+                Vector128.Narrow(result.GetLower(), result.GetUpper()).CopyTo(dx.Slice(i));
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            double xHat = (x[i] - mean) * invStd;
+            dx[i] = (float)(factor * ((double)count * dy[i] - sumDy - xHat * sumDyXHat));
+        }
+    }
+
+    private static Vector256<double> Widen(ReadOnlySpan<float> values)
+    {
+        Vector128<float> v = Vector128.Create(values);
+        return Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
     }
 
     /// <summary>Layer normalization of each of <paramref name="batch"/> samples of <paramref name="features"/> floats; weight and bias (of the sample's size) may be empty.</summary>
@@ -209,27 +224,52 @@ public static class NormalizationKernels
         double sum = 0;
         for (int n = 0; n < batch; n++)
         {
-            int start = (n * channels + channel) * positions;
-            for (int i = start; i < start + positions; i++)
-            {
-                sum += x[i];
-            }
+            sum += PlaneSums.Sum(ref Element(x, (n * channels + channel) * positions, positions), positions);
         }
 
-        double mean = sum / (batch * positions);
+        double mean = sum / ((long)batch * positions);
         double squares = 0;
         for (int n = 0; n < batch; n++)
         {
-            int start = (n * channels + channel) * positions;
-            for (int i = start; i < start + positions; i++)
-            {
-                double d = x[i] - mean;
-                squares += d * d;
-            }
+            squares += PlaneSums.SquaredDeviations(ref Element(x, (n * channels + channel) * positions, positions), positions, mean);
         }
 
         return (mean, squares);
     }
+
+    // y = x * scale + shift on channel c's plane of every sample (two roundings, as the scalar expression).
+    private static void ScaleAndShift(ReadOnlySpan<float> x, Span<float> y, float scale, float shift, int c, int batch, int channels, int positions)
+    {
+        for (int n = 0; n < batch; n++)
+        {
+            int start = (n * channels + c) * positions;
+            Affine(x.Slice(start, positions), scale, shift, y.Slice(start, positions));
+        }
+    }
+
+    // y = x * scale + shift, rounded after the product and after the sum (the JIT never fuses them), at any vector width.
+    private static void Affine(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+        {
+            var s = new Vector<float>(scale);
+            var t = new Vector<float>(shift);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                (new Vector<float>(x.Slice(i)) * s + t).CopyTo(y.Slice(i));
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = x[i] * scale + shift;
+        }
+    }
+
+    // The first of `count` elements from `start`, checked to lie inside the span.
+    private static ref float Element(ReadOnlySpan<float> values, int start, int count) =>
+        ref MemoryMarshal.GetReference(values.Slice(start, count));
 
     private static (double Mean, double Variance) SampleStatistics(ReadOnlySpan<float> sample)
     {

@@ -36,7 +36,7 @@ internal static class ChannelsLastConvolution
     public static bool Applies(in WindowGeometry g) =>
         !RowConvolution.Applies(g)
         || (g.InChannels >= 16 && g.OutChannels >= 32)
-        || (g.InChannels >= 8 && g.OutChannels >= 16 && g.OutWidth < 12);
+        || (g.InChannels >= 8 && g.OutChannels >= 16 && g.OutWidth < 10);
 
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
     {

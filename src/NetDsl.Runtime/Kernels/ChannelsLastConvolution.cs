@@ -72,7 +72,7 @@ internal static class ChannelsLastConvolution
     /// <summary>The forward pass's part <paramref name="part"/> of <paramref name="parts"/>: whole groups of samples, or, with fewer groups than parts, blocks of output channels.</summary>
     internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts)
     {
-        switch (VectorWidth.For(g.OutChannels / 2))
+        switch (WidthFor(g.OutChannels))
         {
             case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g, part, parts); break;
             case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g, part, parts); break;
@@ -87,7 +87,7 @@ internal static class ChannelsLastConvolution
     /// </summary>
     internal static void BackwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g, int part, int parts)
     {
-        switch (VectorWidth.For(g.OutChannels / 2))
+        switch (WidthFor(g.OutChannels))
         {
             case 512: ParameterGradients<Vector512<float>, Width512>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
             case 256: ParameterGradients<Vector256<float>, Width256>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
@@ -100,7 +100,7 @@ internal static class ChannelsLastConvolution
             return;
         }
 
-        switch (VectorWidth.For(g.InChannels / 2))
+        switch (WidthFor(g.InChannels))
         {
             case 512: InputGradient<Vector512<float>, Width512>(weight, dz, dx, batch, g, part, parts); break;
             case 256: InputGradient<Vector256<float>, Width256>(weight, dz, dx, batch, g, part, parts); break;
@@ -113,8 +113,9 @@ internal static class ChannelsLastConvolution
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        bool wide = WideTiles<TVector, TWidth>(g.OutChannels);
-        int block = TileChannels<TVector, TWidth>(wide);
+        TileShape shape = Shape<TVector, TWidth>(g.OutChannels);
+        int block = TileChannels<TVector, TWidth>(shape);
+        int tileRows = RowsOf(shape);
         int channels = RoundUp(g.OutChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
@@ -163,19 +164,23 @@ internal static class ChannelsLastConvolution
                 {
                     int steps = Math.Min(depthChunk, cl.Depth - k);
                     ref float tileWeights = ref packed[b * cl.Depth + k * block];
-                    for (int q = 0; q < pixels; q += ChannelsLastTiles.Rows)
+                    for (int q = 0; q < pixels; q += tileRows)
                     {
-                        int tileRows = Math.Min(ChannelsLastTiles.Rows, pixels - q);
+                        int valid = Math.Min(tileRows, pixels - q);
                         ref float output = ref rows[q * channels + b];
                         ref float start = ref k == 0 ? ref packedBias[b] : ref output;
                         int startStride = k == 0 ? 0 : channels;
-                        if (wide)
+                        switch (shape)
                         {
-                            ChannelsLastWideTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], tileRows, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
-                        }
-                        else
-                        {
-                            ChannelsLastTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], tileRows, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
+                            case TileShape.Wide:
+                                ChannelsLastWideTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
+                                break;
+                            case TileShape.Tall:
+                                ChannelsLastTallTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
+                                break;
+                            default:
+                                ChannelsLastTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
+                                break;
                         }
                     }
                 }
@@ -189,8 +194,9 @@ internal static class ChannelsLastConvolution
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        bool wide = WideTiles<TVector, TWidth>(g.OutChannels);
-        int block = TileChannels<TVector, TWidth>(wide);
+        TileShape shape = Shape<TVector, TWidth>(g.OutChannels);
+        int block = TileChannels<TVector, TWidth>(shape);
+        int tileRows = RowsOf(shape);
         int channels = RoundUp(g.OutChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
@@ -205,9 +211,9 @@ internal static class ChannelsLastConvolution
         Span<int> depthOffsets = offsets.Slice(0, cl.Depth);
         Span<int> pixelOffsets = offsets.Slice(cl.Depth, groupPixels);
 
-        int tiles = (cl.Depth + ChannelsLastTiles.Rows - 1) / ChannelsLastTiles.Rows;
-        int firstRow = Share(tiles, part, parts) * ChannelsLastTiles.Rows;
-        int endRow = Math.Min(cl.Depth, Share(tiles, part + 1, parts) * ChannelsLastTiles.Rows);
+        int tiles = (cl.Depth + tileRows - 1) / tileRows;
+        int firstRow = Share(tiles, part, parts) * tileRows;
+        int endRow = Math.Min(cl.Depth, Share(tiles, part + 1, parts) * tileRows);
         bool biasPart = !biasGradient.IsEmpty && part == 0;
         if (firstRow >= endRow && !biasPart)
         {
@@ -228,16 +234,20 @@ internal static class ChannelsLastConvolution
             FillScaledPixelOffsets(pixelOffsets, count, g.InChannels, g, cl);
             for (int b = 0; b < channels; b += block)
             {
-                for (int k = firstRow; k < endRow; k += ChannelsLastTiles.Rows)
+                for (int k = firstRow; k < endRow; k += tileRows)
                 {
-                    int tileRows = Math.Min(ChannelsLastTiles.Rows, endRow - k);
-                    if (wide)
+                    int valid = Math.Min(tileRows, endRow - k);
+                    switch (shape)
                     {
-                        ChannelsLastWideTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], tileRows, ref rows[b], channels, ref sums[k * channels + b], channels);
-                    }
-                    else
-                    {
-                        ChannelsLastTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], tileRows, ref rows[b], channels, ref sums[k * channels + b], channels);
+                        case TileShape.Wide:
+                            ChannelsLastWideTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], valid, ref rows[b], channels, ref sums[k * channels + b], channels);
+                            break;
+                        case TileShape.Tall:
+                            ChannelsLastTallTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], valid, ref rows[b], channels, ref sums[k * channels + b], channels);
+                            break;
+                        default:
+                            ChannelsLastTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], valid, ref rows[b], channels, ref sums[k * channels + b], channels);
+                            break;
                     }
                 }
             }
@@ -270,8 +280,9 @@ internal static class ChannelsLastConvolution
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        bool wide = WideTiles<TVector, TWidth>(g.InChannels);
-        int block = TileChannels<TVector, TWidth>(wide);
+        TileShape shape = Shape<TVector, TWidth>(g.InChannels);
+        int block = TileChannels<TVector, TWidth>(shape);
+        int tileRows = RowsOf(shape);
         int channels = RoundUp(g.InChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
@@ -311,16 +322,20 @@ internal static class ChannelsLastConvolution
                 for (int c = 0; c < channels; c += block)
                 {
                     ref float tileWeights = ref packed[(t * channels + c) * g.OutChannels];
-                    for (int q = 0; q < pixels; q += ChannelsLastTiles.Rows)
+                    for (int q = 0; q < pixels; q += tileRows)
                     {
-                        int tileRows = Math.Min(ChannelsLastTiles.Rows, pixels - q);
-                        if (wide)
+                        int valid = Math.Min(tileRows, pixels - q);
+                        switch (shape)
                         {
-                            ChannelsLastWideTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, tileRows, g.OutChannels, ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
-                        }
-                        else
-                        {
-                            ChannelsLastTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, tileRows, g.OutChannels, ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
+                            case TileShape.Wide:
+                                ChannelsLastWideTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, valid, g.OutChannels, ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
+                                break;
+                            case TileShape.Tall:
+                                ChannelsLastTallTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, valid, g.OutChannels, ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
+                                break;
+                            default:
+                                ChannelsLastTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, valid, g.OutChannels, ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
+                                break;
                         }
                     }
                 }
@@ -450,17 +465,48 @@ internal static class ChannelsLastConvolution
     // A forward tile's weights for one chunk of the depth: 96 KiB, half of what the L2 holds besides the group's images.
     private const int WeightChunkFloats = 24 * 1024;
 
-    // The 6x4 tiles need AVX-512's 32 registers, and 64 channels or more to fill them.
-    private static bool WideTiles<TVector, TWidth>(int channels)
+    /// <summary>Which register tile a pass uses.</summary>
+    private enum TileShape
+    {
+        /// <summary>6 rows x 2 vectors (<see cref="ChannelsLastTiles"/>).</summary>
+        Narrow,
+
+        /// <summary>6 rows x 4 vectors at 512 bits for 64 channels and more (<see cref="ChannelsLastWideTiles"/>).</summary>
+        Wide,
+
+        /// <summary>12 rows x 1 vector for channels that fit one vector (<see cref="ChannelsLastTallTiles"/>).</summary>
+        Tall,
+    }
+
+    // The 6x4 tiles need AVX-512's 32 registers and 64 channels or more to fill them; the 12x1 tiles serve channels that
+    // fit one vector, which the 6x2 tiles would spread over two half-empty ones.
+    private static TileShape Shape<TVector, TWidth>(int channels)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector> =>
-        TWidth.Count == Vector512<float>.Count && channels >= ChannelsLastWideTiles.Vectors * TWidth.Count;
+        TWidth.Count == Vector512<float>.Count && channels >= ChannelsLastWideTiles.Vectors * TWidth.Count ? TileShape.Wide
+        : channels <= TWidth.Count && TWidth.Count > 1 ? TileShape.Tall
+        : TileShape.Narrow;
 
     // Channels per tile: a row of the tile's accumulators.
-    private static int TileChannels<TVector, TWidth>(bool wide)
+    private static int TileChannels<TVector, TWidth>(TileShape shape)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector> =>
-        (wide ? ChannelsLastWideTiles.Vectors : 2) * TWidth.Count;
+        shape switch
+        {
+            TileShape.Wide => ChannelsLastWideTiles.Vectors * TWidth.Count,
+            TileShape.Tall => TWidth.Count,
+            _ => 2 * TWidth.Count,
+        };
+
+    private static int RowsOf(TileShape shape) => shape == TileShape.Tall ? ChannelsLastTallTiles.Rows : ChannelsLastTiles.Rows;
+
+    // The vector width for `channels` in the lanes: one vector that holds them all when there are at most 16 (the 12x1
+    // tiles), otherwise the widest that two vectors of the channels fill.
+    private static int WidthFor(int channels)
+    {
+        int fitting = channels > 8 ? 512 : channels > 4 ? 256 : 128;
+        return channels <= 16 && VectorWidth.For(fitting / 32) == fitting ? fitting : VectorWidth.For(channels / 2);
+    }
 
     // The start of part `part` of `parts` equal shares of `count` items.
     private static int Share(int count, int part, int parts) => (int)((long)count * part / parts);

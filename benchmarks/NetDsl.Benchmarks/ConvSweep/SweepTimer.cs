@@ -4,7 +4,9 @@ using System.Diagnostics;
 namespace NetDsl.Benchmarks.ConvSweep;
 
 /// <summary>
-/// How long a call takes: warm-up calls (the first one compiles), then timed repetitions with a <see cref="Stopwatch"/>;
+/// How long a call takes: warm-up calls (the first one compiles) for at least <see cref="WarmUpSeconds"/>, so that the
+/// tiered JIT has replaced the first, unoptimized code of the kernels' loops (it waits for 30 calls and a quiet 100 ms:
+/// three warm-up calls of a tiny layer measured its tier-0 code, 3x slower), then timed repetitions with a <see cref="Stopwatch"/>;
 /// the median of the repetitions (or the fastest, for a peak). A repetition makes enough calls to last at least <see cref="MinRepetitionSeconds"/>
 /// (one call for any layer that takes longer), so that the clock's resolution and overhead do not show in tiny layers;
 /// the number of repetitions fits a time budget, between a minimum and a maximum.
@@ -14,10 +16,11 @@ namespace NetDsl.Benchmarks.ConvSweep;
 /// <param name="MaxRepetitions">The most timed repetitions.</param>
 /// <param name="BudgetSeconds">The time the repetitions of one call should take together, when the minimum allows.</param>
 /// <param name="MinRepetitionSeconds">The shortest repetition: calls are repeated within one timing up to this.</param>
-public sealed record SweepTimer(int WarmUpCalls, int MinRepetitions, int MaxRepetitions, double BudgetSeconds, double MinRepetitionSeconds)
+/// <param name="WarmUpSeconds">The shortest warm-up: calls continue past <paramref name="WarmUpCalls"/> until this much time has passed.</param>
+public sealed record SweepTimer(int WarmUpCalls, int MinRepetitions, int MaxRepetitions, double BudgetSeconds, double MinRepetitionSeconds, double WarmUpSeconds = 0)
 {
-    /// <summary>The sweep's setting: 3 warm-up calls, 5 to 61 repetitions of at least 1 ms within about 1 s.</summary>
-    public static SweepTimer Default { get; } = new(3, 5, 61, 1.0, 1e-3);
+    /// <summary>The sweep's setting: warm-up calls for at least 0.3 s (3 at least), 5 to 61 repetitions of at least 1 ms within about 1 s.</summary>
+    public static SweepTimer Default { get; } = new(3, 5, 61, 1.0, 1e-3, 0.3);
 
     /// <summary>The smoke test's setting: 1 warm-up call, 3 repetitions of one call.</summary>
     public static SweepTimer Smoke { get; } = new(1, 3, 3, 0, 0);
@@ -37,6 +40,13 @@ public sealed record SweepTimer(int WarmUpCalls, int MinRepetitions, int MaxRepe
     private double[] SortedTimes(Action call)
     {
         ArgumentNullException.ThrowIfNull(call);
+        long warmUp = Stopwatch.GetTimestamp();
+        for (int i = 0; i < WarmUpCalls || Stopwatch.GetElapsedTime(warmUp).TotalSeconds < WarmUpSeconds; i++)
+        {
+            call();
+        }
+
+        // The cost of a call now, after the warm-up: the first calls' include compilation.
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < WarmUpCalls; i++)
         {

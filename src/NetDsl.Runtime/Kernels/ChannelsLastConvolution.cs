@@ -30,13 +30,14 @@ internal static class ChannelsLastConvolution
 
     /// <summary>
     /// Whether this kernel runs <paramref name="g"/>: every geometry the row kernels (<see cref="RowConvolution"/>, pixels in
-    /// the lanes) do not take, and those they take where channels fill the lanes better than the rows do: many channels on
-    /// both sides, or narrow maps. Measured on Zen 5 over 1-32 channels and 8-56 wide maps (docs/benchmarks.md).
+    /// the lanes) do not take, and those they take where channels fill the lanes better than the rows do: 16 channels and
+    /// more on both sides, or maps of fewer than 10 columns with a few channels. Measured on Zen 5 over 1-32 channels and
+    /// 8-56 wide maps, forward and backward (docs/benchmarks.md).
     /// </summary>
     public static bool Applies(in WindowGeometry g) =>
         !RowConvolution.Applies(g)
-        || (g.InChannels >= 16 && g.OutChannels >= 32)
-        || (g.InChannels >= 8 && g.OutChannels >= 16 && g.OutWidth < 10);
+        || (g.InChannels >= 16 && g.OutChannels >= 16)
+        || (g.InChannels >= 4 && g.OutChannels >= 8 && g.OutWidth < 10);
 
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
     {

@@ -562,8 +562,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
 
         if (helpers > 0)
         {
-            SpinUntilSet(_done);
-            _done.Wait();
+            SpinThenWait.Until(_done);
         }
 
         ExceptionDispatchInfo? failure = _failure;
@@ -579,8 +578,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         ManualResetEventSlim start = _start[worker - 1];
         while (true)
         {
-            SpinUntilSet(start);
-            start.Wait();
+            SpinThenWait.Until(start);
             start.Reset();
             if (_stopping)
             {
@@ -594,20 +592,6 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             }
         }
     }
-
-    // Phases follow each other within microseconds (a training step is several), and the serial work between steps
-    // (loss, optimizer) takes tens of microseconds: waking a thread that went to sleep in the kernel costs about as much.
-    // So a waiting thread spins for a while first, then sleeps (an idle trainer costs no CPU).
-    private static void SpinUntilSet(ManualResetEventSlim signal)
-    {
-        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        while (!signal.IsSet && Stopwatch.GetTimestamp() < deadline)
-        {
-            Thread.SpinWait(32);
-        }
-    }
-
-    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 microseconds
 
     /// <summary>Takes work items until none is left; the first exception on any thread is kept for the caller.</summary>
     private void Work(int worker)

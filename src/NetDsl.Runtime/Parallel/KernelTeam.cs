@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -26,8 +25,6 @@ internal sealed class KernelTeam : IDisposable
 {
     [ThreadStatic]
     private static KernelTeam? t_current;
-
-    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 microseconds
 
     private readonly Thread[] _threads;
     private readonly ManualResetEventSlim[] _start;
@@ -89,8 +86,7 @@ internal sealed class KernelTeam : IDisposable
             Execute(0);
         }
 
-        SpinUntilSet(_done);
-        _done.Wait();
+        SpinThenWait.Until(_done);
         _work = null;
         ExceptionDispatchInfo? failure = _failure;
         if (failure is not null)
@@ -124,8 +120,7 @@ internal sealed class KernelTeam : IDisposable
         ManualResetEventSlim start = _start[part - 1];
         while (true)
         {
-            SpinUntilSet(start);
-            start.Wait();
+            SpinThenWait.Until(start);
             start.Reset();
             if (_stopping)
             {
@@ -149,15 +144,6 @@ internal sealed class KernelTeam : IDisposable
         catch (Exception exception)
         {
             Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(exception), null);
-        }
-    }
-
-    private static void SpinUntilSet(ManualResetEventSlim signal)
-    {
-        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        while (!signal.IsSet && Stopwatch.GetTimestamp() < deadline)
-        {
-            Thread.SpinWait(32);
         }
     }
 

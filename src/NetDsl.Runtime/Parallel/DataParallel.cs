@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using System.Threading;

@@ -101,6 +101,42 @@ public sealed class ChannelsLastConvolutionTests
         Assert.True(whole.y.SequenceEqual(y2) && whole.gw.SequenceEqual(gw2) && whole.gb.SequenceEqual(gb2) && whole.dx.SequenceEqual(dx2), "through a team of 2 threads");
     }
 
+    [Fact]
+    public void TheCachedPackingOfTheWeightsIsUsedOnlyForTheWeightsItWasMadeFrom()
+    {
+        var g = new WindowGeometry(16, 6, 6, 32, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1);
+        var random = new Random(11);
+        float[] x = TestData.Uniform(random, 2 * g.InputSize);
+        float[] weight = TestData.Uniform(random, 32 * 16 * 9);
+        float[] bias = TestData.Uniform(random, 32);
+
+        // Each expected output from a thread that has never packed anything.
+        float[] Fresh()
+        {
+            var y = new float[2 * g.OutputSize];
+            var thread = new System.Threading.Thread(() => ChannelsLastConvolution.Forward(x, weight, bias, y, 2, g));
+            thread.Start();
+            thread.Join();
+            return y;
+        }
+
+        float[] Warm()
+        {
+            var y = new float[2 * g.OutputSize];
+            ChannelsLastConvolution.Forward(x, weight, bias, y, 2, g);
+            return y;
+        }
+
+        Assert.Equal(Fresh(), Warm());
+        Assert.Equal(Fresh(), Warm()); // from the cache
+        weight[100] += 0.25f;          // an optimizer step in place
+        Assert.Equal(Fresh(), Warm());
+        weight[0] = float.NaN;
+        Assert.Equal(Fresh().Select(BitConverter.SingleToInt32Bits), Warm().Select(BitConverter.SingleToInt32Bits));
+        weight = TestData.Uniform(random, weight.Length); // another array with the same shape
+        Assert.Equal(Fresh(), Warm());
+    }
+
     private static bool RunCase(Random random, int seed)
     {
         int[] channelChoices = [1, 3, 4, 8, 9, 16, 17, 33, 37, 64, 67];

@@ -121,18 +121,22 @@ internal static class ChannelsLastConvolution
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
         int depthChunk = Math.Max(1, WeightChunkFloats / block);
-        int packedLength = cl.Depth * channels;
         int inputLength = cl.SamplesPerGroup * cl.PaddedPlane * g.InChannels;
-        Span<float> floats = Floats(packedLength + channels + inputLength + groupPixels * channels);
-        Span<float> packed = floats.Slice(0, packedLength);
-        Span<float> packedBias = floats.Slice(packedLength, channels);
-        Span<float> padded = floats.Slice(packedLength + channels, inputLength);
-        Span<float> rows = floats.Slice(packedLength + channels + inputLength, groupPixels * channels);
+        Span<float> floats = Floats(channels + inputLength + groupPixels * channels);
+        Span<float> packedBias = floats.Slice(0, channels);
+        Span<float> padded = floats.Slice(channels, inputLength);
+        Span<float> rows = floats.Slice(channels + inputLength, groupPixels * channels);
         Span<int> offsets = Offsets(cl.Depth + groupPixels);
         Span<int> depthOffsets = offsets.Slice(0, cl.Depth);
         Span<int> pixelOffsets = offsets.Slice(cl.Depth, groupPixels);
 
-        PackByOutputChannel(weight, packed, block, channels, g, cl);
+        weight = weight.Slice(0, g.OutChannels * cl.Depth);
+        Span<float> packed = PackedWeightCache.Lookup(weight, g, block, cl.Depth * channels, out bool current);
+        if (!current)
+        {
+            PackByOutputChannel(weight, packed, block, channels, g, cl);
+        }
+
         packedBias.Clear();
         if (!bias.IsEmpty)
         {

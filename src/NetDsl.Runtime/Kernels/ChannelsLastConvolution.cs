@@ -73,7 +73,7 @@ internal static class ChannelsLastConvolution
     /// <summary>The forward pass's part <paramref name="part"/> of <paramref name="parts"/>: whole groups of samples, or, with fewer groups than parts, blocks of output channels.</summary>
     internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts)
     {
-        switch (WidthFor(g.OutChannels))
+        switch (ChannelsLastTileShape.WidthFor(g.OutChannels))
         {
             case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g, part, parts); break;
             case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g, part, parts); break;
@@ -88,7 +88,7 @@ internal static class ChannelsLastConvolution
     /// </summary>
     internal static void BackwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g, int part, int parts)
     {
-        switch (WidthFor(g.OutChannels))
+        switch (ChannelsLastTileShape.WidthFor(g.OutChannels))
         {
             case 512: ParameterGradients<Vector512<float>, Width512>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
             case 256: ParameterGradients<Vector256<float>, Width256>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
@@ -101,7 +101,7 @@ internal static class ChannelsLastConvolution
             return;
         }
 
-        switch (WidthFor(g.InChannels))
+        switch (ChannelsLastTileShape.WidthFor(g.InChannels))
         {
             case 512: InputGradient<Vector512<float>, Width512>(weight, dz, dx, batch, g, part, parts); break;
             case 256: InputGradient<Vector256<float>, Width256>(weight, dz, dx, batch, g, part, parts); break;
@@ -114,9 +114,9 @@ internal static class ChannelsLastConvolution
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        TileShape shape = Shape<TVector, TWidth>(g.OutChannels);
-        int block = TileChannels<TVector, TWidth>(shape);
-        int tileRows = RowsOf(shape);
+        ChannelsLastTile shape = ChannelsLastTileShape.Shape<TVector, TWidth>(g.OutChannels);
+        int block = ChannelsLastTileShape.TileChannels<TVector, TWidth>(shape);
+        int tileRows = ChannelsLastTileShape.RowsOf(shape);
         int channels = RoundUp(g.OutChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
@@ -134,7 +134,7 @@ internal static class ChannelsLastConvolution
         Span<float> packed = PackedWeightCache.Lookup(weight, g, block, cl.Depth * channels, out bool current);
         if (!current)
         {
-            PackByOutputChannel(weight, packed, block, channels, g, cl);
+            ChannelsLastPacking.ByOutputChannel(weight, packed, block, channels, g, cl);
         }
 
         packedBias.Clear();
@@ -177,10 +177,10 @@ internal static class ChannelsLastConvolution
                         int startStride = k == 0 ? 0 : channels;
                         switch (shape)
                         {
-                            case TileShape.Wide:
+                            case ChannelsLastTile.Wide:
                                 ChannelsLastWideTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
                                 break;
-                            case TileShape.Tall:
+                            case ChannelsLastTile.Tall:
                                 ChannelsLastTallTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
                                 break;
                             default:
@@ -199,9 +199,9 @@ internal static class ChannelsLastConvolution
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        TileShape shape = Shape<TVector, TWidth>(g.OutChannels);
-        int block = TileChannels<TVector, TWidth>(shape);
-        int tileRows = RowsOf(shape);
+        ChannelsLastTile shape = ChannelsLastTileShape.Shape<TVector, TWidth>(g.OutChannels);
+        int block = ChannelsLastTileShape.TileChannels<TVector, TWidth>(shape);
+        int tileRows = ChannelsLastTileShape.RowsOf(shape);
         int channels = RoundUp(g.OutChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
@@ -244,10 +244,10 @@ internal static class ChannelsLastConvolution
                     int valid = Math.Min(tileRows, endRow - k);
                     switch (shape)
                     {
-                        case TileShape.Wide:
+                        case ChannelsLastTile.Wide:
                             ChannelsLastWideTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], valid, ref rows[b], channels, ref sums[k * channels + b], channels);
                             break;
-                        case TileShape.Tall:
+                        case ChannelsLastTile.Tall:
                             ChannelsLastTallTiles.WeightGradient<TVector, TWidth>(ref paddedRef, ref pixelRef, pixels, ref depthOffsets[k], valid, ref rows[b], channels, ref sums[k * channels + b], channels);
                             break;
                         default:
@@ -285,9 +285,9 @@ internal static class ChannelsLastConvolution
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        TileShape shape = Shape<TVector, TWidth>(g.InChannels);
-        int block = TileChannels<TVector, TWidth>(shape);
-        int tileRows = RowsOf(shape);
+        ChannelsLastTile shape = ChannelsLastTileShape.Shape<TVector, TWidth>(g.InChannels);
+        int block = ChannelsLastTileShape.TileChannels<TVector, TWidth>(shape);
+        int tileRows = ChannelsLastTileShape.RowsOf(shape);
         int channels = RoundUp(g.InChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
@@ -310,7 +310,7 @@ internal static class ChannelsLastConvolution
             return;
         }
 
-        PackByInputChannel(weight, packed, block, channels, g, cl);
+        ChannelsLastPacking.ByInputChannel(weight, packed, block, channels, g, cl);
         cl.FillTapOffsets(tapOffsets, g);
         ref float paddedRef = ref MemoryMarshal.GetReference(padded);
         for (int group = firstGroup; group < endGroup; group++)
@@ -332,10 +332,10 @@ internal static class ChannelsLastConvolution
                         int valid = Math.Min(tileRows, pixels - q);
                         switch (shape)
                         {
-                            case TileShape.Wide:
+                            case ChannelsLastTile.Wide:
                                 ChannelsLastWideTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, valid, g.OutChannels, ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
                                 break;
-                            case TileShape.Tall:
+                            case ChannelsLastTile.Tall:
                                 ChannelsLastTallTiles.InputGradient<TVector, TWidth>(ref rows[q * g.OutChannels], g.OutChannels, valid, g.OutChannels, ref tileWeights, ref Unsafe.Add(ref tapGradient, c), ref pixelOffsets[q]);
                                 break;
                             default:
@@ -347,79 +347,6 @@ internal static class ChannelsLastConvolution
             }
 
             ChannelsLastLayout.CropInput(padded, count, channels, dx.Slice(first * g.InputSize), g, cl);
-        }
-    }
-
-    // packed[b * depth + k * block + j] = weight[o = b + j, k = tap * in + c]: each tile's weights are one contiguous run.
-    // Written in order, block by block; the `block` rows of `weight` a block reads (one cache line per channel and row)
-    // are reused across the taps, so the transposition runs at cache speed even for megabytes of weights.
-    private static void PackByOutputChannel(ReadOnlySpan<float> weight, Span<float> packed, int block, int channels, in WindowGeometry g, in ChannelsLastGeometry cl)
-    {
-        int taps = cl.Taps, inChannels = g.InChannels, rowLength = inChannels * taps;
-        if (packed.Length < channels * cl.Depth || weight.Length < g.OutChannels * rowLength)
-        {
-            throw new ArgumentException("The channels-last weight packing's spans are too short.");
-        }
-
-        ref float source = ref MemoryMarshal.GetReference(weight);
-        ref float target = ref MemoryMarshal.GetReference(packed);
-        for (int b = 0; b < channels; b += block)
-        {
-            int width = Math.Min(block, g.OutChannels - b);
-            for (int c = 0; c < inChannels; c++)
-            {
-                for (int t = 0; t < taps; t++)
-                {
-                    ref float run = ref Unsafe.Add(ref target, b * cl.Depth + (t * inChannels + c) * block);
-                    ref float column = ref Unsafe.Add(ref source, b * rowLength + c * taps + t);
-                    int j = 0;
-                    for (; j < width; j++)
-                    {
-                        Unsafe.Add(ref run, j) = Unsafe.Add(ref column, j * rowLength);
-                    }
-
-                    for (; j < block; j++)
-                    {
-                        Unsafe.Add(ref run, j) = 0f;
-                    }
-                }
-            }
-        }
-    }
-
-    // packed[(t * channels + c0) * out + o * block + j] = weight[o, c = c0 + j, t]: per tap and input-channel block, rows over o.
-    // Written in runs of consecutive input channels; each output channel's weights are read within a few cache lines.
-    private static void PackByInputChannel(ReadOnlySpan<float> weight, Span<float> packed, int block, int channels, in WindowGeometry g, in ChannelsLastGeometry cl)
-    {
-        int taps = cl.Taps, inChannels = g.InChannels, outChannels = g.OutChannels;
-        if (packed.Length < taps * channels * outChannels || weight.Length < outChannels * inChannels * taps)
-        {
-            throw new ArgumentException("The channels-last weight packing's spans are too short.");
-        }
-
-        ref float source = ref MemoryMarshal.GetReference(weight);
-        ref float target = ref MemoryMarshal.GetReference(packed);
-        for (int o = 0; o < outChannels; o++)
-        {
-            ref float row = ref Unsafe.Add(ref source, o * inChannels * taps);
-            for (int t = 0; t < taps; t++)
-            {
-                for (int c0 = 0; c0 < channels; c0 += block)
-                {
-                    ref float run = ref Unsafe.Add(ref target, (t * channels + c0) * outChannels + o * block);
-                    int width = Math.Min(block, inChannels - c0);
-                    int j = 0;
-                    for (; j < width; j++)
-                    {
-                        Unsafe.Add(ref run, j) = Unsafe.Add(ref row, (c0 + j) * taps + t);
-                    }
-
-                    for (; j < block; j++)
-                    {
-                        Unsafe.Add(ref run, j) = 0f;
-                    }
-                }
-            }
         }
     }
 
@@ -469,49 +396,6 @@ internal static class ChannelsLastConvolution
 
     // A forward tile's weights for one chunk of the depth: 96 KiB, half of what the L2 holds besides the group's images.
     private const int WeightChunkFloats = 24 * 1024;
-
-    /// <summary>Which register tile a pass uses.</summary>
-    private enum TileShape
-    {
-        /// <summary>6 rows x 2 vectors (<see cref="ChannelsLastTiles"/>).</summary>
-        Narrow,
-
-        /// <summary>6 rows x 4 vectors at 512 bits for 64 channels and more (<see cref="ChannelsLastWideTiles"/>).</summary>
-        Wide,
-
-        /// <summary>12 rows x 1 vector for channels that fit one vector (<see cref="ChannelsLastTallTiles"/>).</summary>
-        Tall,
-    }
-
-    // The 6x4 tiles need AVX-512's 32 registers and 64 channels or more to fill them; the 12x1 tiles serve channels that
-    // fit one vector, which the 6x2 tiles would spread over two half-empty ones.
-    private static TileShape Shape<TVector, TWidth>(int channels)
-        where TVector : struct
-        where TWidth : struct, IVectorWidth<TVector> =>
-        TWidth.Count == Vector512<float>.Count && channels >= ChannelsLastWideTiles.Vectors * TWidth.Count ? TileShape.Wide
-        : channels <= TWidth.Count && TWidth.Count > 1 ? TileShape.Tall
-        : TileShape.Narrow;
-
-    // Channels per tile: a row of the tile's accumulators.
-    private static int TileChannels<TVector, TWidth>(TileShape shape)
-        where TVector : struct
-        where TWidth : struct, IVectorWidth<TVector> =>
-        shape switch
-        {
-            TileShape.Wide => ChannelsLastWideTiles.Vectors * TWidth.Count,
-            TileShape.Tall => TWidth.Count,
-            _ => 2 * TWidth.Count,
-        };
-
-    private static int RowsOf(TileShape shape) => shape == TileShape.Tall ? ChannelsLastTallTiles.Rows : ChannelsLastTiles.Rows;
-
-    // The vector width for `channels` in the lanes: one vector that holds them all when there are at most 16 (the 12x1
-    // tiles), otherwise the widest that two vectors of the channels fill.
-    private static int WidthFor(int channels)
-    {
-        int fitting = channels > 8 ? 512 : channels > 4 ? 256 : 128;
-        return channels <= 16 && VectorWidth.For(fitting / 32) == fitting ? fitting : VectorWidth.For(channels / 2);
-    }
 
     // The start of part `part` of `parts` equal shares of `count` items.
     private static int Share(int count, int part, int parts) => (int)((long)count * part / parts);

@@ -31,12 +31,13 @@ internal static class ChannelsLastConvolution
     /// <summary>
     /// Whether this kernel runs <paramref name="g"/>: every geometry the row kernels (<see cref="RowConvolution"/>, pixels in
     /// the lanes) do not take, and those they take where channels fill the lanes better than the rows do: 16 channels and
-    /// more on both sides, or maps of fewer than 10 columns with a few channels. Measured on Zen 5 over 1-32 channels and
-    /// 8-56 wide maps, forward and backward (docs/benchmarks.md).
+    /// more on both sides, or narrow maps (fewer than 12 columns with 8 in and 16 out, fewer than 10 with 4 and 8).
+    /// Measured on Zen 5 over 1-32 channels and 8-56 wide maps, forward and backward (docs/benchmarks.md).
     /// </summary>
     public static bool Applies(in WindowGeometry g) =>
         !RowConvolution.Applies(g)
         || (g.InChannels >= 16 && g.OutChannels >= 16)
+        || (g.InChannels >= 8 && g.OutChannels >= 16 && g.OutWidth < 12)
         || (g.InChannels >= 4 && g.OutChannels >= 8 && g.OutWidth < 10);
 
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)

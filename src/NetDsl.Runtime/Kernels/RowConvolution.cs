@@ -448,17 +448,7 @@ internal static class RowConvolution
         }
     }
 
-    private static Span<float> Scratch(int length)
-    {
-        float[]? scratch = t_scratch;
-        if (scratch is null || scratch.Length < length)
-        {
-            scratch = new float[Math.Max(length, 2 * (scratch?.Length ?? 0))];
-            t_scratch = scratch;
-        }
-
-        return scratch.AsSpan(0, length);
-    }
+    private static Span<float> Scratch(int length) => ThreadScratch.Of(ref t_scratch, length);
 
     /// <summary>Sizes derived from a stride-1 geometry.</summary>
     private readonly struct Sizes

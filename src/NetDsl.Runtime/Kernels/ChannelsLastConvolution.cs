@@ -9,8 +9,9 @@ namespace NetDsl.Kernels;
 /// Convolutions at any geometry (channels, map size, kernel, stride, padding, dilation) with channels in the vector
 /// lanes, so the speed does not depend on the width of the map: a 7x7 map with 64 channels fills the vectors as well as
 /// a 56x56 one. Each group of samples is converted to a zero-padded channels-last image; the forward pass and the weight
-/// gradient then run 6x2-vector register tiles (<see cref="ChannelsLastTiles"/>) over output channels, and the input
-/// gradient over input channels, tap by tap, added into a padded channels-last gradient that is cropped back at the end.
+/// gradient then run register tiles (<see cref="ChannelsLastTileShape"/> picks 6x2, 6x4 or 12x1 vectors) over output
+/// channels, and the input gradient over input channels, tap by tap, added into a padded channels-last gradient that is
+/// cropped back at the end. The forward pass's packed weights are cached for inference (<see cref="PackedWeightCache"/>).
 /// </summary>
 /// <remarks>
 /// Layouts stay PyTorch's at the boundary. The vector width is picked from the channel count (the lanes that fill the
@@ -161,7 +162,7 @@ internal static class ChannelsLastConvolution
             int count = Math.Min(cl.SamplesPerGroup, batch - first);
             int pixels = count * g.OutPlane;
             ChannelsLastLayout.PadInput(x.Slice(first * g.InputSize), count, padded, g.InChannels, g, cl);
-            FillScaledPixelOffsets(pixelOffsets, count, g.InChannels, g, cl);
+            cl.FillPixelOffsets(pixelOffsets, count, g.InChannels, g);
             for (int b = firstBlock * block; b < endBlock * block; b += block)
             {
                 // The depth runs in chunks whose weights stay in the core's L2 while every pixel of the group passes over
@@ -237,7 +238,7 @@ internal static class ChannelsLastConvolution
             int pixels = count * g.OutPlane;
             ChannelsLastLayout.PadInput(x.Slice(first * g.InputSize), count, padded, g.InChannels, g, cl);
             ChannelsLastLayout.ToChannelsLast(dz.Slice(first * g.OutputSize), count, rows, channels, g);
-            FillScaledPixelOffsets(pixelOffsets, count, g.InChannels, g, cl);
+            cl.FillPixelOffsets(pixelOffsets, count, g.InChannels, g);
             for (int b = 0; b < channels; b += block)
             {
                 for (int k = firstRow; k < endRow; k += tileRows)
@@ -320,7 +321,7 @@ internal static class ChannelsLastConvolution
             int count = Math.Min(cl.SamplesPerGroup, batch - first);
             int pixels = count * g.OutPlane;
             ChannelsLastLayout.ToChannelsLast(dz.Slice(first * g.OutputSize), count, rows, g.OutChannels, g);
-            FillScaledPixelOffsets(pixelOffsets, count, channels, g, cl);
+            cl.FillPixelOffsets(pixelOffsets, count, channels, g);
             padded.Slice(0, count * cl.PaddedPlane * channels).Clear();
             for (int t = 0; t < cl.Taps; t++)
             {
@@ -365,16 +366,6 @@ internal static class ChannelsLastConvolution
         }
     }
 
-    private static void FillScaledPixelOffsets(Span<int> offsets, int count, int channelStride, in WindowGeometry g, in ChannelsLastGeometry cl)
-    {
-        Span<int> pixels = offsets.Slice(0, count * g.OutPlane);
-        cl.FillPixelOffsets(pixels, count, g);
-        for (int q = 0; q < pixels.Length; q++)
-        {
-            pixels[q] *= channelStride;
-        }
-    }
-
     // sums[c] += rows[q, c] over q in order, lane by lane (so the order is the same at every width).
     private static void SumRows<TVector, TWidth>(ReadOnlySpan<float> rows, int pixels, int channels, Span<float> sums)
         where TVector : struct
@@ -403,25 +394,7 @@ internal static class ChannelsLastConvolution
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    private static Span<float> Floats(int length)
-    {
-        float[]? array = t_floats;
-        if (array is null || array.Length < length)
-        {
-            t_floats = array = new float[length];
-        }
+    private static Span<float> Floats(int length) => ThreadScratch.Of(ref t_floats, length);
 
-        return array.AsSpan(0, length);
-    }
-
-    private static Span<int> Offsets(int length)
-    {
-        int[]? array = t_offsets;
-        if (array is null || array.Length < length)
-        {
-            t_offsets = array = new int[length];
-        }
-
-        return array.AsSpan(0, length);
-    }
+    private static Span<int> Offsets(int length) => ThreadScratch.Of(ref t_offsets, length);
 }

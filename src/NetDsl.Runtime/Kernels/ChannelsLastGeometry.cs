@@ -55,8 +55,11 @@ internal readonly struct ChannelsLastGeometry
         }
     }
 
-    /// <summary>For each output pixel of <paramref name="samples"/> samples (sample-major, then row, then column), the padded pixel its window starts at.</summary>
-    public void FillPixelOffsets(Span<int> offsets, int samples, in WindowGeometry g)
+    /// <summary>
+    /// For each output pixel of <paramref name="samples"/> samples (sample-major, then row, then column), the float offset
+    /// of the padded pixel its window starts at, in an image of <paramref name="channelStride"/> floats per pixel.
+    /// </summary>
+    public void FillPixelOffsets(Span<int> offsets, int samples, int channelStride, in WindowGeometry g)
     {
         int q = 0;
         for (int n = 0; n < samples; n++)
@@ -66,7 +69,7 @@ internal readonly struct ChannelsLastGeometry
                 int rowStart = n * PaddedPlane + oh * g.StrideHeight * PaddedWidth;
                 for (int ow = 0; ow < g.OutWidth; ow++)
                 {
-                    offsets[q++] = rowStart + ow * g.StrideWidth;
+                    offsets[q++] = (rowStart + ow * g.StrideWidth) * channelStride;
                 }
             }
         }

@@ -145,8 +145,8 @@ public static class NormalizationKernels
             Vector256<double> g = Vector256.Create(sumDy), h = Vector256.Create(sumDyXHat), f = Vector256.Create(factor);
             for (; i <= x.Length - 4; i += 4)
             {
-                Vector256<double> xHat = (Widen(x.Slice(i)) - m) * s;
-                Vector256<double> result = f * (n * Widen(dy.Slice(i)) - g - xHat * h);
+                Vector256<double> xHat = (PlaneSums.Widen(ref Element(x, i, 4)) - m) * s;
+                Vector256<double> result = f * (n * PlaneSums.Widen(ref Element(dy, i, 4)) - g - xHat * h);
                 Vector128.Narrow(result.GetLower(), result.GetUpper()).CopyTo(dx.Slice(i));
             }
         }
@@ -156,12 +156,6 @@ public static class NormalizationKernels
             double xHat = (x[i] - mean) * invStd;
             dx[i] = (float)(factor * ((double)count * dy[i] - sumDy - xHat * sumDyXHat));
         }
-    }
-
-    private static Vector256<double> Widen(ReadOnlySpan<float> values)
-    {
-        Vector128<float> v = Vector128.Create(values);
-        return Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
     }
 
     /// <summary>Layer normalization of each of <paramref name="batch"/> samples of <paramref name="features"/> floats; weight and bias (of the sample's size) may be empty.</summary>

@@ -86,8 +86,9 @@ internal static class PlaneSums
         return ((g0 + g1) + (g2 + g3), (p0 + p1) + (p2 + p3));
     }
 
+    /// <summary>Four floats from <paramref name="x"/> as doubles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Widen(ref float x)
+    public static Vector256<double> Widen(ref float x)
     {
         Vector128<float> v = Vector128.LoadUnsafe(ref x);
         return Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));

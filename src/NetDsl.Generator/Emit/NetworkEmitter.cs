@@ -564,12 +564,7 @@ internal static class NetworkEmitter
         writer.CloseBlock();
         writer.WriteLine();
 
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine("public void Backward(global::System.ReadOnlySpan<float> outputGradients) => BackwardCore(outputGradients, default, computeInputGradients: false);");
-        writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine("public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients) => BackwardCore(outputGradients, inputGradients, computeInputGradients: true);");
-        writer.WriteLine();
+        EmitBackwardOverloads(writer);
 
         writer.OpenBlock("private void BackwardCore(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, bool computeInputGradients)");
         writer.WriteLine("int batch = _recordedBatch;");
@@ -711,4 +706,15 @@ internal static class NetworkEmitter
         StageKind.BatchNorm => BatchNormStageEmitter.Instance,
         _ => throw new InvalidOperationException("Stage kind " + stage.Kind + " has no emitter."),
     };
+
+    /// <summary>The two public <c>Backward</c> overloads, which both call the class's <c>BackwardCore</c>.</summary>
+    internal static void EmitBackwardOverloads(SourceWriter writer)
+    {
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine("public void Backward(global::System.ReadOnlySpan<float> outputGradients) => BackwardCore(outputGradients, default, computeInputGradients: false);");
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine("public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients) => BackwardCore(outputGradients, inputGradients, computeInputGradients: true);");
+        writer.WriteLine();
+    }
 }

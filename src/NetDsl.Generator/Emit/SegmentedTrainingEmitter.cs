@@ -114,12 +114,7 @@ internal static class SegmentedTrainingEmitter
         Stage[] batchNorms = plan.BatchNormStages;
         int count = plan.Stages.Count;
 
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine("public void Backward(global::System.ReadOnlySpan<float> outputGradients) => BackwardCore(outputGradients, default, computeInputGradients: false);");
-        writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine("public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients) => BackwardCore(outputGradients, inputGradients, computeInputGradients: true);");
-        writer.WriteLine();
+        NetworkEmitter.EmitBackwardOverloads(writer);
 
         writer.OpenBlock("private void BackwardCore(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, bool computeInputGradients)");
         writer.WriteLine("// As in ForwardTraining, the sums each batch normalization needs are the whole batch's as soon as they are measured.");

@@ -61,7 +61,10 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>The diagnostics of one type, located on the attributes that cause them.</summary>
+    /// <summary>
+    /// The diagnostics of one type, located on the attributes that cause them. A failure of NetDsl itself in a stage
+    /// becomes NDSL0032 on [Network] (the generator reports failures of emission, the one stage run only there).
+    /// </summary>
     internal static IEnumerable<Diagnostic> Analyze(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken, Lazy<IReadOnlyList<WeightFileContent>>? weightFiles = null)
     {
         ImmutableArray<AttributeData> attributes = type.GetAttributes();
@@ -69,17 +72,40 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         if (orphan >= 0)
         {
             string attributeName = attributes[orphan].AttributeClass is { } attributeClass ? KnownAttributes.ShortName(attributeClass) : "?";
-            yield return Diagnostic.Create(DiagnosticDescriptors.LayerWithoutNetwork, LocationOf(type, attributes, orphan, cancellationToken), type.Name, attributeName);
-            yield break;
+            return new[] { Diagnostic.Create(DiagnosticDescriptors.LayerWithoutNetwork, LocationOf(type, attributes, orphan, cancellationToken), type.Name, attributeName) };
         }
 
-        ParseResult parsed = NetworkParser.Parse(type, cancellationToken);
-        var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
-        if (parsed.Spec is not null && ShapeInference.Infer(parsed.Spec, diagnostics) is { } plan && plan.Spec.WeightsFile is not null)
+        var diagnostics = new List<DiagnosticInfo>();
+        string stage = PipelineStage.Parse;
+        try
         {
-            EmbeddedWeights.Read(plan, weightFiles?.Value ?? Array.Empty<WeightFileContent>(), diagnostics);
+            FaultInjection.ThrowIfInjected(PipelineStage.Parse, type.Name);
+            ParseResult parsed = NetworkParser.Parse(type, cancellationToken);
+            diagnostics.AddRange(parsed.Diagnostics);
+            if (parsed.Spec is { } spec)
+            {
+                stage = PipelineStage.ShapeInference;
+                FaultInjection.ThrowIfInjected(PipelineStage.ShapeInference, type.Name);
+                if (ShapeInference.Infer(spec, diagnostics) is { } plan && plan.Spec.WeightsFile is not null)
+                {
+                    stage = PipelineStage.WeightsFile;
+                    FaultInjection.ThrowIfInjected(PipelineStage.WeightsFile, type.Name);
+                    EmbeddedWeights.Read(plan, weightFiles?.Value ?? Array.Empty<WeightFileContent>(), diagnostics);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            int networkIndex = NetworkParser.IndexOfNetworkAttribute(type);
+            if (networkIndex < 0)
+            {
+                return Array.Empty<Diagnostic>();
+            }
+
+            diagnostics.Add(InternalError.Create(type.Name, stage, exception, networkIndex));
         }
 
+        var result = new List<Diagnostic>();
         foreach (DiagnosticInfo info in diagnostics)
         {
             object[] arguments = new object[info.MessageArguments.Count];
@@ -88,8 +114,10 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 arguments[i] = info.MessageArguments[i];
             }
 
-            yield return Diagnostic.Create(info.Descriptor, LocationOf(type, attributes, info.AttributeIndex, cancellationToken), info.PropertiesDictionary(), arguments);
+            result.Add(Diagnostic.Create(info.Descriptor, LocationOf(type, attributes, info.AttributeIndex, cancellationToken), info.PropertiesDictionary(), arguments));
         }
+
+        return result;
     }
 
     private static Location LocationOf(INamedTypeSymbol type, ImmutableArray<AttributeData> attributes, int index, System.Threading.CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Reflection;
 using System.Text;
 using System.Threading;
@@ -17,9 +18,12 @@ using NetDsl.Generator.Shapes;
 namespace NetDsl.Generator;
 
 /// <summary>
-/// Generates the members of every [Network] class. Invalid declarations are skipped silently: their
-/// diagnostics come from <see cref="NetworkAnalyzer"/>, which runs the same parser and shape inference,
-/// because editors show an analyzer's diagnostics but not always a generator's.
+/// Generates the members of every [Network] class. Diagnostics about declarations come from <see cref="NetworkAnalyzer"/>,
+/// which runs the same parser and shape inference, because editors show an analyzer's diagnostics but not always a
+/// generator's. A class that cannot be generated (NDSL errors, attributes that do not compile, or a failure of NetDsl
+/// itself) gets its fallback instead (<see cref="FallbackEmitter"/>): its public surface with members that throw, so that
+/// the build shows the cause alone. The generator reports one diagnostic itself: NDSL0032 when emission fails, the one
+/// stage the analyzer does not run.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -33,21 +37,23 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     /// <summary>The tracking name of the step that produces the inferred plans.</summary>
     public const string PlanStepName = "NetworkPlans";
 
+    /// <summary>The tracking name of the step that finds classes with [Input] but no [Network] (NDSL0011).</summary>
+    public const string OrphanStepName = "OrphanSpecs";
+
     private static readonly string Version = typeof(NetworkGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<NetworkPlan> plans = context.SyntaxProvider
+        IncrementalValuesProvider<PlannedNetwork> plans = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownAttributes.NetworkMetadataName,
                 predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                transform: static (context, cancellationToken) => ParseOrNull(context.TargetSymbol, cancellationToken))
-            .Where(static spec => spec is not null)
+                transform: static (context, cancellationToken) => Parse(context, cancellationToken))
+            .Where(static parsed => parsed is not null)
+            .Select(static (parsed, _) => parsed!)
             .WithTrackingName(ParseStepName)
-            .Select(static (spec, _) => InferOrNull(spec!))
-            .Where(static plan => plan is not null)
-            .Select(static (plan, _) => plan!)
+            .Select(static (parsed, _) => Infer(parsed))
             .WithTrackingName(PlanStepName);
 
         IncrementalValueProvider<ImmutableArray<WeightFileContent>> weightFiles = context.AdditionalTextsProvider
@@ -56,52 +62,164 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(WeightFilesStepName)
             .Collect();
 
-        context.RegisterSourceOutput(plans.Combine(weightFiles), static (context, input) =>
+        context.RegisterSourceOutput(plans.Combine(weightFiles), static (context, input) => Emit(context, input.Left, input.Right));
+
+        // A class with a stack but no [Network] (NDSL0011), found by its [Input]: the fallback too, so that its uses add no
+        // errors while the analyzer says what is missing.
+        IncrementalValuesProvider<FallbackSpec> orphans = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownAttributes.InputMetadataName,
+                predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                transform: static (context, cancellationToken) => OrphanOrNull(context.TargetSymbol, cancellationToken))
+            .Where(static fallback => fallback is not null)
+            .Select(static (fallback, _) => fallback!)
+            .WithTrackingName(OrphanStepName);
+        context.RegisterSourceOutput(orphans, static (context, fallback) => Emit(context, new PlannedNetwork(null, fallback, null), ImmutableArray<WeightFileContent>.Empty));
+    }
+
+    private static FallbackSpec? OrphanOrNull(ISymbol symbol, CancellationToken cancellationToken)
+    {
+        try
         {
-            (NetworkPlan plan, ImmutableArray<WeightFileContent> files) = input;
-            string source;
+            return symbol is INamedTypeSymbol type && NetworkParser.ReadOrphanShell(type, cancellationToken) is { } shell
+                ? new FallbackSpec(shell, null, null, new[] { DiagnosticIds.LayerWithoutNetwork }.ToEquatableArray())
+                : null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The parsed class, or its fallback when it cannot be generated; null when it cannot even take a fallback.</summary>
+    private static ParsedNetwork? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type)
+        {
+            return null;
+        }
+
+        LocationInfo? location = context.Attributes.Length > 0 ? LocationInfo.Of(context.Attributes[0].ApplicationSyntaxReference, cancellationToken) : null;
+        try
+        {
+            FaultInjection.ThrowIfInjected(PipelineStage.Parse, type.Name);
+            ParseResult parsed = NetworkParser.Parse(type, cancellationToken);
+            if (parsed.Spec is not null)
+            {
+                return new ParsedNetwork(parsed.Spec, null, location);
+            }
+
+            return parsed.Shell is { } shell ? new ParsedNetwork(null, FallbackSpec.Create(shell, null, null, parsed.Diagnostics), location) : null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Our bug: the analyzer reports it (NDSL0032); the fallback keeps the class's uses from adding errors of their own.
+            return ReadShellOrNull(type, cancellationToken) is { } shell ? new ParsedNetwork(null, FallbackSpec.InternalError(shell), location) : null;
+        }
+    }
+
+    private static NetworkSpec? ReadShellOrNull(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return NetworkParser.ReadShell(type, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The plan of a parsed class, or its fallback when shape inference finds errors or fails.</summary>
+    private static PlannedNetwork Infer(ParsedNetwork parsed)
+    {
+        if (parsed.Spec is not { } spec)
+        {
+            return new PlannedNetwork(null, parsed.Fallback, parsed.NetworkLocation);
+        }
+
+        try
+        {
+            FaultInjection.ThrowIfInjected(PipelineStage.ShapeInference, spec.ClassName);
+            var diagnostics = new List<DiagnosticInfo>();
+            NetworkPlan? plan = ShapeInference.Infer(spec, diagnostics, out Shape? inputShape, out Shape? outputShape);
+            return plan is not null
+                ? new PlannedNetwork(plan, null, parsed.NetworkLocation)
+                : new PlannedNetwork(null, FallbackSpec.Create(spec, inputShape, outputShape, diagnostics), parsed.NetworkLocation);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Reported by the analyzer, which runs the same inference.
+            return new PlannedNetwork(null, FallbackSpec.InternalError(spec), parsed.NetworkLocation);
+        }
+    }
+
+    private static void Emit(SourceProductionContext context, PlannedNetwork network, ImmutableArray<WeightFileContent> files)
+    {
+        FallbackSpec? fallback = network.Fallback;
+        string? source = null;
+        if (network.Plan is { } plan)
+        {
+            (float[] Parameters, float[] Buffers)? pretrained = null;
+            var weightDiagnostics = new List<DiagnosticInfo>();
             try
             {
-                (float[] Parameters, float[] Buffers)? pretrained = EmbeddedWeights.Read(plan, files, new List<DiagnosticInfo>());
-                source = NetworkEmitter.Emit(plan, Version, pretrained);
+                FaultInjection.ThrowIfInjected(PipelineStage.WeightsFile, plan.Spec.ClassName);
+                pretrained = EmbeddedWeights.Read(plan, files, weightDiagnostics);
+                if (weightDiagnostics.Any(d => d.IsError))
+                {
+                    fallback = FallbackSpec.Create(plan.Spec, plan.InputShape, plan.OutputShape, weightDiagnostics);
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // Never break the user's build: the analyzer reports the problems we know of; this one is our bug.
-                return;
+                // Reported by the analyzer, which checks the same weights file.
+                fallback = FallbackSpec.InternalError(plan.Spec, plan.InputShape, plan.OutputShape);
             }
 
-            context.AddSource(HintName(plan.Spec), SourceText.From(source, Encoding.UTF8));
-        });
+            if (fallback is null)
+            {
+                try
+                {
+                    FaultInjection.ThrowIfInjected(PipelineStage.Emission, plan.Spec.ClassName);
+                    source = NetworkEmitter.Emit(plan, Version, pretrained);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The one failure the analyzer cannot see: report it here, on [Network], and fall back.
+                    ReportEmissionFailure(context, plan.Spec, network.NetworkLocation, exception);
+                    fallback = FallbackSpec.InternalError(plan.Spec, plan.InputShape, plan.OutputShape);
+                }
+            }
+        }
+
+        if (source is null && fallback is not null)
+        {
+            try
+            {
+                source = FallbackEmitter.Emit(fallback, Version);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                if (!fallback.Causes.Contains(DiagnosticIds.InternalError))
+                {
+                    ReportEmissionFailure(context, fallback.Spec, network.NetworkLocation, exception);
+                }
+
+                return;
+            }
+        }
+
+        if (source is not null)
+        {
+            context.AddSource(HintName(network.Plan?.Spec ?? fallback!.Spec), SourceText.From(source, Encoding.UTF8));
+        }
     }
 
-    private static NetworkSpec? ParseOrNull(ISymbol symbol, CancellationToken cancellationToken)
+    private static void ReportEmissionFailure(SourceProductionContext context, NetworkSpec spec, LocationInfo? location, Exception exception)
     {
-        if (symbol is not INamedTypeSymbol type)
-        {
-            return null;
-        }
-
-        try
-        {
-            return NetworkParser.Parse(type, cancellationToken).Spec;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return null;
-        }
-    }
-
-    private static NetworkPlan? InferOrNull(NetworkSpec spec)
-    {
-        try
-        {
-            return ShapeInference.Infer(spec, new List<DiagnosticInfo>());
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return null;
-        }
+        DiagnosticInfo info = InternalError.Create(spec.ClassName, PipelineStage.Emission, exception, spec.NetworkAttributeIndex);
+        context.ReportDiagnostic(Diagnostic.Create(info.Descriptor, location?.ToLocation() ?? Location.None, info.MessageArguments.ToArray<object>()));
     }
 
     private static string HintName(NetworkSpec spec)

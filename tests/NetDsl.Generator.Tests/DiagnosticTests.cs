@@ -499,6 +499,31 @@ public sealed class DiagnosticTests
         DiagnosticSeverity.Error,
         "Layer 'conv1' (Conv2D) receives shape [3, 8, 8] with 3 channels but needs 1, its declared input channels; write [Conv2D(3, 8, ...)], or [Conv2D(8, ...)] to infer them");
 
+    [Fact]
+    public void NDSL0032_InternalError_OnTheNetworkAttribute()
+    {
+        // A failure of NetDsl itself, injected (FallbackTests covers every stage).
+        FaultInjection.Inject(PipelineStage.ShapeInference, "Broken");
+        try
+        {
+            AssertDiagnostic(
+                """
+                [[|Network|]]
+                [Input(3)]
+                [Linear(1)]
+                public partial class Broken;
+                """,
+                "NDSL0032",
+                DiagnosticSeverity.Error,
+                "NetDsl failed in its shape inference stage on network 'Broken' (System.InvalidOperationException: Fault injected into the shape inference stage for 'Broken'.), "
+                + "so the network was not generated; this is a bug in NetDsl: please report it at https://github.com/netdsl/netdsl/issues with the declaration of 'Broken'");
+        }
+        finally
+        {
+            FaultInjection.Remove(PipelineStage.ShapeInference, "Broken");
+        }
+    }
+
     // The NDSL0031 tests run the analyzer on the declarations alone: binding the huge unrolled code the generator
     // writes for these networks (the very thing the warning is about) takes seconds to minutes.
 
@@ -596,7 +621,7 @@ public sealed class DiagnosticTests
     /// <summary>
     /// Asserts that the analyzer reports exactly one diagnostic on <paramref name="markup"/> (after <see cref="Prefix"/>),
     /// with this ID, severity and message, on the marked span, and that the generator reports nothing itself and
-    /// generates nothing for an error.
+    /// generates only the fallback for an error (nothing where no fallback can be emitted).
     /// </summary>
     private static TestRun AssertDiagnostic(string markup, string id, DiagnosticSeverity severity, string message)
     {
@@ -614,9 +639,14 @@ public sealed class DiagnosticTests
         Assert.Equal(span, diagnostic.Location.SourceSpan);
 
         Assert.Empty(run.GeneratorDiagnostics);
-        if (severity == DiagnosticSeverity.Error)
+        if (severity == DiagnosticSeverity.Error && FallbackTests.ErrorsWithoutFallback.Contains(id))
         {
             Assert.Empty(run.GeneratedSources);
+        }
+        else if (severity == DiagnosticSeverity.Error)
+        {
+            // The fallback surface (FallbackTests), not the network.
+            Assert.Contains("was not generated because of " + id, run.SingleSource, System.StringComparison.Ordinal);
         }
         else
         {

@@ -116,6 +116,25 @@ public sealed class RobustnessTests
         Assert.All(run.AnalyzerDiagnostics, d => Assert.StartsWith("NDSL", d.Id, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Where the generator emits the fallback of a class it cannot generate, the fallback itself compiles without any
+    /// diagnostic (warnings as errors): it must never add an error to the ones that explain the declaration.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MalformedSources))]
+    public void Fallbacks_AddNoDiagnosticOfTheirOwn(string description, string source)
+    {
+        TestRun run = TestCompilation.Run(source);
+
+        foreach (GeneratedSourceResult fallback in run.GeneratedSources.Where(s => s.SourceText.ToString().Contains("was not generated because of", StringComparison.Ordinal)))
+        {
+            Diagnostic[] own = TestCompilation.ErrorsWithWarningsAsErrors(run.Output)
+                .Where(d => d.Location.SourceTree?.FilePath == fallback.SyntaxTree.FilePath)
+                .ToArray();
+            Assert.True(own.Length == 0, description + ", " + fallback.HintName + ":\n" + string.Join("\n", own.Select(d => d.ToString())));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(MalformedSources))]
     public void ParserInferenceAndEmitter_CalledDirectly_NeverThrow(string description, string source)

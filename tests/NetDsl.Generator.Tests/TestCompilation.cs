@@ -42,18 +42,23 @@ internal static class TestCompilation
     public static SyntaxTree ParseTree(string text, string path) => CSharpSyntaxTree.ParseText(text, ParseOptions, path);
 
     /// <summary>A driver for <see cref="NetworkGenerator"/> that records every step's inputs, outputs and run reasons.</summary>
-    public static GeneratorDriver CreateDriver() =>
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText>? additionalTexts = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new NetworkGenerator().AsSourceGenerator() },
+            additionalTexts: additionalTexts,
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     public static TestRun Run(params string[] sources) => Run(Create(sources));
 
-    /// <summary>Runs the generator on <paramref name="compilation"/>, then the analyzer on the compilation the generator produced.</summary>
-    public static TestRun Run(CSharpCompilation compilation)
+    /// <summary>
+    /// Runs the generator on <paramref name="compilation"/>, then the analyzer on the compilation the generator produced,
+    /// both given <paramref name="additionalFiles"/> (weights files, for example).
+    /// </summary>
+    public static TestRun Run(CSharpCompilation compilation, ImmutableArray<AdditionalText> additionalFiles = default)
     {
-        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> driverDiagnostics);
+        additionalFiles = additionalFiles.IsDefault ? ImmutableArray<AdditionalText>.Empty : additionalFiles;
+        GeneratorDriver driver = CreateDriver(additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> driverDiagnostics);
         GeneratorDriverRunResult runResult = driver.GetRunResult();
         GeneratorRunResult generatorResult = Assert.Single(runResult.Results);
 
@@ -64,7 +69,7 @@ internal static class TestCompilation
         }
 
         ImmutableArray<Diagnostic> generatorDiagnostics = driverDiagnostics.AddRange(generatorResult.Diagnostics).Distinct().ToImmutableArray();
-        ImmutableArray<Diagnostic> analyzerDiagnostics = RunAnalyzer(output, exceptions);
+        ImmutableArray<Diagnostic> analyzerDiagnostics = RunAnalyzer(output, exceptions, additionalFiles);
         return new TestRun(
             compilation,
             output,
@@ -81,11 +86,11 @@ internal static class TestCompilation
     /// The analyzer's diagnostics on <paramref name="compilation"/>; an exception thrown by the analyzer is added to
     /// <paramref name="exceptions"/> and its AD0001 diagnostic to the result.
     /// </summary>
-    public static ImmutableArray<Diagnostic> RunAnalyzer(Compilation compilation, List<Exception> exceptions)
+    public static ImmutableArray<Diagnostic> RunAnalyzer(Compilation compilation, List<Exception> exceptions, ImmutableArray<AdditionalText> additionalFiles = default)
     {
         var exceptionDiagnostics = new List<Diagnostic>();
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            new AnalyzerOptions(additionalFiles.IsDefault ? ImmutableArray<AdditionalText>.Empty : additionalFiles),
             onAnalyzerException: (exception, _, diagnostic) =>
             {
                 lock (exceptions)

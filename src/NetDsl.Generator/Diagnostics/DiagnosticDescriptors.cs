@@ -13,6 +13,7 @@ internal static class DiagnosticDescriptors
     private const string DeclarationCategory = "NetDsl.Declaration";
     private const string WeightsCategory = "NetDsl.Weights";
     private const string PerformanceCategory = "NetDsl.Performance";
+    private const string InternalCategory = "NetDsl.Internal";
     private const string HelpLinkBase = "https://github.com/netdsl/netdsl/blob/main/docs/diagnostics.md#";
 
     public static readonly DiagnosticDescriptor MissingInput = Error(
@@ -138,13 +139,17 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.LargeUnrolledStage, PerformanceCategory, "Unrolled layer is very large",
         "Layer {0} ({1}) would be unrolled into {2} straight-line operations (more than {3}), because UnrollLimit = {4}; methods that large are slow to compile and to JIT and run no faster than the vectorized kernels, so lower UnrollLimit below {2} or remove it");
 
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        DiagnosticIds.InternalError, InternalCategory, "NetDsl failed on a network",
+        "NetDsl failed in its {1} stage on network '{0}' ({2}), so the network was not generated; this is a bug in NetDsl: please report it at https://github.com/netdsl/netdsl/issues with the declaration of '{0}'");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, DuplicateInput, InputNotFirst, LinearInputMismatch, NonPositiveSize, NotPartial,
         ContainingTypeNotPartial, UnsupportedClass, DuplicateLayerName, InvalidLayerName, LayerWithoutNetwork,
         LayersInSeveralDeclarations, NeedsOneDimensionalInput, NoLayers, ConsecutiveActivations, UnknownLayer,
         NetworkTooLarge, InvalidUnrollLimit, EmptyInputShape, WindowLargerThanInput, OutputSizeNotWhole,
         InvalidLayerArgument, WrongInputRank, ReshapeElementCount, ResidualShapeChanged, UnbalancedResidual, ChannelMismatch,
-        WeightsFileMissing, WeightsFileMismatch, WeightsFileLarge, LargeUnrolledStage);
+        WeightsFileMissing, WeightsFileMismatch, WeightsFileLarge, LargeUnrolledStage, InternalError);
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         Create(id, category, title, message, DiagnosticSeverity.Error);

@@ -35,6 +35,7 @@ internal static class DiagnosticIds
     public const string UnbalancedResidual = "NDSL0026";
     public const string ChannelMismatch = "NDSL0027";
     public const string LargeUnrolledStage = "NDSL0031";
+    public const string InternalError = "NDSL0032";
 }
 
 /// <summary>

@@ -139,7 +139,7 @@ internal static class NetworkEmitter
         }
     }
 
-    private static void EmitSampleStruct(SourceWriter writer, string structName, string description, Shape shape, int size)
+    internal static void EmitSampleStruct(SourceWriter writer, string structName, string description, Shape shape, int size)
     {
         string floats = Literals.Int(size) + (size == 1 ? " float" : " floats");
         writer.WriteLine("/// <summary>");

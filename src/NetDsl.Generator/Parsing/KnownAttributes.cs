@@ -8,6 +8,7 @@ internal static class KnownAttributes
 {
     public const string Namespace = "NetDsl";
     public const string NetworkMetadataName = "NetDsl.NetworkAttribute";
+    public const string InputMetadataName = "NetDsl.InputAttribute";
 
     public static bool IsNetwork(INamedTypeSymbol? type) => IsNetDslType(type, "NetworkAttribute");
 

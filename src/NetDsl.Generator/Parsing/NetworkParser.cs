@@ -34,11 +34,9 @@ internal static class NetworkParser
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        if (!TryReadNetworkOptions(attributes[networkIndex], out int unrollLimit, out string? weightsFile))
-        {
-            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
-        }
-
+        // A class that cannot be generated but can take members gets a shell spec (see ParseResult.Shell), from which the
+        // generator emits its fallback; whether to generate it is decided by `generatable` below.
+        bool generatable = TryReadNetworkOptions(attributes[networkIndex], out int unrollLimit, out string? weightsFile);
         var layers = new List<LayerSpec>();
         var declarations = new HashSet<SyntaxNode>();
         for (int i = 0; i < attributes.Length; i++)
@@ -53,7 +51,8 @@ internal static class NetworkParser
             if (layer is null)
             {
                 // The compiler reports the malformed attribute; generating from a guess would only add noise.
-                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+                generatable = false;
+                continue;
             }
 
             layers.Add(layer);
@@ -63,14 +62,8 @@ internal static class NetworkParser
             }
         }
 
-        if (declarations.Count > 1)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersInSeveralDeclarations, networkIndex, type.Name));
-            return new ParseResult(null, diagnostics.ToEquatableArray());
-        }
-
         var spec = new NetworkSpec(
-            Namespace: type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+            Namespace: NamespaceOf(type),
             ClassName: type.Name,
             IsRecord: type.IsRecord,
             ContainingTypes: ReadContainingTypes(type).ToEquatableArray(),
@@ -78,8 +71,71 @@ internal static class NetworkParser
             UnrollLimit: unrollLimit,
             Layers: layers.ToEquatableArray(),
             WeightsFile: weightsFile);
+        NetworkSpec? shell = type.TypeKind == TypeKind.Class ? spec : null;
+        if (!generatable)
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty, shell);
+        }
+
+        if (declarations.Count > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersInSeveralDeclarations, networkIndex, type.Name));
+            return new ParseResult(null, diagnostics.ToEquatableArray(), shell);
+        }
+
         return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
     }
+
+    /// <summary>
+    /// The class's name and nesting without its stack (no layers, default options), for the generator's fallback after
+    /// the parser failed; null when the class cannot take generated members (not a partial class in partial types, or of
+    /// a form NDSL0008 refuses).
+    /// </summary>
+    public static NetworkSpec? ReadShell(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        Shell(type, IndexOfNetworkAttribute(type.GetAttributes()), EquatableArray<LayerSpec>.Empty, cancellationToken);
+
+    /// <summary>
+    /// For a class with stack attributes but no [Network] (NDSL0011): the class and the layers that could be read, for the
+    /// generator's fallback; null when the class has [Network], has no stack attribute, or cannot take generated members.
+    /// </summary>
+    public static NetworkSpec? ReadOrphanShell(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        int orphan = IndexOfOrphanStackAttribute(type);
+        if (orphan < 0)
+        {
+            return null;
+        }
+
+        ImmutableArray<AttributeData> attributes = type.GetAttributes();
+        var layers = new List<LayerSpec>();
+        for (int i = 0; i < attributes.Length; i++)
+        {
+            if (KnownAttributes.IsStackEntry(attributes[i].AttributeClass) && ReadLayer(attributes[i], i) is { } layer)
+            {
+                layers.Add(layer);
+            }
+        }
+
+        return Shell(type, orphan, layers.ToEquatableArray(), cancellationToken);
+    }
+
+    private static NetworkSpec? Shell(INamedTypeSymbol type, int attributeIndex, EquatableArray<LayerSpec> layers, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        CheckClassForm(type, attributeIndex, diagnostics, cancellationToken);
+        if (diagnostics.Count > 0 || type.TypeKind != TypeKind.Class)
+        {
+            return null;
+        }
+
+        return new NetworkSpec(NamespaceOf(type), type.Name, type.IsRecord, ReadContainingTypes(type).ToEquatableArray(), attributeIndex, 256, layers);
+    }
+
+    /// <summary>The index of [Network] among the class's attributes, or -1.</summary>
+    public static int IndexOfNetworkAttribute(INamedTypeSymbol type) => IndexOfNetworkAttribute(type.GetAttributes());
+
+    private static string? NamespaceOf(INamedTypeSymbol type) =>
+        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
 
     /// <summary>
     /// For a class without [Network], the index of its first stack attribute (which does nothing there), or -1.

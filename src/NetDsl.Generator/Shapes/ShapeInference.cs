@@ -14,7 +14,13 @@ namespace NetDsl.Generator.Shapes;
 internal static class ShapeInference
 {
     /// <summary>Infers the plan of <paramref name="spec"/>; returns null when any error was added to <paramref name="diagnostics"/>.</summary>
-    public static NetworkPlan? Infer(NetworkSpec spec, List<DiagnosticInfo> diagnostics)
+    public static NetworkPlan? Infer(NetworkSpec spec, List<DiagnosticInfo> diagnostics) => Infer(spec, diagnostics, out _, out _);
+
+    /// <summary>
+    /// As <see cref="Infer(NetworkSpec, List{DiagnosticInfo})"/>, and also gives the input and output shapes as far as they
+    /// could be established, errors or not (null when unknown): the generator's fallback sizes its Input and Output from them.
+    /// </summary>
+    public static NetworkPlan? Infer(NetworkSpec spec, List<DiagnosticInfo> diagnostics, out Shape? inputShape, out Shape? outputShape)
     {
         int errorsBefore = diagnostics.Count(d => d.IsError);
         string network = spec.ClassName;
@@ -25,7 +31,7 @@ internal static class ShapeInference
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidUnrollLimit, networkIndex, network, spec.UnrollLimit));
         }
 
-        Shape? inputShape = CheckInput(spec, diagnostics);
+        inputShape = CheckInput(spec, diagnostics);
         List<LayerSpec> stack = spec.Layers.Where(l => l.Kind != LayerKind.Input).ToList();
         if (stack.Count == 0)
         {
@@ -115,6 +121,7 @@ internal static class ShapeInference
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, networkIndex, network, System.Math.Max(parameterCount, bufferCount), "parameters"));
         }
 
+        outputShape = complete ? current : null;
         if (diagnostics.Count(d => d.IsError) > errorsBefore || !complete || inputShape is null || current is null)
         {
             return null;

@@ -1,9 +1,11 @@
 // A minimal LSP client, run as a .NET file-based app by tests/lsp/run.sh:
-//   dotnet run LspCheck.cs -- <server command> <project folder> <file> <line (1-based)> <diagnostic id> [timeout seconds]
+//   dotnet run LspCheck.cs -- <server command> <project folder> <file> <line (1-based)> <diagnostic id> [timeout seconds] [only-ndsl]
 // It starts the language server over stdio, sends initialize / initialized, turns analyzers on (csharp-ls's
 // csharp.analyzersEnabled, answered to workspace/configuration and pushed with workspace/didChangeConfiguration),
 // opens the file with textDocument/didOpen, and waits for a textDocument/publishDiagnostics on that file that holds the
-// diagnostic at that line. Exit code 0 when it arrives, 1 otherwise; everything the server publishes is printed.
+// diagnostic at that line. With "only-ndsl", that publication must also hold no other error or warning than NDSL ones
+// (a publication with others is printed and the wait goes on: a later one may be complete). Exit code 0 when it
+// arrives, 1 otherwise; everything the server publishes is printed.
 #:property PublishAot=false
 using System;
 using System.Diagnostics;
@@ -17,7 +19,7 @@ using System.Threading.Tasks;
 
 if (args.Length < 5)
 {
-    Console.Error.WriteLine("usage: LspCheck.cs <server command> <project folder> <file> <line> <diagnostic id> [timeout seconds]");
+    Console.Error.WriteLine("usage: LspCheck.cs <server command> <project folder> <file> <line> <diagnostic id> [timeout seconds] [only-ndsl]");
     return 2;
 }
 
@@ -27,6 +29,7 @@ string file = Path.GetFullPath(args[2]);
 int expectedLine = int.Parse(args[3], CultureInfo.InvariantCulture) - 1;
 string expectedId = args[4];
 TimeSpan timeout = TimeSpan.FromSeconds(args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 240);
+bool onlyNdsl = args.Length > 6 && args[6] == "only-ndsl";
 string folderUri = new Uri(folder + Path.DirectorySeparatorChar).AbsoluteUri.TrimEnd('/');
 string fileUri = new Uri(file).AbsoluteUri;
 
@@ -223,7 +226,18 @@ try
         if (opened && uri is not null && Uri.Compare(new Uri(uri), new Uri(fileUri), UriComponents.AbsoluteUri, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
             && diagnostics.Any(d => (string?)d?["code"] == expectedId && (int?)d?["range"]?["start"]?["line"] == expectedLine))
         {
-            Console.WriteLine($"found {expectedId} at line {expectedLine + 1} of {Path.GetFileName(file)} after {clock.Elapsed.TotalSeconds:F1} s");
+            // LSP severities: 1 error, 2 warning, 3 information, 4 hint (absent: the client decides; counted as an error).
+            JsonNode?[] others = diagnostics
+                .Where(d => ((int?)d?["severity"] ?? 1) <= 2 && !((string?)d?["code"] ?? string.Empty).StartsWith("NDSL", StringComparison.Ordinal))
+                .ToArray();
+            if (onlyNdsl && others.Length > 0)
+            {
+                Console.WriteLine($"found {expectedId}, but with {others.Length} other error(s) or warning(s): waiting for a later publication");
+                continue;
+            }
+
+            Console.WriteLine($"found {expectedId} at line {expectedLine + 1} of {Path.GetFileName(file)} after {clock.Elapsed.TotalSeconds:F1} s"
+                + (onlyNdsl ? ", and no error or warning other than NDSL ones" : string.Empty));
             exitCode = 0;
             break;
         }
@@ -231,7 +245,7 @@ try
 }
 catch (OperationCanceledException)
 {
-    Console.WriteLine($"no {expectedId} at line {expectedLine + 1} within {timeout.TotalSeconds} s");
+    Console.WriteLine($"no {expectedId} at line {expectedLine + 1}{(onlyNdsl ? " without other errors or warnings" : string.Empty)} within {timeout.TotalSeconds} s");
 }
 finally
 {

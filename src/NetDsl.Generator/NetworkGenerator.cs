@@ -70,18 +70,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 KnownAttributes.InputMetadataName,
                 predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                transform: static (context, cancellationToken) => OrphanOrNull(context.TargetSymbol, cancellationToken))
+                transform: static (context, cancellationToken) => OrphanOrNull(context, cancellationToken))
             .Where(static fallback => fallback is not null)
             .Select(static (fallback, _) => fallback!)
             .WithTrackingName(OrphanStepName);
         context.RegisterSourceOutput(orphans, static (context, fallback) => Emit(context, new PlannedNetwork(null, fallback, null), ImmutableArray<WeightFileContent>.Empty));
     }
 
-    private static FallbackSpec? OrphanOrNull(ISymbol symbol, CancellationToken cancellationToken)
+    private static FallbackSpec? OrphanOrNull(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         try
         {
-            return symbol is INamedTypeSymbol type && NetworkParser.ReadOrphanShell(type, cancellationToken) is { } shell
+            return context.TargetSymbol is INamedTypeSymbol type
+                && IsDeclarationOf(context, IndexOfFirst(type.GetAttributes(), static a => KnownAttributes.IsInput(a.AttributeClass)), cancellationToken)
+                && NetworkParser.ReadOrphanShell(type, cancellationToken) is { } shell
                 ? new FallbackSpec(shell, null, null, new[] { DiagnosticIds.LayerWithoutNetwork }.ToEquatableArray())
                 : null;
         }
@@ -91,10 +93,50 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
     }
 
+    /// <summary>
+    /// Whether the declaration <paramref name="context"/> was found on holds the class's attribute at
+    /// <paramref name="attributeIndex"/>. A class whose attribute sits on several partial declarations is found once per
+    /// declaration; only the one holding the first such attribute goes on, or two files with the same name would be added
+    /// (AddSource throws, and the build would lose every network).
+    /// </summary>
+    private static bool IsDeclarationOf(GeneratorAttributeSyntaxContext context, int attributeIndex, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ImmutableArray<AttributeData> attributes = context.TargetSymbol.GetAttributes();
+            if (attributeIndex < 0 || attributeIndex >= attributes.Length || attributes[attributeIndex].ApplicationSyntaxReference is not { } reference)
+            {
+                return false;
+            }
+
+            SyntaxNode? declaration = reference.GetSyntax(cancellationToken).Parent?.Parent;
+            return declaration is not null && declaration.SyntaxTree == context.TargetNode.SyntaxTree && declaration.Span == context.TargetNode.Span;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Roslyn's own lookups only; the transform must not throw.
+            return false;
+        }
+    }
+
+    private static int IndexOfFirst(ImmutableArray<AttributeData> attributes, Func<AttributeData, bool> predicate)
+    {
+        for (int i = 0; i < attributes.Length; i++)
+        {
+            if (predicate(attributes[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The parsed class, or its fallback when it cannot be generated; null when it cannot even take a fallback.</summary>
     private static ParsedNetwork? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type)
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || !IsDeclarationOf(context, NetworkParser.IndexOfNetworkAttribute(type), cancellationToken))
         {
             return null;
         }

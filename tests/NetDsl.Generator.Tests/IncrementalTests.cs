@@ -81,6 +81,27 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void ADeclarationWithErrors_ItsFallbackIsCachedToo()
+    {
+        CSharpCompilation compilation = TestCompilation.Create(new[]
+        {
+            ("Network.cs", NetworkFile.Replace("[Linear(2, 1, Name = \"fc2\")]", "[Linear(3, 1, Name = \"fc2\")]", StringComparison.Ordinal)),
+            ("Helper.cs", HelperFile),
+        });
+        GeneratorDriver driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+        GeneratorRunResult first = Assert.Single(driver.GetRunResult().Results);
+        Assert.Contains("was not generated because of NDSL0004", Assert.Single(first.GeneratedSources).SourceText.ToString(), StringComparison.Ordinal);
+        foreach (string step in TrackedSteps)
+        {
+            Assert.All(Outputs(first, step), output => Assert.Empty(ForbiddenObjects(output.Value, step)));
+        }
+
+        CSharpCompilation edited = Replace(compilation, "Helper.cs", HelperFile.Replace("2 * x", "x + x", StringComparison.Ordinal));
+
+        AssertCached(driver.RunGenerators(edited).GetRunResult());
+    }
+
+    [Fact]
     public void RunningAgainWithoutChanges_KeepsEveryStepCached()
     {
         (GeneratorDriver driver, CSharpCompilation compilation) = FirstRun();

@@ -135,7 +135,9 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     /// <summary>The parsed class, or its fallback when it cannot be generated; null when it cannot even take a fallback.</summary>
     private static ParsedNetwork? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type
+        // [Network] applies to classes only: on a record struct the compiler reports CS0592, and a partial record class
+        // of the same name would only add errors to it.
+        if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type
             || !IsDeclarationOf(context, NetworkParser.IndexOfNetworkAttribute(type), cancellationToken))
         {
             return null;

@@ -139,6 +139,17 @@ public sealed class RobustnessTests
     }
 
     [Theory]
+    [InlineData("[Network][Input(3)][Linear(1)] public partial record struct N;")]
+    [InlineData("[Network][Input(3)][Linear(3, 1)][Linear(2)] public partial record struct N;")]
+    public void RecordStruct_GetsNothingGenerated_TheCompilersErrorOnTheAttributeIsTheOnlyOne(string declaration)
+    {
+        TestRun run = TestCompilation.Run(Using + declaration);
+
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal(new[] { "CS0592" }, run.OutputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct());
+    }
+
+    [Theory]
     [MemberData(nameof(MalformedSources))]
     public void ParserInferenceAndEmitter_CalledDirectly_NeverThrow(string description, string source)
     {

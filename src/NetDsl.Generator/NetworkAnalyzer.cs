@@ -57,7 +57,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // An analyzer exception becomes AD0001 and fails the user's build; a missed diagnostic is the lesser harm.
+            // The stages' own failures are already NDSL0032 (Analyze); what is left is Roslyn's lookups around them. An
+            // analyzer exception becomes AD0001 and fails the user's build; a missed diagnostic is the lesser harm.
         }
     }
 

@@ -120,8 +120,9 @@ public sealed class RobustnessTests
     }
 
     /// <summary>
-    /// Where the generator emits the fallback of a class it cannot generate, the fallback itself compiles without any
-    /// diagnostic (warnings as errors): it must never add an error to the ones that explain the declaration.
+    /// Where the generator emits the fallback of a class it cannot generate, some error keeps the build failing (the
+    /// fallback must never run), and the fallback itself compiles without any diagnostic (warnings as errors): it must
+    /// never add an error to the ones that explain the declaration.
     /// </summary>
     [Theory]
     [MemberData(nameof(MalformedSources))]
@@ -131,6 +132,9 @@ public sealed class RobustnessTests
 
         foreach (GeneratedSourceResult fallback in run.GeneratedSources.Where(s => s.SourceText.ToString().Contains("was not generated because of", StringComparison.Ordinal)))
         {
+            Assert.True(
+                run.OutputDiagnostics.Concat(run.AnalyzerDiagnostics).Concat(run.GeneratorDiagnostics).Any(d => d.Severity == DiagnosticSeverity.Error),
+                description + ": " + fallback.HintName + " is a fallback, but nothing fails the build");
             Diagnostic[] own = TestCompilation.ErrorsWithWarningsAsErrors(run.Output)
                 .Where(d => d.Location.SourceTree?.FilePath == fallback.SyntaxTree.FilePath)
                 .ToArray();

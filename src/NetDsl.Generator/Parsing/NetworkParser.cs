@@ -35,8 +35,11 @@ internal static class NetworkParser
         }
 
         // A class that cannot be generated but can take members gets a shell spec (see ParseResult.Shell), from which the
-        // generator emits its fallback; whether to generate it is decided by `generatable` below.
+        // generator emits its fallback, but only where an error keeps the build failing: an NDSL error, or an attribute
+        // the compiler could not bind. An attribute that is merely foreign (a source class of the same name taking other
+        // arguments) gets no fallback: nothing would then stop a throwing class from building.
         bool generatable = TryReadNetworkOptions(attributes[networkIndex], out int unrollLimit, out string? weightsFile);
+        bool compilerReportsIt = !generatable && HasBindingError(attributes[networkIndex]);
         var layers = new List<LayerSpec>();
         var declarations = new HashSet<SyntaxNode>();
         for (int i = 0; i < attributes.Length; i++)
@@ -52,6 +55,7 @@ internal static class NetworkParser
             {
                 // The compiler reports the malformed attribute; generating from a guess would only add noise.
                 generatable = false;
+                compilerReportsIt |= HasBindingError(attribute);
                 continue;
             }
 
@@ -74,7 +78,7 @@ internal static class NetworkParser
         NetworkSpec? shell = type.TypeKind == TypeKind.Class ? spec : null;
         if (!generatable)
         {
-            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty, shell);
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty, compilerReportsIt ? shell : null);
         }
 
         if (declarations.Count > 1)
@@ -212,6 +216,12 @@ internal static class NetworkParser
 
         return false;
     }
+
+    /// <summary>Whether the compiler reports an error on the attribute: its constructor or one of its arguments did not bind.</summary>
+    private static bool HasBindingError(AttributeData attribute) =>
+        attribute.AttributeConstructor is null
+        || attribute.ConstructorArguments.Any(argument => argument.Kind == TypedConstantKind.Error)
+        || attribute.NamedArguments.Any(argument => argument.Value.Kind == TypedConstantKind.Error);
 
     private static bool TryReadNetworkOptions(AttributeData network, out int unrollLimit, out string? weightsFile)
     {

@@ -15,7 +15,7 @@ internal static class LayerNames
         "ReferenceEquals", "Finalize", "ParameterTensors", "Architecture", "BufferCount", "Buffers", "BufferTensors", "Layers", "CreatePretrained", "PretrainedParameters", "PretrainedBuffers", "TrainStep",
 
         // Private members of the generated code: a view property with one of these names would not compile.
-        "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
+        "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "FusedTrainStep", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
         "_parameters", "_gradients", "_buffers", "_activations", "_gradientScratch", "_auxiliary", "_trainingCapacity",
         "_recordedBatch", "_inferenceActivations", "_inferenceCapacity", "_dropoutRandom",
     };

@@ -98,8 +98,8 @@ public sealed class ShapeInferenceTests
             Linear("fc2", 1)));
 
         Assert.Equal(2, plan.Stages.Count);
-        Assert.Equal(new Stage(1, StageKind.Linear, 0, 1, Activation.Sigmoid, 3, 2, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
-        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, Activation.None, 2, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
+        Assert.Equal(new Stage(1, StageKind.Linear, 0, 1, new NetDsl.Generator.Catalog.ActivationFunction("Sigmoid", true, EquatableArray<double>.Empty), 3, 2, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
+        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, null, 2, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
     }
 
     [Fact]
@@ -112,8 +112,8 @@ public sealed class ShapeInferenceTests
             Linear(null, 1)));
 
         Assert.Equal(2, plan.Stages.Count);
-        Assert.Equal(new Stage(1, StageKind.Activation, 1, -1, Activation.Tanh, 4, 4, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
-        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, Activation.None, 4, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
+        Assert.Equal(new Stage(1, StageKind.Activation, 1, -1, new NetDsl.Generator.Catalog.ActivationFunction("Tanh", true, EquatableArray<double>.Empty), 4, 4, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
+        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, null, 4, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
     }
 
     [Theory]

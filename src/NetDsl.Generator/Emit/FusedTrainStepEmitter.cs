@@ -66,17 +66,15 @@ internal static class FusedTrainStepEmitter
             var stageOutputs = new string[stage.OutputWidth];
             if (stage.Kind == StageKind.Activation)
             {
-                PlannedLayer layer = plan.Layers[stage.LayerIndex];
                 for (int i = 0; i < stageOutputs.Length; i++)
                 {
                     stageOutputs[i] = "h" + k + "_" + Literals.Int(i);
-                    writer.WriteLine("float " + stageOutputs[i] + " = " + ActivationCode.Apply(stage.Activation, input[i], layer) + ";");
+                    writer.WriteLine("float " + stageOutputs[i] + " = " + ActivationCode.Apply(stage.Activation, input[i]) + ";");
                 }
             }
             else
             {
                 PlannedLayer layer = plan.Layers[stage.LayerIndex];
-                PlannedLayer? activation = stage.ActivationLayerIndex >= 0 ? plan.Layers[stage.ActivationLayerIndex] : null;
                 AffineTaps taps = AffineTaps.For(layer);
                 int weightOffset = layer.Tensor("weight")!.Offset;
                 int biasOffset = layer.Tensor("bias")?.Offset ?? -1;
@@ -86,7 +84,7 @@ internal static class FusedTrainStepEmitter
                     z[o] = "z" + k + "_" + Literals.Int(o);
                     stageOutputs[o] = "h" + k + "_" + Literals.Int(o);
                     writer.WriteLine("float " + z[o] + " = " + WeightedSum(taps, o, weightOffset, biasOffset, input) + ";");
-                    writer.WriteLine("float " + stageOutputs[o] + " = " + ActivationCode.Apply(stage.Activation, z[o], activation) + ";");
+                    writer.WriteLine("float " + stageOutputs[o] + " = " + ActivationCode.Apply(stage.Activation, z[o]) + ";");
                 }
 
                 preActivations[stage.Index] = z;
@@ -122,11 +120,10 @@ internal static class FusedTrainStepEmitter
             var inputGradients = new string[stage.InputWidth];
             if (stage.Kind == StageKind.Activation)
             {
-                PlannedLayer layer = plan.Layers[stage.LayerIndex];
                 for (int i = 0; i < stage.InputWidth && needsInputGradient; i++)
                 {
                     inputGradients[i] = "d" + previous + "_" + Literals.Int(i);
-                    writer.WriteLine("float " + inputGradients[i] + " = " + ActivationCode.Backward(stage.Activation, input[i], output[i], gradients[i], layer) + ";");
+                    writer.WriteLine("float " + inputGradients[i] + " = " + ActivationCode.Backward(stage.Activation, input[i], output[i], gradients[i]) + ";");
                 }
             }
             else
@@ -146,7 +143,6 @@ internal static class FusedTrainStepEmitter
     private static void EmitAffineBackward(SourceWriter writer, NetworkPlan plan, Stage stage, string[] input, string[] output, string[] z, string[] gradients, bool needsInputGradient, string[] inputGradients)
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
-        PlannedLayer? activation = stage.ActivationLayerIndex >= 0 ? plan.Layers[stage.ActivationLayerIndex] : null;
         AffineTaps taps = AffineTaps.For(layer);
         string k = Literals.Int(stage.Index);
         int weightOffset = layer.Tensor("weight")!.Offset;
@@ -154,7 +150,7 @@ internal static class FusedTrainStepEmitter
         for (int o = 0; o < dz.Length; o++)
         {
             dz[o] = "dz" + k + "_" + Literals.Int(o);
-            writer.WriteLine("float " + dz[o] + " = " + ActivationCode.Backward(stage.Activation, z[o], output[o], gradients[o], activation) + ";");
+            writer.WriteLine("float " + dz[o] + " = " + ActivationCode.Backward(stage.Activation, z[o], output[o], gradients[o]) + ";");
         }
 
         // The input gradient reads the weights before this stage's update.

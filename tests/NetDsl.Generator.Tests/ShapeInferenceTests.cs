@@ -102,6 +102,27 @@ public sealed class ShapeInferenceTests
         Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, null, 2, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
     }
 
+    [Theory]
+    [InlineData("Softplus")]
+    [InlineData("Hardswish")]
+    [InlineData("Mish")]
+    [InlineData("SiLU")]
+    public void ActivationWhoseBackwardNeedsItsInput_IsNotFused(string name)
+    {
+        LayerKind kind = System.Enum.Parse<LayerKind>(name);
+        NetworkPlan plan = InferValid(Spec(
+            Input(3),
+            Linear("fc1", 2),
+            Layer(kind),
+            Linear("fc2", 1)));
+
+        Assert.Equal(3, plan.Stages.Count);
+        Assert.Null(plan.Stages[0].Activation);
+        Assert.Equal(StageKind.Activation, plan.Stages[1].Kind);
+        Assert.Equal(kind.ToString(), plan.Stages[1].Activation!.Name);
+        Assert.False(plan.Stages[1].Activation!.BackwardFromOutput);
+    }
+
     [Fact]
     public void ActivationNotAfterALinear_IsAStageOfItsOwn()
     {

@@ -122,6 +122,9 @@ internal enum StageKind
     /// <summary>An element-wise activation on its own.</summary>
     Activation,
 
+    /// <summary>An element-wise activation with learned parameters (PReLU's slopes); always kernel calls.</summary>
+    LearnedActivation,
+
     /// <summary>Softmax or LogSoftmax over a one-dimensional sample.</summary>
     Softmax,
 

@@ -77,6 +77,7 @@ public partial class N1TrainStepBatch1
     private readonly float[] _prediction = new float[1];
     private readonly float[] _gradient = new float[1];
     private readonly MeanSquaredErrorLoss _mse = new();
+    private ILoss _lossInterface = null!;
     private N1Net.Input _input;
 
     /// <summary>Builds both systems on the same weights and checks one step's loss and gradients agree.</summary>
@@ -89,6 +90,7 @@ public partial class N1TrainStepBatch1
         _naive = new NaiveMlp(3, 2, 1, maxBatch: 1);
         _sgd = new Sgd(LearningRate);
         _input = new N1Net.Input(_x);
+        _lossInterface = _mse;
         MlpFixtures.CheckTraining(_model, _naive, () => NetDsl(), () => NaiveCSharp());
         SetupTorchSharp();
     }
@@ -111,6 +113,10 @@ public partial class N1TrainStepBatch1
     /// </summary>
     [Benchmark]
     public float NetDslFused() => _model.TrainStep(_input, _t, _mse, LearningRate);
+
+    /// <summary>The fused step with the loss called through <see cref="ILoss"/> (a loss whose type is not known at compile time).</summary>
+    [Benchmark]
+    public float NetDslFusedThroughILoss() => _model.TrainStep(_input, _t, _lossInterface, LearningRate);
 
     /// <summary>Naive C# loops.</summary>
     [Benchmark]

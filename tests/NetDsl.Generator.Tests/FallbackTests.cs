@@ -53,6 +53,8 @@ public sealed class FallbackTests
                     first += value;
                 }
 
+                first += net.TrainStep(x, new float[Net.OutputSize], new MeanSquaredErrorLoss(), 0.1f);
+                first += net.TrainStep(x, new float[Net.OutputSize], (ILoss)new MeanSquaredErrorLoss(), 0.1f);
                 INetwork generic = Create<Net>();
                 return first + parameters[0] + gradients[0] + net.Buffers.Length + Net.ParameterCount + Net.BufferCount
                     + Net.InputShape[0] + Net.OutputShape[0] + text.Length + generic.Parameters.Length + other.Parameters.Length + Extra(net);
@@ -70,6 +72,7 @@ public sealed class FallbackTests
         { "NDSL0003", "[Network][Linear(2, Name = \"fc1\"), ReLU][Input(3)] public partial class Net;", "return new Net.Input(1f, 2f, 3f)[0];" },
         { "NDSL0004", "[Network][Input(3)][Linear(3, 2, Name = \"fc1\"), ReLU][Linear(3, 1, Name = \"fc2\")] public partial class Net;", "return net.Forward(new Net.Input(1f, 2f, 3f))[0] + net.Fc1.InFeatures + net.Fc2.OutFeatures;" },
         { "NDSL0004", "[Network][Input(4)][Linear(8)][BatchNorm1D(Name = \"bn\")][Linear(3, 1)] public partial class Net;", "ISegmentedTraining segmented = net; return segmented.BatchStatistics.Length + net.Bn.Name.Length + net.Layer0.OutFeatures;" },
+        { "NDSL0004", "[Network][Input(2, 4, 4)][Conv2D(3, Kernel = 3), PReLU(3, Name = \"slopes\")][Flatten][Linear(5, 1)] public partial class Net;", "return net.Slopes.Name.Length;" },
         { "NDSL0005", "[Network][Input(3)][Linear(0)] public partial class Net;", "return new Net.Input(1f, 2f, 3f)[0];" },
         { "NDSL0009", "[Network][Input(3)][Linear(2, Name = \"fc\")][Linear(1, Name = \"fc\")] public partial class Net;", "return net.Fc.OutFeatures;" },
         { "NDSL0010", "[Network][Input(3)][Linear(2, Name = \"my layer\")][Linear(1, Name = \"parameters\")] public partial class Net;", "return net.Parameters.Length;" },

@@ -31,6 +31,7 @@ public sealed class GeneratorQualityTests(ITestOutputHelper output)
             "[Input(3)][Linear(3, 2, Name = \"fc1\"), ReLU][Linear(2, 1, Name = \"fc2\")]",
             "[Input(6)][Linear(5, Bias = false), Sigmoid][Flatten][Tanh][Linear(4), LeakyReLU(0.2)][Linear(3), ELU][Linear(3), GELU][Linear(3), GELU(TanhApproximation = true)][Linear(3), SiLU][Identity][Softmax]",
             "[Input(4)][Linear(4)][LogSoftmax]",
+            "[Input(5)][Linear(4), Softplus(Beta = 2, Threshold = 10)][Linear(4), Hardswish][Linear(3), Mish][Linear(3), PReLU][Linear(2), Softplus]",
             "[Input(1, 8, 8)][Conv2D(2, Kernel = 3, Padding = 1), ReLU][MaxPool2D(2)][Conv2D(2, 3, Kernel = 3, Padding = ConvPadding.Same, Dilation = 2)][Conv2D(2, Kernel = 2, Stride = 2, Bias = false)][Flatten][Linear(2)]",
             "[Input(2, 8)][Conv1D(3, Kernel = 2, Dilation = 2), Tanh][AvgPool1D(2, CountIncludePad = false, Padding = 1)][MaxPool1D(2)][Flatten][Linear(1)]",
             "[Input(2, 6, 6)][AvgPool2D(2)][BatchNorm2D][GlobalAvgPool][BatchNorm1D][Linear(2)]",

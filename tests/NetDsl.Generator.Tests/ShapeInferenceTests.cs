@@ -98,8 +98,29 @@ public sealed class ShapeInferenceTests
             Linear("fc2", 1)));
 
         Assert.Equal(2, plan.Stages.Count);
-        Assert.Equal(new Stage(1, StageKind.Linear, 0, 1, Activation.Sigmoid, 3, 2, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
-        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, Activation.None, 2, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
+        Assert.Equal(new Stage(1, StageKind.Linear, 0, 1, new NetDsl.Generator.Catalog.ActivationFunction("Sigmoid", true, EquatableArray<double>.Empty), 3, 2, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
+        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, null, 2, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
+    }
+
+    [Theory]
+    [InlineData("Softplus")]
+    [InlineData("Hardswish")]
+    [InlineData("Mish")]
+    [InlineData("SiLU")]
+    public void ActivationWhoseBackwardNeedsItsInput_IsNotFused(string name)
+    {
+        LayerKind kind = System.Enum.Parse<LayerKind>(name);
+        NetworkPlan plan = InferValid(Spec(
+            Input(3),
+            Linear("fc1", 2),
+            Layer(kind),
+            Linear("fc2", 1)));
+
+        Assert.Equal(3, plan.Stages.Count);
+        Assert.Null(plan.Stages[0].Activation);
+        Assert.Equal(StageKind.Activation, plan.Stages[1].Kind);
+        Assert.Equal(kind.ToString(), plan.Stages[1].Activation!.Name);
+        Assert.False(plan.Stages[1].Activation!.BackwardFromOutput);
     }
 
     [Fact]
@@ -112,8 +133,8 @@ public sealed class ShapeInferenceTests
             Linear(null, 1)));
 
         Assert.Equal(2, plan.Stages.Count);
-        Assert.Equal(new Stage(1, StageKind.Activation, 1, -1, Activation.Tanh, 4, 4, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
-        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, Activation.None, 4, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
+        Assert.Equal(new Stage(1, StageKind.Activation, 1, -1, new NetDsl.Generator.Catalog.ActivationFunction("Tanh", true, EquatableArray<double>.Empty), 4, 4, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
+        Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, null, 4, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
     }
 
     [Theory]

@@ -25,6 +25,8 @@ internal static class SampleNetworks
         [nameof(ResidualNetKernels)] = seed => new ResidualNetKernels(seed),
         [nameof(ImageNet)] = seed => new ImageNet(seed),
         [nameof(ImageNetKernels)] = seed => new ImageNetKernels(seed),
+        [nameof(ActivationsNet)] = seed => new ActivationsNet(seed),
+        [nameof(ActivationsNetKernels)] = seed => new ActivationsNetKernels(seed),
     };
 
     /// <summary>Every network's name.</summary>

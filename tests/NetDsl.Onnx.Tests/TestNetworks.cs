@@ -183,3 +183,30 @@ public partial class GeluTanhNet;
 [Input(64)]
 [GELU(TanhApproximation = true)]
 public partial class GeluTanhNetKernels;
+
+// The activations added through the layer catalog, in one network: PReLU with one slope per channel of a [C, H, W]
+// sample (the slope reshaped to [C, 1, 1]) and with one shared slope, Softplus with beta 2 (Mul, Softplus, Div) and 1,
+// Mish (Softplus, Tanh, Mul), Hardswish.
+[Network]
+[Input(2, 5, 5)]
+[Conv2D(4, Kernel = 3, Name = "conv")]
+[PReLU(4, Name = "prelu1")]
+[Flatten]
+[Softplus(Beta = 2)]
+[Linear(12, Name = "fc1"), Mish]
+[Linear(10, Name = "fc2"), Hardswish]
+[Linear(6, Name = "fc3"), PReLU(Name = "prelu2")]
+[Linear(4, Name = "fc4"), Softplus]
+public partial class ActivationsNet;
+
+[Network(UnrollLimit = 0)]
+[Input(2, 5, 5)]
+[Conv2D(4, Kernel = 3, Name = "conv")]
+[PReLU(4, Name = "prelu1")]
+[Flatten]
+[Softplus(Beta = 2)]
+[Linear(12, Name = "fc1"), Mish]
+[Linear(10, Name = "fc2"), Hardswish]
+[Linear(6, Name = "fc3"), PReLU(Name = "prelu2")]
+[Linear(4, Name = "fc4"), Softplus]
+public partial class ActivationsNetKernels;

@@ -206,7 +206,7 @@ public sealed class LayerKernelSweepTests
         }
     }
 
-    public static TheoryData<string> ActivationNames() => ["LeakyReLU", "ELU", "GELU", "GELUTanh", "SiLU"];
+    public static TheoryData<string> ActivationNames() => ["LeakyReLU", "ELU", "GELU", "GELUTanh", "SiLU", "Softplus", "Hardswish", "Mish"];
 
     [Theory]
     [MemberData(nameof(ActivationNames))]
@@ -220,7 +220,7 @@ public sealed class LayerKernelSweepTests
         ReferenceActivation kind = Enum.Parse<ReferenceActivation>(name);
         for (int length = 1; length <= 40; length++)
         {
-            float[] moderate = TestData.Uniform(random, length, -4f, 4f).Select(v => Math.Abs(v) < 1e-3f ? 0.5f : v).ToArray(); // away from the kinks
+            float[] moderate = TestData.Uniform(random, length, -4f, 4f).Select(v => Math.Abs(v) < 1e-3f || Math.Abs(Math.Abs(v) - 3f) < 1e-3f ? 0.5f : v).ToArray(); // away from the kinks (0; Hardswish's at -3 and 3)
             float[] saturating = TestData.Uniform(random, length, 4f, 60f).Select(v => random.Next(2) == 0 ? -v : v).ToArray();
             foreach ((float[] x, bool elementwise) in (ValueTuple<float[], bool>[])[(moderate, false), (saturating, true)])
             {
@@ -246,7 +246,7 @@ public sealed class LayerKernelSweepTests
         }
     }
 
-    private const float Parameter = 0.3f; // LeakyReLU's slope, ELU's alpha
+    private const float Parameter = 0.3f; // LeakyReLU's slope, ELU's alpha, Softplus's beta
 
     private static (float[] Y, float[] Dx) Apply(ReferenceActivation kind, float[] x, float[] dy)
     {
@@ -270,10 +270,24 @@ public sealed class LayerKernelSweepTests
                 ActivationKernels.GELUTanh(x, y);
                 ActivationKernels.GELUTanhBackward(x, dy, dx);
                 break;
-            default:
+            case ReferenceActivation.SiLU:
                 ActivationKernels.SiLU(x, y);
                 ActivationKernels.SiLUBackward(x, dy, dx);
                 break;
+            case ReferenceActivation.Softplus:
+                ActivationKernels.Softplus(x, y, Parameter, (float)ReferenceMath.SoftplusThreshold);
+                ActivationKernels.SoftplusBackward(x, dy, dx, Parameter, (float)ReferenceMath.SoftplusThreshold);
+                break;
+            case ReferenceActivation.Hardswish:
+                ActivationKernels.Hardswish(x, y);
+                ActivationKernels.HardswishBackward(x, dy, dx);
+                break;
+            case ReferenceActivation.Mish:
+                ActivationKernels.Mish(x, y);
+                ActivationKernels.MishBackward(x, dy, dx);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "No kernel for this activation in the sweep.");
         }
 
         return (y, dx);

@@ -383,6 +383,53 @@ public partial class DropoutNetKernels;
 [Linear(4, Name = "fc2")]
 public partial class DropoutNetUnrolled;
 
+// The activations added through the layer catalog: PReLU (one slope per channel after a convolution, one shared after
+// a Linear layer), Softplus (with and without a beta), Mish, Hardswish (kinks at -3 and 3).
+[Network]
+[Input(2, 6)]
+[Conv1D(3, Kernel = 3, Padding = 1, Name = "conv")]
+[PReLU(3, Init = 0.5, Name = "prelu1")]
+[Flatten]
+[Linear(8, Name = "fc1")]
+[Softplus(Beta = 2)]
+[Linear(6, Name = "fc2")]
+[Mish]
+[Linear(4, Name = "fc3")]
+[PReLU(Name = "prelu2")]
+[Linear(3, Name = "out")]
+[Hardswish]
+public partial class ActivationsNet;
+
+[Network(UnrollLimit = 0)]
+[Input(2, 6)]
+[Conv1D(3, Kernel = 3, Padding = 1, Name = "conv")]
+[PReLU(3, Init = 0.5, Name = "prelu1")]
+[Flatten]
+[Linear(8, Name = "fc1")]
+[Softplus(Beta = 2)]
+[Linear(6, Name = "fc2")]
+[Mish]
+[Linear(4, Name = "fc3")]
+[PReLU(Name = "prelu2")]
+[Linear(3, Name = "out")]
+[Hardswish]
+public partial class ActivationsNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(2, 6)]
+[Conv1D(3, Kernel = 3, Padding = 1, Name = "conv")]
+[PReLU(3, Init = 0.5, Name = "prelu1")]
+[Flatten]
+[Linear(8, Name = "fc1")]
+[Softplus(Beta = 2)]
+[Linear(6, Name = "fc2")]
+[Mish]
+[Linear(4, Name = "fc3")]
+[PReLU(Name = "prelu2")]
+[Linear(3, Name = "out")]
+[Hardswish]
+public partial class ActivationsNetUnrolled;
+
 // A large dropout layer alone: its output is the mask applied to the input, for the statistical tests.
 [Network]
 [Input(1000)]
@@ -767,6 +814,16 @@ public static class LayerNetworks
 
     private static readonly ReferenceModel WideDropout = new([1000], R.Dropout(0.3));
 
+    private static readonly ReferenceModel Activations = new(
+        [2, 6],
+        R.Conv1D(3, 3, "conv", padding: 1),
+        R.PReLU("prelu1", slopes: 3, init: 0.5),
+        R.Flatten(),
+        R.Linear(8, "fc1"), R.Softplus(2),
+        R.Linear(6, "fc2"), R.Mish(),
+        R.Linear(4, "fc3"), R.PReLU("prelu2"),
+        R.Linear(3, "out"), R.Hardswish());
+
     private static readonly LayerCase[] Cases =
     [
         .. Three<CnnNet, CnnNetKernels, CnnNetUnrolled>("Cnn", Cnn, smooth: false,
@@ -799,6 +856,8 @@ public static class LayerNetworks
             (n, x) => { MaxPoolTieNet.Output y = n.Forward(new MaxPoolTieNet.Input(x)); return Elements(y); }, (n, x) => { MaxPoolTieNetKernels.Output y = n.Forward(new MaxPoolTieNetKernels.Input(x)); return Elements(y); }, (n, x) => { MaxPoolTieNetUnrolled.Output y = n.Forward(new MaxPoolTieNetUnrolled.Input(x)); return Elements(y); }),
         .. Three<WideDropoutNet, WideDropoutNetKernels, WideDropoutNetUnrolled>("WideDropout", WideDropout, smooth: false,
             (n, x) => { WideDropoutNet.Output y = n.Forward(new WideDropoutNet.Input(x)); return Elements(y); }, (n, x) => { WideDropoutNetKernels.Output y = n.Forward(new WideDropoutNetKernels.Input(x)); return Elements(y); }, (n, x) => { WideDropoutNetUnrolled.Output y = n.Forward(new WideDropoutNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<ActivationsNet, ActivationsNetKernels, ActivationsNetUnrolled>("Activations", Activations, smooth: false,
+            (n, x) => { ActivationsNet.Output y = n.Forward(new ActivationsNet.Input(x)); return Elements(y); }, (n, x) => { ActivationsNetKernels.Output y = n.Forward(new ActivationsNetKernels.Input(x)); return Elements(y); }, (n, x) => { ActivationsNetUnrolled.Output y = n.Forward(new ActivationsNetUnrolled.Input(x)); return Elements(y); }),
     ];
 
     private static readonly Dictionary<string, LayerCase> ByName = Cases.ToDictionary(c => c.Name);
@@ -818,10 +877,10 @@ public static class LayerNetworks
     public static TheoryData<string> SmoothNames() => Data(Cases.Where(c => c.IsSmooth));
 
     /// <summary>
-    /// The networks for the float finite-difference check: the smooth ones, and two with kinks (max pooling in the brief's
-    /// CNN, LeakyReLU in the head) whose inputs can be drawn far enough from every kink for the finite steps.
+    /// The networks for the float finite-difference check: the smooth ones, and three with kinks (max pooling in the brief's
+    /// CNN, LeakyReLU in the head, Hardswish in the activations) whose inputs can be drawn far enough from every kink for the finite steps.
     /// </summary>
-    public static TheoryData<string> FiniteDifferenceNames() => Data(Cases.Where(c => c.IsSmooth || c.Architecture is "Cnn" or "Head"));
+    public static TheoryData<string> FiniteDifferenceNames() => Data(Cases.Where(c => c.IsSmooth || c.Architecture is "Cnn" or "Head" or "Activations"));
 
     /// <summary>The networks with batch normalization.</summary>
     public static TheoryData<string> BatchNormNames() => Data(Cases.Where(c => c.HasBatchNorm));

@@ -10,13 +10,12 @@ internal sealed class ActivationStageEmitter : IStageEmitter
 
     public string[] EmitSampleForward(SourceWriter writer, NetworkPlan plan, Stage stage, Func<int, string> input, Func<int, Func<int, string>> outputsOfStage)
     {
-        PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Of(plan, stage));
         var outputs = new string[stage.OutputWidth];
         for (int i = 0; i < outputs.Length; i++)
         {
             outputs[i] = "h" + Literals.Int(stage.Index) + "_" + Literals.Int(i);
-            writer.WriteLine("float " + outputs[i] + " = " + ActivationCode.Apply(stage.Activation, input(i), layer) + ";");
+            writer.WriteLine("float " + outputs[i] + " = " + ActivationCode.Apply(stage.Activation, input(i)) + ";");
         }
 
         writer.WriteLine();
@@ -25,11 +24,10 @@ internal sealed class ActivationStageEmitter : IStageEmitter
 
     public void EmitForward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
-        PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Of(plan, stage));
         if (!stage.IsUnrolled)
         {
-            writer.WriteLine(ActivationCode.KernelForward(stage.Activation, context.Input, context.Output, layer));
+            writer.WriteLine(ActivationCode.KernelForward(stage.Activation!, context.Input, context.Output));
             writer.WriteLine();
             return;
         }
@@ -41,7 +39,7 @@ internal sealed class ActivationStageEmitter : IStageEmitter
         for (int i = 0; i < stage.OutputWidth; i++)
         {
             string index = "[" + Literals.Int(i) + "]";
-            writer.WriteLine("y" + index + " = " + ActivationCode.Apply(stage.Activation, "x" + index, layer) + ";");
+            writer.WriteLine("y" + index + " = " + ActivationCode.Apply(stage.Activation, "x" + index) + ";");
         }
 
         writer.CloseBlock();
@@ -50,16 +48,15 @@ internal sealed class ActivationStageEmitter : IStageEmitter
 
     public void EmitBackward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
-        PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Backward(plan, stage));
         if (!stage.IsUnrolled)
         {
-            writer.WriteLine(context.Guarded(ActivationCode.KernelBackward(stage.Activation, context.Input, context.Output, context.OutputGradient, context.InputGradient, layer)));
+            writer.WriteLine(context.Guarded(ActivationCode.KernelBackward(stage.Activation!, context.Input, context.Output, context.OutputGradient, context.InputGradient)));
             writer.WriteLine();
             return;
         }
 
-        bool fromOutput = ActivationCode.BackwardFromOutput(stage.Activation);
+        bool fromOutput = stage.Activation!.BackwardFromOutput;
         writer.OpenBlock(context.Guarded("for (int n = 0; n < batch; n++)"));
         writer.WriteLine(TypeNames.ReadOnlySpan + (fromOutput ? " y = " + AffineStageEmitter.SampleSlice(context.Output, stage.OutputWidth) : " x = " + AffineStageEmitter.SampleSlice(context.Input, stage.OutputWidth)) + ";");
         writer.WriteLine(TypeNames.ReadOnlySpan + " dy = " + AffineStageEmitter.SampleSlice(context.OutputGradient, stage.OutputWidth) + ";");
@@ -67,7 +64,7 @@ internal sealed class ActivationStageEmitter : IStageEmitter
         for (int i = 0; i < stage.OutputWidth; i++)
         {
             string index = "[" + Literals.Int(i) + "]";
-            writer.WriteLine("dx" + index + " = " + ActivationCode.Backward(stage.Activation, "x" + index, "y" + index, "dy" + index, layer) + ";");
+            writer.WriteLine("dx" + index + " = " + ActivationCode.Backward(stage.Activation, "x" + index, "y" + index, "dy" + index) + ";");
         }
 
         writer.CloseBlock();

@@ -26,13 +26,12 @@ internal sealed class AffineStageEmitter : IStageEmitter
             writer.WriteLine(TypeNames.ReadOnlySpan + " b" + k + " = " + Slice("p", layer.Tensor("bias")!) + ";");
         }
 
-        PlannedLayer? activation = ActivationLayer(plan, stage);
         var outputs = new string[layer.OutFeatures];
         for (int o = 0; o < outputs.Length; o++)
         {
             outputs[o] = "h" + k + "_" + Literals.Int(o);
             string sum = WeightedSum(taps, o, "w" + k, layer.BiasOffset >= 0 ? "b" + k : null, input);
-            writer.WriteLine("float " + outputs[o] + " = " + ActivationCode.Apply(stage.Activation, sum, activation) + ";");
+            writer.WriteLine("float " + outputs[o] + " = " + ActivationCode.Apply(stage.Activation, sum) + ";");
         }
 
         writer.WriteLine();
@@ -42,7 +41,6 @@ internal sealed class AffineStageEmitter : IStageEmitter
     public void EmitForward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
-        PlannedLayer? activation = ActivationLayer(plan, stage);
         string weight = Slice("p", layer.Tensor("weight")!);
         string bias = layer.Tensor("bias") is { } b ? Slice("p", b) : "default";
         writer.WriteLine(StageDescription.Of(plan, stage));
@@ -51,9 +49,9 @@ internal sealed class AffineStageEmitter : IStageEmitter
             writer.WriteLine(stage.Kind == StageKind.Linear
                 ? TypeNames.LinearKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ");"
                 : TypeNames.ConvolutionKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + ");");
-            if (stage.Activation is not (Activation.None or Activation.Identity))
+            if (ActivationCode.Applies(stage.Activation))
             {
-                writer.WriteLine(ActivationCode.KernelForward(stage.Activation, context.Output, context.Output, activation));
+                writer.WriteLine(ActivationCode.KernelForward(stage.Activation!, context.Output, context.Output));
             }
 
             writer.WriteLine();
@@ -74,7 +72,7 @@ internal sealed class AffineStageEmitter : IStageEmitter
         for (int o = 0; o < layer.OutFeatures; o++)
         {
             string sum = WeightedSum(taps, o, "w", layer.BiasOffset >= 0 ? "b" : null, j => "x[" + Literals.Int(j) + "]");
-            writer.WriteLine("y[" + Literals.Int(o) + "] = " + ActivationCode.Apply(stage.Activation, sum, activation) + ";");
+            writer.WriteLine("y[" + Literals.Int(o) + "] = " + ActivationCode.Apply(stage.Activation, sum) + ";");
         }
 
         writer.CloseBlock();
@@ -85,15 +83,14 @@ internal sealed class AffineStageEmitter : IStageEmitter
     public void EmitBackward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
-        PlannedLayer? activation = ActivationLayer(plan, stage);
         PlannedTensor weightTensor = layer.Tensor("weight")!;
         PlannedTensor? biasTensor = layer.Tensor("bias");
         writer.WriteLine(StageDescription.Backward(plan, stage));
         if (!stage.IsUnrolled)
         {
-            if (stage.Activation is not (Activation.None or Activation.Identity))
+            if (ActivationCode.Applies(stage.Activation))
             {
-                writer.WriteLine(ActivationCode.KernelBackward(stage.Activation, "default", context.Output, context.OutputGradient, context.OutputGradient, activation));
+                writer.WriteLine(ActivationCode.KernelBackward(stage.Activation!, "default", context.Output, context.OutputGradient, context.OutputGradient));
             }
 
             string biasGradient = biasTensor is null ? "default" : Slice("g", biasTensor);
@@ -124,7 +121,7 @@ internal sealed class AffineStageEmitter : IStageEmitter
 
         writer.OpenBlock("for (int n = 0; n < batch; n++)");
         writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + SampleSlice(context.Input, layer.InFeatures) + ";");
-        if (stage.Activation is not (Activation.None or Activation.Identity))
+        if (ActivationCode.Applies(stage.Activation))
         {
             writer.WriteLine(TypeNames.ReadOnlySpan + " y = " + SampleSlice(context.Output, layer.OutFeatures) + ";");
         }
@@ -133,7 +130,7 @@ internal sealed class AffineStageEmitter : IStageEmitter
         for (int o = 0; o < layer.OutFeatures; o++)
         {
             string index = "[" + Literals.Int(o) + "]";
-            writer.WriteLine("float dz" + Literals.Int(o) + " = " + ActivationCode.Backward(stage.Activation, "x" + index, "y" + index, "dy" + index, activation) + ";");
+            writer.WriteLine("float dz" + Literals.Int(o) + " = " + ActivationCode.Backward(stage.Activation, "x" + index, "y" + index, "dy" + index) + ";");
         }
 
         for (int o = 0; o < layer.OutFeatures; o++)
@@ -202,8 +199,6 @@ internal sealed class AffineStageEmitter : IStageEmitter
         return sum.Length == 0 ? "0f" : sum.ToString();
     }
 
-    private static PlannedLayer? ActivationLayer(NetworkPlan plan, Stage stage) =>
-        stage.ActivationLayerIndex >= 0 ? plan.Layers[stage.ActivationLayerIndex] : null;
 
     internal static string Slice(string span, PlannedTensor tensor) =>
         span + ".Slice(" + Literals.Int(tensor.Offset) + ", " + Literals.Int(tensor.Length) + ")";

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Generator.Catalog;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Shapes;
 
@@ -75,7 +76,7 @@ internal static class FallbackEmitter
         NetworkSpec spec = fallback.Spec;
         string name = spec.ClassName;
         string doc = "/// <summary>Throws <see cref=\"global::System.InvalidOperationException\"/>: the network was not generated (" + CauseText(fallback) + ").</summary>";
-        bool segmented = spec.Layers.Any(l => l.Kind is LayerKind.BatchNorm1D or LayerKind.BatchNorm2D);
+        bool segmented = spec.Layers.Any(l => LayerCatalog.Find(l.Kind)?.Stage == StageKind.BatchNorm);
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine("/// A NetDsl network that was not generated because of " + CauseText(fallback) + ": see the errors on its declaration.");
@@ -128,6 +129,7 @@ internal static class FallbackEmitter
             "public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)" + Throws,
             "public void ZeroGradients()" + Throws,
             "public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.ILoss loss, float learningRate)" + Throws,
+            "public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.MeanSquaredErrorLoss loss, float learningRate)" + Throws,
         })
         {
             writer.WriteLine(doc);
@@ -250,7 +252,7 @@ internal static class FallbackEmitter
         {
             LayerSpec layer = stack[position];
             string property = LayerNames.PropertyNameOf(layer, position);
-            if (LayerNames.HasParameters(layer.Kind) && LayerNames.IsValidName(property) && taken.Add(property))
+            if (LayerCatalog.Find(layer.Kind)?.HasParameters == true && LayerNames.IsValidName(property) && taken.Add(property))
             {
                 yield return (property, layer.Kind == LayerKind.Linear);
             }

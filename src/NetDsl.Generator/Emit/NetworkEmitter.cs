@@ -704,6 +704,7 @@ internal static class NetworkEmitter
         StageKind.ResidualAdd => ResidualAddStageEmitter.Instance,
         StageKind.Softmax or StageKind.Normalization => KernelOnlyStageEmitter.Instance,
         StageKind.BatchNorm => BatchNormStageEmitter.Instance,
+        StageKind.LearnedActivation => PReluStageEmitter.Instance,
         _ => throw new InvalidOperationException("Stage kind " + stage.Kind + " has no emitter."),
     };
 

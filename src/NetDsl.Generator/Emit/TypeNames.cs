@@ -13,6 +13,7 @@ internal static class TypeNames
     public const string PoolingKernels = "global::NetDsl.Kernels.PoolingKernels";
     public const string NormalizationKernels = "global::NetDsl.Kernels.NormalizationKernels";
     public const string SoftmaxKernels = "global::NetDsl.Kernels.SoftmaxKernels";
+    public const string PReluKernels = "global::NetDsl.Kernels.PReluKernels";
     public const string DropoutKernels = "global::NetDsl.Kernels.DropoutKernels";
     public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
 }

@@ -104,21 +104,6 @@ internal sealed record PlannedLayer(
     }
 }
 
-/// <summary>The element-wise activations.</summary>
-internal enum Activation
-{
-    None,
-    Identity,
-    ReLU,
-    Sigmoid,
-    Tanh,
-    LeakyReLU,
-    ELU,
-    GELU,
-    GELUTanh,
-    SiLU,
-}
-
 /// <summary>What a stage computes.</summary>
 internal enum StageKind
 {
@@ -136,6 +121,9 @@ internal enum StageKind
 
     /// <summary>An element-wise activation on its own.</summary>
     Activation,
+
+    /// <summary>An element-wise activation with learned parameters (PReLU's slopes); always kernel calls.</summary>
+    LearnedActivation,
 
     /// <summary>Softmax or LogSoftmax over a one-dimensional sample.</summary>
     Softmax,
@@ -158,7 +146,7 @@ internal enum StageKind
 /// <param name="Kind">What it computes.</param>
 /// <param name="LayerIndex">The index in the plan's layers of its main layer.</param>
 /// <param name="ActivationLayerIndex">The index of a fused activation layer, or -1.</param>
-/// <param name="Activation">The element-wise activation it applies (fused, or the stage itself).</param>
+/// <param name="Activation">The element-wise activation it applies (fused, or the stage itself), or null.</param>
 /// <param name="InputWidth">Floats per sample in.</param>
 /// <param name="OutputWidth">Floats per sample out.</param>
 /// <param name="IsUnrolled">Whether it is straight-line code rather than kernel calls.</param>
@@ -170,7 +158,7 @@ internal sealed record Stage(
     StageKind Kind,
     int LayerIndex,
     int ActivationLayerIndex,
-    Activation Activation,
+    Catalog.ActivationFunction? Activation,
     int InputWidth,
     int OutputWidth,
     bool IsUnrolled,

@@ -15,7 +15,7 @@ internal static class LayerNames
         "ReferenceEquals", "Finalize", "ParameterTensors", "Architecture", "BufferCount", "Buffers", "BufferTensors", "Layers", "CreatePretrained", "PretrainedParameters", "PretrainedBuffers", "TrainStep",
 
         // Private members of the generated code: a view property with one of these names would not compile.
-        "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
+        "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "FusedTrainStep", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
         "_parameters", "_gradients", "_buffers", "_activations", "_gradientScratch", "_auxiliary", "_trainingCapacity",
         "_recordedBatch", "_inferenceActivations", "_inferenceCapacity", "_dropoutRandom",
     };
@@ -96,31 +96,4 @@ internal static class LayerNames
 
         return true;
     }
-
-    /// <summary>Whether a layer of this kind can carry parameters (and so gets a typed view).</summary>
-    public static bool HasParameters(LayerKind kind) =>
-        kind is LayerKind.Linear or LayerKind.Conv1D or LayerKind.Conv2D or LayerKind.BatchNorm1D or LayerKind.BatchNorm2D or LayerKind.LayerNorm;
-
-    /// <summary>Whether a layer of this kind is an element-wise activation (Identity excluded).</summary>
-    public static bool IsActivation(LayerKind kind) =>
-        kind is LayerKind.ReLU or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.LeakyReLU or LayerKind.ELU or LayerKind.GELU or LayerKind.SiLU;
-
-    /// <summary>
-    /// Whether an activation's derivative follows from its output alone, so that it can be fused into the preceding
-    /// layer (which then keeps only its activated output for backward).
-    /// </summary>
-    public static bool IsFusable(LayerKind kind) => kind is LayerKind.Identity or LayerKind.ReLU or LayerKind.Sigmoid or LayerKind.Tanh;
-
-    public static Activation ActivationOf(PlannedLayer layer) => layer.Kind switch
-    {
-        LayerKind.Identity => Activation.Identity,
-        LayerKind.ReLU => Activation.ReLU,
-        LayerKind.Sigmoid => Activation.Sigmoid,
-        LayerKind.Tanh => Activation.Tanh,
-        LayerKind.LeakyReLU => Activation.LeakyReLU,
-        LayerKind.ELU => Activation.ELU,
-        LayerKind.GELU => layer.Option("TanhApproximation") != 0 ? Activation.GELUTanh : Activation.GELU,
-        LayerKind.SiLU => Activation.SiLU,
-        _ => Activation.None,
-    };
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Generator.Catalog;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Shapes.Rules;
@@ -49,7 +50,7 @@ internal static class ShapeInference
         for (int position = 0; position < stack.Count; position++)
         {
             LayerSpec layer = stack[position];
-            if (LayerNames.IsActivation(layer.Kind) && position > 0 && LayerNames.IsActivation(stack[position - 1].Kind))
+            if (IsActivation(layer) && position > 0 && IsActivation(stack[position - 1]))
             {
                 LayerSpec previous = stack[position - 1];
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConsecutiveActivations, layer.AttributeIndex,
@@ -156,7 +157,7 @@ internal static class ShapeInference
                 continue;
             }
 
-            long work = StagePlanner.UnrollWork(planned[stage.LayerIndex]);
+            long work = LayerCatalog.For(planned[stage.LayerIndex].Kind).UnrollWork(planned[stage.LayerIndex]);
             if (work > LargeUnrollWork)
             {
                 LayerSpec layer = stack[stage.LayerIndex];
@@ -195,7 +196,7 @@ internal static class ShapeInference
         bool computes = false;
         for (int i = start + 1; i < position; i++)
         {
-            computes |= stack[i].Kind is not (LayerKind.Flatten or LayerKind.Reshape or LayerKind.Identity or LayerKind.Residual or LayerKind.EndResidual);
+            computes |= LayerCatalog.Find(stack[i].Kind)?.Computes ?? true;
         }
 
         if (!computes)
@@ -216,71 +217,22 @@ internal static class ShapeInference
 
     private static long SaturatingAdd(long total, long count) => count > long.MaxValue - total ? long.MaxValue : total + count;
 
-    /// <summary>How many constructor arguments the runtime's attribute of each kind takes; another count means a foreign attribute class.</summary>
-    private static bool HasKnownArity(LayerSpec layer)
-    {
-        int count = layer.Arguments.Count;
-        return layer.Kind switch
-        {
-            LayerKind.Linear or LayerKind.Conv1D or LayerKind.Conv2D => count is 1 or 2,
-            LayerKind.MaxPool1D or LayerKind.MaxPool2D or LayerKind.AvgPool1D or LayerKind.AvgPool2D => count == 1,
-            LayerKind.Dropout or LayerKind.LeakyReLU or LayerKind.ELU => count <= 1,
-            LayerKind.Reshape => true,
-            _ => count == 0,
-        };
-    }
+    private static bool IsActivation(LayerSpec layer) => LayerCatalog.Find(layer.Kind)?.IsActivation ?? false;
 
+    /// <summary>
+    /// The layer's shape rule, from its descriptor. An attribute NetDsl does not know, or one whose argument count is not
+    /// the runtime's (a foreign class that only shares a name), is NDSL0016.
+    /// </summary>
     private static LayerResult? InferLayer(LayerContext context, string network)
     {
-        if (!HasKnownArity(context.Layer))
+        LayerDescriptor? descriptor = LayerCatalog.Find(context.Layer.Kind);
+        if (descriptor is null || !descriptor.AcceptsArgumentCount(context.Layer.Arguments.Count))
         {
             context.Report(DiagnosticDescriptors.UnknownLayer, context.Layer.AttributeName, network);
             return null;
         }
 
-        switch (context.Layer.Kind)
-        {
-            case LayerKind.Linear:
-                return LinearRule.Infer(context);
-            case LayerKind.Conv1D:
-            case LayerKind.Conv2D:
-                return ConvolutionRule.Infer(context);
-            case LayerKind.MaxPool1D:
-            case LayerKind.MaxPool2D:
-            case LayerKind.AvgPool1D:
-            case LayerKind.AvgPool2D:
-                return PoolRule.Infer(context);
-            case LayerKind.GlobalAvgPool:
-                return PoolRule.InferGlobal(context);
-            case LayerKind.BatchNorm1D:
-            case LayerKind.BatchNorm2D:
-            case LayerKind.LayerNorm:
-                return NormalizationRule.Infer(context);
-            case LayerKind.Dropout:
-                return ElementwiseRules.Dropout(context);
-            case LayerKind.Softmax:
-            case LayerKind.LogSoftmax:
-                return ElementwiseRules.Softmax(context);
-            case LayerKind.Flatten:
-                return ElementwiseRules.Flatten(context);
-            case LayerKind.Reshape:
-                return ElementwiseRules.Reshape(context);
-            case LayerKind.Residual:
-            case LayerKind.EndResidual:
-                return new LayerResult(context.Input);
-            case LayerKind.Identity:
-            case LayerKind.ReLU:
-            case LayerKind.Sigmoid:
-            case LayerKind.Tanh:
-            case LayerKind.LeakyReLU:
-            case LayerKind.ELU:
-            case LayerKind.GELU:
-            case LayerKind.SiLU:
-                return ElementwiseRules.Activation(context);
-            default:
-                context.Report(DiagnosticDescriptors.UnknownLayer, context.Layer.AttributeName, network);
-                return null;
-        }
+        return descriptor.Infer(context);
     }
 
     private static Shape? CheckInput(NetworkSpec spec, List<DiagnosticInfo> diagnostics)
@@ -376,7 +328,7 @@ internal static class ShapeInference
             }
 
             names.Add(name, position);
-            if (!LayerNames.HasParameters(layer.Kind))
+            if (!(LayerCatalog.Find(layer.Kind)?.HasParameters ?? false))
             {
                 continue;
             }

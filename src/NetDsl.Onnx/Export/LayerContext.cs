@@ -45,6 +45,9 @@ internal sealed class LayerContext
         Builder.AddNode(Layer.Name, opType, inputs, attributes);
 
     /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th parameter tensor.</summary>
+    /// <summary>The number of elements of the layer's parameter tensor at <paramref name="position"/>.</summary>
+    public int ParameterLength(int position) => _network.ParameterTensors[Layer.ParameterTensors[position]].Length;
+
     public string Parameter(int position) => _network.ParameterTensors[Layer.ParameterTensors[position]].Name;
 
     /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th buffer tensor.</summary>

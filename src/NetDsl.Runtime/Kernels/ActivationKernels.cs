@@ -134,6 +134,60 @@ public static class ActivationKernels
         }
     }
 
+    /// <summary>Softplus (see <see cref="ScalarActivations.Softplus"/>).</summary>
+    public static void Softplus(ReadOnlySpan<float> x, Span<float> y, float beta, float threshold)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = ScalarActivations.Softplus(x[i], beta, threshold);
+        }
+    }
+
+    /// <summary>Softplus's input gradient from its input <paramref name="x"/>.</summary>
+    public static void SoftplusBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float beta, float threshold)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dx[i] = ScalarActivations.SoftplusBackward(x[i], dy[i], beta, threshold);
+        }
+    }
+
+    /// <summary>Hardswish, <c>x * min(max(x + 3, 0), 6) / 6</c>.</summary>
+    public static void Hardswish(ReadOnlySpan<float> x, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = ScalarActivations.Hardswish(x[i]);
+        }
+    }
+
+    /// <summary>Hardswish's input gradient from its input <paramref name="x"/>.</summary>
+    public static void HardswishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dx[i] = ScalarActivations.HardswishBackward(x[i], dy[i]);
+        }
+    }
+
+    /// <summary>Mish, <c>x * tanh(softplus(x))</c>.</summary>
+    public static void Mish(ReadOnlySpan<float> x, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = ScalarActivations.Mish(x[i]);
+        }
+    }
+
+    /// <summary>Mish's input gradient from its input <paramref name="x"/>.</summary>
+    public static void MishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dx[i] = ScalarActivations.MishBackward(x[i], dy[i]);
+        }
+    }
+
     private readonly struct ReLUBackwardOperator : IBinaryOperator
     {
         public static float Invoke(float y, float dy) => ScalarActivations.ReLUBackward(y, dy);

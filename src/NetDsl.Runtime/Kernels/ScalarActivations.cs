@@ -83,6 +83,42 @@ public static class ScalarActivations
         return dy * (s * (1f + x * (1f - s)));
     }
 
+    /// <summary>
+    /// <c>log(1 + exp(beta x)) / beta</c>, or <c>x</c> where <c>beta x &gt; threshold</c> (PyTorch's <c>nn.Softplus</c>, whose
+    /// test is in float as here); the logarithm in double precision.
+    /// </summary>
+    public static float Softplus(float x, float beta, float threshold)
+    {
+        float scaled = x * beta;
+        return scaled > threshold ? x : (float)(LogOnePlusExp(scaled) / beta);
+    }
+
+    /// <summary>The gradient of <see cref="Softplus"/> from its input: <c>dy * sigmoid(beta x)</c>, or <c>dy</c> above the threshold.</summary>
+    public static float SoftplusBackward(float x, float dy, float beta, float threshold)
+    {
+        float scaled = x * beta;
+        return scaled > threshold ? dy : (float)(dy / (1.0 + Math.Exp(-(double)scaled)));
+    }
+
+    /// <summary><c>x * min(max(x + 3, 0), 6) / 6</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Hardswish(float x) => x * MathF.Min(MathF.Max(x + 3f, 0f), 6f) / 6f;
+
+    /// <summary>The gradient of <see cref="Hardswish"/> from its input, as PyTorch's: 0 below -3, <c>dy (x / 3 + 1/2)</c> up to 3, <c>dy</c> above.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HardswishBackward(float x, float dy) => x < -3f ? 0f : x <= 3f ? dy * (x / 3f + 0.5f) : dy;
+
+    /// <summary><c>x * tanh(softplus(x))</c>, in double precision.</summary>
+    public static float Mish(float x) => (float)(x * Math.Tanh(LogOnePlusExp(x)));
+
+    /// <summary>The gradient of <see cref="Mish"/>: <c>tanh(sp) + x * sigmoid(x) * (1 - tanh(sp)^2)</c> with <c>sp = softplus(x)</c>.</summary>
+    public static float MishBackward(float x, float dy)
+    {
+        double t = Math.Tanh(LogOnePlusExp(x));
+        double sigmoid = 1.0 / (1.0 + Math.Exp(-(double)x));
+        return (float)(dy * (t + x * sigmoid * (1.0 - t * t)));
+    }
+
     /// <summary>Identity, for fused Identity layers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Identity(float x) => x;
@@ -92,6 +128,12 @@ public static class ScalarActivations
     public static float IdentityBackward(float y, float dy) => dy;
 
     private const double SqrtTwoOverPi = 0.79788456080286535588;
+
+    /// <summary><c>log(1 + exp(v))</c> without overflow for large <c>v</c> nor cancellation for very negative <c>v</c>.</summary>
+    private static double LogOnePlusExp(double v) => v > 0 ? v + LogOnePlus(Math.Exp(-v)) : LogOnePlus(Math.Exp(v));
+
+    /// <summary><c>log(1 + e)</c> for <c>e</c> in [0, 1], accurate when <c>e</c> is tiny (Math has no log1p).</summary>
+    private static double LogOnePlus(double e) => e < 1e-5 ? e * (1.0 - e * (0.5 - e / 3.0)) : Math.Log(1.0 + e);
 
     private static double NormalCdf(double x) => 0.5 * Erfc(-x / Math.Sqrt(2));
 

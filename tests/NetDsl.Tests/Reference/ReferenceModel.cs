@@ -61,6 +61,14 @@ public static class ReferenceLayers
 
     public static ReferenceModule SiLU() => new ReferenceElementwise(ReferenceActivation.SiLU, 0);
 
+    public static ReferenceModule Softplus(double beta = 1.0) => new ReferenceElementwise(ReferenceActivation.Softplus, beta);
+
+    public static ReferenceModule Hardswish() => new ReferenceElementwise(ReferenceActivation.Hardswish, 0);
+
+    public static ReferenceModule Mish() => new ReferenceElementwise(ReferenceActivation.Mish, 0);
+
+    public static ReferenceModule PReLU(string name, int slopes = 1, double init = 0.25) => new ReferencePReLU(slopes, init, name);
+
     public static ReferenceModule Softmax() => new ReferenceSoftmax(log: false);
 
     public static ReferenceModule LogSoftmax() => new ReferenceSoftmax(log: true);

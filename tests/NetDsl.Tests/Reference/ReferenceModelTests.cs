@@ -125,6 +125,11 @@ public sealed class ReferenceModelTests
         Assert.Equal(0.7310585786300049, ReferenceMath.Activate(ReferenceActivation.SiLU, 0, 1), 15);
         Assert.Equal(0.5 * (Math.Exp(-2) - 1), ReferenceMath.Activate(ReferenceActivation.ELU, 0.5, -2), 15);
         Assert.Equal(-0.02, ReferenceMath.Activate(ReferenceActivation.LeakyReLU, 0.01, -2), 15);
+        Assert.Equal(Math.Log(2) / 0.5, ReferenceMath.Activate(ReferenceActivation.Softplus, 0.5, 0), 15);
+        Assert.Equal(50, ReferenceMath.Activate(ReferenceActivation.Softplus, 0.5, 50), 15); // beta x = 25 > 20: linear
+        Assert.Equal(Math.Exp(-40), ReferenceMath.Activate(ReferenceActivation.Softplus, 1, -40), 1e-30);
+        Assert.Equal(2.0 / 3, ReferenceMath.Activate(ReferenceActivation.Hardswish, 0, 1), 15);
+        Assert.Equal(0.8650983882673103, ReferenceMath.Activate(ReferenceActivation.Mish, 0, 1), 15); // 1 * tanh(log(1 + e))
 
         // Each derivative against a central difference (the activations without kinks, at points away from 0).
         foreach (ReferenceActivation kind in Enum.GetValues<ReferenceActivation>())
@@ -375,7 +380,7 @@ public sealed class ReferenceModelTests
         }
     }
 
-    private static ReferenceModule RandomActivation(Random random) => random.Next(11) switch
+    private static ReferenceModule RandomActivation(Random random) => random.Next(14) switch
     {
         0 => Identity(),
         1 => ReLU(),
@@ -387,6 +392,9 @@ public sealed class ReferenceModelTests
         7 => GELU(),
         8 => GELU(tanhApproximation: true),
         9 => SiLU(),
+        10 => Softplus(0.5 + (2 * random.NextDouble())),
+        11 => Hardswish(),
+        12 => Mish(),
         _ => Tanh(),
     };
 

@@ -41,6 +41,11 @@ public enum ReferenceActivation
     GELU,
     GELUTanh,
     SiLU,
+
+    /// <summary><c>log(1 + exp(beta x)) / beta</c> with beta the parameter, and PyTorch's threshold: <c>x</c> where <c>beta x &gt; 20</c>.</summary>
+    Softplus,
+    Hardswish,
+    Mish,
 }
 
 /// <summary>One pass through a model: its mode, parameters, buffers, dropout masks, the recorded values and the gradients.</summary>
@@ -797,7 +802,7 @@ internal sealed class ReferenceElementwise : ReferenceModule
         _parameter = parameter;
     }
 
-    public override bool HasKink => _kind is ReferenceActivation.ReLU or ReferenceActivation.LeakyReLU || (_kind == ReferenceActivation.ELU && _parameter != 1.0);
+    public override bool HasKink => _kind is ReferenceActivation.ReLU or ReferenceActivation.LeakyReLU or ReferenceActivation.Hardswish || (_kind == ReferenceActivation.ELU && _parameter != 1.0);
 
     internal override int[] Infer(int[] inShape, ReferenceBuilder builder) => inShape;
 
@@ -814,8 +819,65 @@ internal sealed class ReferenceElementwise : ReferenceModule
         return dx;
     }
 
+    // Hardswish's kinks are at -3 and 3, the others' at 0.
     internal override double Margin(ReferencePass pass, double[] x, double[] y) =>
-        HasKink ? x.Select(Math.Abs).DefaultIfEmpty(double.PositiveInfinity).Min() : double.PositiveInfinity;
+        !HasKink ? double.PositiveInfinity
+        : _kind == ReferenceActivation.Hardswish ? x.Select(v => Math.Min(Math.Abs(v + 3), Math.Abs(v - 3))).DefaultIfEmpty(double.PositiveInfinity).Min()
+        : x.Select(Math.Abs).DefaultIfEmpty(double.PositiveInfinity).Min();
+}
+
+/// <summary><c>nn.PReLU(num_parameters, init)</c>: <c>x &gt; 0 ? x : a[c] x</c>, the slopes <c>a</c> a parameter, one or one per channel (dimension 0 of the sample).</summary>
+internal sealed class ReferencePReLU : ReferenceModule
+{
+    public override string Kind => "PReLU";
+
+    private readonly int _slopes;
+    private readonly double _init;
+    private readonly string _name;
+    private int _weight;
+
+    public ReferencePReLU(int slopes, double init, string name)
+    {
+        _slopes = slopes;
+        _init = init;
+        _name = name;
+    }
+
+    public override bool HasKink => true;
+
+    internal override int[] Infer(int[] inShape, ReferenceBuilder builder)
+    {
+        if (_slopes != 1 && _slopes != inShape[0])
+        {
+            throw new ArgumentException($"PReLU: {_slopes} slopes for {inShape[0]} channels.");
+        }
+
+        _weight = builder.AddParameter(_name + ".weight", 0, _init, _slopes);
+        return inShape;
+    }
+
+    private int SlopeOf(int element) => _slopes == 1 ? 0 : element % InSize / (InSize / InShape[0]);
+
+    internal override double[] Forward(ReferencePass pass, double[] x) =>
+        x.Select((v, j) => v > 0 ? v : pass.Parameters[_weight + SlopeOf(j)] * v).ToArray();
+
+    internal override double[] Backward(ReferencePass pass, double[] x, double[] y, double[] dy)
+    {
+        var dx = new double[x.Length];
+        for (int j = 0; j < x.Length; j++)
+        {
+            int slope = _weight + SlopeOf(j);
+            dx[j] = x[j] > 0 ? dy[j] : pass.Parameters[slope] * dy[j];
+            if (!(x[j] > 0))
+            {
+                pass.Gradients[slope] += x[j] * dy[j];
+            }
+        }
+
+        return dx;
+    }
+
+    internal override double Margin(ReferencePass pass, double[] x, double[] y) => x.Select(Math.Abs).DefaultIfEmpty(double.PositiveInfinity).Min();
 }
 
 /// <summary><c>nn.Softmax(dim=1)</c> / <c>nn.LogSoftmax(dim=1)</c> over the features of each 1-D sample.</summary>
@@ -1304,6 +1366,9 @@ public static class ReferenceMath
         ReferenceActivation.GELU => x * NormalCdf(x),
         ReferenceActivation.GELUTanh => 0.5 * x * (1 + Math.Tanh(SqrtTwoOverPi * (x + (0.044715 * x * x * x)))),
         ReferenceActivation.SiLU => x / (1 + Math.Exp(-x)),
+        ReferenceActivation.Softplus => parameter * x > SoftplusThreshold ? x : SoftplusOf(parameter * x) / parameter,
+        ReferenceActivation.Hardswish => x <= -3 ? 0 : x >= 3 ? x : x * (x + 3) / 6,
+        ReferenceActivation.Mish => x * Math.Tanh(SoftplusOf(x)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -1336,9 +1401,30 @@ public static class ReferenceMath
             case ReferenceActivation.SiLU:
                 double sigma = 1 / (1 + Math.Exp(-x));
                 return sigma + (x * sigma * (1 - sigma));
+            case ReferenceActivation.Softplus:
+                return parameter * x > SoftplusThreshold ? 1 : 1 / (1 + Math.Exp(-parameter * x));
+            case ReferenceActivation.Hardswish:
+                // PyTorch's one-sided choices: 0 at -3 and below, (2x + 3) / 6 up to 3 included, 1 above.
+                return x < -3 ? 0 : x <= 3 ? ((2 * x) + 3) / 6 : 1;
+            case ReferenceActivation.Mish:
+                double sp = SoftplusOf(x);
+                double th = Math.Tanh(sp);
+                double sech2 = 1 - (th * th);
+                return th + (x * sech2 / (1 + Math.Exp(-x)));
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }
+    }
+
+    /// <summary>PyTorch's default Softplus threshold.</summary>
+    public const double SoftplusThreshold = 20;
+
+    /// <summary><c>log(1 + exp(v))</c>, stable for large and very negative <c>v</c> (a series for tiny <c>exp(v)</c>).</summary>
+    public static double SoftplusOf(double v)
+    {
+        double e = Math.Exp(-Math.Abs(v));
+        double log1p = e < 1e-8 ? e - (e * e / 2) : Math.Log(1 + e);
+        return Math.Max(v, 0) + log1p;
     }
 
     /// <summary>The standard normal distribution function, <c>(1 + erf(x / sqrt 2)) / 2 = erfc(-x / sqrt 2) / 2</c>.</summary>

@@ -4,30 +4,9 @@ using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Shapes.Rules;
 
-/// <summary>Activations, dropout, Softmax/LogSoftmax, Flatten and Reshape: no parameters, simple shape rules.</summary>
+/// <summary>Dropout, Softmax/LogSoftmax, Flatten and Reshape: no parameters, simple shape rules (activations: <see cref="Catalog.ActivationDescriptor"/>).</summary>
 internal static class ElementwiseRules
 {
-    public static LayerResult? Activation(LayerContext context)
-    {
-        LayerSpec layer = context.Layer;
-        var result = new LayerResult(context.Input);
-        switch (layer.Kind)
-        {
-            case LayerKind.LeakyReLU:
-                result.Options.Add(new LayerOption("NegativeSlope", layer.Arguments.Count > 0 ? layer.Arguments[0] : 0.01));
-                break;
-            case LayerKind.ELU:
-                double alpha = layer.Arguments.Count > 0 ? layer.Arguments[0] : 1.0;
-                result.Options.Add(new LayerOption("Alpha", alpha));
-                break;
-            case LayerKind.GELU:
-                result.Options.Add(new LayerOption("TanhApproximation", layer.Option("TanhApproximation", 0)));
-                break;
-        }
-
-        return result;
-    }
-
     public static LayerResult? Softmax(LayerContext context)
     {
         if (context.Input.Rank != 1)

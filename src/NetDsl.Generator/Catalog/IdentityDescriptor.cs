@@ -1,0 +1,18 @@
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Catalog;
+
+/// <summary><c>[Identity]</c>: passes its input through; after an affine layer it fuses as "no activation".</summary>
+internal sealed class IdentityDescriptor : ActivationDescriptor
+{
+    public IdentityDescriptor()
+        : base(LayerKind.Identity, backwardFromOutput: true)
+    {
+    }
+
+    public override bool IsActivation => false;
+
+    public override bool Computes => false;
+
+    public override ActivationFunction Activation(PlannedLayer layer) => ActivationFunction.Identity;
+}

@@ -1,0 +1,26 @@
+using NetDsl.Generator.Emit;
+using NetDsl.Generator.Model;
+using NetDsl.Generator.Shapes.Rules;
+
+namespace NetDsl.Generator.Catalog;
+
+/// <summary>
+/// <c>[BatchNorm1D]</c>, <c>[BatchNorm2D]</c> (batch statistics in training, running statistics as buffers) and
+/// <c>[LayerNorm]</c> (over the whole sample); always kernel calls.
+/// </summary>
+internal sealed class NormalizationDescriptor : LayerDescriptor
+{
+    public NormalizationDescriptor(LayerKind kind)
+        : base(kind)
+    {
+    }
+
+    public override LayerResult? Infer(LayerContext context) => NormalizationRule.Infer(context);
+
+    public override bool HasParameters => true;
+
+    public override StageKind? Stage => Kind == LayerKind.LayerNorm ? StageKind.Normalization : StageKind.BatchNorm;
+
+    public override string SummaryText(PlannedLayer layer) =>
+        Kind == LayerKind.LayerNorm ? AttributeName : AttributeName + "(" + Literals.Int(layer.InputShape.Dimensions[0]) + ")";
+}

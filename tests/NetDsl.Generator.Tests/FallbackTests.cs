@@ -162,6 +162,33 @@ public sealed class FallbackTests
         }
     }
 
+    /// <summary>
+    /// The fallback declares every public member a generated network has, so that no use of the class becomes an error
+    /// when the declaration breaks: checked against the snapshot networks (unrolled with TrainStep, kernels, batch
+    /// normalization), each broken by <c>UnrollLimit = -1</c> (NDSL0018), which keeps its layers and shapes.
+    /// </summary>
+    [Theory]
+    [InlineData(SnapshotTests.SeedNetwork, "SeedNetwork.SimpleNN")]
+    [InlineData(SnapshotTests.Mlp, "Digits.Mlp")]
+    [InlineData(SnapshotTests.DeepMixed, "Zoo.Models.Container+DeepMixed")]
+    [InlineData(SnapshotTests.TinyCnn, "Vision.TinyCnn")]
+    public void Fallback_DeclaresEveryPublicMemberOfTheGeneratedNetwork(string source, string metadataName)
+    {
+        string broken = source.Contains("[Network(UnrollLimit = 40)]", StringComparison.Ordinal)
+            ? source.Replace("[Network(UnrollLimit = 40)]", "[Network(UnrollLimit = -1)]", StringComparison.Ordinal)
+            : source.Replace("[Network]", "[Network(UnrollLimit = -1)]", StringComparison.Ordinal);
+        TestRun generated = TestCompilation.Run(source);
+        TestRun fallback = TestCompilation.Run(broken);
+        Assert.Equal("NDSL0018", Assert.Single(fallback.AnalyzerDiagnostics).Id);
+        Assert.Contains("was not generated because of NDSL0018", fallback.SingleSource, StringComparison.Ordinal);
+
+        INamedTypeSymbol network = generated.Output.GetTypeByMetadataName(metadataName)!;
+        INamedTypeSymbol substitute = fallback.Output.GetTypeByMetadataName(metadataName)!;
+        string[] missing = PublicSurface(network).Except(PublicSurface(substitute)).ToArray();
+        Assert.True(missing.Length == 0, "The fallback lacks:\n" + string.Join("\n", missing));
+        Assert.Empty(network.AllInterfaces.Select(i => i.ToDisplayString()).Except(substitute.AllInterfaces.Select(i => i.ToDisplayString())));
+    }
+
     [Fact]
     public void Fallback_MatchesSnapshot()
     {
@@ -230,6 +257,14 @@ public sealed class FallbackTests
         Diagnostic error = Assert.Single(run.OutputDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Equal("\"two\"", error.Location.SourceTree!.GetText().ToString(error.Location.SourceSpan));
     }
+
+    /// <summary>The public members of <paramref name="type"/> and of its nested types, as C# shows them.</summary>
+    private static string[] PublicSurface(INamedTypeSymbol type) =>
+        type.GetMembers()
+            .Concat(type.GetTypeMembers().SelectMany(nested => nested.GetMembers()))
+            .Where(member => member.DeclaredAccessibility == Accessibility.Public && !member.IsImplicitlyDeclared)
+            .Select(member => member.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat))
+            .ToArray();
 
     /// <summary>The declaration (in namespace App) and <see cref="Consumer"/> with <paramref name="extra"/>, run with a weights file that does not parse.</summary>
     private static TestRun RunWithUses(string declaration, string extra, ImmutableArray<AdditionalText>? additionalFiles = null)

@@ -66,25 +66,25 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         // A class with a stack but no [Network] (NDSL0011), found by its [Input]: the fallback too, so that its uses add no
         // errors while the analyzer says what is missing.
-        IncrementalValuesProvider<FallbackSpec> orphans = context.SyntaxProvider
+        IncrementalValuesProvider<PlannedNetwork> orphans = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownAttributes.InputMetadataName,
                 predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 transform: static (context, cancellationToken) => OrphanOrNull(context, cancellationToken))
-            .Where(static fallback => fallback is not null)
-            .Select(static (fallback, _) => fallback!)
+            .Where(static orphan => orphan is not null)
+            .Select(static (orphan, _) => orphan!)
             .WithTrackingName(OrphanStepName);
-        context.RegisterSourceOutput(orphans, static (context, fallback) => Emit(context, new PlannedNetwork(null, fallback, null), ImmutableArray<WeightFileContent>.Empty));
+        context.RegisterSourceOutput(orphans, static (context, orphan) => Emit(context, orphan, ImmutableArray<WeightFileContent>.Empty));
     }
 
-    private static FallbackSpec? OrphanOrNull(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    private static PlannedNetwork? OrphanOrNull(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         try
         {
             return context.TargetSymbol is INamedTypeSymbol type
                 && IsDeclarationOf(context, IndexOfFirst(type.GetAttributes(), static a => KnownAttributes.IsInput(a.AttributeClass)), cancellationToken)
                 && NetworkParser.ReadOrphanShell(type, cancellationToken) is { } shell
-                ? new FallbackSpec(shell, null, null, new[] { DiagnosticIds.LayerWithoutNetwork }.ToEquatableArray())
+                ? new PlannedNetwork(null, new FallbackSpec(shell, null, null, new[] { DiagnosticIds.LayerWithoutNetwork }.ToEquatableArray()), null, ErrorsNotFailing(context, cancellationToken))
                 : null;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -144,21 +144,34 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
 
         LocationInfo? location = context.Attributes.Length > 0 ? LocationInfo.Of(context.Attributes[0].ApplicationSyntaxReference, cancellationToken) : null;
+        EquatableArray<string> notFailing = ErrorsNotFailing(context, cancellationToken);
         try
         {
             FaultInjection.ThrowIfInjected(PipelineStage.Parse, type.Name);
             ParseResult parsed = NetworkParser.Parse(type, cancellationToken);
             if (parsed.Spec is not null)
             {
-                return new ParsedNetwork(parsed.Spec, null, location);
+                return new ParsedNetwork(parsed.Spec, null, location, notFailing);
             }
 
-            return parsed.Shell is { } shell ? new ParsedNetwork(null, FallbackSpec.Create(shell, null, null, parsed.Diagnostics), location) : null;
+            return parsed.Shell is { } shell ? new ParsedNetwork(null, FallbackSpec.Create(shell, null, null, parsed.Diagnostics), location, notFailing) : null;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Our bug: the analyzer reports it (NDSL0032); the fallback keeps the class's uses from adding errors of their own.
-            return ReadShellOrNull(type, cancellationToken) is { } shell ? new ParsedNetwork(null, FallbackSpec.InternalError(shell), location) : null;
+            return ReadShellOrNull(type, cancellationToken) is { } shell ? new ParsedNetwork(null, FallbackSpec.InternalError(shell), location, notFailing) : null;
+        }
+    }
+
+    private static EquatableArray<string> ErrorsNotFailing(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ConfiguredSeverity.ErrorsNotFailing(context.SemanticModel.Compilation, context.TargetNode.SyntaxTree, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return EquatableArray<string>.Empty;
         }
     }
 
@@ -179,7 +192,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     {
         if (parsed.Spec is not { } spec)
         {
-            return new PlannedNetwork(null, parsed.Fallback, parsed.NetworkLocation);
+            return new PlannedNetwork(null, parsed.Fallback, parsed.NetworkLocation, parsed.ErrorsNotFailing);
         }
 
         try
@@ -188,13 +201,13 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             var diagnostics = new List<DiagnosticInfo>();
             NetworkPlan? plan = ShapeInference.Infer(spec, diagnostics, out Shape? inputShape, out Shape? outputShape);
             return plan is not null
-                ? new PlannedNetwork(plan, null, parsed.NetworkLocation)
-                : new PlannedNetwork(null, FallbackSpec.Create(spec, inputShape, outputShape, diagnostics), parsed.NetworkLocation);
+                ? new PlannedNetwork(plan, null, parsed.NetworkLocation, parsed.ErrorsNotFailing)
+                : new PlannedNetwork(null, FallbackSpec.Create(spec, inputShape, outputShape, diagnostics), parsed.NetworkLocation, parsed.ErrorsNotFailing);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Reported by the analyzer, which runs the same inference.
-            return new PlannedNetwork(null, FallbackSpec.InternalError(spec), parsed.NetworkLocation);
+            return new PlannedNetwork(null, FallbackSpec.InternalError(spec), parsed.NetworkLocation, parsed.ErrorsNotFailing);
         }
     }
 
@@ -237,7 +250,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             }
         }
 
-        if (source is null && fallback is not null)
+        // A fallback must never run: none where every cause is configured not to fail the build (ConfiguredSeverity).
+        if (source is null && fallback is not null && (fallback.Causes.Count == 0 || !fallback.Causes.All(network.ErrorsNotFailing.Contains)))
         {
             try
             {

@@ -221,7 +221,7 @@ public sealed class DiagnosticCatalogTests
 
     private static DiagnosticDescriptor Descriptor(string id) => DiagnosticDescriptors.All.Single(d => d.Id == id);
 
-    private static AnalyzerConfigOptionsResult EditorConfigOptions(string settings)
+    internal static AnalyzerConfigOptionsResult EditorConfigOptions(string settings)
     {
         AnalyzerConfig config = AnalyzerConfig.Parse("root = true\n\n[*.cs]\n" + settings + "\n", "/src/.editorconfig");
         return AnalyzerConfigSet.Create(new[] { config }).GetOptionsForSourcePath("/src/Net.cs");
@@ -269,7 +269,7 @@ public sealed class DiagnosticCatalogTests
         throw new InvalidOperationException("NetDsl.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private sealed class EditorConfigTreeOptions(SyntaxTree tree, AnalyzerConfigOptionsResult result) : SyntaxTreeOptionsProvider
+    internal sealed class EditorConfigTreeOptions(SyntaxTree tree, AnalyzerConfigOptionsResult result) : SyntaxTreeOptionsProvider
     {
         public override GeneratedKind IsGenerated(SyntaxTree syntaxTree, CancellationToken cancellationToken) => GeneratedKind.Unknown;
 

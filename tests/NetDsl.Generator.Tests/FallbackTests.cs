@@ -189,6 +189,35 @@ public sealed class FallbackTests
         Assert.Empty(network.AllInterfaces.Select(i => i.ToDisplayString()).Except(substitute.AllInterfaces.Select(i => i.ToDisplayString())));
     }
 
+    /// <summary>
+    /// A fallback must never run, so there is none when the project configures every cause not to fail the build: the
+    /// class then stays ungenerated, as before the fallback existed. Under TreatWarningsAsErrors a warning still fails it.
+    /// </summary>
+    [Theory]
+    [InlineData("", ReportDiagnostic.Default, null, true)]
+    [InlineData("dotnet_diagnostic.NDSL0004.severity = none", ReportDiagnostic.Default, null, false)]
+    [InlineData("dotnet_diagnostic.NDSL0004.severity = warning", ReportDiagnostic.Default, null, false)]
+    [InlineData("dotnet_diagnostic.NDSL0004.severity = warning", ReportDiagnostic.Error, null, true)]
+    [InlineData("dotnet_diagnostic.NDSL0015.severity = none", ReportDiagnostic.Default, null, true)]
+    [InlineData("", ReportDiagnostic.Default, ReportDiagnostic.Suppress, false)]
+    public void NoFallback_WhenTheErrorIsConfiguredNotToFailTheBuild(string editorConfig, ReportDiagnostic general, ReportDiagnostic? noWarn, bool fallback)
+    {
+        SyntaxTree tree = TestCompilation.ParseTree("using NetDsl;\n\nnamespace App;\n\n[Network][Input(3)][Linear(3, 2)][Linear(3, 1)] public partial class Net;\n", "/src/Net.cs");
+        var options = TestCompilation.CompilationOptions
+            .WithGeneralDiagnosticOption(general)
+            .WithSyntaxTreeOptionsProvider(new DiagnosticCatalogTests.EditorConfigTreeOptions(tree, DiagnosticCatalogTests.EditorConfigOptions(editorConfig)));
+        if (noWarn is { } suppress)
+        {
+            options = options.WithSpecificDiagnosticOptions(ImmutableDictionary<string, ReportDiagnostic>.Empty.Add("NDSL0004", suppress));
+        }
+
+        GeneratorDriver driver = TestCompilation.CreateDriver().RunGenerators(Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Test", new[] { tree }, TestCompilation.References, options));
+        GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
+
+        Assert.Null(result.Exception);
+        Assert.Equal(fallback ? 1 : 0, result.GeneratedSources.Length);
+    }
+
     [Fact]
     public void Fallback_MatchesSnapshot()
     {

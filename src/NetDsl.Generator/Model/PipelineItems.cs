@@ -7,10 +7,12 @@ namespace NetDsl.Generator.Model;
 /// <param name="Spec">The parsed network, or null.</param>
 /// <param name="Fallback">Set when <paramref name="Spec"/> is null.</param>
 /// <param name="NetworkLocation">The [Network] attribute, where the generator reports NDSL0032 if emission fails.</param>
-internal sealed record ParsedNetwork(NetworkSpec? Spec, FallbackSpec? Fallback, LocationInfo? NetworkLocation);
+/// <param name="ErrorsNotFailing">The NDSL errors configured not to fail the build in the class's file (no fallback for those alone).</param>
+internal sealed record ParsedNetwork(NetworkSpec? Spec, FallbackSpec? Fallback, LocationInfo? NetworkLocation, EquatableArray<string> ErrorsNotFailing);
 
 /// <summary>The inference step's result: the plan to emit, or else the fallback.</summary>
 /// <param name="Plan">The inferred network, or null.</param>
 /// <param name="Fallback">Set when <paramref name="Plan"/> is null.</param>
 /// <param name="NetworkLocation">The [Network] attribute, where the generator reports NDSL0032 if emission fails.</param>
-internal sealed record PlannedNetwork(NetworkPlan? Plan, FallbackSpec? Fallback, LocationInfo? NetworkLocation);
+/// <param name="ErrorsNotFailing">The NDSL errors configured not to fail the build in the class's file (no fallback for those alone).</param>
+internal sealed record PlannedNetwork(NetworkPlan? Plan, FallbackSpec? Fallback, LocationInfo? NetworkLocation, EquatableArray<string> ErrorsNotFailing);

@@ -71,6 +71,7 @@ public partial class N1TrainStepBatch1
     private const float LearningRate = 1e-3f;
     private N1Net _model = null!;
     private NaiveMlp _naive = null!;
+    private static readonly MeanSquaredErrorLoss Mse = new();
     private Sgd _sgd = null!;
     private float[] _x = null!;
     private float[] _t = null!;
@@ -101,7 +102,7 @@ public partial class N1TrainStepBatch1
     {
         _model.ZeroGradients();
         _model.ForwardTraining(_x, _prediction);
-        float loss = MseLoss.ComputeWithGradient(_prediction, _t, _gradient);
+        float loss = Mse.ComputeWithGradient(_prediction, _t, _gradient);
         _model.Backward(_gradient);
         _sgd.Step(_model);
         return loss;

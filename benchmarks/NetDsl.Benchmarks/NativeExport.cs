@@ -45,7 +45,7 @@ public static class NativeExport
 
         var sgd = new Sgd(LearningRate);
         var crossEntropy = new CrossEntropyLoss();
-        SaveTrainStep(Path.Combine(directory, "n1_train_b1.bin"), new N1Net(seed: 1), Check.Uniform(3, seed: 2), [0.5f], 1, (p, t, g) => MseLoss.ComputeWithGradient(p, t, g), sgd);
+        SaveTrainStep(Path.Combine(directory, "n1_train_b1.bin"), new N1Net(seed: 1), Check.Uniform(3, seed: 2), [0.5f], 1, (p, t, g) => new MeanSquaredErrorLoss().ComputeWithGradient(p, t, g), sgd);
         SaveTrainStep(Path.Combine(directory, "n2_train_b32.bin"), new N2Net(seed: 1), Check.Uniform(32 * 784, seed: 2), Check.Classes(32, 10), 32 * 10, crossEntropy.ComputeWithGradient, sgd);
         SaveTrainStep(Path.Combine(directory, "n3_train_b32.bin"), new N3Net(seed: 1), Check.Uniform(32 * 28 * 28, seed: 2, lo: 0f, hi: 1f), Check.Classes(32, 10), 32 * 10, crossEntropy.ComputeWithGradient, sgd);
     }

@@ -43,6 +43,7 @@ public static class SeedExample
         var model = new SimpleNN(seed: 0);
         InitialParameters.CopyTo(model.Parameters);
         var optimizer = new Sgd(LearningRate);
+        var loss = new MeanSquaredErrorLoss();
         Span<float> prediction = stackalloc float[SimpleNN.OutputSize];
         Span<float> lossGradient = stackalloc float[SimpleNN.OutputSize];
         float[] inputGradient = new float[SimpleNN.InputSize];
@@ -50,7 +51,7 @@ public static class SeedExample
         // One step, every intermediate kept: forward, loss, backward, update.
         model.ZeroGradients();
         model.ForwardTraining(Input, prediction);
-        float loss = MseLoss.ComputeWithGradient(prediction, Target, lossGradient);
+        float firstLoss = loss.ComputeWithGradient(prediction, Target, lossGradient);
         model.Backward(lossGradient, inputGradient);
         float firstPrediction = prediction[0];
         float[] gradients = model.Gradients.ToArray();
@@ -63,7 +64,7 @@ public static class SeedExample
         while (true)
         {
             model.ForwardTraining(Input, prediction);
-            currentLoss = MseLoss.ComputeWithGradient(prediction, Target, lossGradient);
+            currentLoss = loss.ComputeWithGradient(prediction, Target, lossGradient);
             if (currentLoss < TargetLoss || steps == MaxSteps)
             {
                 break;
@@ -75,6 +76,6 @@ public static class SeedExample
             steps++;
         }
 
-        return new SeedReport((float[])InitialParameters.Clone(), firstPrediction, loss, gradients, inputGradient, updated, steps, currentLoss, prediction[0]);
+        return new SeedReport((float[])InitialParameters.Clone(), firstPrediction, firstLoss, gradients, inputGradient, updated, steps, currentLoss, prediction[0]);
     }
 }

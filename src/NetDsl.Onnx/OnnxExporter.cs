@@ -72,6 +72,7 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.WriteAllBytes(path, ToBytes(network, options));
+        byte[] model = ToBytes(network, options);
+        AtomicFile.Write(path, stream => stream.Write(model));
     }
 }

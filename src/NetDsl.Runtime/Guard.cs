@@ -1,7 +1,7 @@
 using System;
 using System.ComponentModel;
 
-namespace NetDsl;
+namespace NetDsl.Generated;
 
 /// <summary>Argument checks with the messages NetDsl promises: what was expected and what arrived. Generated code calls them.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -1,7 +1,7 @@
 using System;
-using NetDsl.Kernels;
+using System.ComponentModel;
 
-namespace NetDsl;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// A network with batch normalization, whose training pass depends on the whole batch, with its training forward and
@@ -24,6 +24,7 @@ namespace NetDsl;
 /// In between, the coordinator adds the chunks' sums up in chunk order (<see cref="BatchNormStatistics.AddGradientSums"/>)
 /// and copies them into every chunk's network.</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface ISegmentedTraining : INetwork
 {
     /// <summary>The statistics of each batch normalization layer, in layer order: the points where the segments meet.</summary>

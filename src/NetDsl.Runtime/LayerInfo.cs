@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 
 namespace NetDsl;
 
@@ -22,6 +23,7 @@ public sealed class LayerInfo
     /// <param name="bufferTensors">The indices of its tensors in the network's <c>BufferTensors</c>.</param>
     /// <param name="optionNames">The names of its hyper-parameters (see <see cref="Option"/>).</param>
     /// <param name="optionValues">Their values, with defaults resolved.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public LayerInfo(string name, string kind, int[] inputShape, int[] outputShape, int[] parameterTensors, int[] bufferTensors, string[] optionNames, double[] optionValues)
     {
         ArgumentNullException.ThrowIfNull(optionNames);

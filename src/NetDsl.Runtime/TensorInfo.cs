@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace NetDsl;
 
@@ -12,6 +13,7 @@ public sealed class TensorInfo
 
     /// <summary>Describes a tensor; generated code calls this.</summary>
     /// <exception cref="ArgumentException">The shape is empty or has a non-positive dimension.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public TensorInfo(string name, int offset, params int[] shape)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);

@@ -71,7 +71,7 @@ public sealed class FallbackTests
         { "NDSL0002", "[Network][Input(3)][Input(4)][Linear(1)] public partial class Net;", "return new Net.Input(1f, 2f, 3f)[0] + net.Layer0.OutFeatures;" },
         { "NDSL0003", "[Network][Linear(2, Name = \"fc1\"), ReLU][Input(3)] public partial class Net;", "return new Net.Input(1f, 2f, 3f)[0];" },
         { "NDSL0004", "[Network][Input(3)][Linear(3, 2, Name = \"fc1\"), ReLU][Linear(3, 1, Name = \"fc2\")] public partial class Net;", "return net.Forward(new Net.Input(1f, 2f, 3f))[0] + net.Fc1.InFeatures + net.Fc2.OutFeatures;" },
-        { "NDSL0004", "[Network][Input(4)][Linear(8)][BatchNorm1D(Name = \"bn\")][Linear(3, 1)] public partial class Net;", "ISegmentedTraining segmented = net; return segmented.BatchStatistics.Length + net.Bn.Name.Length + net.Layer0.OutFeatures;" },
+        { "NDSL0004", "[Network][Input(4)][Linear(8)][BatchNorm1D(Name = \"bn\")][Linear(3, 1)] public partial class Net;", "NetDsl.Generated.ISegmentedTraining segmented = net; return segmented.BatchStatistics.Length + net.Bn.Name.Length + net.Layer0.OutFeatures;" },
         { "NDSL0004", "[Network][Input(2, 4, 4)][Conv2D(3, Kernel = 3), PReLU(3, Name = \"slopes\")][Flatten][Linear(5, 1)] public partial class Net;", "return net.Slopes.Name.Length;" },
         { "NDSL0005", "[Network][Input(3)][Linear(0)] public partial class Net;", "return new Net.Input(1f, 2f, 3f)[0];" },
         { "NDSL0009", "[Network][Input(3)][Linear(2, Name = \"fc\")][Linear(1, Name = \"fc\")] public partial class Net;", "return net.Fc.OutFeatures;" },

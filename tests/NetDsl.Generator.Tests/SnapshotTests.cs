@@ -88,9 +88,9 @@ public sealed class SnapshotTests
         string source = AssertSnapshot("TinyCnn", TinyCnn, "Vision.TinyCnn.g.cs");
 
         Assert.Contains("// Stage 1, layer 'conv1': Conv2D(1, 2, 2x2) [1, 5, 5] -> [2, 4, 4], then ReLU ('1')", source, System.StringComparison.Ordinal);
-        Assert.Contains("global::NetDsl.Kernels.ConvolutionKernels.Forward(", source, System.StringComparison.Ordinal);
-        Assert.Contains("global::NetDsl.Kernels.NormalizationKernels.BatchNormMoments(a3, _batchStatistics[0], batch, 4, 9);", source, System.StringComparison.Ordinal);
-        Assert.Contains("partial class TinyCnn : global::NetDsl.INetwork<TinyCnn>, global::NetDsl.ISegmentedTraining", source, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Generated.ConvolutionKernels.Forward(", source, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Generated.NormalizationKernels.BatchNormMoments(a3, _batchStatistics[0], batch, 4, 9);", source, System.StringComparison.Ordinal);
+        Assert.Contains("partial class TinyCnn : global::NetDsl.INetwork<TinyCnn>, global::NetDsl.Generated.ISegmentedTraining", source, System.StringComparison.Ordinal);
         Assert.Contains("new(\"bn.running_mean\", 0, 4),", source, System.StringComparison.Ordinal);
     }
 
@@ -103,7 +103,7 @@ public sealed class SnapshotTests
         string source = AssertSnapshot("Mlp", Mlp, "Digits.Mlp.g.cs");
 
         // Both stages are above the unroll limit: kernel calls, no unrolled single-sample path.
-        Assert.Contains("global::NetDsl.Kernels.LinearKernels.Forward(", source, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Generated.LinearKernels.Forward(", source, System.StringComparison.Ordinal);
         Assert.DoesNotContain("ForwardSample", source, System.StringComparison.Ordinal);
         Assert.Contains("public const int ParameterCount = 101770;", source, System.StringComparison.Ordinal);
     }

@@ -10,6 +10,8 @@ namespace NetDsl.Tests;
 /// </summary>
 public sealed class AllocationTests
 {
+    private static readonly MeanSquaredErrorLoss Mse = new();
+
     public static TheoryData<int> Batches() => [1, 32];
 
     [Theory]
@@ -76,9 +78,9 @@ public sealed class AllocationTests
             ("Forward(span, span)", () => model.Forward(input, output)),
             ("ForwardBatch", () => model.ForwardBatch(inputs, outputs)),
             ("ForwardTraining", () => model.ForwardTraining(inputs, outputs)),
-            ("MseLoss.Compute", () => loss += MseLoss.Compute(outputs, targets)),
-            ("MseLoss.Gradient", () => MseLoss.Gradient(outputs, targets, outputGradients)),
-            ("MseLoss.ComputeWithGradient", () => loss += MseLoss.ComputeWithGradient(outputs, targets, outputGradients)),
+            ("MeanSquaredErrorLoss.Compute", () => loss += Mse.Compute(outputs, targets)),
+            ("MeanSquaredErrorLoss.ComputeWithGradient (gradient only)", () => Mse.ComputeWithGradient(outputs, targets, outputGradients)),
+            ("MeanSquaredErrorLoss.ComputeWithGradient", () => loss += Mse.ComputeWithGradient(outputs, targets, outputGradients)),
             ("Backward(outputGradients)", () => model.Backward(outputGradients)),
             ("Backward(outputGradients, inputGradients)", () => model.Backward(outputGradients, inputGradients)),
             ("Sgd.Step(network)", () => sgd.Step(model)),
@@ -94,7 +96,7 @@ public sealed class AllocationTests
         {
             model.ZeroGradients();
             model.ForwardTraining(inputs, outputs);
-            loss += MseLoss.ComputeWithGradient(outputs, targets, outputGradients);
+            loss += Mse.ComputeWithGradient(outputs, targets, outputGradients);
             model.Backward(outputGradients, inputGradients);
             sgd.Step(model);
         }

@@ -10,6 +10,8 @@ namespace NetDsl.Tests;
 /// </summary>
 public sealed class BadInputTests
 {
+    private static readonly MeanSquaredErrorLoss Mse = new();
+
     [Theory]
     [MemberData(nameof(Networks.Names), MemberType = typeof(Networks))]
     public void SpanForwardRejectsWrongLengthsAndSaysWhatItExpected(string name)
@@ -136,25 +138,25 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void MseLossRejectsMismatchedAndEmptySpans()
+    public void MeanSquaredErrorLossRejectsMismatchedAndEmptySpans()
     {
-        ArgumentException mismatched = Assert.Throws<ArgumentException>(() => MseLoss.Compute(new float[3], new float[4]));
+        ArgumentException mismatched = Assert.Throws<ArgumentException>(() => Mse.Compute(new float[3], new float[4]));
         Assert.Equal("targets", mismatched.ParamName);
         Assert.Contains("length 3", mismatched.Message);
         Assert.Contains("length 4", mismatched.Message);
 
-        ArgumentException empty = Assert.Throws<ArgumentException>(() => MseLoss.Compute([], []));
+        ArgumentException empty = Assert.Throws<ArgumentException>(() => Mse.Compute([], []));
         Assert.Equal("predictions", empty.ParamName);
         Assert.Contains("empty", empty.Message);
 
         var gradients = Enumerable.Repeat(7f, 3).ToArray();
-        Assert.Throws<ArgumentException>(() => MseLoss.Gradient(new float[3], new float[2], gradients));
-        Assert.Throws<ArgumentException>(() => MseLoss.Gradient([], [], gradients));
-        ArgumentException wrongGradients = Assert.Throws<ArgumentException>(() => MseLoss.Gradient(new float[4], new float[4], gradients));
+        Assert.Throws<ArgumentException>(() => Mse.ComputeWithGradient(new float[3], new float[2], gradients));
+        Assert.Throws<ArgumentException>(() => Mse.ComputeWithGradient([], [], gradients));
+        ArgumentException wrongGradients = Assert.Throws<ArgumentException>(() => Mse.ComputeWithGradient(new float[4], new float[4], gradients));
         Assert.Equal("gradients", wrongGradients.ParamName);
         Assert.Contains("length 4", wrongGradients.Message);
         Assert.Contains("length 3", wrongGradients.Message);
-        Assert.Throws<ArgumentException>(() => MseLoss.ComputeWithGradient(new float[3], new float[3], new float[2]));
+        Assert.Throws<ArgumentException>(() => Mse.ComputeWithGradient(new float[3], new float[3], new float[2]));
         Assert.All(gradients, v => Assert.Equal(7f, v));
     }
 

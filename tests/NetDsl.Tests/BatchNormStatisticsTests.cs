@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using NetDsl.Kernels;
+using NetDsl.Generated;
 using Xunit;
 
 namespace NetDsl.Tests;

@@ -17,6 +17,8 @@ namespace NetDsl.Tests;
 /// </remarks>
 public sealed class FiniteDifferenceTests
 {
+    private static readonly MeanSquaredErrorLoss Mse = new();
+
     private const float Step = 3e-3f;
     private const double Relative = 1e-2;
 
@@ -36,7 +38,7 @@ public sealed class FiniteDifferenceTests
 
         model.ForwardTraining(inputs, outputs);
         var outputGradients = new float[outputs.Length];
-        MseLoss.Gradient(outputs, targets, outputGradients);
+        Mse.ComputeWithGradient(outputs, targets, outputGradients);
         var inputGradients = new float[inputs.Length];
         model.Backward(outputGradients, inputGradients);
         float[] parameterGradients = model.Gradients.ToArray();

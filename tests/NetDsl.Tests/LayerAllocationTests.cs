@@ -11,6 +11,8 @@ namespace NetDsl.Tests;
 /// </summary>
 public sealed class LayerAllocationTests
 {
+    private static readonly MeanSquaredErrorLoss Mse = new();
+
     public static TheoryData<int> Batches() => [2, 5];
 
     [Theory]
@@ -91,6 +93,7 @@ public sealed class LayerAllocationTests
             ("Backward(outputGradients)", () => model.Backward(outputGradients)),
             ("Backward(outputGradients, inputGradients)", () => model.Backward(outputGradients, inputGradients)),
             ("ZeroGradients", () => model.ZeroGradients()),
+            ("MeanSquaredErrorLoss.ComputeWithGradient", () => loss += Mse.ComputeWithGradient(outputs, targets, outputGradients)),
         };
 
         AllocationAssert.NoneAfterWarmUp(typeof(T).Name, batch, calls);
@@ -100,7 +103,7 @@ public sealed class LayerAllocationTests
         {
             model.ZeroGradients();
             model.ForwardTraining(inputs, outputs);
-            loss += MseLoss.ComputeWithGradient(outputs, targets, outputGradients);
+            loss += Mse.ComputeWithGradient(outputs, targets, outputGradients);
             model.Backward(outputGradients, inputGradients);
             sgd.Step(model);
             model.ForwardBatch(inputs, outputs);

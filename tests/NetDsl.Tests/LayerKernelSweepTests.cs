@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using NetDsl.Kernels;
+using NetDsl.Generated;
 using NetDsl.Tests.Reference;
 using Xunit;
 using R = NetDsl.Tests.Reference.ReferenceLayers;

@@ -12,6 +12,8 @@ namespace NetDsl.Tests;
 /// </summary>
 public sealed class NumericsTests
 {
+    private static readonly MeanSquaredErrorLoss Mse = new();
+
     public static TheoryData<string, int, int> NetworkSeedBatch()
     {
         var data = new TheoryData<string, int, int>();
@@ -77,7 +79,7 @@ public sealed class NumericsTests
 
     [Theory]
     [MemberData(nameof(NetworkSeedBatch))]
-    public void MseLossGradientsAndSgdStepMatchTheReference(string name, int seed, int batch)
+    public void MeanSquaredErrorLossGradientsAndSgdStepMatchTheReference(string name, int seed, int batch)
     {
         NetworkCase c = Networks.Get(name);
         ReferenceNetwork reference = c.Reference;
@@ -92,22 +94,22 @@ public sealed class NumericsTests
         // NetDsl, entirely in float: outputs, MSE loss and its gradient, back-propagation.
         var outputs = new float[batch * c.OutputSize];
         model.ForwardTraining(inputs, outputs);
-        float loss = MseLoss.Compute(outputs, targets);
+        float loss = Mse.Compute(outputs, targets);
         var outputGradients = new float[outputs.Length];
-        MseLoss.Gradient(outputs, targets, outputGradients);
+        Mse.ComputeWithGradient(outputs, targets, outputGradients);
         var inputGradients = new float[inputs.Length];
         inputGradients.AsSpan().Fill(float.NaN); // must be overwritten
         model.Backward(outputGradients, inputGradients);
 
-        // The reference in double. The loss end to end (double outputs); MseLoss on the very outputs NetDsl produced;
+        // The reference in double. The loss end to end (double outputs); MeanSquaredErrorLoss on the very outputs NetDsl produced;
         // and the backward pass given the very output gradient NetDsl received. (A reference dy from the double outputs
         // would differ from NetDsl's by the outputs' float error times 2/n, which is large relative to dy whenever a
         // prediction happens to be close to its target; that is the loss's conditioning, not an error of Backward.)
         double[] expectedOutputs = reference.Forward(parameters, x, batch);
         Tolerance.AssertLossClose(ReferenceNetwork.MseLoss(expectedOutputs, t), loss, $"{name} MSE loss against the reference");
         double[] actualOutputs = ReferenceNetwork.ToDouble(outputs);
-        Tolerance.AssertClose([ReferenceNetwork.MseLoss(actualOutputs, t)], [loss], $"{name} MseLoss.Compute");
-        Tolerance.AssertClose(ReferenceNetwork.MseGradient(actualOutputs, t), outputGradients, $"{name} MseLoss.Gradient");
+        Tolerance.AssertClose([ReferenceNetwork.MseLoss(actualOutputs, t)], [loss], $"{name} MeanSquaredErrorLoss.Compute");
+        Tolerance.AssertClose(ReferenceNetwork.MseGradient(actualOutputs, t), outputGradients, $"{name} MeanSquaredErrorLoss.ComputeWithGradient");
         ReferenceGradients expected = reference.Backward(parameters, x, batch, ReferenceNetwork.ToDouble(outputGradients));
         Tolerance.AssertClose(expected.Parameters, model.Gradients, $"{name}.Gradients");
         Tolerance.AssertClose(expected.Inputs, inputGradients, $"{name} input gradients");
@@ -252,7 +254,7 @@ public sealed class NumericsTests
 
     internal static void CheckBatchMean(string name, int seed)
     {
-        // MseLoss averages over every element of the batch, so the gradient of a batch of B samples must be the mean of
+        // MeanSquaredErrorLoss averages over every element of the batch, so the gradient of a batch of B samples must be the mean of
         // the B single-sample gradients (each sample's loss averaging over its own outputs), as PyTorch's is. The
         // expected value is built from the reference one sample at a time, never from NetDsl.
         NetworkCase c = Networks.Get(name);
@@ -267,12 +269,12 @@ public sealed class NumericsTests
         var outputs = new float[batch * c.OutputSize];
         model.ForwardTraining(inputs, outputs);
         var outputGradients = new float[outputs.Length];
-        MseLoss.Gradient(outputs, targets, outputGradients);
+        Mse.ComputeWithGradient(outputs, targets, outputGradients);
         var inputGradients = new float[inputs.Length];
         model.Backward(outputGradients, inputGradients);
 
         // Each sample's own MSE (mean over its outputs), differentiated at the outputs NetDsl computed (see
-        // MseLossGradientsAndSgdStepMatchTheReference for why those), back-propagated by the reference.
+        // MeanSquaredErrorLossGradientsAndSgdStepMatchTheReference for why those), back-propagated by the reference.
         var meanParameterGradients = new double[reference.ParameterCount];
         var expectedInputGradients = new double[inputs.Length];
         for (int n = 0; n < batch; n++)
@@ -353,7 +355,7 @@ public sealed class NumericsTests
         {
             model.ZeroGradients();
             model.ForwardTraining(inputs, outputs);
-            lastLoss = MseLoss.ComputeWithGradient(outputs, targets, outputGradients);
+            lastLoss = Mse.ComputeWithGradient(outputs, targets, outputGradients);
             model.Backward(outputGradients);
             sgd.Step(model);
 

@@ -1,5 +1,5 @@
 using System;
-using NetDsl.Kernels;
+using NetDsl.Generated;
 using NetDsl.Tests.Reference;
 using Xunit;
 using R = NetDsl.Tests.Reference.ReferenceLayers;

@@ -1,5 +1,5 @@
 using System;
-using NetDsl.Kernels;
+using NetDsl.Generated;
 
 namespace NetDsl.Tests;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using NetDsl.Generated;
 using Xunit;
 
 namespace NetDsl.Training.Tests;

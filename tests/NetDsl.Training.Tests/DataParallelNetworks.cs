@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
+using NetDsl.Generated;
 
 namespace NetDsl.Training.Tests;
 

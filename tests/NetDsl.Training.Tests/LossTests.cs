@@ -150,16 +150,16 @@ public class LossTests
     }
 
     [Fact]
-    public void Mse_loss_agrees_with_the_static_MseLoss()
+    public void Mse_loss_is_the_mean_of_squared_differences_with_gradient_two_d_over_n()
     {
         float[] predictions = [1f, 2f, 3f], targets = [1.5f, 1f, 0f];
-        float[] gradients = new float[3], expected = new float[3];
+        float[] gradients = new float[3];
+        // Differences -0.5, 1, 3: squares 0.25 + 1 + 9 = 10.25 over 3 elements; gradients 2d/3.
         float value = new MeanSquaredErrorLoss().ComputeWithGradient(predictions, targets, gradients);
-        Assert.Equal(MseLoss.ComputeWithGradient(predictions, targets, expected), value, 6);
-        for (int i = 0; i < 3; i++)
-        {
-            Assert.Equal(expected[i], gradients[i], 6);
-        }
+        Assert.Equal(10.25 / 3, value, 6);
+        Assert.Equal(10.25 / 3, new MeanSquaredErrorLoss().Compute(predictions, targets), 6);
+        Assert.Equal([-1.0 / 3, 2.0 / 3, 2.0], gradients.Select(g => (double)g), (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.Equal(10.25, new MeanSquaredErrorLoss(LossReduction.Sum).Compute(predictions, targets), 5);
     }
 
     [Fact]

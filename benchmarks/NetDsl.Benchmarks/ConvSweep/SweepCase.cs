@@ -1,4 +1,4 @@
-using NetDsl.Kernels;
+using NetDsl.Generated;
 
 namespace NetDsl.Benchmarks.ConvSweep;
 

@@ -147,7 +147,7 @@ internal static class FallbackEmitter
         if (segmented)
         {
             const string Interface = SegmentedTrainingEmitter.Interface;
-            writer.WriteLine("global::System.ReadOnlySpan<global::NetDsl.Kernels.BatchNormStatistics> " + Interface + ".BatchStatistics" + Throws);
+            writer.WriteLine("global::System.ReadOnlySpan<global::NetDsl.Generated.BatchNormStatistics> " + Interface + ".BatchStatistics" + Throws);
             writer.WriteLine("void " + Interface + ".ForwardTrainingSegment(int segment, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)" + Throws);
             writer.WriteLine("void " + Interface + ".BackwardSegment(int segment, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, bool computeInputGradients)" + Throws);
         }

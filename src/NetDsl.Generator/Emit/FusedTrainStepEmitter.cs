@@ -30,7 +30,7 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The target does not fit the loss and the output.</exception>");
         writer.OpenBlock("public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.ILoss loss, float learningRate)");
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(loss);");
-        writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.FusedLoss(loss), learningRate);");
+        writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.Generated.FusedLoss(loss), learningRate);");
         writer.CloseBlock();
         writer.WriteLine();
 
@@ -41,13 +41,13 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The target does not have one value per output.</exception>");
         writer.OpenBlock("public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.MeanSquaredErrorLoss loss, float learningRate)");
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(loss);");
-        writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.FusedMeanSquaredError(loss), learningRate);");
+        writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.Generated.FusedMeanSquaredError(loss), learningRate);");
         writer.CloseBlock();
         writer.WriteLine();
 
         writer.WriteLine("// The body of both TrainStep overloads, compiled once per loss struct, so that a loss known at compile time is inlined.");
         writer.WriteLine("private float FusedTrainStep<TLoss>(in Input input, global::System.ReadOnlySpan<float> target, TLoss loss, float learningRate)");
-        writer.OpenBlock("    where TLoss : struct, global::NetDsl.IFusedLoss");
+        writer.OpenBlock("    where TLoss : struct, global::NetDsl.Generated.IFusedLoss");
         writer.WriteLine("_recordedBatch = 0;");
         writer.WriteLine("global::System.Span<float> p = global::System.MemoryExtensions.AsSpan(_parameters, 0, ParameterCount);");
         writer.WriteLine("global::System.ReadOnlySpan<float> x = input;");

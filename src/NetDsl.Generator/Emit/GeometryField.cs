@@ -23,7 +23,7 @@ internal static class GeometryField
             input[0], input[1], input[2], output[0], output[1], output[2],
             w.KernelHeight, w.KernelWidth, w.StrideHeight, w.StrideWidth, w.PadTop, w.PadLeft, w.DilationHeight, w.DilationWidth,
         };
-        return "private static readonly global::NetDsl.Kernels.WindowGeometry " + Name(stage) + " = new(" + string.Join(", ", values.Select(Literals.Int)) + ");";
+        return "private static readonly global::NetDsl.Generated.WindowGeometry " + Name(stage) + " = new(" + string.Join(", ", values.Select(Literals.Int)) + ");";
     }
 
     /// <summary>[C, H, W] of a [C, L] (height 1) or [C, H, W] shape.</summary>

@@ -10,9 +10,9 @@ namespace NetDsl.Generator.Emit;
 /// </summary>
 internal static class SegmentedTrainingEmitter
 {
-    public const string Interface = "global::NetDsl.ISegmentedTraining";
+    public const string Interface = "global::NetDsl.Generated.ISegmentedTraining";
 
-    private const string Statistics = "global::NetDsl.Kernels.BatchNormStatistics";
+    private const string Statistics = "global::NetDsl.Generated.BatchNormStatistics";
 
     public static bool Applies(NetworkPlan plan) => plan.BatchNormStages.Length > 0;
 

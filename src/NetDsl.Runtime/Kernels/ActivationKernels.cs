@@ -1,8 +1,9 @@
 using System;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// Vectorized element-wise activations and their backward passes. Each backward pass takes the
@@ -10,6 +11,7 @@ namespace NetDsl.Kernels;
 /// with respect to that output, and writes the gradient with respect to the activation's input.
 /// The destination may be the same span as <c>dy</c>.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ActivationKernels
 {
     /// <summary><c>y = max(0, x)</c>; NaN propagates, as in PyTorch.</summary>

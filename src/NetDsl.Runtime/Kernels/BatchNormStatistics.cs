@@ -1,6 +1,7 @@
 using System;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// What a batch normalization layer needs to know of the whole batch during training, per channel: the mean and the sum
@@ -9,6 +10,7 @@ namespace NetDsl.Kernels;
 /// chunks (<see cref="DataParallel{TNetwork}"/>), the chunks' measurements are combined in chunk order into the whole
 /// batch's and copied back to every chunk before the layer goes on (see <see cref="ISegmentedTraining"/>).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class BatchNormStatistics
 {
     private readonly double[] _values;

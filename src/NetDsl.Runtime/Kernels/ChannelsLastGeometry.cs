@@ -1,6 +1,6 @@
 using System;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// The sizes the channels-last convolution derives from a <see cref="WindowGeometry"/>: the zero-padded input it reads

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// Conversions between PyTorch's planar layout (<c>[N, C, H, W]</c>) and the channels-last images the channels-last

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// The channels-last convolution's weight layouts, from PyTorch's <c>[out, in, kh, kw]</c>: by output channel for the

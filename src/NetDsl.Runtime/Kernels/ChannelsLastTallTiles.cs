@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// The channels-last convolution's tiles for layers of at most one vector of channels (16 at 512 bits, 8 at 256): 12 rows

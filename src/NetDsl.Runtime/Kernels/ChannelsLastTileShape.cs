@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>Which register tile a pass uses.</summary>
 internal enum ChannelsLastTile

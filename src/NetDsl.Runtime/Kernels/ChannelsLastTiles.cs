@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// The register tiles of the channels-last convolution: 6 rows x 2 vectors of accumulators, 12 named locals that the JIT

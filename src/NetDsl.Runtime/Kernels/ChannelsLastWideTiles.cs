@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// The 512-bit tiles of the channels-last convolution for 64 channels and more: 6 rows x 4 vectors, 24 accumulators, which

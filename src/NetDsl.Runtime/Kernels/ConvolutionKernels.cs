@@ -1,6 +1,7 @@
 using System;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// Convolutions over a batch in PyTorch's layouts (<c>x</c> <c>[N, Cin, H, W]</c>, <c>weight</c> <c>[Cout, Cin, KH, KW]</c>,
@@ -10,6 +11,7 @@ namespace NetDsl.Kernels;
 /// (channels in the lanes) for every other geometry. The geometry is a constant of the generated code, so a layer always
 /// takes the same kernel.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConvolutionKernels
 {
     /// <summary><c>y = conv(x, weight) + bias</c>; <paramref name="bias"/> may be empty.</summary>

@@ -1,6 +1,6 @@
 using System;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// A channels-last convolution call handed to a <see cref="KernelTeam"/>: the operands, pinned by the caller for the

@@ -1,9 +1,11 @@
 using System;
 using System.Numerics.Tensors;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>Inverted dropout, as PyTorch's: kept elements are scaled by <c>1/(1-p)</c> during training.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class DropoutKernels
 {
     /// <summary>Draws a mask (<c>0</c> or <c>1/(1-p)</c> per element) from <paramref name="random"/> and writes <c>y = x * mask</c>.</summary>

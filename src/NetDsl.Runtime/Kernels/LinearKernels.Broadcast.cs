@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 // The backward passes as one broadcast GEMM, c[r, j] (= or +=) sum_k a(r, k) b[k, j]: a scalar of a is broadcast and
 // multiplied into whole vectors of a row of b, whose rows are already contiguous in PyTorch's layouts (no packing).

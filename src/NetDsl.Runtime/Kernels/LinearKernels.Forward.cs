@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 // The forward pass as dot products along the shared input dimension: x [batch, in] and W [out, in] are both rows of
 // `in` contiguous floats, so neither needs packing. Tiles keep their accumulators in registers.

@@ -2,14 +2,16 @@ using System;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// Vectorized kernels of the fully connected layer over a batch, in PyTorch's layouts: <c>x</c> is
 /// <c>[batch, in]</c>, <c>weight</c> is <c>[out, in]</c>, <c>y</c> is <c>[batch, out]</c>, all row-major.
 /// Generated code calls them for layers above the unroll limit. They allocate nothing.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class LinearKernels
 {
     /// <summary><c>y = x W^T + b</c>. <paramref name="bias"/> may be empty for a layer without bias.</summary>

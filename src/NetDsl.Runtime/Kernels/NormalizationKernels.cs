@@ -3,8 +3,9 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// Batch and layer normalization with PyTorch's conventions: batch statistics with the biased variance to
@@ -12,6 +13,7 @@ namespace NetDsl.Kernels;
 /// Statistics are accumulated in double precision. Batch normalization in training comes in halves around what it needs
 /// of the whole batch (<see cref="BatchNormStatistics"/>), so that a batch trained in chunks is normalized as one.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class NormalizationKernels
 {
     /// <summary>

@@ -1,13 +1,15 @@
 using System;
 using System.Numerics;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// PReLU, <c>y = x &gt; 0 ? x : a[c] * x</c> with learned slopes, as PyTorch's <c>nn.PReLU</c>. Samples are
 /// <c>[channels, positions]</c> (a 1-D sample of <c>F</c> features is <c>F</c> channels of one position); the slopes are
 /// one shared value or one per channel.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class PReluKernels
 {
     /// <summary>The forward pass over <paramref name="batch"/> samples.</summary>

@@ -1,13 +1,15 @@
 using System;
 using System.Numerics.Tensors;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// Max, average and global average pooling over a batch of <c>[C, H, W]</c> samples (a 1-D pool has height 1), with
 /// PyTorch's semantics: max pooling ignores padding (it counts as -infinity) and routes the gradient to the first
 /// maximum of each window; average pooling counts padded zeros unless <c>countIncludePad</c> is false.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class PoolingKernels
 {
     /// <summary>Max pooling; NaN propagates.</summary>

@@ -1,12 +1,14 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// The activations and their derivatives on one float, as unrolled generated code uses them. Each backward
 /// function takes the activation's output <c>y</c> and the gradient <c>dy</c> with respect to it.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ScalarActivations
 {
     /// <summary><c>max(0, x)</c>; NaN propagates, as in PyTorch.</summary>

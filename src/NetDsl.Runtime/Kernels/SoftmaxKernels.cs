@@ -1,9 +1,11 @@
 using System;
 using System.Numerics.Tensors;
+using System.ComponentModel;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>Softmax and log-softmax over each sample of a batch, and their backward passes from the output.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SoftmaxKernels
 {
     /// <summary><c>y = exp(x - max) / sum(exp(x - max))</c> per sample.</summary>

@@ -1,6 +1,6 @@
 using System;
 
-namespace NetDsl.Kernels;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// The kernels' scratch arrays: one per kernel and thread, held in the kernel's own <c>[ThreadStatic]</c> field, grown

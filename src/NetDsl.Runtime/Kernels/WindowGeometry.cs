@@ -1,10 +1,13 @@
-namespace NetDsl.Kernels;
+using System.ComponentModel;
+
+namespace NetDsl.Generated;
 
 /// <summary>
 /// The geometry of a convolution or pooling layer on <c>[channels, height, width]</c> samples (a 1-D layer has height 1),
 /// as PyTorch defines it: input position <c>h = oh * StrideHeight - PadTop + kh * DilationHeight</c>, and likewise for width.
 /// Generated code creates one per layer with constants.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct WindowGeometry(
     int InChannels,
     int InHeight,

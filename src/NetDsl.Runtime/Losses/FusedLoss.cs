@@ -1,7 +1,7 @@
 using System;
 using System.ComponentModel;
 
-namespace NetDsl;
+namespace NetDsl.Generated;
 
 /// <summary>For generated code: any <see cref="ILoss"/> in a fused <c>TrainStep</c>, called through the interface.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

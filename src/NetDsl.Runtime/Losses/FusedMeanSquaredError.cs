@@ -2,7 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
-namespace NetDsl;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// For generated code: <see cref="MeanSquaredErrorLoss"/> in a fused <c>TrainStep</c>, small enough for the JIT to inline.

@@ -1,7 +1,7 @@
 using System;
 using System.ComponentModel;
 
-namespace NetDsl;
+namespace NetDsl.Generated;
 
 /// <summary>
 /// For generated code: the loss inside a fused <c>TrainStep</c>, implemented by structs so that the step, a generic

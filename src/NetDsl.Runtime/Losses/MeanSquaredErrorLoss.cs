@@ -1,8 +1,9 @@
 namespace NetDsl;
 
 /// <summary>
-/// The squared error <c>(prediction − target)²</c>, as PyTorch's <c>nn.MSELoss(reduction)</c>: the <see cref="ILoss"/>
-/// form of <see cref="MseLoss"/>, with a choice of reduction.
+/// The squared error <c>(prediction − target)²</c>, as PyTorch's <c>nn.MSELoss(reduction)</c>, reduced by the mean
+/// over every element of the batch (PyTorch's default) or by the sum; its gradient under the mean,
+/// <c>2 (prediction − target) / n</c>, already averages a batch's parameter gradients, as PyTorch's does.
 /// </summary>
 public sealed class MeanSquaredErrorLoss : ElementwiseLoss
 {

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using System.Threading;
-using NetDsl.Kernels;
 
 namespace NetDsl;
 

@@ -37,7 +37,7 @@ internal static class NetDslWeightMetadata
         if (version is not null && !string.Equals(version, CurrentVersion, StringComparison.Ordinal))
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.UnsupportedVersion,
+                WeightFileError.UnsupportedVersion,
                 "The file was written in NetDsl weight-file version '" + version + "', but this NetDsl reads version " + CurrentVersion
                 + ": update NetDsl to load it.");
         }

@@ -84,7 +84,7 @@ internal sealed class NetworkWeightLoader
         if (_options.RequireMatchingArchitecture && !architectureMatches)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.ArchitectureMismatch,
+                WeightFileError.ArchitectureMismatch,
                 architecture is null
                     ? $"The file records no NetDsl architecture (files written by PyTorch do not), but a matching architecture was required; the network is '{_network.Architecture}'."
                     : $"The file was saved from the architecture '{architecture}', but the network is '{_network.Architecture}'.");

@@ -67,7 +67,7 @@ internal static class SafeTensorsFloatDecoder
 
     /// <summary>The error for a dtype NetDsl does not convert.</summary>
     public static SafeTensorsFormatException Unsupported(SafeTensorsHeaderEntry entry) =>
-        new(SafeTensorsProblemKind.UnsupportedDtype,
+        new(WeightFileError.UnsupportedDtype,
             "Tensor '" + entry.Name + "' has dtype " + entry.DtypeName + ", but NetDsl loads only floating-point tensors: F32, and F16, BF16 or F64 converted to float32.",
             entry.Name);
 
@@ -118,7 +118,7 @@ internal static class SafeTensorsFloatDecoder
             if (float.IsInfinity(narrowed) && !double.IsInfinity(value))
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.ValueOutOfRange,
+                    WeightFileError.ValueOutOfRange,
                     "Tensor '" + entry.Name + "' holds the F64 value " + value.ToString("R", CultureInfo.InvariantCulture) + " at "
                     + ElementPosition(entry, i) + ", outside the range of float32 (±3.4028235E+38); NetDsl computes in float32 and does not turn it into an infinity.",
                     entry.Name);

@@ -10,7 +10,7 @@ namespace NetDsl.Serialization;
 /// </summary>
 internal sealed class SafeTensorsFormatException : Exception
 {
-    public SafeTensorsFormatException(SafeTensorsProblemKind kind, string message, string? tensorName = null)
+    public SafeTensorsFormatException(WeightFileError kind, string message, string? tensorName = null)
         : base(message)
     {
         Kind = kind;
@@ -18,7 +18,7 @@ internal sealed class SafeTensorsFormatException : Exception
     }
 
     /// <summary>What kind of problem this is.</summary>
-    public SafeTensorsProblemKind Kind { get; }
+    public WeightFileError Kind { get; }
 
     /// <summary>The tensor the problem concerns, when there is one.</summary>
     public string? TensorName { get; }

@@ -40,7 +40,7 @@ internal static class SafeTensorsHeaderParser
         if (prefix.Length < LengthPrefixSize)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.Truncated,
+                WeightFileError.Truncated,
                 "The file is " + SafeTensorsText.Bytes(prefix.Length) + " long, but a safetensors file starts with an 8-byte header length.");
         }
 
@@ -48,7 +48,7 @@ internal static class SafeTensorsHeaderParser
         if (length > MaxHeaderLength)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.HeaderTooLarge,
+                WeightFileError.HeaderTooLarge,
                 "The first 8 bytes give a header length of " + SafeTensorsText.Bytes(length) + ", more than the "
                 + SafeTensorsText.Bytes(MaxHeaderLength) + " safetensors allows: this is not a safetensors file, or it is damaged.");
         }
@@ -56,7 +56,7 @@ internal static class SafeTensorsHeaderParser
         if (bytesAfterPrefix is long available && (long)length > available)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.Truncated,
+                WeightFileError.Truncated,
                 "The header is " + SafeTensorsText.Bytes(length) + " long, but only " + SafeTensorsText.Bytes(available)
                 + " follow the 8-byte header length: the file is truncated.");
         }
@@ -90,7 +90,7 @@ internal static class SafeTensorsHeaderParser
             }
 
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.Truncated,
+                WeightFileError.Truncated,
                 "The header describes " + SafeTensorsText.Bytes(header.DataLength) + " of tensor data, but only "
                 + SafeTensorsText.Bytes(bytesAfterHeader) + " follow the header: the file is truncated"
                 + (cut is null ? "." : " inside tensor '" + cut + "'."),
@@ -100,7 +100,7 @@ internal static class SafeTensorsHeaderParser
         if (bytesAfterHeader > header.DataLength)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.TrailingBytes,
+                WeightFileError.TrailingBytes,
                 "The file has " + SafeTensorsText.Bytes(bytesAfterHeader - header.DataLength) + " after the end of the last tensor's data (byte "
                 + SafeTensorsText.Number(header.DataLength) + " of the data buffer); safetensors requires the tensors to cover the data buffer exactly.");
         }
@@ -114,7 +114,7 @@ internal static class SafeTensorsHeaderParser
         if (rootKind != SafeTensorsJsonKind.Object)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.InvalidHeader,
+                WeightFileError.InvalidHeader,
                 "The header must be a JSON object that maps tensor names to their descriptions, but it is " + KindName(rootKind) + ".");
         }
 
@@ -130,7 +130,7 @@ internal static class SafeTensorsHeaderParser
             {
                 if (sawMetadata)
                 {
-                    throw new SafeTensorsFormatException(SafeTensorsProblemKind.DuplicateName, "The header has two \"__metadata__\" entries.");
+                    throw new SafeTensorsFormatException(WeightFileError.DuplicateName, "The header has two \"__metadata__\" entries.");
                 }
 
                 sawMetadata = true;
@@ -141,7 +141,7 @@ internal static class SafeTensorsHeaderParser
             if (!names.Add(name))
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.DuplicateName,
+                    WeightFileError.DuplicateName,
                     "The header describes tensor '" + name + "' twice; safetensors forbids duplicate names.",
                     name);
             }
@@ -167,7 +167,7 @@ internal static class SafeTensorsHeaderParser
         if (kind != SafeTensorsJsonKind.Object)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.InvalidHeader,
+                WeightFileError.InvalidHeader,
                 "The \"__metadata__\" entry must be an object whose values are strings, but it is " + KindName(kind) + ".");
         }
 
@@ -179,14 +179,14 @@ internal static class SafeTensorsHeaderParser
         {
             if (!keys.Add(key))
             {
-                throw new SafeTensorsFormatException(SafeTensorsProblemKind.DuplicateName, "The metadata has the key '" + key + "' twice.");
+                throw new SafeTensorsFormatException(WeightFileError.DuplicateName, "The metadata has the key '" + key + "' twice.");
             }
 
             SafeTensorsJsonKind valueKind = reader.PeekKind();
             if (valueKind != SafeTensorsJsonKind.String)
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.InvalidHeader,
+                    WeightFileError.InvalidHeader,
                     "The metadata value of '" + key + "' must be a string, but it is " + KindName(valueKind) + "; safetensors metadata maps strings to strings.");
             }
 
@@ -202,7 +202,7 @@ internal static class SafeTensorsHeaderParser
         if (kind != SafeTensorsJsonKind.Object)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.InvalidHeader,
+                WeightFileError.InvalidHeader,
                 "Tensor '" + name + "' must be described by an object with \"dtype\", \"shape\" and \"data_offsets\", but it is " + KindName(kind) + ".",
                 name);
         }
@@ -218,7 +218,7 @@ internal static class SafeTensorsHeaderParser
             if (fields.Contains(field))
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.DuplicateName, "Tensor '" + name + "' has the field \"" + field + "\" twice.", name);
+                    WeightFileError.DuplicateName, "Tensor '" + name + "' has the field \"" + field + "\" twice.", name);
             }
 
             fields.Add(field);
@@ -229,7 +229,7 @@ internal static class SafeTensorsHeaderParser
                     if (dtypeKind != SafeTensorsJsonKind.String)
                     {
                         throw new SafeTensorsFormatException(
-                            SafeTensorsProblemKind.InvalidHeader,
+                            WeightFileError.InvalidHeader,
                             "Tensor '" + name + "' has a \"dtype\" that is " + KindName(dtypeKind) + "; it must be a string such as \"F32\".",
                             name);
                     }
@@ -253,7 +253,7 @@ internal static class SafeTensorsHeaderParser
         if (missing is not null)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.InvalidHeader,
+                WeightFileError.InvalidHeader,
                 "Tensor '" + name + "' has no \"" + missing + "\" field; every tensor needs \"dtype\", \"shape\" and \"data_offsets\".",
                 name);
         }
@@ -261,7 +261,7 @@ internal static class SafeTensorsHeaderParser
         if (!SafeTensorsDtypes.TryParse(dtypeName!, out SafeTensorsDtype dtype))
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.UnknownDtype,
+                WeightFileError.UnknownDtype,
                 "Tensor '" + name + "' has dtype \"" + dtypeName + "\", which is not a safetensors dtype (those are " + SafeTensorsDtypes.AllNames + ").",
                 name);
         }
@@ -269,7 +269,7 @@ internal static class SafeTensorsHeaderParser
         if (offsets!.Length != 2)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.InvalidHeader,
+                WeightFileError.InvalidHeader,
                 "Tensor '" + name + "' has " + SafeTensorsText.Number(offsets.Length) + " numbers in \"data_offsets\"; it needs exactly two, [begin, end].",
                 name);
         }
@@ -283,7 +283,7 @@ internal static class SafeTensorsHeaderParser
         if (kind != SafeTensorsJsonKind.Array)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.InvalidHeader,
+                WeightFileError.InvalidHeader,
                 "Tensor '" + name + "' has a \"" + field + "\" that is " + KindName(kind) + "; it must be an array of non-negative integers.",
                 name);
         }
@@ -297,7 +297,7 @@ internal static class SafeTensorsHeaderParser
             if (elementKind != SafeTensorsJsonKind.Number)
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.InvalidHeader,
+                    WeightFileError.InvalidHeader,
                     "Tensor '" + name + "' has " + KindName(elementKind) + " in its \"" + field + "\"; it must hold non-negative integers.",
                     name);
             }
@@ -306,7 +306,7 @@ internal static class SafeTensorsHeaderParser
             if (!TryParseUInt64(text, out ulong value, out bool overflow))
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.InvalidHeader,
+                    WeightFileError.InvalidHeader,
                     "Tensor '" + name + "' has " + text + " in its \"" + field + "\"; it must hold non-negative integers"
                     + (overflow ? " below 2^64." : " (no sign, fraction or exponent)."),
                     name);
@@ -360,13 +360,13 @@ internal static class SafeTensorsHeaderParser
                     : "Bytes " + SafeTensorsText.Number(cursor) + " to " + SafeTensorsText.Number(entry.Begin) + " of the data buffer belong to no tensor: '"
                       + previous.Name + "' ends at byte " + SafeTensorsText.Number(cursor) + " and '" + entry.Name + "' starts at byte "
                       + SafeTensorsText.Number(entry.Begin) + ".";
-                throw new SafeTensorsFormatException(SafeTensorsProblemKind.InvalidOffsets, message + " safetensors forbids holes in the data.", entry.Name);
+                throw new SafeTensorsFormatException(WeightFileError.InvalidOffsets, message + " safetensors forbids holes in the data.", entry.Name);
             }
 
             if (entry.Begin < cursor)
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.InvalidOffsets,
+                    WeightFileError.InvalidOffsets,
                     "Tensor '" + entry.Name + "' (data_offsets " + SafeTensorsText.Offsets(entry.Begin, entry.End) + ") overlaps tensor '" + previous!.Name
                     + "' (data_offsets " + SafeTensorsText.Offsets(previous.Begin, previous.End) + ").",
                     entry.Name);
@@ -389,7 +389,7 @@ internal static class SafeTensorsHeaderParser
         if (raw.End < raw.Begin)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.InvalidOffsets,
+                WeightFileError.InvalidOffsets,
                 "Tensor '" + name + "' has data_offsets [" + SafeTensorsText.Number(raw.Begin) + ", " + SafeTensorsText.Number(raw.End) + "]: its end comes before its beginning.",
                 name);
         }
@@ -408,7 +408,7 @@ internal static class SafeTensorsHeaderParser
         catch (OverflowException)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.SizeMismatch,
+                WeightFileError.SizeMismatch,
                 "Tensor '" + name + "' has shape " + shapeText + ", whose size in bytes overflows a 64-bit integer.",
                 name);
         }
@@ -416,7 +416,7 @@ internal static class SafeTensorsHeaderParser
         if (bits % 8 != 0)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.SizeMismatch,
+                WeightFileError.SizeMismatch,
                 "Tensor '" + name + "' has dtype " + dtypeName + " and shape " + shapeText + ", which take " + SafeTensorsText.Number(bits)
                 + " bits: not a whole number of bytes.",
                 name);
@@ -426,7 +426,7 @@ internal static class SafeTensorsHeaderParser
         if (raw.End - raw.Begin != bytes)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.SizeMismatch,
+                WeightFileError.SizeMismatch,
                 "Tensor '" + name + "' has dtype " + dtypeName + " and shape " + shapeText + ", which take " + SafeTensorsText.Bytes(bytes)
                 + ", but its data_offsets [" + SafeTensorsText.Number(raw.Begin) + ", " + SafeTensorsText.Number(raw.End) + "] hold "
                 + SafeTensorsText.Bytes(raw.End - raw.Begin) + ".",
@@ -439,7 +439,7 @@ internal static class SafeTensorsHeaderParser
             if (raw.Shape[i] > int.MaxValue)
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.TooLarge,
+                    WeightFileError.TooLarge,
                     "Tensor '" + name + "' has shape " + shapeText + "; NetDsl reads dimensions up to " + SafeTensorsText.Number(int.MaxValue) + ".",
                     name);
             }
@@ -450,7 +450,7 @@ internal static class SafeTensorsHeaderParser
         if (raw.End > int.MaxValue)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.TooLarge,
+                WeightFileError.TooLarge,
                 "Tensor '" + name + "' ends at byte " + SafeTensorsText.Number(raw.End) + " of the data buffer; NetDsl reads files whose data fits in "
                 + SafeTensorsText.Bytes(int.MaxValue) + ".",
                 name);
@@ -471,7 +471,7 @@ internal static class SafeTensorsHeaderParser
             }
 
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.InvalidUtf8,
+                WeightFileError.InvalidUtf8,
                 "The header is not valid UTF-8: the bytes at offset " + SafeTensorsText.Number(invalid) + " of the header (" + hex + ") do not form a UTF-8 character.");
         }
 

@@ -9,7 +9,7 @@ namespace NetDsl.Serialization;
 /// A minimal, strict pull reader for JSON text (RFC 8259): exactly the grammar, no comments, no trailing commas, no
 /// leading zeros, no unescaped control characters, no lone surrogates, at most <see cref="MaxDepth"/> nested
 /// containers (the limit of <c>serde_json</c>, which the safetensors reference implementation uses). Every syntax
-/// error throws <see cref="SafeTensorsFormatException"/> of kind <see cref="SafeTensorsProblemKind.InvalidJson"/>
+/// error throws <see cref="SafeTensorsFormatException"/> of kind <see cref="WeightFileError.InvalidJson"/>
 /// with the character position.
 /// </summary>
 internal sealed class SafeTensorsJsonReader
@@ -289,7 +289,7 @@ internal sealed class SafeTensorsJsonReader
 
     // An InvalidJson error at the current position.
     private SafeTensorsFormatException Error(string what) =>
-        new(SafeTensorsProblemKind.InvalidJson,
+        new(WeightFileError.InvalidJson,
             "The header is not valid JSON: " + what + " (at character " + _position.ToString(CultureInfo.InvariantCulture) + " of the header).");
 
     private void AppendEscape(StringBuilder decoded)

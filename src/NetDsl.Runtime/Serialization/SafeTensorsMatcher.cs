@@ -37,7 +37,7 @@ internal static class SafeTensorsMatcher
             if (entry is null)
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.MissingTensor,
+                    WeightFileError.MissingTensor,
                     "The file has no tensor '" + tensor.Name + "' (shape " + SafeTensorsText.Shape(tensor.Shape) + "), which the network needs."
                     + DescribeUnknown(header, known),
                     tensor.Name);
@@ -51,7 +51,7 @@ internal static class SafeTensorsMatcher
             if (!entry.HasShape(tensor.ShapeSpan))
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.ShapeMismatch,
+                    WeightFileError.ShapeMismatch,
                     "Tensor '" + tensor.Name + "' has shape " + entry.ShapeText + " in the file, but the network needs " + SafeTensorsText.Shape(tensor.Shape) + ".",
                     tensor.Name);
             }
@@ -63,7 +63,7 @@ internal static class SafeTensorsMatcher
             if (entry is null)
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.MissingTensor,
+                    WeightFileError.MissingTensor,
                     "The file has no tensor '" + extra + "', which was requested as an extra tensor." + DescribeUnknown(header, known),
                     extra);
             }
@@ -79,7 +79,7 @@ internal static class SafeTensorsMatcher
             if (!known.Contains(entry.Name) && !IsBatchNormCounter(entry, known))
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.UnexpectedTensor,
+                    WeightFileError.UnexpectedTensor,
                     "The file has tensor '" + entry.Name + "' (" + entry.DtypeName + ", shape " + entry.ShapeText + "), which is not a parameter of the network"
                     + (extras.Count == 0 ? "" : " nor a requested extra tensor") + ". The network's parameters are " + ExpectedNames(expected)
                     + "; to read other tensors (normalization statistics, for example), request them as extra tensors.",

@@ -36,7 +36,7 @@ internal static class SafeTensorsStreamReader
         if (headerRead < headerLength)
         {
             throw new SafeTensorsFormatException(
-                SafeTensorsProblemKind.Truncated,
+                WeightFileError.Truncated,
                 "The header is " + SafeTensorsText.Bytes(headerLength) + " long, but only " + SafeTensorsText.Bytes(headerRead)
                 + " follow the 8-byte header length: the file is truncated.");
         }
@@ -69,7 +69,7 @@ internal static class SafeTensorsStreamReader
             if (extra > TrailingCountLimit)
             {
                 throw new SafeTensorsFormatException(
-                    SafeTensorsProblemKind.TrailingBytes,
+                    WeightFileError.TrailingBytes,
                     "The stream has more than " + SafeTensorsText.Bytes(TrailingCountLimit) + " after the end of the last tensor's data (byte "
                     + SafeTensorsText.Number(header.DataLength) + " of the data buffer); safetensors requires the tensors to cover the data buffer exactly.");
             }

@@ -1,7 +1,15 @@
+// Shared source: compiled into NetDsl.Runtime (net10.0), where it is public, and linked into NetDsl.Generator
+// (netstandard2.0), where it is internal. The one list of weight-file problems: the shared safetensors code reports
+// them, the runtime's WeightFileException carries them, the generator turns them into diagnostics.
 namespace NetDsl;
 
-/// <summary>What is wrong with a weight file, as <see cref="WeightFileException.Error"/> reports it.</summary>
-public enum WeightFileError
+/// <summary>What is wrong with a weight file, as <c>WeightFileException.Error</c> reports it.</summary>
+#if NETDSL_GENERATOR
+internal
+#else
+public
+#endif
+enum WeightFileError
 {
     /// <summary>The file ends before its 8-byte header length, its header, or the tensor data the header describes.</summary>
     Truncated = 1,
@@ -51,7 +59,7 @@ public enum WeightFileError
     /// <summary>A tensor's shape in the file differs from the shape the network needs.</summary>
     ShapeMismatch,
 
-    /// <summary>The file records a different (or no) NetDsl architecture, and <see cref="WeightLoadOptions.RequireMatchingArchitecture"/> was set.</summary>
+    /// <summary>The file records a different (or no) NetDsl architecture, and <c>WeightLoadOptions.RequireMatchingArchitecture</c> was set.</summary>
     ArchitectureMismatch,
 
     /// <summary>The file was written in a NetDsl weight-file version this NetDsl does not read.</summary>

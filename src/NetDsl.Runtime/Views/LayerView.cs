@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace NetDsl;
 
@@ -17,6 +18,7 @@ public readonly struct LayerView
     private readonly TensorInfo? _runningVariance;
 
     /// <summary>Creates the view; generated code calls this. Absent tensors are null.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public LayerView(string name, float[] parameters, float[] gradients, float[] buffers, TensorInfo? weight, TensorInfo? bias, TensorInfo? runningMean, TensorInfo? runningVariance)
     {
         Name = name;

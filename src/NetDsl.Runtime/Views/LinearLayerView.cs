@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace NetDsl;
 
@@ -11,6 +12,7 @@ public readonly struct LinearLayerView
     private readonly int _biasOffset;
 
     /// <summary>Creates the view; generated code calls this. <paramref name="biasOffset"/> is -1 for a layer without bias.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public LinearLayerView(float[] parameters, float[] gradients, string name, int weightOffset, int biasOffset, int inFeatures, int outFeatures)
     {
         _parameters = parameters;

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace NetDsl;
 
@@ -15,6 +16,7 @@ public readonly struct TensorView
 
     /// <summary>Creates a view of a tensor of <paramref name="shape"/> at <paramref name="offset"/> in <paramref name="storage"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The tensor does not fit the storage.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public TensorView(float[] storage, string name, int offset, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(storage);
@@ -37,6 +39,7 @@ public readonly struct TensorView
     }
 
     /// <summary>Creates a view of a vector (<paramref name="isVector"/>) or a <paramref name="rows"/> x <paramref name="columns"/> matrix.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public TensorView(float[] storage, string name, int offset, int rows, int columns, bool isVector)
         : this(storage, name, offset, isVector ? [checked(rows * columns)] : [rows, columns])
     {

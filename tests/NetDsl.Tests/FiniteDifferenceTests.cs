@@ -49,36 +49,11 @@ public sealed class FiniteDifferenceTests
             return ReferenceNetwork.MseLoss(ReferenceNetwork.ToDouble(outputs), ReferenceNetwork.ToDouble(targets));
         }
 
-        double[] numericParameters = FiniteDifferences(model.Parameters.ToArray(), values => values.CopyTo(model.Parameters), Loss);
-        double[] numericInputs = FiniteDifferences(inputs, values => values.CopyTo(inputs), Loss);
+        double[] numericParameters = CentralDifferences.OfFloats(model.Parameters.ToArray(), values => values.CopyTo(model.Parameters), Loss, Step);
+        double[] numericInputs = CentralDifferences.OfFloats(inputs, values => values.CopyTo(inputs), Loss, Step);
 
         AssertAgree(numericParameters, parameterGradients, $"{name}: parameter");
         AssertAgree(numericInputs, inputGradients, $"{name}: input");
-    }
-
-    // Perturbs each coordinate of point by ±Step (apply writes a candidate into the model or its input), divides by
-    // the step actually taken in float, and restores the point.
-    private static double[] FiniteDifferences(float[] point, Action<float[]> apply, Func<double> loss)
-    {
-        var result = new double[point.Length];
-        float[] original = (float[])point.Clone();
-        float[] shifted = (float[])point.Clone();
-        for (int j = 0; j < point.Length; j++)
-        {
-            float plus = original[j] + Step;
-            float minus = original[j] - Step;
-            shifted[j] = plus;
-            apply(shifted);
-            double lossPlus = loss();
-            shifted[j] = minus;
-            apply(shifted);
-            double lossMinus = loss();
-            shifted[j] = original[j];
-            result[j] = (lossPlus - lossMinus) / ((double)plus - minus);
-        }
-
-        apply(original);
-        return result;
     }
 
     private static void AssertAgree(double[] numeric, float[] analytic, string what)

@@ -62,8 +62,8 @@ public sealed class LayerFiniteDifferenceTests
             return ReferenceNetwork.MseLoss(ReferenceNetwork.ToDouble(outputs), ReferenceNetwork.ToDouble(targets));
         }
 
-        double[] numericParameters = FiniteDifferences(model.Parameters.ToArray(), values => values.CopyTo(model.Parameters), Loss);
-        double[] numericInputs = FiniteDifferences(inputs, values => values.CopyTo(inputs), Loss);
+        double[] numericParameters = CentralDifferences.OfFloats(model.Parameters.ToArray(), values => values.CopyTo(model.Parameters), Loss, Step);
+        double[] numericInputs = CentralDifferences.OfFloats(inputs, values => values.CopyTo(inputs), Loss, Step);
 
         double largest = MaxAbs(parameterGradients);
         Assert.True(largest > 1e-3, $"{name}: the parameter gradients are all near zero: the check would test nothing.");
@@ -74,29 +74,6 @@ public sealed class LayerFiniteDifferenceTests
 
         Assert.True(MaxAbs(inputGradients) > 1e-4, $"{name}: the input gradients are all near zero: the check would test nothing.");
         AssertAgree(numericInputs, inputGradients, $"{name}: input", 0);
-    }
-
-    private static double[] FiniteDifferences(float[] point, Action<float[]> apply, Func<double> loss)
-    {
-        var result = new double[point.Length];
-        float[] original = (float[])point.Clone();
-        float[] shifted = (float[])point.Clone();
-        for (int j = 0; j < point.Length; j++)
-        {
-            float plus = original[j] + Step;
-            float minus = original[j] - Step;
-            shifted[j] = plus;
-            apply(shifted);
-            double lossPlus = loss();
-            shifted[j] = minus;
-            apply(shifted);
-            double lossMinus = loss();
-            shifted[j] = original[j];
-            result[j] = (lossPlus - lossMinus) / ((double)plus - minus);
-        }
-
-        apply(original);
-        return result;
     }
 
     private static double MaxAbs(ReadOnlySpan<float> values)

@@ -38,18 +38,7 @@ public class AllocationTests
             optimizer.Step(model.Parameters, model.Gradients);
         }
 
-        for (int i = 0; i < 5; i++)
-        {
-            Step();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AllocationAssert.None($"A step with {optimizerName}", Step, warmUps: 5, repetitions: 20);
         Assert.True(float.IsFinite(model.Parameters[0]));
     }
 
@@ -68,18 +57,7 @@ public class AllocationTests
         });
         float[] inputs = Fill(6 * TinyClassifier.InputSize, 3);
         float[] targets = [0f, 1f, 2f, 2f, 1f, 0f];
-        for (int i = 0; i < 5; i++)
-        {
-            trainer.TrainBatch(inputs, targets);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            trainer.TrainBatch(inputs, targets);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AllocationAssert.None("Trainer.TrainBatch", () => trainer.TrainBatch(inputs, targets), warmUps: 5, repetitions: 20);
     }
 
     public static TheoryData<string> Losses => ["mse", "l1", "smoothl1", "huber", "bce"];
@@ -99,14 +77,12 @@ public class AllocationTests
         float[] predictions = Fill(16, 4);
         float[] targets = name == "bce" ? [.. new float[8], .. new float[] { 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f }] : Fill(16, 5);
         float[] gradients = new float[16];
-        loss.ComputeWithGradient(predictions, targets, gradients);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        void Both()
         {
             loss.ComputeWithGradient(predictions, targets, gradients);
             loss.Compute(predictions, targets);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AllocationAssert.None($"The {name} loss", Both, warmUps: 1, repetitions: 10);
     }
 }

@@ -58,18 +58,15 @@ public class BatchLoaderTests
         var loader = new BatchLoader(Numbered(100), batchSize: 16, seed: 1);
         loader.StartEpoch(0);
         float sum = 0;
-        for (int b = 0; b < loader.BatchCount; b++)
+        void Epoch()
         {
-            sum += loader.GetBatch(b).Features[0];
+            for (int b = 0; b < loader.BatchCount; b++)
+            {
+                sum += loader.GetBatch(b).Features[0];
+            }
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int b = 0; b < loader.BatchCount; b++)
-        {
-            sum += loader.GetBatch(b).Features[0];
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AllocationAssert.None("An epoch of GetBatch", Epoch, warmUps: 1, repetitions: 1);
         Assert.True(sum >= 0);
     }
 

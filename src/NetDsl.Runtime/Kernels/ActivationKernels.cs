@@ -6,11 +6,23 @@ using System.ComponentModel;
 namespace NetDsl.Generated;
 
 /// <summary>
-/// Vectorized element-wise activations and their backward passes. Each backward pass takes the
-/// activation's <b>output</b> <c>y</c> (all three derivatives are functions of it) and the gradient
-/// with respect to that output, and writes the gradient with respect to the activation's input.
+/// Element-wise activations over spans and their backward passes. A backward pass takes either the
+/// activation's <b>output</b> <c>y</c> (ReLU, Sigmoid, Tanh and Identity, whose derivatives are functions
+/// of it) or its <b>input</b> <c>x</c> (every other activation), as the parameter names say and the
+/// generator's catalog records (<c>ActivationFunction.BackwardFromOutput</c>), together with the gradient
+/// with respect to the output, and writes the gradient with respect to the activation's input.
 /// The destination may be the same span as <c>dy</c>.
 /// </summary>
+/// <remarks>
+/// Generated code evaluates single elements through <see cref="ScalarActivations"/> and spans through these
+/// kernels, and both must give the same bits at every vector width. The piecewise-linear activations (Leaky
+/// ReLU, Hardswish and their gradients) are therefore vectorized with operator structs whose vector lanes do
+/// exactly the scalar function's float operations. The others stay scalar loops over
+/// <see cref="ScalarActivations"/>: they need exp, tanh or erf, which the scalar functions compute with
+/// <c>MathF</c>/<c>Math</c> (some in double precision), and vector versions of those (TensorPrimitives')
+/// round differently; matching them would mean replacing the scalar functions' accuracy with one shared
+/// polynomial, a change of every network's numbers, not a tidy-up.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ActivationKernels
 {
@@ -56,13 +68,8 @@ public static class ActivationKernels
     }
 
     /// <summary>Leaky ReLU.</summary>
-    public static void LeakyReLU(ReadOnlySpan<float> x, Span<float> y, float slope)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            y[i] = ScalarActivations.LeakyReLU(x[i], slope);
-        }
-    }
+    public static void LeakyReLU(ReadOnlySpan<float> x, Span<float> y, float slope) =>
+        ElementwiseKernels.Map(new LeakyReLUOperator(slope), x, y);
 
     /// <summary>ELU.</summary>
     public static void ELU(ReadOnlySpan<float> x, Span<float> y, float alpha)
@@ -92,13 +99,8 @@ public static class ActivationKernels
     }
 
     /// <summary>Leaky ReLU's input gradient from its input <paramref name="x"/>.</summary>
-    public static void LeakyReLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float slope)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            dx[i] = ScalarActivations.LeakyReLUBackward(x[i], dy[i], slope);
-        }
-    }
+    public static void LeakyReLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float slope) =>
+        ElementwiseKernels.Map(new LeakyReLUBackwardOperator(slope), x, dy, dx);
 
     /// <summary>ELU's input gradient from its input <paramref name="x"/>.</summary>
     public static void ELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha)
@@ -155,22 +157,12 @@ public static class ActivationKernels
     }
 
     /// <summary>Hardswish, <c>x * min(max(x + 3, 0), 6) / 6</c>.</summary>
-    public static void Hardswish(ReadOnlySpan<float> x, Span<float> y)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            y[i] = ScalarActivations.Hardswish(x[i]);
-        }
-    }
+    public static void Hardswish(ReadOnlySpan<float> x, Span<float> y) =>
+        ElementwiseKernels.Map(default(HardswishOperator), x, y);
 
     /// <summary>Hardswish's input gradient from its input <paramref name="x"/>.</summary>
-    public static void HardswishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            dx[i] = ScalarActivations.HardswishBackward(x[i], dy[i]);
-        }
-    }
+    public static void HardswishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ElementwiseKernels.Map(default(HardswishBackwardOperator), x, dy, dx);
 
     /// <summary>Mish, <c>x * tanh(softplus(x))</c>.</summary>
     public static void Mish(ReadOnlySpan<float> x, Span<float> y)
@@ -188,6 +180,58 @@ public static class ActivationKernels
         {
             dx[i] = ScalarActivations.MishBackward(x[i], dy[i]);
         }
+    }
+
+    // The vector forms below do the scalar functions' float operations in the same order (no fused multiply-add,
+    // a division where the scalar divides), and select where the scalar branches, with the same comparison so
+    // that NaN takes the same side.
+
+    /// <summary><see cref="ScalarActivations.LeakyReLU"/>: <c>x &gt; 0 ? x : x * slope</c>.</summary>
+    private readonly struct LeakyReLUOperator(float slope) : IUnaryOperator
+    {
+        public float Invoke(float x) => ScalarActivations.LeakyReLU(x, slope);
+        public Vector128<float> Invoke(Vector128<float> x) => Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128<float>.Zero), x, x * slope);
+        public Vector256<float> Invoke(Vector256<float> x) => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, x * slope);
+        public Vector512<float> Invoke(Vector512<float> x) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, x * slope);
+    }
+
+    /// <summary><see cref="ScalarActivations.LeakyReLUBackward"/>: <c>x &gt; 0 ? dy : dy * slope</c>.</summary>
+    private readonly struct LeakyReLUBackwardOperator(float slope) : IParameterizedBinaryOperator
+    {
+        public float Invoke(float x, float dy) => ScalarActivations.LeakyReLUBackward(x, dy, slope);
+        public Vector128<float> Invoke(Vector128<float> x, Vector128<float> dy) => Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128<float>.Zero), dy, dy * slope);
+        public Vector256<float> Invoke(Vector256<float> x, Vector256<float> dy) => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), dy, dy * slope);
+        public Vector512<float> Invoke(Vector512<float> x, Vector512<float> dy) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), dy, dy * slope);
+    }
+
+    /// <summary>
+    /// <see cref="ScalarActivations.Hardswish"/>: <c>x * min(max(x + 3, 0), 6) / 6</c>. The vector Min and Max
+    /// propagate NaN as MathF's do; <c>x + 3</c> is never -0, so their ordering of zeros does not arise.
+    /// </summary>
+    private readonly struct HardswishOperator : IUnaryOperator
+    {
+        public float Invoke(float x) => ScalarActivations.Hardswish(x);
+        public Vector128<float> Invoke(Vector128<float> x) => x * Vector128.Min(Vector128.Max(x + Vector128.Create(3f), Vector128<float>.Zero), Vector128.Create(6f)) / Vector128.Create(6f);
+        public Vector256<float> Invoke(Vector256<float> x) => x * Vector256.Min(Vector256.Max(x + Vector256.Create(3f), Vector256<float>.Zero), Vector256.Create(6f)) / Vector256.Create(6f);
+        public Vector512<float> Invoke(Vector512<float> x) => x * Vector512.Min(Vector512.Max(x + Vector512.Create(3f), Vector512<float>.Zero), Vector512.Create(6f)) / Vector512.Create(6f);
+    }
+
+    /// <summary><see cref="ScalarActivations.HardswishBackward"/>: <c>x &lt; -3 ? 0 : x &lt;= 3 ? dy * (x / 3 + 1/2) : dy</c>.</summary>
+    private readonly struct HardswishBackwardOperator : IParameterizedBinaryOperator
+    {
+        public float Invoke(float x, float dy) => ScalarActivations.HardswishBackward(x, dy);
+
+        public Vector128<float> Invoke(Vector128<float> x, Vector128<float> dy) =>
+            Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(-3f)), Vector128<float>.Zero,
+                Vector128.ConditionalSelect(Vector128.LessThanOrEqual(x, Vector128.Create(3f)), dy * (x / Vector128.Create(3f) + Vector128.Create(0.5f)), dy));
+
+        public Vector256<float> Invoke(Vector256<float> x, Vector256<float> dy) =>
+            Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-3f)), Vector256<float>.Zero,
+                Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256.Create(3f)), dy * (x / Vector256.Create(3f) + Vector256.Create(0.5f)), dy));
+
+        public Vector512<float> Invoke(Vector512<float> x, Vector512<float> dy) =>
+            Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(-3f)), Vector512<float>.Zero,
+                Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512.Create(3f)), dy * (x / Vector512.Create(3f) + Vector512.Create(0.5f)), dy));
     }
 
     private readonly struct ReLUBackwardOperator : IBinaryOperator

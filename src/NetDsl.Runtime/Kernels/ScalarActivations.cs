@@ -6,7 +6,9 @@ namespace NetDsl.Generated;
 
 /// <summary>
 /// The activations and their derivatives on one float, as unrolled generated code uses them. Each backward
-/// function takes the activation's output <c>y</c> and the gradient <c>dy</c> with respect to it.
+/// function takes the gradient <c>dy</c> with respect to the activation's output and either that output
+/// <c>y</c> (ReLU, Sigmoid, Tanh, Identity) or the activation's input <c>x</c> (the others), as its first
+/// parameter's name says.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ScalarActivations

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics.Tensors;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace NetDsl;
@@ -60,23 +59,17 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     /// <summary>Floats per work item of the gradient reduction (fixed, so that the split never depends on the thread count).</summary>
     private const int ReductionBlock = 16 * 1024;
 
-    private readonly Thread[] _threads;
-    private readonly ManualResetEventSlim[] _start;
-    private readonly ManualResetEventSlim _done = new(false);
+    private readonly WorkerPool _pool;
     private readonly KernelTeam? _kernelTeam;
     private readonly int _seed;
     private readonly int _lastSegment;
     private TNetwork[] _replicas = [];
-    private volatile bool _stopping;
     private bool _disposed;
     private int _busy;
 
     // The call being worked on: written by the caller before waking the workers, read by every worker.
     private Phase _phase;
     private int _segment;
-    private int _itemCount;
-    private int _nextItem;
-    private int _pending;
     private int _count;
     private int _chunkCount;
     private float* _inputs;
@@ -87,7 +80,6 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     private int _targetLength;
     private IChunkedLoss? _chunkedLoss;
     private double _lossScale;
-    private ExceptionDispatchInfo? _failure;
     private float[] _lossGradients = [];
     private double[] _sampleLosses = [];
 
@@ -118,33 +110,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         ChunkSize = chunkSize;
         _seed = seed;
         _lastSegment = network is ISegmentedTraining segmented ? segmented.BatchStatistics.Length : 0;
-        _start = new ManualResetEventSlim[threads - 1];
-        _threads = new Thread[threads - 1];
-        for (int w = 1; w < threads; w++)
-        {
-            _start[w - 1] = new ManualResetEventSlim(false);
-        }
-
-        // ManualResetEventSlim creates its lock object the first time a Wait has to block, which could then be in the
-        // middle of a step under load (24 bytes, seen by the allocation tests); one short blocking wait here creates it.
-        _done.Wait(1);
-        foreach (ManualResetEventSlim start in _start)
-        {
-            start.Wait(1);
-        }
-
-        for (int w = 1; w < threads; w++)
-        {
-            int worker = w;
-            var thread = new Thread(() => WorkerLoop(worker))
-            {
-                IsBackground = true,
-                Name = $"NetDsl DataParallel worker {w}",
-            };
-            _threads[w - 1] = thread;
-            thread.Start();
-        }
-
+        _pool = new WorkerPool(threads, "NetDsl DataParallel worker", new Items(this));
         _kernelTeam = threads > 1 ? new KernelTeam(threads) : null;
     }
 
@@ -355,23 +321,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         }
 
         _disposed = true;
-        _stopping = true;
-        foreach (ManualResetEventSlim start in _start)
-        {
-            start.Set();
-        }
-
-        foreach (Thread thread in _threads)
-        {
-            thread.Join();
-        }
-
-        foreach (ManualResetEventSlim start in _start)
-        {
-            start.Dispose();
-        }
-
-        _done.Dispose();
+        _pool.Dispose();
         _kernelTeam?.Dispose();
         _recorded = 0;
     }
@@ -530,83 +480,18 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     private void Run(Phase phase, int items)
     {
         _phase = phase;
-        _itemCount = items;
-        _nextItem = -1;
-        _failure = null;
-        int helpers = Math.Min(Threads, items) - 1;
-        if (helpers > 0)
-        {
-            _pending = helpers;
-            _done.Reset();
-            for (int w = 0; w < helpers; w++)
-            {
-                _start[w].Set();
-            }
-        }
-
-        if (helpers == 0 && _kernelTeam is not null)
+        if (Math.Min(Threads, items) == 1 && _kernelTeam is not null)
         {
             // One chunk for several threads: its large kernels split their outputs over the kernel team instead, which
             // changes no bits (see KernelTeam), so a batch of one chunk keeps every core busy too.
             using (KernelTeam.Lend(_kernelTeam))
             {
-                Work(0);
+                _pool.Run(items);
             }
         }
         else
         {
-            Work(0);
-        }
-
-        if (helpers > 0)
-        {
-            SpinThenWait.Until(_done);
-        }
-
-        ExceptionDispatchInfo? failure = _failure;
-        if (failure is not null)
-        {
-            _failure = null;
-            failure.Throw();
-        }
-    }
-
-    private void WorkerLoop(int worker)
-    {
-        ManualResetEventSlim start = _start[worker - 1];
-        while (true)
-        {
-            SpinThenWait.Until(start);
-            start.Reset();
-            if (_stopping)
-            {
-                return;
-            }
-
-            Work(worker);
-            if (Interlocked.Decrement(ref _pending) == 0)
-            {
-                _done.Set();
-            }
-        }
-    }
-
-    /// <summary>Takes work items until none is left; the first exception on any thread is kept for the caller.</summary>
-    private void Work(int worker)
-    {
-        bool copied = false;
-        try
-        {
-            int item;
-            while ((item = Interlocked.Increment(ref _nextItem)) < _itemCount)
-            {
-                Execute(worker, item, ref copied);
-            }
-        }
-        catch (Exception exception)
-        {
-            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(exception), null);
-            Volatile.Write(ref _nextItem, _itemCount); // the others stop after their current item
+            _pool.Run(items);
         }
     }
 
@@ -721,5 +606,11 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     {
         int start = item * ChunkSize;
         return (start, Math.Min(ChunkSize, _count - start));
+    }
+
+    /// <summary>The pool's view of the instance: one work item is a chunk, or a block of the reduction, of the current phase.</summary>
+    private sealed class Items(DataParallel<TNetwork> owner) : IWorkItems
+    {
+        public void Execute(int worker, int item, ref bool prepared) => owner.Execute(worker, item, ref prepared);
     }
 }

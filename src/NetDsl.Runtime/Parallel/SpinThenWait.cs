@@ -4,7 +4,7 @@ using System.Threading;
 namespace NetDsl;
 
 /// <summary>
-/// How the threads of <see cref="DataParallel{TNetwork}"/> and <see cref="KernelTeam"/> wait for a signal. Phases of work
+/// How the threads of <see cref="WorkerPool"/> (under <see cref="DataParallel{TNetwork}"/>) and <see cref="KernelTeam"/> wait for a signal. Phases of work
 /// follow each other within microseconds (a training step is several), and the serial work between steps (loss,
 /// optimizer) takes tens of microseconds: waking a thread that went to sleep in the kernel costs about as much. So a
 /// waiting thread spins for a while first, then sleeps (an idle trainer costs no CPU).

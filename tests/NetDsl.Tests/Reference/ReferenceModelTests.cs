@@ -40,13 +40,13 @@ public sealed class ReferenceModelTests
         string what = $"model {seed} ({mode}, batch {batch}, {string.Join(" ", model.ModuleKinds)})";
         for (int j = 0; j < parameters.Length; j++)
         {
-            double numeric = CentralDifference(parameters, j, h, p => Loss(p, inputs));
+            double numeric = CentralDifferences.At(parameters, j, h, p => Loss(p, inputs));
             Assert.True(Math.Abs(numeric - analytic.Parameters[j]) <= tolerance * Math.Max(1, Math.Abs(numeric)), $"{what}, parameter {j}: finite difference {numeric:R}, backward {analytic.Parameters[j]:R}.");
         }
 
         for (int j = 0; j < inputs.Length; j++)
         {
-            double numeric = CentralDifference(inputs, j, h, x => Loss(parameters, x));
+            double numeric = CentralDifferences.At(inputs, j, h, x => Loss(parameters, x));
             Assert.True(Math.Abs(numeric - analytic.Inputs[j]) <= tolerance * Math.Max(1, Math.Abs(numeric)), $"{what}, input {j}: finite difference {numeric:R}, backward {analytic.Inputs[j]:R}.");
         }
     }
@@ -417,14 +417,4 @@ public sealed class ReferenceModelTests
 
     private static double[] Uniform(Random random, int count, double low, double high) =>
         Enumerable.Range(0, count).Select(_ => low + ((high - low) * random.NextDouble())).ToArray();
-
-    private static double CentralDifference(double[] point, int index, double h, Func<double[], double> f)
-    {
-        double[] shifted = (double[])point.Clone();
-        shifted[index] = point[index] + h;
-        double plus = f(shifted);
-        shifted[index] = point[index] - h;
-        double minus = f(shifted);
-        return (plus - minus) / (2 * h);
-    }
 }

@@ -30,7 +30,7 @@ public sealed class ReferenceNetworkTests
         const double tolerance = 1e-7;
         for (int j = 0; j < parameters.Length; j++)
         {
-            double numeric = CentralDifference(parameters, j, h, p => Loss(p, inputs));
+            double numeric = CentralDifferences.At(parameters, j, h, p => Loss(p, inputs));
             if (!(Math.Abs(numeric - analytic.Parameters[j]) <= tolerance * Math.Max(1, Math.Abs(numeric))))
             {
                 Assert.Fail($"Network {seed}, parameter {j}: finite difference {numeric:R}, backward {analytic.Parameters[j]:R}.");
@@ -39,7 +39,7 @@ public sealed class ReferenceNetworkTests
 
         for (int j = 0; j < inputs.Length; j++)
         {
-            double numeric = CentralDifference(inputs, j, h, x => Loss(parameters, x));
+            double numeric = CentralDifferences.At(inputs, j, h, x => Loss(parameters, x));
             if (!(Math.Abs(numeric - analytic.Inputs[j]) <= tolerance * Math.Max(1, Math.Abs(numeric))))
             {
                 Assert.Fail($"Network {seed}, input {j}: finite difference {numeric:R}, backward {analytic.Inputs[j]:R}.");
@@ -65,7 +65,7 @@ public sealed class ReferenceNetworkTests
         ReferenceGradients analytic = network.Backward(parameters, inputs, batch, ReferenceNetwork.MseGradient(network.Forward(parameters, inputs, batch), targets));
         for (int j = 0; j < parameters.Length; j++)
         {
-            double numeric = CentralDifference(parameters, j, 1e-6, p => ReferenceNetwork.MseLoss(network.Forward(p, inputs, batch), targets));
+            double numeric = CentralDifferences.At(parameters, j, 1e-6, p => ReferenceNetwork.MseLoss(network.Forward(p, inputs, batch), targets));
             if (!(Math.Abs(numeric - analytic.Parameters[j]) <= 1e-7 * Math.Max(1, Math.Abs(numeric))))
             {
                 Assert.Fail($"parameter {j}: {numeric:R} vs {analytic.Parameters[j]:R}");
@@ -111,16 +111,6 @@ public sealed class ReferenceNetworkTests
         Assert.Equal(3 * 4 + 4, ReferenceLayer.Linear(3, 4).ParameterCount);
         Assert.Equal(12, ReferenceLayer.Linear(3, 4, bias: false).ParameterCount);
         Assert.Throws<ArgumentException>(() => new ReferenceNetwork(3, ReferenceLayer.Linear(4, 2)));
-    }
-
-    private static double CentralDifference(double[] point, int index, double h, Func<double[], double> f)
-    {
-        double[] shifted = (double[])point.Clone();
-        shifted[index] = point[index] + h;
-        double plus = f(shifted);
-        shifted[index] = point[index] - h;
-        double minus = f(shifted);
-        return (plus - minus) / (2 * h);
     }
 
     private static ReferenceNetwork RandomSmoothNetwork(Random random)

@@ -3,7 +3,6 @@ using System.ComponentModel;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Text;
 using Xunit;
 
 namespace NetDsl.Tests.PublicApi;
@@ -16,40 +15,11 @@ namespace NetDsl.Tests.PublicApi;
 /// </summary>
 public class PublicApiBaselineTests
 {
-    public const string AcceptVariable = "NETDSL_ACCEPT_API";
-
     private static readonly Assembly Runtime = typeof(INetwork).Assembly;
 
     [Fact]
-    public void The_runtime_public_api_matches_its_baseline()
-    {
-        string baselinePath = Path.Combine(RepositoryRoot(), "src", "NetDsl.Runtime", "PublicAPI.txt");
-        string actual = string.Join("\n", PublicApiSurface.Describe(Runtime)) + "\n";
-        string receivedPath = Path.ChangeExtension(baselinePath, ".received.txt");
-        if (Environment.GetEnvironmentVariable(AcceptVariable) == "1")
-        {
-            File.WriteAllText(baselinePath, actual, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Delete(receivedPath);
-            return;
-        }
-
-        string expected = File.Exists(baselinePath) ? File.ReadAllText(baselinePath).Replace("\r\n", "\n", StringComparison.Ordinal) : "";
-        if (expected == actual)
-        {
-            File.Delete(receivedPath);
-            return;
-        }
-
-        File.WriteAllText(receivedPath, actual, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        string[] expectedLines = expected.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] actualLines = actual.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] added = actualLines.Except(expectedLines, StringComparer.Ordinal).ToArray();
-        string[] removed = expectedLines.Except(actualLines, StringComparer.Ordinal).ToArray();
-        Assert.Fail(
-            $"The public API of NetDsl.Runtime differs from {baselinePath}: {added.Length} line(s) added, {removed.Length} removed.\n"
-            + string.Concat(added.Take(30).Select(l => "+ " + l + "\n")) + string.Concat(removed.Take(30).Select(l => "- " + l + "\n"))
-            + $"If the change is deliberate, copy {receivedPath} over the baseline (or run the tests with {AcceptVariable}=1) and review the diff.");
-    }
+    public void The_runtime_public_api_matches_its_baseline() =>
+        PublicApiBaseline.Verify(Runtime, Path.Combine(PublicApiBaseline.RepositoryRoot(), "src", "NetDsl.Runtime", "PublicAPI.txt"));
 
     [Fact]
     public void Everything_in_NetDsl_Generated_is_hidden_from_completion()
@@ -72,18 +42,5 @@ public class PublicApiBaselineTests
             .ToArray();
 
         Assert.Empty(misplaced);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "NetDsl.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NetDsl.sln was not found above " + AppContext.BaseDirectory);
     }
 }

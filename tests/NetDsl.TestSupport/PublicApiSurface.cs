@@ -6,14 +6,14 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
-namespace NetDsl.Tests.PublicApi;
+namespace NetDsl.TestSupport;
 
 /// <summary>
 /// Describes an assembly's public surface as sorted text, one line per type and per visible member, in C#-like
 /// signatures with nullability, default values and <c>[EditorBrowsable(Never)]</c> marks. The text is the API
 /// baseline: any change to the surface changes a line, so it shows as a diff in review.
 /// </summary>
-internal static class PublicApiSurface
+public static class PublicApiSurface
 {
     private const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 

@@ -28,6 +28,7 @@ internal class ActivationDescriptor : LayerDescriptor
     public override LayerResult? Infer(LayerContext context)
     {
         var result = new LayerResult(context.Input);
+        var values = new List<NamedValue>();
         int positional = 0;
         foreach (ActivationParameter parameter in _parameters)
         {
@@ -47,7 +48,12 @@ internal class ActivationDescriptor : LayerDescriptor
                 return null;
             }
 
-            result.Options.Add(new LayerOption(parameter.Name, value));
+            values.Add(new NamedValue(parameter.Name, value));
+        }
+
+        if (values.Count > 0)
+        {
+            result.HyperParameters = new ActivationParameters(values.ToEquatableArray());
         }
 
         return result;
@@ -62,7 +68,7 @@ internal class ActivationDescriptor : LayerDescriptor
     public override long UnrollWork(PlannedLayer layer) => layer.InFeatures;
 
     public override ActivationFunction Activation(PlannedLayer layer) =>
-        new(AttributeName, _backwardFromOutput, _parameters.Select(p => layer.Option(p.Name)).ToEquatableArray());
+        new(AttributeName, _backwardFromOutput, Values(layer).Select(v => v.Value).ToEquatableArray());
 
     /// <summary><c>ELU(0.5)</c>, <c>Softplus(beta=2, threshold=20)</c>; the name alone without hyper-parameters.</summary>
     public override string SummaryText(PlannedLayer layer)
@@ -73,12 +79,17 @@ internal class ActivationDescriptor : LayerDescriptor
         }
 
         var parts = new List<string>();
-        foreach (ActivationParameter parameter in _parameters)
+        EquatableArray<NamedValue> values = Values(layer);
+        for (int i = 0; i < _parameters.Length; i++)
         {
-            string value = SummaryFormat.Number(layer.Option(parameter.Name));
+            ActivationParameter parameter = _parameters[i];
+            string value = SummaryFormat.Number(values[i].Value);
             parts.Add(parameter.Positional ? value : char.ToLowerInvariant(parameter.Name[0]) + parameter.Name.Substring(1) + "=" + value);
         }
 
         return AttributeName + "(" + string.Join(", ", parts) + ")";
     }
+
+    private EquatableArray<NamedValue> Values(PlannedLayer layer) =>
+        _parameters.Length == 0 ? EquatableArray<NamedValue>.Empty : layer.HyperParametersAs<ActivationParameters>().Values;
 }

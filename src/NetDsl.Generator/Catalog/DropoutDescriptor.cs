@@ -24,5 +24,5 @@ internal sealed class DropoutDescriptor : LayerDescriptor
 
     public override bool KeepsAuxiliary => true;
 
-    public override string SummaryText(PlannedLayer layer) => "Dropout(p=" + SummaryFormat.Number(layer.Option("P")) + ")";
+    public override string SummaryText(PlannedLayer layer) => "Dropout(p=" + SummaryFormat.Number(layer.HyperParametersAs<DropoutParameters>().P) + ")";
 }

@@ -26,7 +26,7 @@ internal sealed class BatchNormStageEmitter : IStageEmitter
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Of(plan, stage));
         writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormInference(" + context.Input + ", " + context.Output + ", " + KernelOnlyStageEmitter.Affine(layer, "p")
-            + RunningStatistics(layer) + Sizes(layer) + ", " + Literals.Float(layer.Option("Eps")) + ");");
+            + RunningStatistics(layer) + Sizes(layer) + ", " + Literals.Float(Eps(layer)) + ");");
         writer.WriteLine();
     }
 
@@ -48,7 +48,7 @@ internal sealed class BatchNormStageEmitter : IStageEmitter
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine("// Stage " + Literals.Int(stage.Index) + ", layer '" + layer.Name + "', second half: normalized with the batch's statistics, which also update the running statistics.");
         writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormNormalize(" + context.Input + ", " + context.Output + ", " + KernelOnlyStageEmitter.Affine(layer, "p")
-            + RunningStatistics(layer) + statistics + ", " + Sizes(layer) + ", " + Literals.Float(layer.Option("Eps")) + ", " + Literals.Float(layer.Option("Momentum")) + ");");
+            + RunningStatistics(layer) + statistics + ", " + Sizes(layer) + ", " + Literals.Float(Eps(layer)) + ", " + Literals.Float(layer.HyperParametersAs<BatchNormParameters>().Momentum) + ");");
         writer.WriteLine();
     }
 
@@ -60,7 +60,7 @@ internal sealed class BatchNormStageEmitter : IStageEmitter
         writer.WriteLine("// First half: each channel's sums of dy and dy * xhat over these samples, added to the weight and bias gradients; segment "
             + Literals.Int(nextSegment) + " computes the input gradient from the whole batch's.");
         writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormGradientSums(" + context.Input + ", " + context.OutputGradient + ", " + KernelOnlyStageEmitter.Gradients(layer)
-            + statistics + ", " + Sizes(layer) + ", " + Literals.Float(layer.Option("Eps")) + ");");
+            + statistics + ", " + Sizes(layer) + ", " + Literals.Float(Eps(layer)) + ");");
     }
 
     /// <summary>Backward, second half: the input gradient from the whole batch's sums.</summary>
@@ -69,12 +69,14 @@ internal sealed class BatchNormStageEmitter : IStageEmitter
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine("// Backward of stage " + Literals.Int(stage.Index) + ", layer '" + layer.Name + "', second half: the input gradient, from the batch's sums.");
         writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormInputGradient(" + context.Input + ", " + context.OutputGradient + ", " + KernelOnlyStageEmitter.Weight(layer) + ", "
-            + context.InputGradientOrEmpty + ", " + statistics + ", " + Sizes(layer) + ", " + Literals.Float(layer.Option("Eps")) + ");");
+            + context.InputGradientOrEmpty + ", " + statistics + ", " + Sizes(layer) + ", " + Literals.Float(Eps(layer)) + ");");
         writer.WriteLine();
     }
 
     private static string RunningStatistics(PlannedLayer layer) =>
         AffineStageEmitter.Slice("r", layer.Tensor("running_mean")!) + ", " + AffineStageEmitter.Slice("r", layer.Tensor("running_var")!) + ", ";
+
+    private static double Eps(PlannedLayer layer) => layer.HyperParametersAs<BatchNormParameters>().Eps;
 
     private static string Sizes(PlannedLayer layer) =>
         "batch, " + Literals.Int(layer.InputShape.Dimensions[0]) + ", " + Literals.Int(layer.InFeatures / layer.InputShape.Dimensions[0]);

@@ -26,7 +26,7 @@ internal sealed class DropoutStageEmitter : IStageEmitter
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Of(plan, stage));
         writer.WriteLine(context.Training
-            ? TypeNames.DropoutKernels + ".Forward(" + context.Input + ", " + context.Output + ", " + context.Auxiliary + ", " + Literals.Float(layer.Option("P")) + ", _dropoutRandom);"
+            ? TypeNames.DropoutKernels + ".Forward(" + context.Input + ", " + context.Output + ", " + context.Auxiliary + ", " + Literals.Float(layer.HyperParametersAs<DropoutParameters>().P) + ", _dropoutRandom);"
             : context.Input + ".CopyTo(" + context.Output + ");");
         writer.WriteLine();
     }

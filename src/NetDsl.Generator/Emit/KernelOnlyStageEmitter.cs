@@ -27,7 +27,7 @@ internal sealed class KernelOnlyStageEmitter : IStageEmitter
                 writer.WriteLine(TypeNames.SoftmaxKernels + "." + layer.Kind + "(" + io + "batch, " + Literals.Int(layer.InFeatures) + ");");
                 break;
             case LayerKind.LayerNorm:
-                writer.WriteLine(TypeNames.NormalizationKernels + ".LayerNormForward(" + io + Affine(layer, "p") + "batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Float(layer.Option("Eps")) + ");");
+                writer.WriteLine(TypeNames.NormalizationKernels + ".LayerNormForward(" + io + Affine(layer, "p") + "batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps) + ");");
                 break;
             default:
                 throw new InvalidOperationException("Layer kind " + layer.Kind + " has no kernel-only stage.");
@@ -48,7 +48,7 @@ internal sealed class KernelOnlyStageEmitter : IStageEmitter
                 break;
             case LayerKind.LayerNorm:
                 writer.WriteLine(TypeNames.NormalizationKernels + ".LayerNormBackward(" + context.Input + ", " + context.OutputGradient + ", " + Weight(layer) + ", " + Gradients(layer)
-                    + context.InputGradientOrEmpty + ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Float(layer.Option("Eps")) + ");");
+                    + context.InputGradientOrEmpty + ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps) + ");");
                 break;
             default:
                 throw new InvalidOperationException("Layer kind " + layer.Kind + " has no kernel-only stage.");

@@ -292,9 +292,9 @@ internal static class NetworkEmitter
                 options.Add(new("Bias", layer.BiasOffset >= 0 ? 1 : 0));
             }
 
-            foreach (LayerOption option in layer.Options)
+            if (layer.HyperParameters is { } hyperParameters)
             {
-                options.Add(new(option.Name, option.Value));
+                options.AddRange(hyperParameters.RuntimeOptions());
             }
 
             if (layer.Kind == LayerKind.Residual)

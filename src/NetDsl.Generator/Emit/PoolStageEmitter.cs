@@ -148,7 +148,7 @@ internal sealed class PoolStageEmitter : IStageEmitter
         return expressions;
     }
 
-    private static bool CountIncludePad(PlannedLayer layer) => layer.Option("CountIncludePad") != 0;
+    private static bool CountIncludePad(PlannedLayer layer) => layer.HyperParametersAs<AveragePoolParameters>().CountIncludePad;
 
     private static int Channels(PlannedLayer layer) => layer.InputShape.Dimensions[0];
 

@@ -66,7 +66,7 @@ internal sealed record Window(
 /// <param name="Parameters">Its parameter tensors, in state_dict order.</param>
 /// <param name="Buffers">Its buffers (running statistics), in state_dict order.</param>
 /// <param name="Window">Its window, for convolutions and pools.</param>
-/// <param name="Options">Its hyper-parameters with defaults resolved (p, eps, momentum, slope, alpha, ...).</param>
+/// <param name="HyperParameters">Its hyper-parameters with defaults resolved (p, eps, momentum, slope, ...), or null for kinds without.</param>
 internal sealed record PlannedLayer(
     string Name,
     string PropertyName,
@@ -76,7 +76,7 @@ internal sealed record PlannedLayer(
     EquatableArray<PlannedTensor> Parameters,
     EquatableArray<PlannedTensor> Buffers,
     Window? Window,
-    EquatableArray<LayerOption> Options)
+    HyperParameters? HyperParameters)
 {
     public int InFeatures => InputShape.ElementCount;
 
@@ -90,18 +90,12 @@ internal sealed record PlannedLayer(
 
     public int BiasOffset => Tensor("bias")?.Offset ?? -1;
 
-    public double Option(string name)
-    {
-        foreach (LayerOption option in Options)
-        {
-            if (option.Name == name)
-            {
-                return option.Value;
-            }
-        }
-
-        throw new System.InvalidOperationException("Layer option '" + name + "' was not resolved by shape inference.");
-    }
+    /// <summary>Its hyper-parameters, which its shape rule resolved as a <typeparamref name="T"/>.</summary>
+    /// <exception cref="System.InvalidOperationException">The rule resolved none or another kind: a bug of ours.</exception>
+    public T HyperParametersAs<T>()
+        where T : HyperParameters =>
+        HyperParameters as T ?? throw new System.InvalidOperationException(
+            "Layer '" + Name + "' (" + Kind + ") has " + (HyperParameters?.GetType().Name ?? "no hyper-parameters") + ", not " + typeof(T).Name + ".");
 }
 
 /// <summary>What a stage computes.</summary>

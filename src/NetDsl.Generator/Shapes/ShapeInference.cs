@@ -106,7 +106,7 @@ internal static class ShapeInference
                 parameters.ToEquatableArray(),
                 buffers.ToEquatableArray(),
                 result.Window,
-                result.Options.ToEquatableArray()));
+                result.HyperParameters));
             current = result.Output;
         }
 

@@ -28,7 +28,7 @@ internal static class ElementwiseRules
         }
 
         var result = new LayerResult(context.Input);
-        result.Options.Add(new LayerOption("P", p));
+        result.HyperParameters = new DropoutParameters(p);
         return result;
     }
 

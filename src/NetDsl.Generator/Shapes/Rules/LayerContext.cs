@@ -59,6 +59,6 @@ internal sealed class LayerResult
 
     public Window? Window { get; set; }
 
-    /// <summary>Hyper-parameters with defaults resolved.</summary>
-    public List<LayerOption> Options { get; } = new();
+    /// <summary>Hyper-parameters with defaults resolved, for kinds that have any.</summary>
+    public HyperParameters? HyperParameters { get; set; }
 }

@@ -21,9 +21,9 @@ internal static class NormalizationRule
         }
 
         var result = new LayerResult(input);
-        result.Options.Add(new LayerOption("Eps", eps));
         if (layer.Kind == LayerKind.LayerNorm)
         {
+            result.HyperParameters = new LayerNormParameters(eps);
             if (layer.Option("ElementwiseAffine", 1) != 0)
             {
                 result.Parameters.Add(Tensors.Constant("weight", input, 1));
@@ -49,7 +49,7 @@ internal static class NormalizationRule
             return null;
         }
 
-        result.Options.Add(new LayerOption("Momentum", momentum));
+        result.HyperParameters = new BatchNormParameters(eps, momentum);
         Shape channels = Shape.Vector(input.Dimensions[0]);
         if (layer.Option("Affine", 1) != 0)
         {

@@ -63,7 +63,7 @@ internal static class PoolRule
         result.Window = new Window(kernelHeight, kernel, strideHeight, stride, padHeight, padding, padHeight, padding, 1, 1);
         if (layer.Kind is LayerKind.AvgPool1D or LayerKind.AvgPool2D)
         {
-            result.Options.Add(new LayerOption("CountIncludePad", layer.Option("CountIncludePad", 1)));
+            result.HyperParameters = new AveragePoolParameters(CountIncludePad: layer.Option("CountIncludePad", 1) != 0);
         }
 
         return result;

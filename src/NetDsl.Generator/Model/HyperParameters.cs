@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+
+namespace NetDsl.Generator.Model;
+
+// A layer's hyper-parameters after shape inference: read once from the attribute's arguments by the layer's shape rule,
+// with PyTorch's defaults filled in and their domains checked, into one typed, equatable record per family. Emitters
+// and descriptors read the members; nothing downstream looks an option up by name.
+
+/// <summary>The hyper-parameters of a layer family that has any (not its window or its tensors, which have their own records).</summary>
+internal abstract record HyperParameters
+{
+    /// <summary>
+    /// The hyper-parameters as the runtime's <c>LayerInfo</c> lists them (read by the ONNX exporter), in a fixed order:
+    /// the attribute's property names, booleans as 0 and 1.
+    /// </summary>
+    public abstract IEnumerable<KeyValuePair<string, double>> RuntimeOptions();
+}
+
+/// <summary><c>[Dropout(p)]</c>.</summary>
+/// <param name="P">The probability of zeroing an element in training, in [0, 1).</param>
+internal sealed record DropoutParameters(double P) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("P", P);
+    }
+}
+
+/// <summary><c>[BatchNorm1D]</c>, <c>[BatchNorm2D]</c>.</summary>
+/// <param name="Eps">Added to the variance before its square root; positive.</param>
+/// <param name="Momentum">The running statistics' update factor, in [0, 1].</param>
+internal sealed record BatchNormParameters(double Eps, double Momentum) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("Eps", Eps);
+        yield return new("Momentum", Momentum);
+    }
+}
+
+/// <summary><c>[LayerNorm]</c>.</summary>
+/// <param name="Eps">Added to the variance before its square root; positive.</param>
+internal sealed record LayerNormParameters(double Eps) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("Eps", Eps);
+    }
+}
+
+/// <summary><c>[AvgPool1D]</c>, <c>[AvgPool2D]</c> (max pools have none besides their window).</summary>
+/// <param name="CountIncludePad">Whether padded positions count in the divisor, as PyTorch's <c>count_include_pad</c>.</param>
+internal sealed record AveragePoolParameters(bool CountIncludePad) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("CountIncludePad", CountIncludePad ? 1 : 0);
+    }
+}
+
+/// <summary><c>[GELU]</c>.</summary>
+/// <param name="TanhApproximation">PyTorch's <c>approximate='tanh'</c> rather than the exact erf form.</param>
+internal sealed record GeluParameters(bool TanhApproximation) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("TanhApproximation", TanhApproximation ? 1 : 0);
+    }
+}
+
+/// <summary>
+/// An element-wise activation's numeric hyper-parameters (<c>LeakyReLU</c>'s slope, <c>ELU</c>'s alpha, <c>Softplus</c>'s
+/// beta and threshold), in the order the runtime's activation methods take them after the tensors.
+/// </summary>
+/// <param name="Values">Each hyper-parameter with its attribute property name, defaults resolved.</param>
+internal sealed record ActivationParameters(EquatableArray<NamedValue> Values) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        foreach (NamedValue value in Values)
+        {
+            yield return new(value.Name, value.Value);
+        }
+    }
+}
+
+/// <summary>A resolved numeric hyper-parameter with the attribute property it came from.</summary>
+internal sealed record NamedValue(string Name, double Value);

@@ -98,7 +98,7 @@ public sealed class ShapeInferenceTests
             Linear("fc2", 1)));
 
         Assert.Equal(2, plan.Stages.Count);
-        Assert.Equal(new Stage(1, StageKind.Linear, 0, 1, new NetDsl.Generator.Catalog.ActivationFunction("Sigmoid", true, EquatableArray<double>.Empty), 3, 2, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
+        Assert.Equal(new Stage(1, StageKind.Linear, 0, 1, new NetDsl.Generator.Catalog.ActivationFunction("Sigmoid", true, EquatableArray<double>.Empty, KernelMatchesScalar: false), 3, 2, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
         Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, null, 2, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
     }
 
@@ -133,7 +133,7 @@ public sealed class ShapeInferenceTests
             Linear(null, 1)));
 
         Assert.Equal(2, plan.Stages.Count);
-        Assert.Equal(new Stage(1, StageKind.Activation, 1, -1, new NetDsl.Generator.Catalog.ActivationFunction("Tanh", true, EquatableArray<double>.Empty), 4, 4, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
+        Assert.Equal(new Stage(1, StageKind.Activation, 1, -1, new NetDsl.Generator.Catalog.ActivationFunction("Tanh", true, EquatableArray<double>.Empty, KernelMatchesScalar: false), 4, 4, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[0]);
         Assert.Equal(new Stage(2, StageKind.Linear, 2, -1, null, 4, 1, IsUnrolled: true, ResidualSource: -1, AuxOffset: 0, AuxWidth: 0), plan.Stages[1]);
     }
 

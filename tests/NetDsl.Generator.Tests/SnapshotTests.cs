@@ -116,7 +116,8 @@ public sealed class SnapshotTests
         Assert.Contains("partial class Container", source, System.StringComparison.Ordinal);
         Assert.Contains("// Stage 1, layer '0': Linear(4, 8) [4] -> [8], then Tanh ('1'). weight [8, 4] at p[0..32). bias [8] at p[32..40). Unrolled.", source, System.StringComparison.Ordinal);
         Assert.Contains("// Stage 2, layer '2': Linear(8, 8, bias: false) [8] -> [8], then Sigmoid ('3'). weight [8, 8] at p[40..104). Kernels.", source, System.StringComparison.Ordinal);
-        Assert.Contains("// Stage 3, layer '5': ReLU [8] -> [8]. Unrolled.", source, System.StringComparison.Ordinal);
+        // A lone ReLU within the unroll limit: batched code calls its kernel once for the whole batch, not 8 scalar calls per sample.
+        Assert.Contains("// Stage 3, layer '5': ReLU [8] -> [8]. Kernels.\n                global::NetDsl.Generated.ActivationKernels.ReLU(s2, s3);", source, System.StringComparison.Ordinal);
         Assert.Contains("// Stage 4, layer '6': Linear(8, 16) [8] -> [16], then ReLU ('7'). weight [16, 8] at p[104..232). bias [16] at p[232..248). Kernels.", source, System.StringComparison.Ordinal);
     }
 

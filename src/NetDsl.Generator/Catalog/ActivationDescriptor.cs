@@ -14,12 +14,20 @@ namespace NetDsl.Generator.Catalog;
 internal class ActivationDescriptor : LayerDescriptor
 {
     private readonly bool _backwardFromOutput;
+    private readonly bool _kernelMatchesScalar;
     private readonly ActivationParameter[] _parameters;
 
     public ActivationDescriptor(LayerKind kind, bool backwardFromOutput, params ActivationParameter[] parameters)
+        : this(kind, backwardFromOutput, kernelMatchesScalar: true, parameters)
+    {
+    }
+
+    /// <param name="kernelMatchesScalar">See <see cref="ActivationFunction.KernelMatchesScalar"/>.</param>
+    public ActivationDescriptor(LayerKind kind, bool backwardFromOutput, bool kernelMatchesScalar, params ActivationParameter[] parameters)
         : base(kind)
     {
         _backwardFromOutput = backwardFromOutput;
+        _kernelMatchesScalar = kernelMatchesScalar;
         _parameters = parameters;
     }
 
@@ -68,7 +76,7 @@ internal class ActivationDescriptor : LayerDescriptor
     public override long UnrollWork(PlannedLayer layer) => layer.InFeatures;
 
     public override ActivationFunction Activation(PlannedLayer layer) =>
-        new(AttributeName, _backwardFromOutput, Values(layer).Select(v => v.Value).ToEquatableArray());
+        new(AttributeName, _backwardFromOutput, Values(layer).Select(v => v.Value).ToEquatableArray(), _kernelMatchesScalar);
 
     /// <summary><c>ELU(0.5)</c>, <c>Softplus(beta=2, threshold=20)</c>; the name alone without hyper-parameters.</summary>
     public override string SummaryText(PlannedLayer layer)

@@ -13,7 +13,12 @@ namespace NetDsl.Generator.Catalog;
 /// preceding affine layer, which then keeps only its activated output for backward; otherwise it needs the input.
 /// </param>
 /// <param name="Arguments">The hyper-parameters the runtime methods take after the tensors, in order.</param>
-internal sealed record ActivationFunction(string Name, bool BackwardFromOutput, EquatableArray<double> Arguments)
+/// <param name="KernelMatchesScalar">
+/// Whether the span kernel gives the scalar function's bits for every element (true for all but those whose kernel uses
+/// TensorPrimitives' own exp or tanh: Sigmoid, Tanh, SiLU), so that batched code may call it where single-sample code
+/// is unrolled into scalar calls without the two disagreeing. Every backward kernel matches its scalar form.
+/// </param>
+internal sealed record ActivationFunction(string Name, bool BackwardFromOutput, EquatableArray<double> Arguments, bool KernelMatchesScalar = true)
 {
     /// <summary>The identity: fused as "no activation".</summary>
     public static ActivationFunction Identity { get; } = new("Identity", true, EquatableArray<double>.Empty);

@@ -3,7 +3,12 @@ using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Emit;
 
-/// <summary>An element-wise activation that is not fused into a preceding layer.</summary>
+/// <summary>
+/// An element-wise activation that is not fused into a preceding layer. Single-sample code unrolls it into scalar calls
+/// when it is within the unroll limit; batched code calls its span kernel once for the whole batch, except for the
+/// activations whose forward kernel rounds differently from the scalar function (there batched code of an unrolled stage
+/// loops over the scalar calls too, so that <c>Forward</c> and <c>ForwardBatch</c> agree bit for bit).
+/// </summary>
 internal sealed class ActivationStageEmitter : IStageEmitter
 {
     public static readonly ActivationStageEmitter Instance = new();
@@ -24,8 +29,9 @@ internal sealed class ActivationStageEmitter : IStageEmitter
 
     public void EmitForward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
-        writer.WriteLine(StageDescription.Of(plan, stage));
-        if (!stage.IsUnrolled)
+        bool callsKernel = !stage.IsUnrolled || stage.Activation!.KernelMatchesScalar;
+        writer.WriteLine(StageDescription.Of(plan, stage, callsKernel));
+        if (callsKernel)
         {
             writer.WriteLine(ActivationCode.KernelForward(stage.Activation!, context.Input, context.Output));
             writer.WriteLine();
@@ -48,26 +54,8 @@ internal sealed class ActivationStageEmitter : IStageEmitter
 
     public void EmitBackward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
-        writer.WriteLine(StageDescription.Backward(plan, stage));
-        if (!stage.IsUnrolled)
-        {
-            writer.WriteLine(context.Guarded(ActivationCode.KernelBackward(stage.Activation!, context.Input, context.Output, context.OutputGradient, context.InputGradient)));
-            writer.WriteLine();
-            return;
-        }
-
-        bool fromOutput = stage.Activation!.BackwardFromOutput;
-        writer.OpenBlock(context.Guarded("for (int n = 0; n < batch; n++)"));
-        writer.WriteLine(TypeNames.ReadOnlySpan + (fromOutput ? " y = " + AffineStageEmitter.SampleSlice(context.Output, stage.OutputWidth) : " x = " + AffineStageEmitter.SampleSlice(context.Input, stage.OutputWidth)) + ";");
-        writer.WriteLine(TypeNames.ReadOnlySpan + " dy = " + AffineStageEmitter.SampleSlice(context.OutputGradient, stage.OutputWidth) + ";");
-        writer.WriteLine(TypeNames.Span + " dx = " + AffineStageEmitter.SampleSlice(context.InputGradient, stage.OutputWidth) + ";");
-        for (int i = 0; i < stage.OutputWidth; i++)
-        {
-            string index = "[" + Literals.Int(i) + "]";
-            writer.WriteLine("dx" + index + " = " + ActivationCode.Backward(stage.Activation, "x" + index, "y" + index, "dy" + index) + ";");
-        }
-
-        writer.CloseBlock();
+        writer.WriteLine(StageDescription.Backward(plan, stage, callsKernels: true));
+        writer.WriteLine(context.Guarded(ActivationCode.KernelBackward(stage.Activation!, context.Input, context.Output, context.OutputGradient, context.InputGradient)));
         writer.WriteLine();
     }
 }

@@ -5,11 +5,17 @@ namespace NetDsl.Generator.Emit;
 /// <summary>The comment above each stage's code, so a reader of the generated file knows which layer it is.</summary>
 internal static class StageDescription
 {
-    public static string Of(NetworkPlan plan, Stage stage) => "// " + Text(plan, stage);
+    /// <param name="callsKernels">Whether the code below calls kernels, whether or not the stage is unrolled elsewhere.</param>
+    public static string Of(NetworkPlan plan, Stage stage, bool? callsKernels = null) => "// " + Text(plan, stage, callsKernels ?? !stage.IsUnrolled);
 
-    public static string Backward(NetworkPlan plan, Stage stage) => "// Backward of " + char.ToLowerInvariant(Text(plan, stage)[0]) + Text(plan, stage).Substring(1);
+    /// <param name="callsKernels">Whether the code below calls kernels, whether or not the stage is unrolled elsewhere.</param>
+    public static string Backward(NetworkPlan plan, Stage stage, bool? callsKernels = null)
+    {
+        string text = Text(plan, stage, callsKernels ?? !stage.IsUnrolled);
+        return "// Backward of " + char.ToLowerInvariant(text[0]) + text.Substring(1);
+    }
 
-    private static string Text(NetworkPlan plan, Stage stage)
+    private static string Text(NetworkPlan plan, Stage stage, bool callsKernels)
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         string text = "Stage " + Literals.Int(stage.Index) + ", layer '" + layer.Name + "': " + SummaryTable.KindText(layer) + " " + layer.InputShape + " -> " + layer.OutputShape;
@@ -34,7 +40,7 @@ internal static class StageDescription
             text += ". " + tensor.Role + " " + tensor.Shape + " at r[" + Range(tensor) + ")";
         }
 
-        return text + (stage.IsUnrolled ? ". Unrolled." : ". Kernels.");
+        return text + (callsKernels ? ". Kernels." : ". Unrolled.");
     }
 
     private static string Range(PlannedTensor tensor) => Literals.Int(tensor.Offset) + ".." + Literals.Int(tensor.Offset + tensor.Length);

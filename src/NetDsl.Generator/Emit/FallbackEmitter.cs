@@ -246,7 +246,7 @@ internal static class FallbackEmitter
     /// </summary>
     private static IEnumerable<(string Property, bool Linear)> Views(NetworkSpec spec)
     {
-        var taken = new HashSet<string>(LayerNames.ReservedMemberNames) { NotGenerated, spec.ClassName };
+        var taken = new HashSet<string>(GeneratedMembers.Names) { NotGenerated, spec.ClassName };
         List<LayerSpec> stack = spec.Layers.Where(l => l.Kind != LayerKind.Input).ToList();
         for (int position = 0; position < stack.Count; position++)
         {

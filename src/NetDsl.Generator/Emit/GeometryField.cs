@@ -7,7 +7,7 @@ namespace NetDsl.Generator.Emit;
 /// <summary>The static <c>WindowGeometry</c> field that convolution and pooling kernel calls take.</summary>
 internal static class GeometryField
 {
-    public static string Name(Stage stage) => "s_window" + Literals.Int(stage.Index);
+    public static string Name(Stage stage) => GeneratedMembers.WindowFieldPrefix + Literals.Int(stage.Index);
 
     /// <summary>Whether the stage's kernel calls need a geometry field.</summary>
     public static bool IsNeeded(Stage stage) => !stage.IsUnrolled && stage.Kind is StageKind.Convolution or StageKind.Pool;

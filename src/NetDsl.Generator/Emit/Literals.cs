@@ -26,8 +26,21 @@ internal static class Literals
         return f.ToString("R", CultureInfo.InvariantCulture) + "f";
     }
 
-    /// <summary>A C# double literal that round-trips, in the invariant culture.</summary>
-    public static string Double(double value) => value.ToString("R", CultureInfo.InvariantCulture) + "d";
+    /// <summary>A C# double literal that round-trips, in the invariant culture (<c>double.NaN</c> and the infinities by name).</summary>
+    public static string Double(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "double.NaN";
+        }
+
+        if (double.IsInfinity(value))
+        {
+            return value > 0 ? "double.PositiveInfinity" : "double.NegativeInfinity";
+        }
+
+        return value.ToString("R", CultureInfo.InvariantCulture) + "d";
+    }
 
     /// <summary>A C# string literal (regular, escaped).</summary>
     public static string String(string value)

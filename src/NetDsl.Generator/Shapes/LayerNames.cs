@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NetDsl.Generator.Emit;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Shapes;
@@ -6,19 +7,11 @@ namespace NetDsl.Generator.Shapes;
 /// <summary>How layers are named: their names key weight-file tensors; their PascalCase forms name the typed views.</summary>
 internal static class LayerNames
 {
-    /// <summary>Members the generator adds to every network class; a view property must not take one of these names.</summary>
-    public static readonly HashSet<string> ReservedMemberNames = new()
-    {
-        "InputSize", "OutputSize", "ParameterCount", "InputShape", "OutputShape", "Summary", "Input", "Output",
-        "Parameters", "Gradients", "Forward", "ForwardBatch", "ForwardTraining", "Backward", "ZeroGradients",
-        "ResetParameters", "Create", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone",
-        "ReferenceEquals", "Finalize", "ParameterTensors", "Architecture", "BufferCount", "Buffers", "BufferTensors", "Layers", "CreatePretrained", "PretrainedParameters", "PretrainedBuffers", "TrainStep",
+    /// <summary>Whether a view property named <paramref name="property"/> would clash with a member the emitters declare.</summary>
+    public static bool IsReservedMemberName(string property) => GeneratedMembers.IsReserved(property);
 
-        // Private members of the generated code: a view property with one of these names would not compile.
-        "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "FusedTrainStep", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
-        "_parameters", "_gradients", "_buffers", "_activations", "_gradientScratch", "_auxiliary", "_trainingCapacity",
-        "_recordedBatch", "_inferenceActivations", "_inferenceCapacity", "_dropoutRandom",
-    };
+    /// <summary>The fixed names of <see cref="GeneratedMembers"/> as a set (kept for callers written before it; prefer <see cref="IsReservedMemberName"/>).</summary>
+    public static readonly HashSet<string> ReservedMemberNames = new(GeneratedMembers.Names);
 
     /// <summary>The name of the layer at <paramref name="position"/> of the stack (0-based, [Input] not counted).</summary>
     public static string NameOf(LayerSpec layer, int position) => layer.ExplicitName ?? position.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -60,13 +53,13 @@ internal static class LayerNames
         }
 
         // Each taken name or property rules out at most one candidate, so this ends within that many steps.
-        int limit = takenNames.Count + takenProperties.Count + ReservedMemberNames.Count + 2;
+        int limit = takenNames.Count + takenProperties.Count + 2;
         string candidate = stem + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         for (int attempt = 0; attempt < limit; attempt++, number++)
         {
             candidate = stem + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
             string property = char.ToUpperInvariant(candidate[0]) + candidate.Substring(1);
-            if (!takenNames.Contains(candidate) && !takenProperties.Contains(property) && !ReservedMemberNames.Contains(property) && property != className)
+            if (!takenNames.Contains(candidate) && !takenProperties.Contains(property) && !IsReservedMemberName(property) && property != className)
             {
                 break;
             }

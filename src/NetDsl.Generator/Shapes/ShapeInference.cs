@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generator.Catalog;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Emit;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Shapes.Rules;
 
@@ -129,7 +130,7 @@ internal static class ShapeInference
         }
 
         List<Stage> stages = StagePlanner.Plan(planned, spec.UnrollLimit);
-        CheckUnrolledSizes(spec, stack, planned, stages, diagnostics);
+        StagePlanner.CheckUnrolledSizes(spec, stack, planned, stages, diagnostics);
         return new NetworkPlan(
             spec,
             inputShape.Value,
@@ -138,33 +139,6 @@ internal static class ShapeInference
             (int)bufferCount,
             planned.ToEquatableArray(),
             stages.ToEquatableArray());
-    }
-
-    /// <summary>
-    /// The most straight-line operations one unrolled stage may hold before NDSL0031 warns. The default UnrollLimit (256)
-    /// stays far below; 4096 multiply-adds already make a method of thousands of lines, which the compiler and the JIT
-    /// handle slowly (the JIT stops optimizing very large methods) and which runs no faster than the kernels.
-    /// </summary>
-    public const int LargeUnrollWork = 4096;
-
-    /// <summary>Warns (NDSL0031) for each stage that an UnrollLimit raised by the user makes unroll into a huge method.</summary>
-    private static void CheckUnrolledSizes(NetworkSpec spec, List<LayerSpec> stack, List<PlannedLayer> planned, List<Stage> stages, List<DiagnosticInfo> diagnostics)
-    {
-        foreach (Stage stage in stages)
-        {
-            if (!stage.IsUnrolled || stage.LayerIndex >= stack.Count || stage.LayerIndex >= planned.Count)
-            {
-                continue;
-            }
-
-            long work = LayerCatalog.For(planned[stage.LayerIndex].Kind).UnrollWork(planned[stage.LayerIndex]);
-            if (work > LargeUnrollWork)
-            {
-                LayerSpec layer = stack[stage.LayerIndex];
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LargeUnrolledStage, layer.AttributeIndex,
-                    LayerNames.Label(layer, stage.LayerIndex), layer.AttributeName, work, LargeUnrollWork, spec.UnrollLimit));
-            }
-        }
     }
 
     /// <summary>Matches [Residual] with [EndResidual] and checks that each block keeps its shape.</summary>
@@ -334,7 +308,7 @@ internal static class ShapeInference
             }
 
             string property = LayerNames.PropertyNameOf(layer, position);
-            if (LayerNames.ReservedMemberNames.Contains(property) || property == className)
+            if (LayerNames.IsReservedMemberName(property) || property == className)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerName, layer.AttributeIndex, label, name,
                     "would name its view '" + property + "', a member the class already has; choose another name"));

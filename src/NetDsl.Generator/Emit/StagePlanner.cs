@@ -1,14 +1,19 @@
 using System.Collections.Generic;
 using NetDsl.Generator.Catalog;
+using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
+using NetDsl.Generator.Shapes;
 
-namespace NetDsl.Generator.Shapes;
+namespace NetDsl.Generator.Emit;
 
 /// <summary>
 /// Groups inferred layers into stages, the units the emitter writes code for, as each layer's descriptor says: a Linear
 /// or convolution with the activation that directly follows it (when its derivative follows from its output), a pool,
 /// a lone activation, a normalization, a dropout, the add that closes a residual block. Layers that move no data make
-/// no stage. Decides per stage between unrolled code and kernel calls.
+/// no stage. Decides per stage between unrolled code and kernel calls, and warns (NDSL0031) where a raised UnrollLimit
+/// makes a stage unroll into a huge method. These are decisions about the shape of the emitted code, so they live beside
+/// the emitters; shape inference calls them last, once the layers are known to be valid, so that the analyzer reports
+/// the same warnings.
 /// </summary>
 internal static class StagePlanner
 {
@@ -58,5 +63,32 @@ internal static class StagePlanner
         }
 
         return stages;
+    }
+
+    /// <summary>
+    /// The most straight-line operations one unrolled stage may hold before NDSL0031 warns. The default UnrollLimit (256)
+    /// stays far below; 4096 multiply-adds already make a method of thousands of lines, which the compiler and the JIT
+    /// handle slowly (the JIT stops optimizing very large methods) and which runs no faster than the kernels.
+    /// </summary>
+    public const int LargeUnrollWork = 4096;
+
+    /// <summary>Warns (NDSL0031) for each stage that an UnrollLimit raised by the user makes unroll into a huge method.</summary>
+    public static void CheckUnrolledSizes(NetworkSpec spec, List<LayerSpec> stack, List<PlannedLayer> planned, List<Stage> stages, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (Stage stage in stages)
+        {
+            if (!stage.IsUnrolled || stage.LayerIndex >= stack.Count || stage.LayerIndex >= planned.Count)
+            {
+                continue;
+            }
+
+            long work = LayerCatalog.For(planned[stage.LayerIndex].Kind).UnrollWork(planned[stage.LayerIndex]);
+            if (work > LargeUnrollWork)
+            {
+                LayerSpec layer = stack[stage.LayerIndex];
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LargeUnrolledStage, layer.AttributeIndex,
+                    LayerNames.Label(layer, stage.LayerIndex), layer.AttributeName, work, LargeUnrollWork, spec.UnrollLimit));
+            }
+        }
     }
 }

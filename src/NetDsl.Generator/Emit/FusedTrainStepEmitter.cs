@@ -165,8 +165,16 @@ internal static class FusedTrainStepEmitter
                     sum.Append(sum.Length == 0 ? string.Empty : " + ").Append("p[").Append(Literals.Int(weightOffset + weight)).Append("] * ").Append(dz[reader]);
                 }
 
+                // An input no window reads (a stride that skips it) has a zero gradient: the constant itself, not a local
+                // assigned a constant, which the compiler warns about (CS0219) when the stage before ignores it.
+                if (sum.Length == 0)
+                {
+                    inputGradients[j] = "0f";
+                    continue;
+                }
+
                 inputGradients[j] = "d" + previous + "_" + Literals.Int(j);
-                writer.WriteLine("float " + inputGradients[j] + " = " + (sum.Length == 0 ? "0f" : sum.ToString()) + ";");
+                writer.WriteLine("float " + inputGradients[j] + " = " + sum + ";");
             }
         }
 

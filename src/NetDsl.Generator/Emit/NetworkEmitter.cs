@@ -487,6 +487,15 @@ internal static class NetworkEmitter
         writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
         writer.WriteLine("global::System.Span<float> r = _buffers;");
         int count = plan.Stages.Count;
+        if (count == 0)
+        {
+            writer.WriteLine("// No stage moves data (only Flatten or Reshape): the outputs are the inputs.");
+            writer.WriteLine("inputs.CopyTo(outputs);");
+            writer.CloseBlock();
+            writer.WriteLine();
+            return;
+        }
+
         writer.WriteLine("global::System.ReadOnlySpan<float> s0 = inputs;");
         int[] widths = ActivationWidths(plan);
         int offset = widths[0];

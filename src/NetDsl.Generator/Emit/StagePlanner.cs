@@ -91,4 +91,39 @@ internal static class StagePlanner
             }
         }
     }
+
+    /// <summary>
+    /// Reports NDSL0017 and returns false when the per-sample workspace the emitted code declares as constants would not
+    /// fit an array: the activations (the input and every stage's output), twice the widest of them (the gradient
+    /// scratch), or the auxiliary floats. Each layer fits on its own, but their sum may not (<c>[Input(1500000000)][ReLU]</c>).
+    /// </summary>
+    public static bool CheckWorkspaceSize(NetworkSpec spec, int inputWidth, List<Stage> stages, List<DiagnosticInfo> diagnostics)
+    {
+        long activations = inputWidth;
+        long widest = inputWidth;
+        long auxiliary = 0;
+        foreach (Stage stage in stages)
+        {
+            activations += stage.OutputWidth;
+            widest = System.Math.Max(widest, stage.OutputWidth);
+            auxiliary += stage.AuxWidth;
+        }
+
+        (long Floats, string What)[] arrays =
+        {
+            (activations, "floats of activations per sample (the input and every stage's output)"),
+            (2 * widest, "floats of gradient scratch per sample (twice the widest activation)"),
+            (auxiliary, "floats per sample of dropout masks and saved residual gradients"),
+        };
+        foreach ((long floats, string what) in arrays)
+        {
+            if (floats > int.MaxValue)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.NetworkAttributeIndex, spec.ClassName, floats, what));
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -19,8 +19,12 @@ internal sealed record NetworkPlan(
 
     public int OutputSize => OutputShape.ElementCount;
 
-    /// <summary>Whether a single sample can run entirely in locals: every stage is straight-line code.</summary>
-    public bool IsFullyUnrolled => Stages.All(s => s.IsUnrolled);
+    /// <summary>
+    /// Whether a single sample can run entirely in locals: every stage is straight-line code. A network without stages
+    /// (only Flatten or Reshape) is not: unrolling it would copy every input float through a local of its own, however
+    /// large the input (a [3, 224, 224] image gave 301,351 lines), whatever the UnrollLimit.
+    /// </summary>
+    public bool IsFullyUnrolled => Stages.Count > 0 && Stages.All(s => s.IsUnrolled);
 
     /// <summary>Whether any stage draws random numbers during training (dropout).</summary>
     public bool HasDropout => Stages.Any(s => s.Kind == StageKind.Dropout);

@@ -69,7 +69,7 @@ internal static class ShapeInference
                 continue;
             }
 
-            LayerResult? result = InferLayer(new LayerContext(layer, position, inShape, diagnostics), network);
+            LayerResult? result = InferLayer(new LayerContext(layer, position, inShape, diagnostics, network), network);
             if (result is null)
             {
                 complete = false;
@@ -130,6 +130,11 @@ internal static class ShapeInference
         }
 
         List<Stage> stages = StagePlanner.Plan(planned, spec.UnrollLimit);
+        if (!StagePlanner.CheckWorkspaceSize(spec, inputShape.Value.ElementCount, stages, diagnostics))
+        {
+            return null;
+        }
+
         StagePlanner.CheckUnrolledSizes(spec, stack, planned, stages, diagnostics);
         return new NetworkPlan(
             spec,
@@ -251,13 +256,15 @@ internal static class ShapeInference
             }
             else
             {
-                elements *= size;
+                // Saturating: four dimensions of 65536 multiply to 2^64, which a plain long product wraps to 0.
+                elements = elements > long.MaxValue / size ? long.MaxValue : elements * size;
             }
         }
 
         if (valid && elements > int.MaxValue)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, input.AttributeIndex, network, elements, "floats per input sample"));
+            System.Numerics.BigInteger exact = input.Arguments.Aggregate(System.Numerics.BigInteger.One, (product, size) => product * (long)size);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, input.AttributeIndex, network, exact.ToString(System.Globalization.CultureInfo.InvariantCulture), "floats per input sample"));
             valid = false;
         }
 

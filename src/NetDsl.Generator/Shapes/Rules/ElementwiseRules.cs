@@ -53,7 +53,8 @@ internal static class ElementwiseRules
             }
             else
             {
-                known *= dimension;
+                // Saturating, so that a product beyond long's range stays larger than any sample rather than wrapping to 0.
+                known = known > long.MaxValue / dimension ? long.MaxValue : known * dimension;
             }
 
             dimensions.Add(dimension);

@@ -7,8 +7,9 @@ namespace NetDsl.Generator.Shapes.Rules;
 /// <summary>What a shape rule knows about the layer it checks, and where it reports problems.</summary>
 internal sealed class LayerContext
 {
-    public LayerContext(LayerSpec layer, int position, Shape input, List<DiagnosticInfo> diagnostics)
+    public LayerContext(LayerSpec layer, int position, Shape input, List<DiagnosticInfo> diagnostics, string network)
     {
+        Network = network;
         Layer = layer;
         Position = position;
         Input = input;
@@ -16,6 +17,9 @@ internal sealed class LayerContext
     }
 
     public LayerSpec Layer { get; }
+
+    /// <summary>The network class's name, for messages about the whole network.</summary>
+    public string Network { get; }
 
     public int Position { get; }
 

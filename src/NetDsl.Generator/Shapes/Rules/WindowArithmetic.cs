@@ -36,6 +36,13 @@ internal static class WindowArithmetic
             context.Report(DiagnosticDescriptors.OutputSizeNotWhole, context.Label, context.Kind, axis, arithmetic, Int(output), Int(remainder));
         }
 
+        if (output > int.MaxValue)
+        {
+            context.Report(DiagnosticDescriptors.NetworkTooLarge, context.Network, Int(output),
+                "positions along the " + axis + " of the output of layer " + context.Label + " (" + context.Kind + ": padding " + Int(padBefore) + " and " + Int(padAfter) + ")");
+            return null;
+        }
+
         return (int)output;
     }
 

@@ -543,7 +543,7 @@ public sealed class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.Same(DiagnosticDescriptors.LargeUnrolledStage, diagnostic.Descriptor);
         Assert.Equal(
-            "Layer 'fc' (Linear) would be unrolled into 5000 straight-line operations (more than 4096), because UnrollLimit = 100000; methods that large are slow to compile and to JIT and run no faster than the vectorized kernels, so lower UnrollLimit below 5000 or remove it",
+            "Layer 'fc' (Linear) would be unrolled into 5000 straight-line operations (more than 4096), because UnrollLimit = 100000; methods that large are slow to compile and to JIT and run no faster than the vectorized kernels, so lower UnrollLimit below 5000 or remove it (stages of more than 65536 operations are never unrolled)",
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
         Assert.Equal(span, diagnostic.Location.SourceSpan);
     }
@@ -574,6 +574,24 @@ public sealed class DiagnosticTests
     public void NDSL0031_NotReported_AtOrBelowTheThresholdOrOnKernels(string network, string input, string layer)
     {
         Assert.Empty(AnalyzeDeclarations(Prefix + network + "\n" + input + "\n" + layer + "\npublic partial class Net;\n"));
+    }
+
+    [Fact]
+    public void AStageBeyondTheHardCap_CallsItsKernels_WhateverUnrollLimitSays()
+    {
+        string source = Prefix + """
+            [Network(UnrollLimit = int.MaxValue)]
+            [Input(300)]
+            [Linear(300, Name = "fc")]
+            public partial class Huge;
+            """;
+
+        // 90000 multiply-adds: above the 65536 cap, so not unrolled, so no NDSL0031 either.
+        Assert.Empty(AnalyzeDeclarations(source));
+        GeneratorRunResult result = Assert.Single(TestCompilation.CreateDriver().RunGenerators(TestCompilation.Create(source)).GetRunResult().Results);
+        string generated = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("Linear(300, 300) [300] -> [300]. weight [300, 300] at p[0..90000). bias [300] at p[90000..90300). Kernels.", generated, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("Unrolled.", generated, System.StringComparison.Ordinal);
     }
 
     [Fact]

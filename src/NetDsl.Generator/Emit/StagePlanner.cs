@@ -55,7 +55,7 @@ internal static class StagePlanner
                 Activation: activation,
                 InputWidth: layer.InFeatures,
                 OutputWidth: layer.OutFeatures,
-                IsUnrolled: descriptor.CanUnroll && descriptor.UnrollWork(layer) <= unrollLimit,
+                IsUnrolled: descriptor.CanUnroll && descriptor.UnrollWork(layer) <= System.Math.Min(unrollLimit, MaxUnrollWork),
                 ResidualSource: kind == StageKind.ResidualAdd ? residualSources.Pop() : -1,
                 AuxOffset: auxWidth > 0 ? auxOffset : 0,
                 AuxWidth: auxWidth));
@@ -71,6 +71,13 @@ internal static class StagePlanner
     /// handle slowly (the JIT stops optimizing very large methods) and which runs no faster than the kernels.
     /// </summary>
     public const int LargeUnrollWork = 4096;
+
+    /// <summary>
+    /// The most straight-line operations any stage is unrolled into, whatever UnrollLimit says: beyond it a stage calls
+    /// its kernels. 65536 operations are already tens of thousands of lines (minutes of compilation, see NDSL0031); the
+    /// cap keeps an UnrollLimit of int.MaxValue from turning a large layer into a file the compiler cannot finish.
+    /// </summary>
+    public const int MaxUnrollWork = 65536;
 
     /// <summary>Warns (NDSL0031) for each stage that an UnrollLimit raised by the user makes unroll into a huge method.</summary>
     public static void CheckUnrolledSizes(NetworkSpec spec, List<LayerSpec> stack, List<PlannedLayer> planned, List<Stage> stages, List<DiagnosticInfo> diagnostics)

@@ -17,7 +17,7 @@ public class AtomicSaveTests
 
         // "zz.failing" sorts after every parameter: the header and the parameters are written before it fails.
         var failing = new NamedTensor("zz.failing", new FailingMemory(1000).AsMemory(), 1000);
-        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => new SimpleNN(99).SaveWeights(path, [failing]));
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => new SeedNet(99).SaveWeights(path, [failing]));
 
         Assert.Equal(FailingMemory.Message, error.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
@@ -30,7 +30,7 @@ public class AtomicSaveTests
         using var directory = new TempDirectory();
         var failing = new NamedTensor("zz.failing", new FailingMemory(10).AsMemory(), 10);
 
-        Assert.Throws<InvalidOperationException>(() => new SimpleNN(1).SaveWeights(directory.File("model.safetensors"), [failing]));
+        Assert.Throws<InvalidOperationException>(() => new SeedNet(1).SaveWeights(directory.File("model.safetensors"), [failing]));
 
         Assert.Empty(directory.Entries());
     }
@@ -43,7 +43,7 @@ public class AtomicSaveTests
         Directory.CreateDirectory(target);
         File.WriteAllText(Path.Combine(target, "keep.txt"), "keep");
 
-        Exception error = Assert.ThrowsAny<Exception>(() => new SimpleNN(1).SaveWeights(target));
+        Exception error = Assert.ThrowsAny<Exception>(() => new SeedNet(1).SaveWeights(target));
 
         Assert.True(error is IOException or UnauthorizedAccessException, error.ToString());
         Assert.Equal(["occupied"], directory.Entries());
@@ -57,7 +57,7 @@ public class AtomicSaveTests
         string path = directory.File("model.safetensors");
         Models.Counting().SaveWeights(path);
         byte[] before = File.ReadAllBytes(path);
-        var model = new SimpleNN(2);
+        var model = new SeedNet(2);
 
         Assert.Contains("has the name of a parameter", Assert.Throws<ArgumentException>(() => model.SaveWeights(path, [new NamedTensor("fc1.bias", new float[2], 2)])).Message);
         Assert.Contains("already added", Assert.Throws<ArgumentException>(() => model.SaveWeights(path, [new NamedTensor("m", new float[1], 1), new NamedTensor("m", new float[1], 1)])).Message);
@@ -75,7 +75,7 @@ public class AtomicSaveTests
     {
         using var directory = new TempDirectory();
 
-        Assert.Throws<DirectoryNotFoundException>(() => new SimpleNN(1).SaveWeights(directory.File(Path.Combine("missing", "model.safetensors"))));
+        Assert.Throws<DirectoryNotFoundException>(() => new SeedNet(1).SaveWeights(directory.File(Path.Combine("missing", "model.safetensors"))));
 
         Assert.Empty(directory.Entries());
     }
@@ -86,7 +86,7 @@ public class AtomicSaveTests
         using var directory = new TempDirectory();
         string path = directory.File("model.safetensors");
         File.WriteAllText(path, "an older, longer file that is not a weight file at all");
-        var model = new SimpleNN(3);
+        var model = new SeedNet(3);
 
         model.SaveWeights(path);
 
@@ -102,7 +102,7 @@ public class AtomicSaveTests
         try
         {
             Environment.CurrentDirectory = directory.Path;
-            new SimpleNN(4).SaveWeights("relative.safetensors");
+            new SeedNet(4).SaveWeights("relative.safetensors");
         }
         finally
         {

@@ -79,15 +79,15 @@ public class ConversionTests
     [Fact]
     public void Half_precision_PyTorch_files_load_into_networks()
     {
-        // model.half().state_dict() and model.to(torch.bfloat16).state_dict() of the counting SimpleNN: small integers are exact in both.
+        // model.half().state_dict() and model.to(torch.bfloat16).state_dict() of the counting SeedNet: small integers are exact in both.
         string header = "{'fc1.bias':{'dtype':'D','shape':[2],'data_offsets':[0,4]},'fc1.weight':{'dtype':'D','shape':[2,3],'data_offsets':[4,16]},"
             + "'fc2.bias':{'dtype':'D','shape':[1],'data_offsets':[16,18]},'fc2.weight':{'dtype':'D','shape':[1,2],'data_offsets':[18,22]}}";
         ushort[] half = [0x4700, 0x4800, 0x3C00, 0x4000, 0x4200, 0x4400, 0x4500, 0x4600, 0x4980, 0x4880, 0x4900]; // 7 8 1 2 3 4 5 6 11 9 10
         ushort[] brain = [0x40E0, 0x4100, 0x3F80, 0x4000, 0x4040, 0x4080, 0x40A0, 0x40C0, 0x4130, 0x4110, 0x4120];
 
-        var fromHalf = new SimpleNN(1);
+        var fromHalf = new SeedNet(1);
         fromHalf.LoadWeights(SafeTensorsBytes.File(SafeTensorsBytes.Q(header.Replace("'D'", "'F16'")), SafeTensorsBytes.U16(half)));
-        var fromBrain = new SimpleNN(1);
+        var fromBrain = new SeedNet(1);
         fromBrain.LoadWeights(SafeTensorsBytes.File(SafeTensorsBytes.Q(header.Replace("'D'", "'BF16'")), SafeTensorsBytes.U16(brain)));
 
         Assert.Equal(Models.Bits(Models.Counting()), Models.Bits(fromHalf));
@@ -101,7 +101,7 @@ public class ConversionTests
         double[] values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1, 1.0 / 3];
         string header = "{'fc1.bias':{'dtype':'F64','shape':[2],'data_offsets':[0,16]},'fc1.weight':{'dtype':'F64','shape':[2,3],'data_offsets':[16,64]},"
             + "'fc2.bias':{'dtype':'F64','shape':[1],'data_offsets':[64,72]},'fc2.weight':{'dtype':'F64','shape':[1,2],'data_offsets':[72,88]}}";
-        var model = new SimpleNN(1);
+        var model = new SeedNet(1);
 
         model.LoadWeights(SafeTensorsBytes.File(SafeTensorsBytes.Q(header), SafeTensorsBytes.F64(values)));
 

@@ -28,7 +28,7 @@ public class GoldenWriteTests
     [Fact]
     public void A_network_as_NetDsl_saves_it()
     {
-        SimpleNN model = Models.Counting(); // fc1.weight = 1..6, fc1.bias = 7, 8, fc2.weight = 9, 10, fc2.bias = 11
+        SeedNet model = Models.Counting(); // fc1.weight = 1..6, fc1.bias = 7, 8, fc2.weight = 9, 10, fc2.bias = 11
         string header = SafeTensorsBytes.Q(
             "{'__metadata__':{'format':'pt','netdsl.architecture':'Input[3] fc1=Linear(3,2) 1=ReLU fc2=Linear(2,1)','netdsl.format_version':'1'},"
             + "'fc1.bias':{'dtype':'F32','shape':[2],'data_offsets':[0,8]},'fc1.weight':{'dtype':'F32','shape':[2,3],'data_offsets':[8,32]},"

@@ -22,9 +22,9 @@ internal static class LoadAssert
     /// <summary>The entry points, for tests that check successful loads through each.</summary>
     public static IEnumerable<(string Name, Func<INetwork, byte[], WeightLoadOptions?, LoadedWeights> Load)> Loaders => s_loaders;
 
-    /// <summary>Asserts that loading <paramref name="file"/> into a <see cref="SimpleNN"/> fails as described; returns the exception.</summary>
+    /// <summary>Asserts that loading <paramref name="file"/> into a <see cref="SeedNet"/> fails as described; returns the exception.</summary>
     public static WeightFileException Fails(byte[] file, WeightFileError error, string? tensorName, WeightLoadOptions? options = null) =>
-        Fails(() => new SimpleNN(1), file, error, tensorName, options);
+        Fails(() => new SeedNet(1), file, error, tensorName, options);
 
     /// <summary>Asserts that loading <paramref name="file"/> into networks from <paramref name="create"/> fails as described.</summary>
     public static WeightFileException Fails(Func<INetwork> create, byte[] file, WeightFileError error, string? tensorName, WeightLoadOptions? options = null)

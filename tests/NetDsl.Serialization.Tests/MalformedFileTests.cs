@@ -218,7 +218,7 @@ public class MalformedFileTests
     {
         byte[] file = [.. GoldenReadTests.OneTensorFile, .. new byte[3 << 20]];
 
-        WeightFileException error = Assert.Throws<WeightFileException>(() => new SimpleNN(1).LoadWeights(new ChunkedStream(file, chunk: 1 << 16)));
+        WeightFileException error = Assert.Throws<WeightFileException>(() => new SeedNet(1).LoadWeights(new ChunkedStream(file, chunk: 1 << 16)));
 
         Assert.Equal(WeightFileError.TrailingBytes, error.Error);
         Assert.StartsWith("The stream has more than 1048576 bytes after the end of the last tensor's data (byte 8 of the data buffer)", error.Message);

@@ -9,7 +9,7 @@ namespace NetDsl.Serialization.Tests;
 // required architecture or a newer version. Each is refused before the network is touched.
 public class MismatchTests
 {
-    // SimpleNN's tensors as PyTorch writes them (no metadata), with the given replacements.
+    // SeedNet's tensors as PyTorch writes them (no metadata), with the given replacements.
     private static byte[] PyTorchFile(string fc2WeightEntry = "'fc2.weight':{'dtype':'F32','shape':[1,2],'data_offsets':[36,44]}", string extra = "", params byte[][] extraData)
     {
         string header = "{'fc1.bias':{'dtype':'F32','shape':[2],'data_offsets':[0,8]},'fc1.weight':{'dtype':'F32','shape':[2,3],'data_offsets':[8,32]},"
@@ -86,7 +86,7 @@ public class MismatchTests
             + "'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'; to read other tensors (normalization statistics, for example), request them as extra tensors.",
             error.Message);
 
-        var model = new SimpleNN(1);
+        var model = new SeedNet(1);
         LoadedWeights loaded = model.LoadWeights(file, new WeightLoadOptions { Extras = ["normalizer.mean"] });
         Assert.Equal([0.5f, 1.5f, 2.5f], loaded.Extras["normalizer.mean"].Values.ToArray());
         Assert.Equal(Models.Bits(Models.Counting()), Models.Bits(model));
@@ -135,7 +135,7 @@ public class MismatchTests
     public void The_architecture_does_not_block_a_load_whose_tensors_match_unless_required()
     {
         byte[] tanhFile = Models.Copy(Models.Counting(), new SimpleTanhNN(0)).SaveWeightsToArray();
-        var model = new SimpleNN(1);
+        var model = new SeedNet(1);
 
         LoadedWeights loaded = model.LoadWeights(tanhFile);
 
@@ -161,7 +161,7 @@ public class MismatchTests
             "The file records no NetDsl architecture (files written by PyTorch do not), but a matching architecture was required; the network is "
             + "'Input[3] fc1=Linear(3,2) 1=ReLU fc2=Linear(2,1)'.",
             error.Message);
-        Assert.True(new SimpleNN(1).LoadWeights(Models.Counting().SaveWeightsToArray(), required).ArchitectureMatches);
+        Assert.True(new SeedNet(1).LoadWeights(Models.Counting().SaveWeightsToArray(), required).ArchitectureMatches);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public class MismatchTests
     [Fact]
     public void Bad_extra_requests_are_argument_errors_raised_before_reading()
     {
-        var model = new SimpleNN(1);
+        var model = new SeedNet(1);
         int[] before = Models.Bits(model);
         byte[] garbage = [1, 2, 3];
 
@@ -191,7 +191,7 @@ public class MismatchTests
     [Fact]
     public void Null_arguments_are_refused()
     {
-        var model = new SimpleNN(1);
+        var model = new SeedNet(1);
 
         Assert.Throws<ArgumentNullException>(() => model.LoadWeights((Stream)null!));
         Assert.Throws<ArgumentNullException>(() => model.LoadWeights((string)null!));
@@ -211,7 +211,7 @@ public class MismatchTests
         var none = new NamedTensor("none", ReadOnlyMemory<float>.Empty, 0, 4);
         byte[] file = Models.Counting().SaveWeightsToArray([mean, count, grid, none], new Dictionary<string, string> { ["dataset"] = "digits" });
 
-        LoadedWeights loaded = new SimpleNN(1).LoadWeights(file, new WeightLoadOptions { Extras = ["normalizer.mean", "normalizer.count", "grid", "none"] });
+        LoadedWeights loaded = new SeedNet(1).LoadWeights(file, new WeightLoadOptions { Extras = ["normalizer.mean", "normalizer.count", "grid", "none"] });
 
         Assert.Equal("[3]", loaded.Extras["normalizer.mean"].ShapeText);
         Assert.Equal("[]", loaded.Extras["normalizer.count"].ShapeText);
@@ -223,7 +223,7 @@ public class MismatchTests
         Assert.Equal("digits", loaded.Metadata["dataset"]);
         Assert.Equal("pt", loaded.Metadata["format"]);
         Assert.Equal("1", loaded.Metadata["netdsl.format_version"]);
-        Assert.Equal(new SimpleNN(0).Architecture, loaded.Metadata["netdsl.architecture"]);
+        Assert.Equal(new SeedNet(0).Architecture, loaded.Metadata["netdsl.architecture"]);
         Assert.True(loaded.ArchitectureMatches);
     }
 }

@@ -7,10 +7,10 @@ namespace NetDsl.Serialization.Tests;
 /// <summary>Helpers to fill networks with recognizable values and compare them bit for bit.</summary>
 internal static class Models
 {
-    /// <summary>A SimpleNN whose parameters are 1, 2, …, 11 in state_dict order (fc1.weight, fc1.bias, fc2.weight, fc2.bias).</summary>
-    public static SimpleNN Counting()
+    /// <summary>A SeedNet whose parameters are 1, 2, …, 11 in state_dict order (fc1.weight, fc1.bias, fc2.weight, fc2.bias).</summary>
+    public static SeedNet Counting()
     {
-        var model = new SimpleNN(0);
+        var model = new SeedNet(0);
         for (int i = 0; i < model.Parameters.Length; i++)
         {
             model.Parameters[i] = i + 1;

@@ -1,20 +1,16 @@
 namespace NetDsl.Serialization.Tests;
 
-// The seed network: fc1.weight [2, 3], fc1.bias [2], fc2.weight [1, 2], fc2.bias [1].
-[Network]
-[Input(3)]
-[Linear(3, 2, Name = "fc1"), ReLU]
-[Linear(2, 1, Name = "fc2")]
-public partial class SimpleNN;
+// The seed network (fc1.weight [2, 3], fc1.bias [2], fc2.weight [1, 2], fc2.bias [1]) is SeedNet, shared with the other
+// test projects: NetDsl.TestSupport/Fixtures.cs.
 
-// The same tensors as SimpleNN, but another activation: another architecture fingerprint.
+// The same tensors as SeedNet, but another activation: another architecture fingerprint.
 [Network]
 [Input(3)]
 [Linear(3, 2, Name = "fc1"), Tanh]
 [Linear(2, 1, Name = "fc2")]
 public partial class SimpleTanhNN;
 
-// fc1.weight [3, 3], fc2.weight [1, 3]: shapes that differ from SimpleNN's.
+// fc1.weight [3, 3], fc2.weight [1, 3]: shapes that differ from SeedNet's.
 [Network]
 [Input(3)]
 [Linear(3, 3, Name = "fc1"), ReLU]

@@ -11,12 +11,12 @@ public class RoundTripTests
     [Fact]
     public void Through_every_entry_point()
     {
-        var original = new SimpleNN(11);
+        var original = new SeedNet(11);
         byte[] file = original.SaveWeightsToArray();
 
         foreach ((string name, Func<INetwork, byte[], WeightLoadOptions?, LoadedWeights> load) in LoadAssert.Loaders)
         {
-            var loaded = new SimpleNN(12);
+            var loaded = new SeedNet(12);
             Assert.NotEqual(Models.Bits(original), Models.Bits(loaded));
 
             LoadedWeights result = load(loaded, file, null);
@@ -46,10 +46,10 @@ public class RoundTripTests
     [Fact]
     public void The_loaded_network_computes_the_same_outputs()
     {
-        var original = new SimpleNN(21);
-        var loaded = new SimpleNN(22);
+        var original = new SeedNet(21);
+        var loaded = new SeedNet(22);
         loaded.LoadWeights(original.SaveWeightsToArray());
-        var input = new SimpleNN.Input(0.5f, -1f, 2f);
+        var input = new SeedNet.Input(0.5f, -1f, 2f);
 
         Assert.Equal(original.Forward(input)[0], loaded.Forward(input)[0]);
     }
@@ -57,7 +57,7 @@ public class RoundTripTests
     [Fact]
     public void Every_float_value_survives_bit_for_bit()
     {
-        var model = new SimpleNN(0);
+        var model = new SeedNet(0);
         float[] special =
         [
             float.NaN, BitConverter.Int32BitsToSingle(0x7FC0_1234), BitConverter.Int32BitsToSingle(unchecked((int)0xFF80_0001)),
@@ -65,7 +65,7 @@ public class RoundTripTests
         ];
         special.CopyTo(model.Parameters);
 
-        var loaded = new SimpleNN(1);
+        var loaded = new SeedNet(1);
         loaded.LoadWeights(model.SaveWeightsToArray());
 
         Assert.Equal(Models.Bits(special), Models.Bits(loaded));
@@ -102,13 +102,13 @@ public class RoundTripTests
     [Fact]
     public void Streams_are_written_and_read_from_their_current_position()
     {
-        var model = new SimpleNN(13);
+        var model = new SeedNet(13);
         var stream = new MemoryStream();
         stream.Write("prefix"u8);
 
         model.SaveWeights(stream);
         stream.Position = 6;
-        var loaded = new SimpleNN(14);
+        var loaded = new SeedNet(14);
         loaded.LoadWeights(stream);
 
         Models.AssertSameParameters(model, loaded);
@@ -124,16 +124,16 @@ public class RoundTripTests
         Models.Counting().SaveWeights(path);
         int[] expected = Models.Bits(Models.Counting());
 
-        Assert.Equal(expected, Models.Bits(WeightFile.Load<SimpleNN>(path)));
-        Assert.Equal(expected, Models.Bits(WeightFile.Load<SimpleNN>(File.OpenRead(path))));
-        Assert.Equal(expected, Models.Bits(WeightFile.Load<SimpleNN>(File.ReadAllBytes(path))));
+        Assert.Equal(expected, Models.Bits(WeightFile.Load<SeedNet>(path)));
+        Assert.Equal(expected, Models.Bits(WeightFile.Load<SeedNet>(File.OpenRead(path))));
+        Assert.Equal(expected, Models.Bits(WeightFile.Load<SeedNet>(File.ReadAllBytes(path))));
         Assert.Equal(WeightFileError.ShapeMismatch, Assert.Throws<WeightFileException>(() => WeightFile.Load<WiderNN>(path)).Error);
     }
 
     [Fact]
     public void A_file_written_by_PyTorch_loads_into_the_equivalent_network()
     {
-        var model = new SimpleNN(1);
+        var model = new SeedNet(1);
 
         LoadedWeights loaded = model.LoadWeights(PyTorchFiles.SimpleNNCounting);
 
@@ -164,7 +164,7 @@ public class RoundTripTests
     {
         using Stream resource = typeof(RoundTripTests).Assembly.GetManifestResourceStream("NetDsl.Serialization.Tests.simple_nn_pytorch.safetensors")
             ?? throw new InvalidOperationException("The embedded weight file is missing.");
-        var model = new SimpleNN(1);
+        var model = new SeedNet(1);
 
         model.LoadWeights(resource);
 
@@ -184,7 +184,7 @@ public class RoundTripTests
     [Fact]
     public void Loading_leaves_the_gradients_alone_as_load_state_dict_does()
     {
-        var model = new SimpleNN(1);
+        var model = new SeedNet(1);
         model.Gradients.Fill(0.25f);
 
         model.LoadWeights(PyTorchFiles.SimpleNNCounting);

@@ -79,6 +79,6 @@ public class WriterTests
         byte[] file = model.SaveWeightsToArray();
         model.Parameters.Clear();
 
-        Assert.Equal(Models.Bits(Models.Counting()), Models.Bits(WeightFile.Load<SimpleNN>(file)));
+        Assert.Equal(Models.Bits(Models.Counting()), Models.Bits(WeightFile.Load<SeedNet>(file)));
     }
 }

@@ -10,12 +10,7 @@ namespace NetDsl.Tests;
 // times: with the default unroll limit (the generator's own per-layer choice), with UnrollLimit = 0 (every
 // layer on the vectorized kernels) and with a huge UnrollLimit (every layer unrolled into straight-line code).
 
-// The seed document's network: Linear(3, 2) -> ReLU -> Linear(2, 1).
-[Network]
-[Input(3)]
-[Linear(3, 2, Name = "fc1"), ReLU]
-[Linear(2, 1, Name = "fc2")]
-public partial class SeedNet;
+// The seed document's network, SeedNet, is shared with the other test projects: NetDsl.TestSupport/Fixtures.cs.
 
 [Network(UnrollLimit = 0)]
 [Input(3)]

@@ -30,6 +30,7 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The target does not fit the loss and the output.</exception>");
         writer.OpenBlock("public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.ILoss loss, float learningRate)");
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(loss);");
+        writer.WriteLine("if (" + TypeNames.NumericChecks + ".Enabled) return CheckedTrainStep(input, target, loss, learningRate);");
         writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.Generated.FusedLoss(loss), learningRate);");
         writer.CloseBlock();
         writer.WriteLine();
@@ -41,9 +42,12 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The target does not have one value per output.</exception>");
         writer.OpenBlock("public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.MeanSquaredErrorLoss loss, float learningRate)");
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(loss);");
+        writer.WriteLine("if (" + TypeNames.NumericChecks + ".Enabled) return CheckedTrainStep(input, target, loss, learningRate);");
         writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.Generated.FusedMeanSquaredError(loss), learningRate);");
         writer.CloseBlock();
         writer.WriteLine();
+
+        EmitCheckedStep(writer);
 
         writer.WriteLine("// The body of both TrainStep overloads, compiled once per loss struct, so that a loss known at compile time is inlined.");
         writer.WriteLine("private float FusedTrainStep<TLoss>(in Input input, global::System.ReadOnlySpan<float> target, TLoss loss, float learningRate)");
@@ -206,6 +210,33 @@ internal static class FusedTrainStepEmitter
                 writer.WriteLine("p[" + Literals.Int(bias.Offset + b.Key) + "] += " + Sum(b.Value) + " * step;");
             }
         }
+    }
+
+    /// <summary>
+    /// The step the fused one equals, run through the checked stage code while numeric checks are on, so that a NaN is
+    /// named at its layer; the gradient buffer is restored afterwards, as the fused step never touches it.
+    /// </summary>
+    private static void EmitCheckedStep(SourceWriter writer)
+    {
+        writer.WriteLine("// TrainStep while NumericChecks are on: the separate calls it equals, each checked, leaving Gradients as it was.");
+        writer.OpenBlock("private float CheckedTrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.ILoss loss, float learningRate)");
+        writer.WriteLine("float[] gradients = (float[])_gradients.Clone();");
+        writer.OpenBlock("try");
+        writer.WriteLine("ZeroGradients();");
+        writer.WriteLine("Output prediction = default;");
+        writer.WriteLine("ForwardTraining(input, prediction);");
+        writer.WriteLine("Output outputGradient = default;");
+        writer.WriteLine("float lossValue = loss.ComputeWithGradient(prediction, target, outputGradient);");
+        writer.WriteLine("Backward(outputGradient);");
+        writer.WriteLine("new global::NetDsl.Sgd(learningRate).Step(_parameters, _gradients);");
+        writer.WriteLine("return lossValue;");
+        writer.CloseBlock();
+        writer.OpenBlock("finally");
+        writer.WriteLine("gradients.CopyTo(_gradients, 0);");
+        writer.WriteLine("_recordedBatch = 0;");
+        writer.CloseBlock();
+        writer.CloseBlock();
+        writer.WriteLine();
     }
 
     private static List<string> Terms(SortedDictionary<int, List<string>> terms, int index)

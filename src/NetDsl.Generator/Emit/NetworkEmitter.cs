@@ -196,11 +196,8 @@ internal static class NetworkEmitter
 
         writer.WriteLine("private int _trainingCapacity = 1;");
         writer.WriteLine("private int _recordedBatch;");
-        if (!plan.IsFullyUnrolled)
-        {
-            writer.WriteLine("private float[] _inferenceActivations = new float[ActivationWidth];");
-            writer.WriteLine("private int _inferenceCapacity = 1;");
-        }
+        writer.WriteLine("private float[] _inferenceActivations = new float[ActivationWidth];");
+        writer.WriteLine("private int _inferenceCapacity = 1;");
 
         if (plan.HasDropout)
         {
@@ -407,7 +404,7 @@ internal static class NetworkEmitter
         writer.WriteLine("/// <summary>Computes the output of one sample (inference: dropout off, batch normalization on its running statistics).</summary>");
         writer.OpenBlock("public Output Forward(in Input input)");
         writer.WriteLine("Output output = default;");
-        writer.WriteLine(unrolled ? "ForwardSample(_parameters, input, output);" : "RunStages(input, output, 1);");
+        writer.WriteLine(unrolled ? SampleOrCheckedStages("input", "output") : "RunStages(input, output, 1);");
         writer.WriteLine("return output;");
         writer.CloseBlock();
         writer.WriteLine();
@@ -416,7 +413,7 @@ internal static class NetworkEmitter
         writer.OpenBlock("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");
         writer.WriteLine(TypeNames.Guard + ".Length(input.Length, InputSize, nameof(input));");
         writer.WriteLine(TypeNames.Guard + ".Length(output.Length, OutputSize, nameof(output));");
-        writer.WriteLine(unrolled ? "ForwardSample(_parameters, input, output);" : "RunStages(input, output, 1);");
+        writer.WriteLine(unrolled ? SampleOrCheckedStages("input", "output") : "RunStages(input, output, 1);");
         writer.CloseBlock();
         writer.WriteLine();
 
@@ -425,6 +422,11 @@ internal static class NetworkEmitter
         writer.WriteLine("int batch = " + TypeNames.Guard + ".BatchSize(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));");
         if (unrolled)
         {
+            writer.OpenBlock("if (" + TypeNames.NumericChecks + ".Enabled)");
+            writer.WriteLine("RunStages(inputs, outputs, batch); // stage by stage, so that a check can name the layer");
+            writer.WriteLine("return;");
+            writer.CloseBlock();
+            writer.WriteLine();
             writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
             writer.OpenBlock("for (int n = 0; n < batch; n++)");
             writer.WriteLine("ForwardSample(p, inputs.Slice(n * InputSize, InputSize), outputs.Slice(n * OutputSize, OutputSize));");
@@ -442,11 +444,16 @@ internal static class NetworkEmitter
         {
             EmitSampleForward(writer, plan);
         }
-        else
-        {
-            EmitRunStages(writer, plan);
-        }
+
+        EmitRunStages(writer, plan);
     }
+
+    /// <summary>
+    /// Single-sample inference of a fully unrolled network: in locals, or stage by stage while numeric checks are on, so
+    /// that a check can name the layer (the same function, computed by the stage code training runs).
+    /// </summary>
+    private static string SampleOrCheckedStages(string input, string output) =>
+        "if (" + TypeNames.NumericChecks + ".Enabled) RunStages(" + input + ", " + output + ", 1); else ForwardSample(_parameters, " + input + ", " + output + ");";
 
     private static void EmitSampleForward(SourceWriter writer, NetworkPlan plan)
     {
@@ -490,6 +497,7 @@ internal static class NetworkEmitter
         if (count == 0)
         {
             writer.WriteLine("// No stage moves data (only Flatten or Reshape): the outputs are the inputs.");
+            NumericCheckCode.Inputs(writer, plan, "inputs");
             writer.WriteLine("inputs.CopyTo(outputs);");
             writer.CloseBlock();
             writer.WriteLine();
@@ -506,12 +514,14 @@ internal static class NetworkEmitter
         }
 
         writer.WriteLine("global::System.Span<float> s" + Literals.Int(count) + " = outputs;");
+        NumericCheckCode.Inputs(writer, plan, "s0");
         writer.WriteLine();
         foreach (Stage stage in plan.Stages)
         {
             string previous = "s" + Literals.Int(stage.Index - 1);
             string current = "s" + Literals.Int(stage.Index);
             EmitterFor(stage).EmitForward(writer, plan, stage, new StageContext(previous, current, string.Empty, string.Empty, null, null, Training: false, ActivationPrefix: "s"));
+            NumericCheckCode.StageOutputs(writer, plan, stage, current, last: stage.Index == count);
         }
 
         writer.CloseBlock();
@@ -562,10 +572,12 @@ internal static class NetworkEmitter
         writer.WriteLine("global::System.Span<float> r = _buffers;");
         DeclareWorkspace(writer, plan, "global::System.Span<float>");
         writer.WriteLine("inputs.CopyTo(a0);");
+        NumericCheckCode.Inputs(writer, plan, "a0");
         writer.WriteLine();
         foreach (Stage stage in plan.Stages)
         {
             EmitterFor(stage).EmitForward(writer, plan, stage, TrainingForwardContext(stage));
+            NumericCheckCode.StageOutputs(writer, plan, stage, "a" + Literals.Int(stage.Index));
         }
 
         writer.WriteLine("a" + Literals.Int(count) + ".CopyTo(outputs);");
@@ -587,6 +599,7 @@ internal static class NetworkEmitter
         writer.CloseBlock();
         writer.WriteLine();
         DeclareBackwardWorkspace(writer, plan);
+        NumericCheckCode.ArrivingGradients(writer, plan, "outputGradients");
         if (count > 0)
         {
             writer.WriteLine("outputGradients.CopyTo(d" + Literals.Int(count) + ");");
@@ -602,6 +615,11 @@ internal static class NetworkEmitter
             Stage stage = plan.Stages[k - 1];
             EmitterFor(stage).EmitBackward(writer, plan, stage, BackwardContext(stage));
             EmitSkippedGradients(writer, plan, stage);
+            NumericCheckCode.StageGradients(writer, plan, stage, BackwardContext(stage));
+            if (k > 1)
+            {
+                writer.WriteLine();
+            }
         }
 
         writer.CloseBlock();

@@ -79,6 +79,7 @@ internal static class SegmentedTrainingEmitter
         int segment = 0;
         OpenCase(writer, segment);
         writer.WriteLine("inputs.CopyTo(a0);");
+        NumericCheckCode.Inputs(writer, plan, "a0");
         writer.WriteLine();
         foreach (Stage stage in plan.Stages)
         {
@@ -86,6 +87,7 @@ internal static class SegmentedTrainingEmitter
             if (stage.Kind != StageKind.BatchNorm)
             {
                 NetworkEmitter.EmitterFor(stage).EmitForward(writer, plan, stage, context);
+                NumericCheckCode.StageOutputs(writer, plan, stage, context.Output);
                 continue;
             }
 
@@ -95,6 +97,7 @@ internal static class SegmentedTrainingEmitter
             segment++;
             OpenCase(writer, segment);
             BatchNormStageEmitter.EmitNormalization(writer, plan, stage, context, statistics);
+            NumericCheckCode.StageOutputs(writer, plan, stage, context.Output);
         }
 
         writer.WriteLine("a" + Literals.Int(count) + ".CopyTo(outputs);");
@@ -147,6 +150,7 @@ internal static class SegmentedTrainingEmitter
         writer.OpenBlock("switch (segment)");
         int segment = 0;
         OpenCase(writer, segment);
+        NumericCheckCode.ArrivingGradients(writer, plan, "outputGradients");
         writer.WriteLine("outputGradients.CopyTo(d" + Literals.Int(count) + ");");
         writer.WriteLine();
         for (int k = count; k >= 1; k--)
@@ -168,6 +172,11 @@ internal static class SegmentedTrainingEmitter
             }
 
             NetworkEmitter.EmitSkippedGradients(writer, plan, stage);
+            NumericCheckCode.StageGradients(writer, plan, stage, context);
+            if (k > 1)
+            {
+                writer.WriteLine();
+            }
         }
 
         CloseCase(writer);

@@ -16,4 +16,6 @@ internal static class TypeNames
     public const string PReluKernels = "global::NetDsl.Generated.PReluKernels";
     public const string DropoutKernels = "global::NetDsl.Generated.DropoutKernels";
     public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
+    public const string NumericChecks = "global::NetDsl.NumericChecks";
+    public const string FiniteCheck = "global::NetDsl.Generated.FiniteCheck";
 }

@@ -62,7 +62,6 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(WeightFilesStepName)
             .Collect();
 
-        context.RegisterSourceOutput(plans.Combine(weightFiles), static (context, input) => Emit(context, input.Left, input.Right));
 
         // A class with a stack but no [Network] (NDSL0011), found by its [Input]: the fallback too, so that its uses add no
         // errors while the analyzer says what is missing.
@@ -74,8 +73,17 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Where(static orphan => orphan is not null)
             .Select(static (orphan, _) => orphan!)
             .WithTrackingName(OrphanStepName);
-        context.RegisterSourceOutput(orphans, static (context, orphan) => Emit(context, orphan, ImmutableArray<WeightFileContent>.Empty));
+
+        // File names that differ only in case (usually none): such networks get a hash in their names (HintNames).
+        IncrementalValueProvider<EquatableArray<string>> caseCollisions = plans.Select(static (network, _) => HintNames.Of(SpecOf(network))).Collect()
+            .Combine(orphans.Select(static (orphan, _) => HintNames.Of(SpecOf(orphan))).Collect())
+            .Select(static (names, _) => HintNames.CaseCollisions(names.Left.Concat(names.Right)));
+
+        context.RegisterSourceOutput(plans.Combine(weightFiles).Combine(caseCollisions), static (context, input) => Emit(context, input.Left.Left, input.Left.Right, input.Right));
+        context.RegisterSourceOutput(orphans.Combine(caseCollisions), static (context, input) => Emit(context, input.Left, ImmutableArray<WeightFileContent>.Empty, input.Right));
     }
+
+    private static NetworkSpec SpecOf(PlannedNetwork network) => network.Plan?.Spec ?? network.Fallback!.Spec;
 
     private static PlannedNetwork? OrphanOrNull(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -211,7 +219,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
     }
 
-    private static void Emit(SourceProductionContext context, PlannedNetwork network, ImmutableArray<WeightFileContent> files)
+    private static void Emit(SourceProductionContext context, PlannedNetwork network, ImmutableArray<WeightFileContent> files, EquatableArray<string> caseCollisions)
     {
         FallbackSpec? fallback = network.Fallback;
         string? source = null;
@@ -270,7 +278,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         if (source is not null)
         {
-            context.AddSource(HintName(network.Plan?.Spec ?? fallback!.Spec), SourceText.From(source, Encoding.UTF8));
+            context.AddSource(HintNames.Unique(network.Plan?.Spec ?? fallback!.Spec, caseCollisions), SourceText.From(source, Encoding.UTF8));
         }
     }
 
@@ -278,25 +286,5 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     {
         DiagnosticInfo info = InternalError.Create(spec.ClassName, PipelineStage.Emission, exception, spec.NetworkAttributeIndex);
         context.ReportDiagnostic(Diagnostic.Create(info.Descriptor, location?.ToLocation() ?? Location.None, info.MessageArguments.ToArray<object>()));
-    }
-
-    private static string HintName(NetworkSpec spec)
-    {
-        // Generic containing types keep their arity (Outer`1 becomes Outer_1), so that Outer<T>.Net and Outer<T, U>.Net,
-        // both legal, do not get the same hint name: AddSource would throw and the build would lose every network.
-        string name = spec.Namespace is null ? string.Empty : spec.Namespace + ".";
-        foreach (ContainingTypeSpec type in spec.ContainingTypes)
-        {
-            int arity = type.TypeParameters.Length == 0 ? 0 : type.TypeParameters.Split(',').Length;
-            name += type.Name + (arity == 0 ? string.Empty : "`" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture)) + ".";
-        }
-
-        var builder = new StringBuilder();
-        foreach (char c in name + spec.ClassName)
-        {
-            builder.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
-        }
-
-        return builder.Append(".g.cs").ToString();
     }
 }

@@ -130,6 +130,9 @@ public sealed class DiagnosticTests
     [InlineData("public static partial class Net;", "static")]
     [InlineData("public abstract partial class Net;", "abstract")]
     [InlineData("public partial class Net<T>;", "generic")]
+    [InlineData("file partial class Net;", "file-local (the generated members would go to another type of the same name)")]
+    [InlineData("public partial class Net(int seed);", "declared with a primary constructor (the generated constructors could not call it)")]
+    [InlineData("public partial record Net(int Seed);", "declared with a primary constructor (the generated constructors could not call it)")]
     public void NDSL0008_UnsupportedClass(string declaration, string form) => AssertDiagnostic(
         """
         [[|Network|]]
@@ -139,7 +142,40 @@ public sealed class DiagnosticTests
         """ + declaration,
         "NDSL0008",
         DiagnosticSeverity.Error,
-        "Network class 'Net' cannot be " + form + "; declare a non-generic, non-static, non-abstract partial class");
+        "Network class 'Net' cannot be " + form + "; declare a plain partial class: not generic, static, abstract or file-local, and without a primary constructor");
+
+    [Theory]
+    [InlineData("public partial class Input;", "Input", "is named like a member the generated code declares in it (C# forbids a member named like its class)", "rename the class")]
+    [InlineData("public partial class Parameters;", "Parameters", "is named like a member the generated code declares in it (C# forbids a member named like its class)", "rename the class")]
+    [InlineData("public partial class Net { public int Forward; }", "Net", "declares a member named 'Forward', which the generated code declares too", "rename or remove it")]
+    [InlineData("public partial class Net { private float[] _parameters = []; }", "Net", "declares a member named '_parameters', which the generated code declares too", "rename or remove it")]
+    [InlineData("public partial class Net { public class Output; }", "Net", "declares a member named 'Output', which the generated code declares too", "rename or remove it")]
+    public void NDSL0033_GeneratedNameClash(string declaration, string name, string clash, string fix) => AssertDiagnostic(
+        """
+        [[|Network|]]
+        [Input(3)]
+        [Linear(1)]
+
+        """ + declaration,
+        "NDSL0033",
+        DiagnosticSeverity.Error,
+        "Network class '" + name + "' " + clash + "; " + fix);
+
+    [Fact]
+    public void NDSL0033_NotReported_ForMembersTheClassMayDeclare()
+    {
+        // Create is implemented explicitly (INetwork<TSelf>.Create) and ToString is inherited: the class may declare its own.
+        ImmutableArray<Diagnostic> diagnostics = AnalyzeDeclarations(Prefix + """
+            [Network][Input(3)][Linear(1)]
+            public partial class Net
+            {
+                public static Net Create() => new(1);
+
+                public override string ToString() => "net";
+            }
+            """);
+        Assert.Empty(diagnostics);
+    }
 
     [Fact]
     public void NDSL0009_DuplicateLayerName() => AssertDiagnostic(

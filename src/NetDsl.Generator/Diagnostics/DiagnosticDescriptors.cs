@@ -46,7 +46,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedClass = Error(
         DiagnosticIds.UnsupportedClass, DeclarationCategory, "Network class form is not supported",
-        "Network class '{0}' cannot be {1}; declare a non-generic, non-static, non-abstract partial class");
+        "Network class '{0}' cannot be {1}; declare a plain partial class: not generic, static, abstract or file-local, and without a primary constructor");
 
     public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
         DiagnosticIds.DuplicateLayerName, DeclarationCategory, "Duplicate layer name",
@@ -143,13 +143,17 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.InternalError, InternalCategory, "NetDsl failed on a network",
         "NetDsl failed in its {1} stage on network '{0}' ({2}), so the network was not generated; this is a bug in NetDsl: please report it at https://github.com/netdsl/netdsl/issues with the declaration of '{0}'");
 
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Error(
+        DiagnosticIds.GeneratedNameClash, DeclarationCategory, "Name clashes with the generated code",
+        "Network class '{0}' {1}; {2}");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, DuplicateInput, InputNotFirst, LinearInputMismatch, NonPositiveSize, NotPartial,
         ContainingTypeNotPartial, UnsupportedClass, DuplicateLayerName, InvalidLayerName, LayerWithoutNetwork,
         LayersInSeveralDeclarations, NeedsOneDimensionalInput, NoLayers, ConsecutiveActivations, UnknownLayer,
         NetworkTooLarge, InvalidUnrollLimit, EmptyInputShape, WindowLargerThanInput, OutputSizeNotWhole,
         InvalidLayerArgument, WrongInputRank, ReshapeElementCount, ResidualShapeChanged, UnbalancedResidual, ChannelMismatch,
-        WeightsFileMissing, WeightsFileMismatch, WeightsFileLarge, LargeUnrolledStage, InternalError);
+        WeightsFileMissing, WeightsFileMismatch, WeightsFileLarge, LargeUnrolledStage, InternalError, GeneratedNameClash);
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         Create(id, category, title, message, DiagnosticSeverity.Error);

@@ -36,6 +36,7 @@ internal static class DiagnosticIds
     public const string ChannelMismatch = "NDSL0027";
     public const string LargeUnrolledStage = "NDSL0031";
     public const string InternalError = "NDSL0032";
+    public const string GeneratedNameClash = "NDSL0033";
 }
 
 /// <summary>

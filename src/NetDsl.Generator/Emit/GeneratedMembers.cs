@@ -44,9 +44,21 @@ internal static class GeneratedMembers
     /// <summary>Every fixed name above, for callers that build sets of taken names.</summary>
     public static IEnumerable<string> Names => All;
 
+    /// <summary>
+    /// Whether the emitters declare a member named <paramref name="name"/> in some network class (the members every object
+    /// inherits not counted: a class may override them).
+    /// </summary>
+    public static bool IsDeclaredInNetwork(string name) =>
+        (System.Array.IndexOf(Public, name) >= 0 && name != ExplicitOnly) || System.Array.IndexOf(Private, name) >= 0 || IsWindowField(name);
+
+    /// <summary><c>Create</c> is implemented explicitly (<c>INetwork&lt;TSelf&gt;.Create</c>): reserved for views, free for the class's own members.</summary>
+    private const string ExplicitOnly = "Create";
+
     /// <summary>Whether the emitters may declare a member named <paramref name="name"/> in a network class.</summary>
-    public static bool IsReserved(string name) =>
-        All.Contains(name) || (name.StartsWith(WindowFieldPrefix, System.StringComparison.Ordinal) && IsDigits(name.Substring(WindowFieldPrefix.Length)));
+    public static bool IsReserved(string name) => All.Contains(name) || IsWindowField(name);
+
+    private static bool IsWindowField(string name) =>
+        name.StartsWith(WindowFieldPrefix, System.StringComparison.Ordinal) && IsDigits(name.Substring(WindowFieldPrefix.Length));
 
     private static bool IsDigits(string text)
     {

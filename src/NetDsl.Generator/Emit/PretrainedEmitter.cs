@@ -18,7 +18,7 @@ internal static class PretrainedEmitter
         string file = Literals.Xml(plan.Spec.WeightsFile ?? string.Empty);
         writer.WriteLine("/// <summary>Creates the network with the weights of <c>" + file + "</c>, compiled into the assembly and checked against the layers at build time.</summary>");
         writer.OpenBlock("public static " + name + " CreatePretrained()");
-        writer.WriteLine("var network = new " + name + "(seed: 0);");
+        writer.WriteLine(name + " network = new(seed: 0);");
         writer.WriteLine("PretrainedParameters.CopyTo(network._parameters);");
         if (plan.BufferCount > 0)
         {

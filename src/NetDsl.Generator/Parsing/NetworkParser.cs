@@ -68,7 +68,7 @@ internal static class NetworkParser
 
         var spec = new NetworkSpec(
             Namespace: NamespaceOf(type),
-            ClassName: type.Name,
+            ClassName: Identifiers.Escape(type.Name),
             IsRecord: type.IsRecord,
             ContainingTypes: ReadContainingTypes(type).ToEquatableArray(),
             NetworkAttributeIndex: networkIndex,
@@ -132,14 +132,14 @@ internal static class NetworkParser
             return null;
         }
 
-        return new NetworkSpec(NamespaceOf(type), type.Name, type.IsRecord, ReadContainingTypes(type).ToEquatableArray(), attributeIndex, 256, layers);
+        return new NetworkSpec(NamespaceOf(type), Identifiers.Escape(type.Name), type.IsRecord, ReadContainingTypes(type).ToEquatableArray(), attributeIndex, 256, layers);
     }
 
     /// <summary>The index of [Network] among the class's attributes, or -1.</summary>
     public static int IndexOfNetworkAttribute(INamedTypeSymbol type) => IndexOfNetworkAttribute(type.GetAttributes());
 
     private static string? NamespaceOf(INamedTypeSymbol type) =>
-        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
+        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(Identifiers.EscapedNamespace) : null;
 
     /// <summary>
     /// For a class without [Network], the index of its first stack attribute (which does nothing there), or -1.
@@ -196,11 +196,28 @@ internal static class NetworkParser
         string? form = type.TypeParameters.Length > 0 ? "generic"
             : type.IsStatic ? "static"
             : type.IsAbstract ? "abstract"
+            : type.IsFileLocal ? "file-local (the generated members would go to another type of the same name)"
+            : HasPrimaryConstructor(type, cancellationToken) ? "declared with a primary constructor (the generated constructors could not call it)"
             : null;
         if (form is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, networkIndex, type.Name, form));
         }
+
+        GeneratedNames.Check(type, networkIndex, diagnostics, cancellationToken);
+    }
+
+    private static bool HasPrimaryConstructor(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: not null })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -305,9 +322,11 @@ internal static class NetworkParser
     {
         if (argument.Kind == TypedConstantKind.Array)
         {
+            // [Input(null)] compiles (a null params array): read as no dimensions, which inference reports (NDSL0019),
+            // rather than as unreadable, which would leave the class without code and without a diagnostic.
             if (argument.IsNull)
             {
-                return false;
+                return true;
             }
 
             foreach (TypedConstant element in argument.Values)
@@ -368,8 +387,8 @@ internal static class NetworkParser
             };
             string typeParameters = outer.TypeParameters.Length == 0
                 ? string.Empty
-                : "<" + string.Join(", ", outer.TypeParameters.Select(p => p.Name)) + ">";
-            yield return new ContainingTypeSpec(keyword, outer.Name, typeParameters);
+                : "<" + string.Join(", ", outer.TypeParameters.Select(p => Identifiers.Escape(p.Name))) + ">";
+            yield return new ContainingTypeSpec(keyword, Identifiers.Escape(outer.Name), typeParameters);
         }
     }
 }

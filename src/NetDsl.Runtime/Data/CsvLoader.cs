@@ -32,7 +32,7 @@ public static class CsvLoader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        return Read(DataStreams.Decompress(stream), sourceName, options ?? new CsvOptions());
+        return Read(DataStreams.Decompress(stream, sourceName), sourceName, options ?? new CsvOptions());
     }
 
     private static CleanedDataset Read(Stream stream, string source, CsvOptions options)

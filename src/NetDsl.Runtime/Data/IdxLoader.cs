@@ -33,7 +33,7 @@ public static class IdxLoader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        return ReadCore(DataStreams.Decompress(stream), sourceName);
+        return ReadCore(DataStreams.Decompress(stream, sourceName), sourceName);
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public class FuzzRegressionTests
 {
     private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "FuzzRegressions");
 
-    public static TheoryData<string> Targets => ["csv", "idx", "safetensors"];
+    public static TheoryData<string> Targets => ["csv", "idx", "safetensors", "weights"];
 
     [Theory]
     [MemberData(nameof(Targets))]
@@ -56,6 +56,20 @@ public class FuzzRegressionTests
                 break;
             case "idx":
                 IdxLoader.Read(new MemoryStream(bytes), name);
+                break;
+            case "weights":
+                var network = new FuzzNetwork(seed: 1);
+                float[] before = network.Parameters.ToArray();
+                try
+                {
+                    WeightFile.LoadWeights(network, new MemoryStream(bytes));
+                }
+                catch (WeightFileException)
+                {
+                    Assert.Equal(before.Select(BitConverter.SingleToInt32Bits), network.Parameters.ToArray().Select(BitConverter.SingleToInt32Bits));
+                    throw;
+                }
+
                 break;
             default:
                 SafeTensorsFile file = SafeTensorsFile.Read(new MemoryStream(bytes));
@@ -102,3 +116,10 @@ public class FuzzRegressionTests
         Assert.True(allocated < 4 << 20, $"reading a 19-byte file allocated {allocated} bytes");
     }
 }
+
+/// <summary>The network of the fuzz harness's weights target (tests/fuzz/NetDsl.Fuzz/Program.cs).</summary>
+[Network]
+[Input(2)]
+[Linear(3, Name = "fc1"), ReLU]
+[Linear(1, Name = "fc2")]
+public partial class FuzzNetwork;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of NetDsl's readers with SharpFuzz and AFL++ (docs/reliability.md, "Fuzzing the readers").
 #
-#   tests/fuzz/run.sh TARGET [EXECUTIONS]     TARGET: safetensors | csv | idx; EXECUTIONS: default 1000000
+#   tests/fuzz/run.sh TARGET [EXECUTIONS]     TARGET: safetensors | weights | csv | idx; EXECUTIONS: default 1000000
 #
 # Needs AFL++ (Debian: apt-get install afl++). Builds the harness (Release) into $NETDSL_FUZZ_WORK (default
 # /tmp/netdsl-fuzz), instruments NetDsl.Runtime.dll there with the SharpFuzz tool of this folder's tool manifest,
@@ -10,11 +10,11 @@
 # Replay a folder of inputs without AFL: dotnet $NETDSL_FUZZ_WORK/bin/NetDsl.Fuzz.dll TARGET --replay FOLDER
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-target=${1:?usage: run.sh safetensors|csv|idx [executions]}
+target=${1:?usage: run.sh safetensors|weights|csv|idx [executions]}
 executions=${2:-1000000}
 work=${NETDSL_FUZZ_WORK:-/tmp/netdsl-fuzz}
 
-case "$target" in safetensors|csv|idx) ;; *) echo "unknown target '$target'" >&2; exit 2 ;; esac
+case "$target" in safetensors|weights|csv|idx) ;; *) echo "unknown target '$target'" >&2; exit 2 ;; esac
 if ! command -v afl-fuzz >/dev/null; then
     echo "afl-fuzz not found: install AFL++ (Debian: apt-get install afl++)" >&2
     exit 1

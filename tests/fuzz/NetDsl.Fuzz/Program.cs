@@ -19,6 +19,7 @@ public static class Program
         ["safetensors"] = SafeTensors,
         ["csv"] = Csv,
         ["idx"] = Idx,
+        ["weights"] = Weights,
     };
 
     /// <summary>
@@ -58,6 +59,27 @@ public static class Program
         }
         catch (WeightFileException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Loads the input into a network: besides parsing, the matching of names, shapes and dtypes against it; and a
+    /// failed load must leave the network's parameters as they were, bit for bit.
+    /// </summary>
+    private static void Weights(Stream input)
+    {
+        var network = new FuzzNetwork(seed: 1);
+        float[] before = network.Parameters.ToArray();
+        try
+        {
+            WeightFile.LoadWeights(network, input);
+        }
+        catch (WeightFileException)
+        {
+            if (!MemoryMarshal.Cast<float, int>(network.Parameters).SequenceEqual(MemoryMarshal.Cast<float, int>(before.AsSpan())))
+            {
+                throw new InvalidOperationException("A failed load changed the network's parameters.");
+            }
         }
     }
 
@@ -111,3 +133,10 @@ public static class Program
         return failures == 0 ? 0 : 1;
     }
 }
+
+/// <summary>The network the weights target loads into: two Linear layers, four tensors.</summary>
+[Network]
+[Input(2)]
+[Linear(3, Name = "fc1"), ReLU]
+[Linear(1, Name = "fc2")]
+public partial class FuzzNetwork;

@@ -32,7 +32,7 @@ public static class CsvLoader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        return Read(DataStreams.Decompress(stream), sourceName, options ?? new CsvOptions());
+        return Read(DataStreams.Decompress(stream, sourceName), sourceName, options ?? new CsvOptions());
     }
 
     private static CleanedDataset Read(Stream stream, string source, CsvOptions options)
@@ -136,7 +136,17 @@ public static class CsvLoader
         }
 
         Dataset data = Dataset.Own(features.ToArray(), columns - 1, targets.ToArray(), 1, classCount, featureNames);
-        CleanedDataset cleaned = DataCleaner.Clean(data, options.MissingValues == MissingValuePolicy.Fail ? MissingValuePolicy.DropRow : options.MissingValues, options.ImputationValue);
+        CleanedDataset cleaned = DataCleaner.Clean(
+            data,
+            options.MissingValues == MissingValuePolicy.Fail ? MissingValuePolicy.DropRow : options.MissingValues,
+            options.ImputationValue,
+            feature =>
+            {
+                // The file's column of the feature (1-based): the target column is not a feature.
+                int column = feature < targetColumn ? feature + 1 : feature + 2;
+                string name = featureNames is null ? string.Empty : $" ('{featureNames[feature]}')";
+                return DataFormatException.InFile(source, $"Expected a finite value in column {column}{name} to impute its missing values from (MissingValuePolicy.{options.MissingValues}), but every row's value there is missing or infinite.");
+            });
         CleaningReport report = cleaned.Report with
         {
             Policy = options.MissingValues,

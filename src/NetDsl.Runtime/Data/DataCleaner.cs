@@ -17,7 +17,11 @@ public static class DataCleaner
     /// <exception cref="ArgumentException">
     /// The policy is <see cref="MissingValuePolicy.Fail"/> and a value is not finite, or a column to impute from has no finite value.
     /// </exception>
-    public static CleanedDataset Clean(Dataset data, MissingValuePolicy policy, float imputationValue = 0f)
+    public static CleanedDataset Clean(Dataset data, MissingValuePolicy policy, float imputationValue = 0f) =>
+        Clean(data, policy, imputationValue, noFiniteValue: null);
+
+    /// <summary>As the public <see cref="Clean(Dataset, MissingValuePolicy, float)"/>; <paramref name="noFiniteValue"/> makes the exception for a column with nothing to impute from (a loader names its file and column).</summary>
+    internal static CleanedDataset Clean(Dataset data, MissingValuePolicy policy, float imputationValue, Func<int, Exception>? noFiniteValue)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!Enum.IsDefined(policy))
@@ -98,8 +102,8 @@ public static class DataCleaner
             {
                 float replacement = policy switch
                 {
-                    MissingValuePolicy.ImputeMean => ColumnStatistic(cleanFeatures, featureCount, f, median: false),
-                    MissingValuePolicy.ImputeMedian => ColumnStatistic(cleanFeatures, featureCount, f, median: true),
+                    MissingValuePolicy.ImputeMean => ColumnStatistic(cleanFeatures, featureCount, f, median: false, noFiniteValue),
+                    MissingValuePolicy.ImputeMedian => ColumnStatistic(cleanFeatures, featureCount, f, median: true, noFiniteValue),
                     _ => imputationValue,
                 };
                 for (int i = f; i < cleanFeatures.Length; i += featureCount)
@@ -119,7 +123,7 @@ public static class DataCleaner
         return new CleanedDataset(selected, report);
     }
 
-    private static float ColumnStatistic(float[] features, int featureCount, int column, bool median)
+    private static float ColumnStatistic(float[] features, int featureCount, int column, bool median, Func<int, Exception>? noFiniteValue)
     {
         var values = new List<float>();
         for (int i = column; i < features.Length; i += featureCount)
@@ -132,7 +136,7 @@ public static class DataCleaner
 
         if (values.Count == 0)
         {
-            return ThrowNoFiniteValue(column);
+            throw noFiniteValue?.Invoke(column) ?? NoFiniteValue(column);
         }
 
         if (median)
@@ -151,6 +155,6 @@ public static class DataCleaner
         return (float)(sum / values.Count);
     }
 
-    private static float ThrowNoFiniteValue(int column) =>
-        throw new ArgumentException($"Feature {column} has no finite value to impute from: every sample's value is missing or infinite.", "data");
+    private static ArgumentException NoFiniteValue(int column) =>
+        new($"Feature {column} has no finite value to impute from: every sample's value is missing or infinite.", "data");
 }

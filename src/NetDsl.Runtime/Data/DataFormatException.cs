@@ -23,8 +23,8 @@ public sealed class DataFormatException : FormatException
         Problem = message;
     }
 
-    private DataFormatException(string filePath, long? line, int? column, long? byteOffset, string problem)
-        : base(Describe(filePath, line, column, byteOffset, problem))
+    private DataFormatException(string filePath, long? line, int? column, long? byteOffset, string problem, Exception? innerException = null)
+        : base(Describe(filePath, line, column, byteOffset, problem), innerException)
     {
         FilePath = filePath;
         Line = line;
@@ -56,6 +56,9 @@ public sealed class DataFormatException : FormatException
 
     /// <summary>A problem of the file as a whole.</summary>
     public static DataFormatException InFile(string filePath, string problem) => new(filePath, null, null, null, problem);
+
+    /// <summary>A problem of the file as a whole, found by another component (the gzip decompressor).</summary>
+    internal static DataFormatException InFile(string filePath, string problem, Exception innerException) => new(filePath, null, null, null, problem, innerException);
 
     private static string Describe(string filePath, long? line, int? column, long? byteOffset, string problem)
     {

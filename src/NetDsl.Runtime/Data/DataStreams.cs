@@ -1,10 +1,13 @@
 using System;
 using System.IO;
-using System.IO.Compression;
 
 namespace NetDsl;
 
-/// <summary>Opens data files, decompressing gzip transparently (recognized by its magic bytes 1F 8B, not by the file name).</summary>
+/// <summary>
+/// Opens data files, decompressing gzip transparently (recognized by its magic bytes 1F 8B, not by the file name) and
+/// checking that the gzip content is complete (<see cref="CheckedGzipStream"/>): a truncated file is a
+/// <see cref="DataFormatException"/>, not a shorter dataset.
+/// </summary>
 internal static class DataStreams
 {
     /// <summary>Opens <paramref name="path"/> for reading, through a gzip decompressor when the file starts with the gzip magic.</summary>
@@ -18,11 +21,14 @@ internal static class DataStreams
         }
 
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        return Decompress(file);
+        return Decompress(file, path);
     }
 
-    /// <summary>Returns <paramref name="stream"/>, or a gzip decompressor over it when its content starts with the gzip magic.</summary>
-    public static Stream Decompress(Stream stream)
+    /// <summary>
+    /// Returns <paramref name="stream"/>, or a checked gzip decompressor over it when its content starts with the gzip
+    /// magic; <paramref name="source"/> names the content in the decompressor's errors.
+    /// </summary>
+    public static Stream Decompress(Stream stream, string source)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanSeek)
@@ -38,6 +44,6 @@ internal static class DataStreams
         int first = stream.ReadByte();
         int second = first < 0 ? -1 : stream.ReadByte();
         stream.Position = start;
-        return first == 0x1F && second == 0x8B ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: false) : stream;
+        return first == 0x1F && second == 0x8B ? new CheckedGzipStream(stream, source) : stream;
     }
 }

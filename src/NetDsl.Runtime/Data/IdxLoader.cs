@@ -33,7 +33,7 @@ public static class IdxLoader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        return ReadCore(DataStreams.Decompress(stream), sourceName);
+        return ReadCore(DataStreams.Decompress(stream, sourceName), sourceName);
     }
 
     /// <summary>
@@ -147,8 +147,7 @@ public static class IdxLoader
             throw DataFormatException.AtOffset(source, offset, $"Expected at most {Array.MaxLength} bytes of data, but the header declares {dataLength}.");
         }
 
-        byte[] data = new byte[dataLength];
-        int read = ReadFully(stream, data);
+        byte[] data = ReadData(stream, (int)dataLength, out int read);
         if (read < dataLength)
         {
             throw DataFormatException.AtOffset(source, offset + read, $"Expected {dataLength} bytes of data after the {offset}-byte header ({string.Join(" x ", shape)} values of {elementSize} byte(s)), but the file is truncated: it ends after {read}.");
@@ -234,11 +233,22 @@ public static class IdxLoader
         offset += word.Length;
     }
 
-    private static int ReadFully(Stream stream, byte[] buffer)
+    /// <summary>
+    /// Reads up to <paramref name="length"/> bytes. The buffer grows with the data that arrives (from 1 MiB, doubling)
+    /// instead of being allocated at the declared size first, so a 16-byte file whose header declares two gigabytes is
+    /// reported truncated without allocating them.
+    /// </summary>
+    private static byte[] ReadData(Stream stream, int length, out int total)
     {
-        int total = 0;
-        while (total < buffer.Length)
+        byte[] buffer = new byte[Math.Min(length, 1 << 20)];
+        total = 0;
+        while (total < length)
         {
+            if (total == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+            }
+
             int read = stream.Read(buffer, total, buffer.Length - total);
             if (read == 0)
             {
@@ -248,6 +258,6 @@ public static class IdxLoader
             total += read;
         }
 
-        return total;
+        return buffer;
     }
 }

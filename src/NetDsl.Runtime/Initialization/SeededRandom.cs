@@ -50,8 +50,14 @@ public sealed class SeededRandom
     }
 
     /// <summary>Fills <paramref name="destination"/> with floats uniform in [<paramref name="low"/>, <paramref name="high"/>).</summary>
+    /// <exception cref="ArgumentException">A bound is not finite, or <paramref name="low"/> is above <paramref name="high"/> (PyTorch's <c>uniform_</c> refuses both); nothing is drawn.</exception>
     public void FillUniform(Span<float> destination, float low, float high)
     {
+        if (!(float.IsFinite(low) && float.IsFinite(high) && low <= high))
+        {
+            throw new ArgumentException($"Expected finite bounds with low <= high, but got [{low}, {high}].", nameof(low));
+        }
+
         float width = high - low;
         for (int i = 0; i < destination.Length; i++)
         {

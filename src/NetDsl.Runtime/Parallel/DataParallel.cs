@@ -254,6 +254,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ILoss loss, Span<float> outputs)
     {
         ArgumentNullException.ThrowIfNull(loss);
+        CheckTargets(inputs.Length, targets.Length, loss);
         ForwardTraining(inputs, outputs);
         int count = _recorded;
         if (_lossGradients.Length < outputs.Length)
@@ -345,6 +346,28 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             + $"({string.Join(", ", names)}) and does not implement ISegmentedTraining, so its training pass may depend on the whole batch "
             + "and per-chunk passes could train a different network. Train it on one thread without chunks (TrainingOptions.Threads = 1 "
             + "and no ChunkSize); DataParallel.ForwardBatch (inference) is supported.";
+    }
+
+    /// <summary>
+    /// Checks the targets against the network's output size, which the loss alone cannot know: 4 samples of 3 logits
+    /// with 6 class-index targets would otherwise read as 6 samples of 2 classes. Inputs that are not whole samples are
+    /// left to <see cref="ForwardTraining"/>'s check.
+    /// </summary>
+    private static void CheckTargets(int inputLength, int targetLength, ILoss loss)
+    {
+        if (inputLength == 0 || inputLength % TNetwork.InputSize != 0)
+        {
+            return;
+        }
+
+        int count = inputLength / TNetwork.InputSize;
+        int perSample = loss.TargetSize(TNetwork.OutputSize);
+        if (targetLength != (long)count * perSample)
+        {
+            throw new ArgumentException(
+                $"Expected {(long)count * perSample} targets ({count} samples, {perSample} each for {loss.GetType().Name} on {TNetwork.OutputSize} outputs), but got length {targetLength}.",
+                "targets");
+        }
     }
 
     private void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients, bool withInputGradients)

@@ -10,7 +10,8 @@ namespace NetDsl.Generator;
 /// <summary>
 /// The names of the generated files. Roslyn compares hint names ignoring case and throws on a duplicate, which loses
 /// every network of the project (CS8785), so two networks whose full names differ only in case (<c>Net</c> and
-/// <c>NET</c>) must get names that differ otherwise: each of them gets a hash of its exact name appended.
+/// <c>NET</c>), or not at all (<c>partial class N</c> and <c>partial record N</c>, two types to the compiler, which
+/// reports them), must get names that differ otherwise: each of them gets a hash of its exact name and kind appended.
 /// </summary>
 internal static class HintNames
 {
@@ -37,10 +38,10 @@ internal static class HintNames
 
     /// <summary>The hint names that another one equals ignoring case (usually none), sorted, for the pipeline to compare.</summary>
     public static EquatableArray<string> CaseCollisions(IEnumerable<string> hintNames) =>
-        hintNames.Distinct(StringComparer.Ordinal)
+        hintNames
             .GroupBy(name => name, StringComparer.OrdinalIgnoreCase)
             .Where(group => group.Count() > 1)
-            .SelectMany(group => group)
+            .SelectMany(group => group.Distinct(StringComparer.Ordinal))
             .OrderBy(name => name, StringComparer.Ordinal)
             .ToEquatableArray();
 
@@ -53,9 +54,9 @@ internal static class HintNames
             return hint;
         }
 
-        // FNV-1a over the exact (case-sensitive) hint: stable across runs and machines, unlike string.GetHashCode.
+        // FNV-1a over the exact (case-sensitive) hint and the kind: stable across runs and machines, unlike string.GetHashCode.
         uint hash = 2166136261;
-        foreach (char c in hint)
+        foreach (char c in hint + (spec.IsRecord ? " record" : " class"))
         {
             hash = (hash ^ c) * 16777619;
         }

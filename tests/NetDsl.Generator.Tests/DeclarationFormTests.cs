@@ -46,15 +46,38 @@ public sealed class DeclarationFormTests
     [InlineData("public partial record N(int Seed);", "NDSL0008")]
     [InlineData("public partial class Summary;", "NDSL0033")]
     [InlineData("public partial class N { public int RunStages; }", "NDSL0033")]
+    [InlineData("GLOBAL public partial class System;", "NDSL0033")]
+    [InlineData("GLOBAL namespace System; [Network][Input(3)][Linear(1)] public partial class Net;", "NDSL0033")]
+    [InlineData("GLOBAL namespace System; [Network][Input(3)][Linear(1)] public partial class Random;", "NDSL0033")]
     public void ACaseThatOnceFailedSilently_IsAnNdslError(string declaration, string id)
     {
+        bool global = declaration.StartsWith("GLOBAL ", System.StringComparison.Ordinal);
+        declaration = global ? declaration.Substring("GLOBAL ".Length) : declaration;
         string source = declaration.StartsWith("[Network]", System.StringComparison.Ordinal)
             ? declaration
             : "[Network][Input(3)][Linear(1)] " + declaration;
-        TestRun run = TestCompilation.Run(Prefix + "namespace App;\n" + source);
+        TestRun run = TestCompilation.Run(Prefix + (global ? string.Empty : "namespace App;\n") + source);
 
         Assert.Empty(run.Exceptions);
         Assert.Contains(run.AnalyzerDiagnostics, d => d.Id == id && d.Severity == DiagnosticSeverity.Error);
         Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.Contains("NetDsl.Generator", System.StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>Two declarations of one name with different kinds are two types to the compiler, which says so; NetDsl must not break the build.</summary>
+    [Theory]
+    [InlineData("[Network][Input(3)][Linear(1)] public partial class var; [Network][Input(3)][Linear(2)] public partial record var;")]
+    [InlineData("namespace App; [Network][Input(3)][Linear(1)] public partial class NET; [Network][Input(4)][Flatten] public partial record NET; [Network][Input(3)][Linear(1)] public partial class Other;")]
+    public void ConflictingDeclarationsOfOneName_LeaveTheCompilersErrorAndTheOtherNetworks(string declaration)
+    {
+        TestRun run = TestCompilation.Run(Prefix + declaration);
+
+        Assert.Empty(run.Exceptions);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "CS8785");
+        Assert.Contains(run.Input.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+        Assert.NotEmpty(run.GeneratedSources);
+        if (declaration.Contains("class Other", System.StringComparison.Ordinal))
+        {
+            Assert.Contains(run.GeneratedSources, s => s.HintName == "App.Other.g.cs");
+        }
     }
 }

@@ -137,7 +137,7 @@ internal static class DiagnosticDescriptors
         "The weights file '{0}' of network '{1}' is {2} MiB; compiling more than 4 MiB of weights into the assembly slows builds and bloats it: load them at run time with LoadWeights instead");
     public static readonly DiagnosticDescriptor LargeUnrolledStage = Warning(
         DiagnosticIds.LargeUnrolledStage, PerformanceCategory, "Unrolled layer is very large",
-        "Layer {0} ({1}) would be unrolled into {2} straight-line operations (more than {3}), because UnrollLimit = {4}; methods that large are slow to compile and to JIT and run no faster than the vectorized kernels, so lower UnrollLimit below {2} or remove it (stages of more than 65536 operations are never unrolled)");
+        "Layer {0} ({1}) would be unrolled into {2} straight-line operations (more than {3}), because UnrollLimit = {4}; methods that large are slow to compile and to JIT and run no faster than the vectorized kernels, so lower UnrollLimit below {2} or remove it (stages of more than 16384 operations are never unrolled)");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         DiagnosticIds.InternalError, InternalCategory, "NetDsl failed on a network",

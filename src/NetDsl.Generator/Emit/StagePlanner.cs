@@ -74,10 +74,10 @@ internal static class StagePlanner
 
     /// <summary>
     /// The most straight-line operations any stage is unrolled into, whatever UnrollLimit says: beyond it a stage calls
-    /// its kernels. 65536 operations are already tens of thousands of lines (minutes of compilation, see NDSL0031); the
+    /// its kernels. 16384 operations are already thousands of lines (tens of seconds of compilation, see NDSL0031); the
     /// cap keeps an UnrollLimit of int.MaxValue from turning a large layer into a file the compiler cannot finish.
     /// </summary>
-    public const int MaxUnrollWork = 65536;
+    public const int MaxUnrollWork = 16384;
 
     /// <summary>Warns (NDSL0031) for each stage that an UnrollLimit raised by the user makes unroll into a huge method.</summary>
     public static void CheckUnrolledSizes(NetworkSpec spec, List<LayerSpec> stack, List<PlannedLayer> planned, List<Stage> stages, List<DiagnosticInfo> diagnostics)

@@ -20,7 +20,7 @@ internal sealed class ActivationStageEmitter : IStageEmitter
         for (int i = 0; i < outputs.Length; i++)
         {
             outputs[i] = "h" + Literals.Int(stage.Index) + "_" + Literals.Int(i);
-            writer.WriteLine("float " + outputs[i] + " = " + ActivationCode.Apply(stage.Activation, input(i)) + ";");
+            writer.WriteLine($"float {outputs[i]} = {ActivationCode.Apply(stage.Activation, input(i))};");
         }
 
         writer.WriteLine();
@@ -40,12 +40,12 @@ internal sealed class ActivationStageEmitter : IStageEmitter
 
         string width = Literals.Int(stage.OutputWidth);
         writer.OpenBlock("for (int n = 0; n < batch; n++)");
-        writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + AffineStageEmitter.SampleSlice(context.Input, stage.OutputWidth) + ";");
-        writer.WriteLine(TypeNames.Span + " y = " + AffineStageEmitter.SampleSlice(context.Output, stage.OutputWidth) + ";");
+        writer.WriteLine($"{TypeNames.ReadOnlySpan} x = {AffineStageEmitter.SampleSlice(context.Input, stage.OutputWidth)};");
+        writer.WriteLine($"{TypeNames.Span} y = {AffineStageEmitter.SampleSlice(context.Output, stage.OutputWidth)};");
         for (int i = 0; i < stage.OutputWidth; i++)
         {
             string index = "[" + Literals.Int(i) + "]";
-            writer.WriteLine("y" + index + " = " + ActivationCode.Apply(stage.Activation, "x" + index) + ";");
+            writer.WriteLine($"y{index} = {ActivationCode.Apply(stage.Activation, "x" + index)};");
         }
 
         writer.CloseBlock();

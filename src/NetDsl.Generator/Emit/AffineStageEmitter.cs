@@ -20,10 +20,10 @@ internal sealed class AffineStageEmitter : IStageEmitter
         AffineTaps taps = AffineTaps.For(layer);
         string k = Literals.Int(stage.Index);
         writer.WriteLine(StageDescription.Of(plan, stage));
-        writer.WriteLine(TypeNames.ReadOnlySpan + " w" + k + " = " + Slice("p", layer.Tensor("weight")!) + ";");
+        writer.WriteLine($"{TypeNames.ReadOnlySpan} w{k} = {Slice("p", layer.Tensor("weight")!)};");
         if (layer.BiasOffset >= 0)
         {
-            writer.WriteLine(TypeNames.ReadOnlySpan + " b" + k + " = " + Slice("p", layer.Tensor("bias")!) + ";");
+            writer.WriteLine($"{TypeNames.ReadOnlySpan} b{k} = {Slice("p", layer.Tensor("bias")!)};");
         }
 
         var outputs = new string[layer.OutFeatures];
@@ -31,7 +31,7 @@ internal sealed class AffineStageEmitter : IStageEmitter
         {
             outputs[o] = "h" + k + "_" + Literals.Int(o);
             string sum = WeightedSum(taps, o, "w" + k, layer.BiasOffset >= 0 ? "b" + k : null, input);
-            writer.WriteLine("float " + outputs[o] + " = " + ActivationCode.Apply(stage.Activation, sum) + ";");
+            writer.WriteLine($"float {outputs[o]} = {ActivationCode.Apply(stage.Activation, sum)};");
         }
 
         writer.WriteLine();
@@ -60,19 +60,19 @@ internal sealed class AffineStageEmitter : IStageEmitter
 
         AffineTaps taps = AffineTaps.For(layer);
         writer.OpenBlock();
-        writer.WriteLine(TypeNames.ReadOnlySpan + " w = " + weight + ";");
+        writer.WriteLine($"{TypeNames.ReadOnlySpan} w = {weight};");
         if (layer.BiasOffset >= 0)
         {
-            writer.WriteLine(TypeNames.ReadOnlySpan + " b = " + bias + ";");
+            writer.WriteLine($"{TypeNames.ReadOnlySpan} b = {bias};");
         }
 
         writer.OpenBlock("for (int n = 0; n < batch; n++)");
-        writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + SampleSlice(context.Input, layer.InFeatures) + ";");
-        writer.WriteLine(TypeNames.Span + " y = " + SampleSlice(context.Output, layer.OutFeatures) + ";");
+        writer.WriteLine($"{TypeNames.ReadOnlySpan} x = {SampleSlice(context.Input, layer.InFeatures)};");
+        writer.WriteLine($"{TypeNames.Span} y = {SampleSlice(context.Output, layer.OutFeatures)};");
         for (int o = 0; o < layer.OutFeatures; o++)
         {
             string sum = WeightedSum(taps, o, "w", layer.BiasOffset >= 0 ? "b" : null, j => "x[" + Literals.Int(j) + "]");
-            writer.WriteLine("y[" + Literals.Int(o) + "] = " + ActivationCode.Apply(stage.Activation, sum) + ";");
+            writer.WriteLine($"y[{o}] = {ActivationCode.Apply(stage.Activation, sum)};");
         }
 
         writer.CloseBlock();
@@ -97,13 +97,12 @@ internal sealed class AffineStageEmitter : IStageEmitter
             if (stage.Kind == StageKind.Linear)
             {
                 string sizes = ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ");";
-                writer.WriteLine(TypeNames.LinearKernels + ".AccumulateParameterGradients(" + context.Input + ", " + context.OutputGradient + ", " + Slice("g", weightTensor) + ", " + biasGradient + sizes);
+                writer.WriteLine($"{TypeNames.LinearKernels}.AccumulateParameterGradients({context.Input}, {context.OutputGradient}, {Slice("g", weightTensor)}, {biasGradient}{sizes}");
                 writer.WriteLine(context.Guarded(TypeNames.LinearKernels + ".BackwardInput(" + context.OutputGradient + ", " + Slice("p", weightTensor) + ", " + context.InputGradient + sizes));
             }
             else
             {
-                writer.WriteLine(TypeNames.ConvolutionKernels + ".Backward(" + context.Input + ", " + Slice("p", weightTensor) + ", " + context.OutputGradient + ", "
-                    + Slice("g", weightTensor) + ", " + biasGradient + ", " + context.InputGradientOrEmpty + ", batch, in " + GeometryField.Name(stage) + ");");
+                writer.WriteLine($"{TypeNames.ConvolutionKernels}.Backward({context.Input}, {Slice("p", weightTensor)}, {context.OutputGradient}, {Slice("g", weightTensor)}, {biasGradient}, {context.InputGradientOrEmpty}, batch, in {GeometryField.Name(stage)});");
             }
 
             writer.WriteLine();
@@ -112,32 +111,32 @@ internal sealed class AffineStageEmitter : IStageEmitter
 
         AffineTaps taps = AffineTaps.For(layer);
         writer.OpenBlock();
-        writer.WriteLine(TypeNames.ReadOnlySpan + " w = " + Slice("p", weightTensor) + ";");
-        writer.WriteLine(TypeNames.Span + " gw = " + Slice("g", weightTensor) + ";");
+        writer.WriteLine($"{TypeNames.ReadOnlySpan} w = {Slice("p", weightTensor)};");
+        writer.WriteLine($"{TypeNames.Span} gw = {Slice("g", weightTensor)};");
         if (biasTensor is not null)
         {
-            writer.WriteLine(TypeNames.Span + " gb = " + Slice("g", biasTensor) + ";");
+            writer.WriteLine($"{TypeNames.Span} gb = {Slice("g", biasTensor)};");
         }
 
         writer.OpenBlock("for (int n = 0; n < batch; n++)");
-        writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + SampleSlice(context.Input, layer.InFeatures) + ";");
+        writer.WriteLine($"{TypeNames.ReadOnlySpan} x = {SampleSlice(context.Input, layer.InFeatures)};");
         if (ActivationCode.Applies(stage.Activation))
         {
-            writer.WriteLine(TypeNames.ReadOnlySpan + " y = " + SampleSlice(context.Output, layer.OutFeatures) + ";");
+            writer.WriteLine($"{TypeNames.ReadOnlySpan} y = {SampleSlice(context.Output, layer.OutFeatures)};");
         }
 
-        writer.WriteLine(TypeNames.ReadOnlySpan + " dy = " + SampleSlice(context.OutputGradient, layer.OutFeatures) + ";");
+        writer.WriteLine($"{TypeNames.ReadOnlySpan} dy = {SampleSlice(context.OutputGradient, layer.OutFeatures)};");
         for (int o = 0; o < layer.OutFeatures; o++)
         {
             string index = "[" + Literals.Int(o) + "]";
-            writer.WriteLine("float dz" + Literals.Int(o) + " = " + ActivationCode.Backward(stage.Activation, "x" + index, "y" + index, "dy" + index) + ";");
+            writer.WriteLine($"float dz{o} = {ActivationCode.Backward(stage.Activation, "x" + index, "y" + index, "dy" + index)};");
         }
 
         for (int o = 0; o < layer.OutFeatures; o++)
         {
             foreach ((int weight, int input) in taps.Forward[o])
             {
-                writer.WriteLine("gw[" + Literals.Int(weight) + "] += dz" + Literals.Int(o) + " * x[" + Literals.Int(input) + "];");
+                writer.WriteLine($"gw[{weight}] += dz{o} * x[{input}];");
             }
         }
 
@@ -145,16 +144,16 @@ internal sealed class AffineStageEmitter : IStageEmitter
         {
             for (int o = 0; o < layer.OutFeatures; o++)
             {
-                writer.WriteLine("gb[" + Literals.Int(taps.BiasIndex[o]) + "] += dz" + Literals.Int(o) + ";");
+                writer.WriteLine($"gb[{taps.BiasIndex[o]}] += dz{o};");
             }
         }
 
         if (context.InputGradientCondition is not null)
         {
-            writer.OpenBlock("if (" + context.InputGradientCondition + ")");
+            writer.OpenBlock($"if ({context.InputGradientCondition})");
         }
 
-        writer.WriteLine(TypeNames.Span + " dx = " + SampleSlice(context.InputGradient, layer.InFeatures) + ";");
+        writer.WriteLine($"{TypeNames.Span} dx = {SampleSlice(context.InputGradient, layer.InFeatures)};");
         for (int j = 0; j < layer.InFeatures; j++)
         {
             List<(int Weight, int Output)> readers = taps.Backward[j];
@@ -164,7 +163,7 @@ internal sealed class AffineStageEmitter : IStageEmitter
                 sum.Append(sum.Length == 0 ? string.Empty : " + ").Append("w[").Append(Literals.Int(weight)).Append("] * dz").Append(Literals.Int(output));
             }
 
-            writer.WriteLine("dx[" + Literals.Int(j) + "] = " + (sum.Length == 0 ? "0f" : sum.ToString()) + ";");
+            writer.WriteLine($"dx[{j}] = {(sum.Length == 0 ? "0f" : sum.ToString())};");
         }
 
         if (context.InputGradientCondition is not null)

@@ -25,8 +25,7 @@ internal sealed class BatchNormStageEmitter : IStageEmitter
 
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Of(plan, stage));
-        writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormInference(" + context.Input + ", " + context.Output + ", " + KernelOnlyStageEmitter.Affine(layer, "p")
-            + RunningStatistics(layer) + Sizes(layer) + ", " + Literals.Float(Eps(layer)) + ");");
+        writer.WriteLine($"{TypeNames.NormalizationKernels}.BatchNormInference({context.Input}, {context.Output}, {KernelOnlyStageEmitter.Affine(layer, "p")}{RunningStatistics(layer)}{Sizes(layer)}, {Literals.Float(Eps(layer))});");
         writer.WriteLine();
     }
 
@@ -38,17 +37,16 @@ internal sealed class BatchNormStageEmitter : IStageEmitter
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Of(plan, stage));
-        writer.WriteLine("// First half: each channel's mean and squared deviations over these samples; segment " + Literals.Int(nextSegment) + " normalizes with the whole batch's.");
-        writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormMoments(" + context.Input + ", " + statistics + ", " + Sizes(layer) + ");");
+        writer.WriteLine($"// First half: each channel's mean and squared deviations over these samples; segment {nextSegment} normalizes with the whole batch's.");
+        writer.WriteLine($"{TypeNames.NormalizationKernels}.BatchNormMoments({context.Input}, {statistics}, {Sizes(layer)});");
     }
 
     /// <summary>Forward, second half: the normalization with the whole batch's statistics, which also update the running statistics.</summary>
     public static void EmitNormalization(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context, string statistics)
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
-        writer.WriteLine("// Stage " + Literals.Int(stage.Index) + ", layer '" + layer.Name + "', second half: normalized with the batch's statistics, which also update the running statistics.");
-        writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormNormalize(" + context.Input + ", " + context.Output + ", " + KernelOnlyStageEmitter.Affine(layer, "p")
-            + RunningStatistics(layer) + statistics + ", " + Sizes(layer) + ", " + Literals.Float(Eps(layer)) + ", " + Literals.Float(layer.HyperParametersAs<BatchNormParameters>().Momentum) + ");");
+        writer.WriteLine($"// Stage {stage.Index}, layer '{layer.Name}', second half: normalized with the batch's statistics, which also update the running statistics.");
+        writer.WriteLine($"{TypeNames.NormalizationKernels}.BatchNormNormalize({context.Input}, {context.Output}, {KernelOnlyStageEmitter.Affine(layer, "p")}{RunningStatistics(layer)}{statistics}, {Sizes(layer)}, {Literals.Float(Eps(layer))}, {Literals.Float(layer.HyperParametersAs<BatchNormParameters>().Momentum)});");
         writer.WriteLine();
     }
 
@@ -57,19 +55,16 @@ internal sealed class BatchNormStageEmitter : IStageEmitter
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Backward(plan, stage));
-        writer.WriteLine("// First half: each channel's sums of dy and dy * xhat over these samples, added to the weight and bias gradients; segment "
-            + Literals.Int(nextSegment) + " computes the input gradient from the whole batch's.");
-        writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormGradientSums(" + context.Input + ", " + context.OutputGradient + ", " + KernelOnlyStageEmitter.Gradients(layer)
-            + statistics + ", " + Sizes(layer) + ", " + Literals.Float(Eps(layer)) + ");");
+        writer.WriteLine($"// First half: each channel's sums of dy and dy * xhat over these samples, added to the weight and bias gradients; segment {nextSegment} computes the input gradient from the whole batch's.");
+        writer.WriteLine($"{TypeNames.NormalizationKernels}.BatchNormGradientSums({context.Input}, {context.OutputGradient}, {KernelOnlyStageEmitter.Gradients(layer)}{statistics}, {Sizes(layer)}, {Literals.Float(Eps(layer))});");
     }
 
     /// <summary>Backward, second half: the input gradient from the whole batch's sums.</summary>
     public static void EmitInputGradient(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context, string statistics)
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
-        writer.WriteLine("// Backward of stage " + Literals.Int(stage.Index) + ", layer '" + layer.Name + "', second half: the input gradient, from the batch's sums.");
-        writer.WriteLine(TypeNames.NormalizationKernels + ".BatchNormInputGradient(" + context.Input + ", " + context.OutputGradient + ", " + KernelOnlyStageEmitter.Weight(layer) + ", "
-            + context.InputGradientOrEmpty + ", " + statistics + ", " + Sizes(layer) + ", " + Literals.Float(Eps(layer)) + ");");
+        writer.WriteLine($"// Backward of stage {stage.Index}, layer '{layer.Name}', second half: the input gradient, from the batch's sums.");
+        writer.WriteLine($"{TypeNames.NormalizationKernels}.BatchNormInputGradient({context.Input}, {context.OutputGradient}, {KernelOnlyStageEmitter.Weight(layer)}, {context.InputGradientOrEmpty}, {statistics}, {Sizes(layer)}, {Literals.Float(Eps(layer))});");
         writer.WriteLine();
     }
 

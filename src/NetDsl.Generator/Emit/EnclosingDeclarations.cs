@@ -20,12 +20,12 @@ internal static class EnclosingDeclarations
         writer.WriteLine();
         if (spec.Namespace is not null)
         {
-            writer.OpenBlock("namespace " + spec.Namespace);
+            writer.OpenBlock($"namespace {spec.Namespace}");
         }
 
         foreach (ContainingTypeSpec outer in spec.ContainingTypes)
         {
-            writer.OpenBlock("partial " + outer.Keyword + " " + outer.Name + outer.TypeParameters);
+            writer.OpenBlock($"partial {outer.Keyword} {outer.Name}{outer.TypeParameters}");
         }
     }
 

@@ -30,7 +30,7 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The target does not fit the loss and the output.</exception>");
         writer.OpenBlock("public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.ILoss loss, float learningRate)");
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(loss);");
-        writer.WriteLine("if (" + TypeNames.NumericChecks + ".Enabled) return CheckedTrainStep(input, target, loss, learningRate);");
+        writer.WriteLine($"if ({TypeNames.NumericChecks}.Enabled) return CheckedTrainStep(input, target, loss, learningRate);");
         writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.Generated.FusedLoss(loss), learningRate);");
         writer.CloseBlock();
         writer.WriteLine();
@@ -42,7 +42,7 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The target does not have one value per output.</exception>");
         writer.OpenBlock("public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.MeanSquaredErrorLoss loss, float learningRate)");
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(loss);");
-        writer.WriteLine("if (" + TypeNames.NumericChecks + ".Enabled) return CheckedTrainStep(input, target, loss, learningRate);");
+        writer.WriteLine($"if ({TypeNames.NumericChecks}.Enabled) return CheckedTrainStep(input, target, loss, learningRate);");
         writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.Generated.FusedMeanSquaredError(loss), learningRate);");
         writer.CloseBlock();
         writer.WriteLine();
@@ -73,7 +73,7 @@ internal static class FusedTrainStepEmitter
                 for (int i = 0; i < stageOutputs.Length; i++)
                 {
                     stageOutputs[i] = "h" + k + "_" + Literals.Int(i);
-                    writer.WriteLine("float " + stageOutputs[i] + " = " + ActivationCode.Apply(stage.Activation, input[i]) + ";");
+                    writer.WriteLine($"float {stageOutputs[i]} = {ActivationCode.Apply(stage.Activation, input[i])};");
                 }
             }
             else
@@ -87,8 +87,8 @@ internal static class FusedTrainStepEmitter
                 {
                     z[o] = "z" + k + "_" + Literals.Int(o);
                     stageOutputs[o] = "h" + k + "_" + Literals.Int(o);
-                    writer.WriteLine("float " + z[o] + " = " + WeightedSum(taps, o, weightOffset, biasOffset, input) + ";");
-                    writer.WriteLine("float " + stageOutputs[o] + " = " + ActivationCode.Apply(stage.Activation, z[o]) + ";");
+                    writer.WriteLine($"float {z[o]} = {WeightedSum(taps, o, weightOffset, biasOffset, input)};");
+                    writer.WriteLine($"float {stageOutputs[o]} = {ActivationCode.Apply(stage.Activation, z[o])};");
                 }
 
                 preActivations[stage.Index] = z;
@@ -103,7 +103,7 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("global::System.Span<float> y = prediction;");
         for (int i = 0; i < plan.OutputSize; i++)
         {
-            writer.WriteLine("y[" + Literals.Int(i) + "] = " + last[i] + ";");
+            writer.WriteLine($"y[{i}] = {last[i]};");
         }
 
         writer.WriteLine("Output outputGradient = default;");
@@ -127,7 +127,7 @@ internal static class FusedTrainStepEmitter
                 for (int i = 0; i < stage.InputWidth && needsInputGradient; i++)
                 {
                     inputGradients[i] = "d" + previous + "_" + Literals.Int(i);
-                    writer.WriteLine("float " + inputGradients[i] + " = " + ActivationCode.Backward(stage.Activation, input[i], output[i], gradients[i]) + ";");
+                    writer.WriteLine($"float {inputGradients[i]} = {ActivationCode.Backward(stage.Activation, input[i], output[i], gradients[i])};");
                 }
             }
             else
@@ -154,7 +154,7 @@ internal static class FusedTrainStepEmitter
         for (int o = 0; o < dz.Length; o++)
         {
             dz[o] = "dz" + k + "_" + Literals.Int(o);
-            writer.WriteLine("float " + dz[o] + " = " + ActivationCode.Backward(stage.Activation, z[o], output[o], gradients[o]) + ";");
+            writer.WriteLine($"float {dz[o]} = {ActivationCode.Backward(stage.Activation, z[o], output[o], gradients[o])};");
         }
 
         // The input gradient reads the weights before this stage's update.
@@ -178,7 +178,7 @@ internal static class FusedTrainStepEmitter
                 }
 
                 inputGradients[j] = "d" + previous + "_" + Literals.Int(j);
-                writer.WriteLine("float " + inputGradients[j] + " = " + sum + ";");
+                writer.WriteLine($"float {inputGradients[j]} = {sum};");
             }
         }
 
@@ -194,7 +194,7 @@ internal static class FusedTrainStepEmitter
 
         foreach (KeyValuePair<int, List<string>> weight in terms)
         {
-            writer.WriteLine("p[" + Literals.Int(weightOffset + weight.Key) + "] += " + Sum(weight.Value) + " * step;");
+            writer.WriteLine($"p[{weightOffset + weight.Key}] += {Sum(weight.Value)} * step;");
         }
 
         if (layer.Tensor("bias") is { } bias)
@@ -207,7 +207,7 @@ internal static class FusedTrainStepEmitter
 
             foreach (KeyValuePair<int, List<string>> b in biasTerms)
             {
-                writer.WriteLine("p[" + Literals.Int(bias.Offset + b.Key) + "] += " + Sum(b.Value) + " * step;");
+                writer.WriteLine($"p[{bias.Offset + b.Key}] += {Sum(b.Value)} * step;");
             }
         }
     }

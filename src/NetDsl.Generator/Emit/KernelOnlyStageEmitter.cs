@@ -24,10 +24,10 @@ internal sealed class KernelOnlyStageEmitter : IStageEmitter
         {
             case LayerKind.Softmax:
             case LayerKind.LogSoftmax:
-                writer.WriteLine(TypeNames.SoftmaxKernels + "." + layer.Kind + "(" + io + "batch, " + Literals.Int(layer.InFeatures) + ");");
+                writer.WriteLine($"{TypeNames.SoftmaxKernels}.{layer.Kind}({io}batch, {layer.InFeatures});");
                 break;
             case LayerKind.LayerNorm:
-                writer.WriteLine(TypeNames.NormalizationKernels + ".LayerNormForward(" + io + Affine(layer, "p") + "batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps) + ");");
+                writer.WriteLine($"{TypeNames.NormalizationKernels}.LayerNormForward({io}{Affine(layer, "p")}batch, {layer.InFeatures}, {Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps)});");
                 break;
             default:
                 throw new InvalidOperationException("Layer kind " + layer.Kind + " has no kernel-only stage.");
@@ -47,8 +47,7 @@ internal sealed class KernelOnlyStageEmitter : IStageEmitter
                 writer.WriteLine(context.Guarded(TypeNames.SoftmaxKernels + "." + layer.Kind + "Backward(" + context.Output + ", " + context.OutputGradient + ", " + context.InputGradient + ", batch, " + Literals.Int(layer.InFeatures) + ");"));
                 break;
             case LayerKind.LayerNorm:
-                writer.WriteLine(TypeNames.NormalizationKernels + ".LayerNormBackward(" + context.Input + ", " + context.OutputGradient + ", " + Weight(layer) + ", " + Gradients(layer)
-                    + context.InputGradientOrEmpty + ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps) + ");");
+                writer.WriteLine($"{TypeNames.NormalizationKernels}.LayerNormBackward({context.Input}, {context.OutputGradient}, {Weight(layer)}, {Gradients(layer)}{context.InputGradientOrEmpty}, batch, {layer.InFeatures}, {Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps)});");
                 break;
             default:
                 throw new InvalidOperationException("Layer kind " + layer.Kind + " has no kernel-only stage.");

@@ -39,14 +39,12 @@ internal static class NumericCheckCode
         {
             foreach (PlannedTensor tensor in plan.Layers[layerIndex].Parameters)
             {
-                writer.WriteLine("if (" + TypeNames.NumericChecks + ".Enabled) " + TypeNames.FiniteCheck + ".Tensor(" + AffineStageEmitter.Slice("g", tensor) + ", "
-                    + Literals.String(plan.Spec.ClassName) + ", " + Literals.String("the gradient of " + tensor.Name) + ");");
+                writer.WriteLine($"if ({TypeNames.NumericChecks}.Enabled) {TypeNames.FiniteCheck}.Tensor({AffineStageEmitter.Slice("g", tensor)}, {Literals.String(plan.Spec.ClassName)}, {Literals.String("the gradient of " + tensor.Name)});");
             }
         }
 
         string condition = TypeNames.NumericChecks + ".Enabled" + (context.InputGradientCondition is { } wanted ? " && " + wanted : string.Empty);
-        writer.WriteLine("if (" + condition + ") " + TypeNames.FiniteCheck + ".Samples(" + context.InputGradient + ", " + Literals.Int(stage.InputWidth) + ", "
-            + Literals.String(plan.Spec.ClassName) + ", " + Literals.String("the gradient at the input of layer " + Describe(plan, stage)) + ");");
+        writer.WriteLine($"if ({condition}) {TypeNames.FiniteCheck}.Samples({context.InputGradient}, {stage.InputWidth}, {Literals.String(plan.Spec.ClassName)}, {Literals.String("the gradient at the input of layer " + Describe(plan, stage))});");
     }
 
     /// <summary><c>'fc1' (Linear, then ReLU, stage 1)</c>.</summary>
@@ -63,6 +61,5 @@ internal static class NumericCheckCode
     }
 
     private static void Samples(SourceWriter writer, NetworkPlan plan, string span, string width, string location) =>
-        writer.WriteLine("if (" + TypeNames.NumericChecks + ".Enabled) " + TypeNames.FiniteCheck + ".Samples(" + span + ", " + width + ", "
-            + Literals.String(plan.Spec.ClassName) + ", " + Literals.String(location) + ");");
+        writer.WriteLine($"if ({TypeNames.NumericChecks}.Enabled) {TypeNames.FiniteCheck}.Samples({span}, {width}, {Literals.String(plan.Spec.ClassName)}, {Literals.String(location)});");
 }

@@ -15,7 +15,7 @@ internal sealed class PReluStageEmitter : IStageEmitter
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Of(plan, stage));
-        writer.WriteLine(TypeNames.PReluKernels + ".Forward(" + context.Input + ", " + context.Output + ", " + AffineStageEmitter.Slice("p", Weight(layer)) + ", batch, " + Sizes(layer) + ");");
+        writer.WriteLine($"{TypeNames.PReluKernels}.Forward({context.Input}, {context.Output}, {AffineStageEmitter.Slice("p", Weight(layer))}, batch, {Sizes(layer)});");
         writer.WriteLine();
     }
 
@@ -23,8 +23,7 @@ internal sealed class PReluStageEmitter : IStageEmitter
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         writer.WriteLine(StageDescription.Backward(plan, stage));
-        writer.WriteLine(TypeNames.PReluKernels + ".Backward(" + context.Input + ", " + context.OutputGradient + ", " + context.InputGradientOrEmpty + ", "
-            + AffineStageEmitter.Slice("p", Weight(layer)) + ", " + AffineStageEmitter.Slice("g", Weight(layer)) + ", batch, " + Sizes(layer) + ");");
+        writer.WriteLine($"{TypeNames.PReluKernels}.Backward({context.Input}, {context.OutputGradient}, {context.InputGradientOrEmpty}, {AffineStageEmitter.Slice("p", Weight(layer))}, {AffineStageEmitter.Slice("g", Weight(layer))}, batch, {Sizes(layer)});");
         writer.WriteLine();
     }
 

@@ -18,7 +18,7 @@ internal sealed class PoolStageEmitter : IStageEmitter
         for (int o = 0; o < outputs.Length; o++)
         {
             outputs[o] = "h" + Literals.Int(stage.Index) + "_" + Literals.Int(o);
-            writer.WriteLine("float " + outputs[o] + " = " + expressions[o] + ";");
+            writer.WriteLine($"float {outputs[o]} = {expressions[o]};");
         }
 
         writer.WriteLine();
@@ -42,12 +42,12 @@ internal sealed class PoolStageEmitter : IStageEmitter
         }
 
         writer.OpenBlock("for (int n = 0; n < batch; n++)");
-        writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + AffineStageEmitter.SampleSlice(context.Input, layer.InFeatures) + ";");
-        writer.WriteLine(TypeNames.Span + " y = " + AffineStageEmitter.SampleSlice(context.Output, layer.OutFeatures) + ";");
+        writer.WriteLine($"{TypeNames.ReadOnlySpan} x = {AffineStageEmitter.SampleSlice(context.Input, layer.InFeatures)};");
+        writer.WriteLine($"{TypeNames.Span} y = {AffineStageEmitter.SampleSlice(context.Output, layer.OutFeatures)};");
         string[] expressions = OutputExpressions(plan, stage, j => "x[" + Literals.Int(j) + "]");
         for (int o = 0; o < expressions.Length; o++)
         {
-            writer.WriteLine("y[" + Literals.Int(o) + "] = " + expressions[o] + ";");
+            writer.WriteLine($"y[{o}] = {expressions[o]};");
         }
 
         writer.CloseBlock();
@@ -72,22 +72,22 @@ internal sealed class PoolStageEmitter : IStageEmitter
         }
 
         writer.OpenBlock(context.Guarded("for (int n = 0; n < batch; n++)"));
-        writer.WriteLine(TypeNames.ReadOnlySpan + " dy = " + AffineStageEmitter.SampleSlice(context.OutputGradient, layer.OutFeatures) + ";");
-        writer.WriteLine(TypeNames.Span + " dx = " + AffineStageEmitter.SampleSlice(context.InputGradient, layer.InFeatures) + ";");
+        writer.WriteLine($"{TypeNames.ReadOnlySpan} dy = {AffineStageEmitter.SampleSlice(context.OutputGradient, layer.OutFeatures)};");
+        writer.WriteLine($"{TypeNames.Span} dx = {AffineStageEmitter.SampleSlice(context.InputGradient, layer.InFeatures)};");
         if (layer.Kind == LayerKind.GlobalAvgPool)
         {
             int positions = Positions(layer);
             for (int i = 0; i < layer.InFeatures; i++)
             {
-                writer.WriteLine("dx[" + Literals.Int(i) + "] = dy[" + Literals.Int(i / positions) + "] * (1f / " + Literals.Int(positions) + ");");
+                writer.WriteLine($"dx[{i}] = dy[{i / positions}] * (1f / {positions});");
             }
         }
         else if (max)
         {
             // The gradient goes to the first maximum of each window, as PyTorch routes it; a window holding a NaN has a NaN
             // maximum, equal to nothing, so it routes to its first NaN.
-            writer.WriteLine(TypeNames.ReadOnlySpan + " x = " + AffineStageEmitter.SampleSlice(context.Input, layer.InFeatures) + ";");
-            writer.WriteLine(TypeNames.ReadOnlySpan + " y = " + AffineStageEmitter.SampleSlice(context.Output, layer.OutFeatures) + ";");
+            writer.WriteLine($"{TypeNames.ReadOnlySpan} x = {AffineStageEmitter.SampleSlice(context.Input, layer.InFeatures)};");
+            writer.WriteLine($"{TypeNames.ReadOnlySpan} y = {AffineStageEmitter.SampleSlice(context.Output, layer.OutFeatures)};");
             writer.WriteLine("dx.Clear();");
             PoolWindows windows = PoolWindows.For(layer, countIncludePad: false);
             for (int o = 0; o < layer.OutFeatures; o++)
@@ -104,7 +104,7 @@ internal sealed class PoolStageEmitter : IStageEmitter
             {
                 List<int> readers = windows.Readers[i];
                 string sum = readers.Count == 0 ? "0f" : string.Join(" + ", readers.Select(o => "dy[" + Literals.Int(o) + "] / " + Literals.Int(windows.Divisors[o]) + "f"));
-                writer.WriteLine("dx[" + Literals.Int(i) + "] = " + sum + ";");
+                writer.WriteLine($"dx[{i}] = {sum};");
             }
         }
 

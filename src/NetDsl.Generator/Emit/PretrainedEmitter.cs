@@ -16,9 +16,9 @@ internal static class PretrainedEmitter
     {
         string name = plan.Spec.ClassName;
         string file = Literals.Xml(plan.Spec.WeightsFile ?? string.Empty);
-        writer.WriteLine("/// <summary>Creates the network with the weights of <c>" + file + "</c>, compiled into the assembly and checked against the layers at build time.</summary>");
-        writer.OpenBlock("public static " + name + " CreatePretrained()");
-        writer.WriteLine(name + " network = new(seed: 0);");
+        writer.WriteLine($"/// <summary>Creates the network with the weights of <c>{file}</c>, compiled into the assembly and checked against the layers at build time.</summary>");
+        writer.OpenBlock($"public static {name} CreatePretrained()");
+        writer.WriteLine($"{name} network = new(seed: 0);");
         writer.WriteLine("PretrainedParameters.CopyTo(network._parameters);");
         if (plan.BufferCount > 0)
         {
@@ -37,8 +37,8 @@ internal static class PretrainedEmitter
 
     private static void EmitValues(SourceWriter writer, string property, string summary, float[] values)
     {
-        writer.WriteLine("// " + summary);
-        writer.WriteLine("private static global::System.ReadOnlySpan<float> " + property + " => new float[]");
+        writer.WriteLine($"// {summary}");
+        writer.WriteLine($"private static global::System.ReadOnlySpan<float> {property} => new float[]");
         writer.OpenBlock();
         var line = new StringBuilder();
         for (int i = 0; i < values.Length; i++)

@@ -20,7 +20,7 @@ internal sealed class ResidualAddStageEmitter : IStageEmitter
         for (int i = 0; i < outputs.Length; i++)
         {
             outputs[i] = "h" + Literals.Int(stage.Index) + "_" + Literals.Int(i);
-            writer.WriteLine("float " + outputs[i] + " = " + input(i) + " + " + source(i) + ";");
+            writer.WriteLine($"float {outputs[i]} = {input(i)} + {source(i)};");
         }
 
         writer.WriteLine();
@@ -30,14 +30,14 @@ internal sealed class ResidualAddStageEmitter : IStageEmitter
     public void EmitForward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
         writer.WriteLine(StageDescription.Of(plan, stage));
-        writer.WriteLine(TypeNames.TensorPrimitives + ".Add(" + context.Input + ", " + SourceOf(context, stage) + ", " + context.Output + ");");
+        writer.WriteLine($"{TypeNames.TensorPrimitives}.Add({context.Input}, {SourceOf(context, stage)}, {context.Output});");
         writer.WriteLine();
     }
 
     public void EmitBackward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
         writer.WriteLine(StageDescription.Backward(plan, stage));
-        writer.WriteLine(context.OutputGradient + ".CopyTo(" + context.Auxiliary + "); // saved for the block's input, added after the block's backward");
+        writer.WriteLine($"{context.OutputGradient}.CopyTo({context.Auxiliary}); // saved for the block's input, added after the block's backward");
         writer.WriteLine(context.Guarded(context.OutputGradient + ".CopyTo(" + context.InputGradient + ");"));
         writer.WriteLine();
     }

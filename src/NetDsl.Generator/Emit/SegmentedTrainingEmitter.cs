@@ -19,10 +19,9 @@ internal static class SegmentedTrainingEmitter
     public static void EmitStorage(SourceWriter writer, NetworkPlan plan)
     {
         Stage[] batchNorms = plan.BatchNormStages;
-        writer.WriteLine("// Training passes are split at the batch normalization layers into segments 0.." + Literals.Int(batchNorms.Length)
-            + "; each layer's statistics of the batch (" + LayerList(plan, batchNorms) + ") are where the segments meet.");
-        writer.WriteLine("private const int LastTrainingSegment = " + Literals.Int(batchNorms.Length) + ";");
-        writer.WriteLine("private readonly " + Statistics + "[] _batchStatistics = [" + string.Join(", ", batchNorms.Select(s => "new(" + Literals.Int(plan.Layers[s.LayerIndex].InputShape.Dimensions[0]) + ")")) + "];");
+        writer.WriteLine($"// Training passes are split at the batch normalization layers into segments 0..{batchNorms.Length}; each layer's statistics of the batch ({LayerList(plan, batchNorms)}) are where the segments meet.");
+        writer.WriteLine($"private const int LastTrainingSegment = {batchNorms.Length};");
+        writer.WriteLine($"private readonly {Statistics}[] _batchStatistics = [{string.Join(", ", batchNorms.Select(s => "new(" + Literals.Int(plan.Layers[s.LayerIndex].InputShape.Dimensions[0]) + ")"))}];");
         writer.WriteLine("private int _segmentBatch;");
         writer.WriteLine("private int _nextForwardSegment;");
         writer.WriteLine("private int _nextBackwardSegment;");
@@ -36,10 +35,9 @@ internal static class SegmentedTrainingEmitter
 
     public static void EmitInterfaceImplementation(SourceWriter writer)
     {
-        writer.WriteLine("global::System.ReadOnlySpan<" + Statistics + "> " + Interface + ".BatchStatistics => _batchStatistics;");
-        writer.WriteLine("void " + Interface + ".ForwardTrainingSegment(int segment, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardTrainingSegment(segment, inputs, outputs);");
-        writer.WriteLine("void " + Interface + ".BackwardSegment(int segment, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, bool computeInputGradients) => "
-            + "BackwardSegment(segment, outputGradients, inputGradients, computeInputGradients);");
+        writer.WriteLine($"global::System.ReadOnlySpan<{Statistics}> {Interface}.BatchStatistics => _batchStatistics;");
+        writer.WriteLine($"void {Interface}.ForwardTrainingSegment(int segment, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardTrainingSegment(segment, inputs, outputs);");
+        writer.WriteLine($"void {Interface}.BackwardSegment(int segment, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, bool computeInputGradients) => BackwardSegment(segment, outputGradients, inputGradients, computeInputGradients);");
     }
 
     private static void EmitForward(SourceWriter writer, NetworkPlan plan)
@@ -60,14 +58,14 @@ internal static class SegmentedTrainingEmitter
         writer.WriteLine("// The training forward pass, segment by segment (ISegmentedTraining): segment l ends with the moments of batch normalization l's");
         writer.WriteLine("// input over these samples, and segment l + 1 starts by normalizing with the whole batch's.");
         writer.OpenBlock("private void ForwardTrainingSegment(int segment, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
-        writer.WriteLine("int batch = " + TypeNames.Guard + ".BatchSize(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));");
+        writer.WriteLine($"int batch = {TypeNames.Guard}.BatchSize(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));");
         writer.OpenBlock("if (segment == 0)");
         writer.WriteLine("EnsureTrainingCapacity(batch);");
         writer.WriteLine("_segmentBatch = batch;");
         writer.CloseBlock();
         writer.OpenBlock("else");
-        writer.WriteLine(TypeNames.Guard + ".Segment(segment, _nextForwardSegment, LastTrainingSegment, " + Literals.String(name + ".ForwardTrainingSegment") + ");");
-        writer.WriteLine(TypeNames.Guard + ".Length(inputs.Length, _segmentBatch * InputSize, nameof(inputs));");
+        writer.WriteLine($"{TypeNames.Guard}.Segment(segment, _nextForwardSegment, LastTrainingSegment, {Literals.String(name + ".ForwardTrainingSegment")});");
+        writer.WriteLine($"{TypeNames.Guard}.Length(inputs.Length, _segmentBatch * InputSize, nameof(inputs));");
         writer.CloseBlock();
         writer.WriteLine();
         writer.WriteLine("_nextForwardSegment = -1; // a segment that throws ends the pass");
@@ -100,7 +98,7 @@ internal static class SegmentedTrainingEmitter
             NumericCheckCode.StageOutputs(writer, plan, stage, context.Output);
         }
 
-        writer.WriteLine("a" + Literals.Int(count) + ".CopyTo(outputs);");
+        writer.WriteLine($"a{count}.CopyTo(outputs);");
         writer.WriteLine("_recordedBatch = batch;");
         writer.WriteLine("_nextBackwardSegment = 0;");
         CloseCase(writer);
@@ -132,16 +130,16 @@ internal static class SegmentedTrainingEmitter
         writer.OpenBlock("private void BackwardSegment(int segment, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, bool computeInputGradients)");
         writer.WriteLine("int batch = _recordedBatch;");
         writer.OpenBlock("if (batch == 0)");
-        writer.WriteLine(TypeNames.Guard + ".ThrowNoRecordedForward(" + Literals.String(name) + ");");
+        writer.WriteLine($"{TypeNames.Guard}.ThrowNoRecordedForward({Literals.String(name)});");
         writer.CloseBlock();
         writer.WriteLine();
         writer.OpenBlock("if (segment != 0)");
-        writer.WriteLine(TypeNames.Guard + ".Segment(segment, _nextBackwardSegment, LastTrainingSegment, " + Literals.String(name + ".BackwardSegment") + ");");
+        writer.WriteLine($"{TypeNames.Guard}.Segment(segment, _nextBackwardSegment, LastTrainingSegment, {Literals.String(name + ".BackwardSegment")});");
         writer.CloseBlock();
         writer.WriteLine();
-        writer.WriteLine(TypeNames.Guard + ".Length(outputGradients.Length, batch * OutputSize, nameof(outputGradients));");
+        writer.WriteLine($"{TypeNames.Guard}.Length(outputGradients.Length, batch * OutputSize, nameof(outputGradients));");
         writer.OpenBlock("if (computeInputGradients)");
-        writer.WriteLine(TypeNames.Guard + ".Length(inputGradients.Length, batch * InputSize, nameof(inputGradients));");
+        writer.WriteLine($"{TypeNames.Guard}.Length(inputGradients.Length, batch * InputSize, nameof(inputGradients));");
         writer.CloseBlock();
         writer.WriteLine();
         writer.WriteLine("_nextBackwardSegment = -1; // a segment that throws ends the pass");
@@ -151,7 +149,7 @@ internal static class SegmentedTrainingEmitter
         int segment = 0;
         OpenCase(writer, segment);
         NumericCheckCode.ArrivingGradients(writer, plan, "outputGradients");
-        writer.WriteLine("outputGradients.CopyTo(d" + Literals.Int(count) + ");");
+        writer.WriteLine($"outputGradients.CopyTo(d{count});");
         writer.WriteLine();
         for (int k = count; k >= 1; k--)
         {
@@ -196,7 +194,7 @@ internal static class SegmentedTrainingEmitter
             writer.WriteLine();
         }
 
-        writer.WriteLine("case " + Literals.Int(segment) + ":");
+        writer.WriteLine($"case {segment}:");
         writer.OpenBlock();
     }
 

@@ -80,6 +80,12 @@ internal sealed class SourceWriter
 
         public void AppendFormatted(long value) => _builder.Append(value.ToString(CultureInfo.InvariantCulture));
 
+        /// <summary>A shape as NetDsl prints it everywhere: <c>[1, 28, 28]</c>.</summary>
+        public void AppendFormatted(Model.Shape value) => _builder.Append(value.ToString());
+
+        /// <summary>Code assembled piece by piece (a long sum).</summary>
+        public void AppendFormatted(StringBuilder value) => _builder.Append(value);
+
         /// <summary>Refused: a float or double hole would lose its literal suffix; write <see cref="Literals.Float"/> or <see cref="Literals.Double"/>.</summary>
         [Obsolete("Format floating-point values with Literals.Float or Literals.Double, which write C# literals.", error: true)]
         public void AppendFormatted(double value) => throw new NotSupportedException();

@@ -54,9 +54,11 @@ internal static class HintNames
             return hint;
         }
 
-        // FNV-1a over the exact (case-sensitive) hint and the kind: stable across runs and machines, unlike string.GetHashCode.
+        // FNV-1a over the exact (case-sensitive) declaration, kinds of the class and its containers included: stable
+        // across runs and machines, unlike string.GetHashCode.
+        string declaration = hint + (spec.IsRecord ? " record" : " class") + string.Concat(spec.ContainingTypes.Select(t => " " + t.Keyword + " " + t.Name + t.TypeParameters));
         uint hash = 2166136261;
-        foreach (char c in hint + (spec.IsRecord ? " record" : " class"))
+        foreach (char c in declaration)
         {
             hash = (hash ^ c) * 16777619;
         }

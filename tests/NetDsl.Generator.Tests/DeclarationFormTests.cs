@@ -67,6 +67,7 @@ public sealed class DeclarationFormTests
     [Theory]
     [InlineData("[Network][Input(3)][Linear(1)] public partial class var; [Network][Input(3)][Linear(2)] public partial record var;")]
     [InlineData("namespace App; [Network][Input(3)][Linear(1)] public partial class NET; [Network][Input(4)][Flatten] public partial record NET; [Network][Input(3)][Linear(1)] public partial class Other;")]
+    [InlineData("namespace App; public partial class Outer { [Network][Input(3)][Linear(1)] public partial class N; } public partial record Outer { [Network][Input(2)][Linear(1)] public partial class N; }")]
     public void ConflictingDeclarationsOfOneName_LeaveTheCompilersErrorAndTheOtherNetworks(string declaration)
     {
         TestRun run = TestCompilation.Run(Prefix + declaration);

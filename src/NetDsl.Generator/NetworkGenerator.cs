@@ -278,7 +278,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         if (source is not null)
         {
-            context.AddSource(HintNames.Unique(network.Plan?.Spec ?? fallback!.Spec, caseCollisions), SourceText.From(source, Encoding.UTF8));
+            context.AddSource(HintNames.Unique(SpecOf(network), caseCollisions), SourceText.From(source, Encoding.UTF8));
         }
     }
 

@@ -236,8 +236,7 @@ public sealed class FallbackTests
 
         Assert.Equal("NDSL0004", Assert.Single(run.AnalyzerDiagnostics).Id);
         Assert.Equal("App.Net.g.cs", Assert.Single(run.GeneratedSources).HintName);
-        ImmutableArray<Diagnostic> errors = TestCompilation.ErrorsWithWarningsAsErrors(run.Output);
-        Assert.True(errors.IsEmpty, "The fallback does not compile cleanly:\n" + string.Join("\n", errors.Select(d => d.ToString())));
+        TestCompilation.AssertCompilesWithWarningsAsErrors(run.Output, "The fallback does not compile cleanly:\n");
         Snapshot.Match("Fallback", run.SingleSource);
     }
 

@@ -214,7 +214,6 @@ public sealed class RobustnessTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.AnalyzerDiagnostics);
         Assert.NotEmpty(run.GeneratedSources);
-        ImmutableArray<Diagnostic> errors = TestCompilation.ErrorsWithWarningsAsErrors(run.Output);
-        Assert.True(errors.IsEmpty, description + ":\n" + string.Join("\n", errors.Select(d => d.ToString())));
+        TestCompilation.AssertCompilesWithWarningsAsErrors(run.Output, description + ":\n");
     }
 }

@@ -119,6 +119,13 @@ internal static class TestCompilation
         return strict.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
     }
 
+    /// <summary>Asserts that <paramref name="compilation"/> builds under TreatWarningsAsErrors; the failure lists every diagnostic after <paramref name="context"/>.</summary>
+    public static void AssertCompilesWithWarningsAsErrors(Compilation compilation, string context = "")
+    {
+        ImmutableArray<Diagnostic> errors = ErrorsWithWarningsAsErrors(compilation);
+        Assert.True(errors.IsEmpty, context + string.Join("\n", errors.Select(d => d.ToString())));
+    }
+
     /// <summary>Every named type declared in <paramref name="compilation"/>'s source, nested ones included.</summary>
     public static IEnumerable<INamedTypeSymbol> SourceTypes(Compilation compilation)
     {

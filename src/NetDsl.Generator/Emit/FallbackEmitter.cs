@@ -134,14 +134,7 @@ internal static class FallbackEmitter
             writer.WriteLine($"void {Interface}.BackwardSegment(int segment, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, bool computeInputGradients){Throws}");
         }
 
-        string self = "global::NetDsl.INetwork<" + name + ">";
-        writer.WriteLine($"static int {self}.InputSize => InputSize;");
-        writer.WriteLine($"static int {self}.OutputSize => OutputSize;");
-        writer.WriteLine($"static int {self}.ParameterCount => ParameterCount;");
-        writer.WriteLine($"static global::System.ReadOnlySpan<int> {self}.InputShape => InputShape;");
-        writer.WriteLine($"static global::System.ReadOnlySpan<int> {self}.OutputShape => OutputShape;");
-        writer.WriteLine($"static string {self}.Summary => Summary;");
-        writer.WriteLine($"static {name} {self}.Create(int seed) => new(seed);");
+        NetworkEmitter.EmitStaticInterfaceMembers(writer, name);
         writer.CloseBlock();
     }
 

@@ -663,18 +663,24 @@ internal static class NetworkEmitter
 
     private static void EmitInterfaceImplementation(SourceWriter writer, NetworkPlan plan)
     {
-        string self = "global::NetDsl.INetwork<" + plan.Spec.ClassName + ">";
+        EmitStaticInterfaceMembers(writer, plan.Spec.ClassName);
+        if (SegmentedTrainingEmitter.Applies(plan))
+        {
+            SegmentedTrainingEmitter.EmitInterfaceImplementation(writer);
+        }
+    }
+
+    /// <summary>The static members of <c>INetwork&lt;TSelf&gt;</c>, forwarded to the class's constants; the fallback writes them too.</summary>
+    internal static void EmitStaticInterfaceMembers(SourceWriter writer, string className)
+    {
+        string self = "global::NetDsl.INetwork<" + className + ">";
         writer.WriteLine($"static int {self}.InputSize => InputSize;");
         writer.WriteLine($"static int {self}.OutputSize => OutputSize;");
         writer.WriteLine($"static int {self}.ParameterCount => ParameterCount;");
         writer.WriteLine($"static global::System.ReadOnlySpan<int> {self}.InputShape => InputShape;");
         writer.WriteLine($"static global::System.ReadOnlySpan<int> {self}.OutputShape => OutputShape;");
         writer.WriteLine($"static string {self}.Summary => Summary;");
-        writer.WriteLine($"static {plan.Spec.ClassName} {self}.Create(int seed) => new(seed);");
-        if (SegmentedTrainingEmitter.Applies(plan))
-        {
-            SegmentedTrainingEmitter.EmitInterfaceImplementation(writer);
-        }
+        writer.WriteLine($"static {className} {self}.Create(int seed) => new(seed);");
     }
 
     private static string ArchitectureText(NetworkPlan plan)

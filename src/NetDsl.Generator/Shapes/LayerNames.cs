@@ -10,9 +10,6 @@ internal static class LayerNames
     /// <summary>Whether a view property named <paramref name="property"/> would clash with a member the emitters declare.</summary>
     public static bool IsReservedMemberName(string property) => GeneratedMembers.IsReserved(property);
 
-    /// <summary>The fixed names of <see cref="GeneratedMembers"/> as a set (kept for callers written before it; prefer <see cref="IsReservedMemberName"/>).</summary>
-    public static readonly HashSet<string> ReservedMemberNames = new(GeneratedMembers.Names);
-
     /// <summary>The name of the layer at <paramref name="position"/> of the stack (0-based, [Input] not counted).</summary>
     public static string NameOf(LayerSpec layer, int position) => layer.ExplicitName ?? position.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

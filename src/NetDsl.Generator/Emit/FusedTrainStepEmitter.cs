@@ -53,7 +53,7 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("private float FusedTrainStep<TLoss>(in Input input, global::System.ReadOnlySpan<float> target, TLoss loss, float learningRate)");
         writer.OpenBlock("    where TLoss : struct, global::NetDsl.Generated.IFusedLoss");
         writer.WriteLine("_recordedBatch = 0;");
-        writer.WriteLine("global::System.Span<float> p = global::System.MemoryExtensions.AsSpan(_parameters, 0, ParameterCount);");
+        writer.WriteLine("global::System.Span<float> p = _parameters.Span;");
         writer.WriteLine("global::System.ReadOnlySpan<float> x = input;");
         writer.WriteLine("x = x.Slice(0, InputSize);");
         writer.WriteLine("float step = -learningRate;");
@@ -220,7 +220,7 @@ internal static class FusedTrainStepEmitter
     {
         writer.WriteLine("// TrainStep while NumericChecks are on: the separate calls it equals, each checked, leaving Gradients as it was.");
         writer.OpenBlock("private float CheckedTrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.ILoss loss, float learningRate)");
-        writer.WriteLine("float[] gradients = (float[])_gradients.Clone();");
+        writer.WriteLine("float[] gradients = _gradients.Span.ToArray();");
         writer.OpenBlock("try");
         writer.WriteLine("ZeroGradients();");
         writer.WriteLine("Output prediction = default;");
@@ -228,11 +228,11 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("Output outputGradient = default;");
         writer.WriteLine("float lossValue = loss.ComputeWithGradient(prediction, target, outputGradient);");
         writer.WriteLine("Backward(outputGradient);");
-        writer.WriteLine("new global::NetDsl.Sgd(learningRate).Step(_parameters, _gradients);");
+        writer.WriteLine("new global::NetDsl.Sgd(learningRate).Step(_parameters.Span, _gradients.Span);");
         writer.WriteLine("return lossValue;");
         writer.CloseBlock();
         writer.OpenBlock("finally");
-        writer.WriteLine("gradients.CopyTo(_gradients, 0);");
+        writer.WriteLine("global::System.MemoryExtensions.CopyTo(gradients, _gradients.Span);");
         writer.WriteLine("_recordedBatch = 0;");
         writer.CloseBlock();
         writer.CloseBlock();

@@ -164,8 +164,9 @@ internal static class NetworkEmitter
 
     private static void EmitStorage(SourceWriter writer, NetworkPlan plan)
     {
-        writer.WriteLine("private readonly float[] _parameters = new float[ParameterCount];");
-        writer.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
+        writer.WriteLine("// Pinned, starting on a 64-byte boundary, so that vector loads of weight rows do not straddle cache lines.");
+        writer.WriteLine("private readonly global::NetDsl.AlignedStorage _parameters = new(ParameterCount);");
+        writer.WriteLine("private readonly global::NetDsl.AlignedStorage _gradients = new(ParameterCount);");
         writer.WriteLine("private readonly float[] _buffers = new float[BufferCount];");
         writer.WriteLine();
         writer.WriteLine("// Sized for one sample at construction and grown on the first call with a larger batch, so that calls allocate nothing after warm-up.");
@@ -193,10 +194,10 @@ internal static class NetworkEmitter
 
         writer.WriteLine();
         writer.WriteLine("/// <summary>Every parameter, in PyTorch's <c>state_dict()</c> order and layouts.</summary>");
-        writer.WriteLine("public global::System.Span<float> Parameters => _parameters;");
+        writer.WriteLine("public global::System.Span<float> Parameters => _parameters.Span;");
         writer.WriteLine();
         writer.WriteLine("/// <summary>The gradient of every parameter, laid out as <see cref=\"Parameters\"/>; backward passes add to it.</summary>");
-        writer.WriteLine("public global::System.Span<float> Gradients => _gradients;");
+        writer.WriteLine("public global::System.Span<float> Gradients => _gradients.Span;");
         writer.WriteLine();
         writer.WriteLine("/// <summary>The buffers (running statistics), in PyTorch's <c>state_dict()</c> order.</summary>");
         writer.WriteLine("public global::System.Span<float> Buffers => _buffers;");
@@ -314,7 +315,7 @@ internal static class NetworkEmitter
         writer.WriteLine("/// </summary>");
         writer.OpenBlock("public void ResetParameters(int seed)");
         writer.WriteLine("global::NetDsl.SeededRandom random = new(seed);");
-        writer.WriteLine("global::System.Span<float> p = _parameters;");
+        writer.WriteLine("global::System.Span<float> p = _parameters.Span;");
         writer.WriteLine("global::System.Span<float> r = _buffers;");
         foreach (PlannedLayer layer in plan.Layers)
         {
@@ -402,7 +403,7 @@ internal static class NetworkEmitter
             writer.WriteLine("return;");
             writer.CloseBlock();
             writer.WriteLine();
-            writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
+            writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
             writer.OpenBlock("for (int n = 0; n < batch; n++)");
             writer.WriteLine("ForwardSample(p, inputs.Slice(n * InputSize, InputSize), outputs.Slice(n * OutputSize, OutputSize));");
             writer.CloseBlock();
@@ -428,7 +429,7 @@ internal static class NetworkEmitter
     /// that a check can name the layer (the same function, computed by the stage code training runs).
     /// </summary>
     private static string SampleOrCheckedStages(string input, string output) =>
-        "if (" + TypeNames.NumericChecks + ".Enabled) RunStages(" + input + ", " + output + ", 1); else ForwardSample(_parameters, " + input + ", " + output + ");";
+        "if (" + TypeNames.NumericChecks + ".Enabled) RunStages(" + input + ", " + output + ", 1); else ForwardSample(_parameters.Span, " + input + ", " + output + ");";
 
     private static void EmitSampleForward(SourceWriter writer, NetworkPlan plan)
     {
@@ -466,7 +467,7 @@ internal static class NetworkEmitter
         writer.WriteLine("_inferenceCapacity = batch;");
         writer.CloseBlock();
         writer.WriteLine();
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
         writer.WriteLine("global::System.Span<float> r = _buffers;");
         int count = plan.Stages.Count;
         if (count == 0)
@@ -515,7 +516,7 @@ internal static class NetworkEmitter
         }
 
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
+        writer.WriteLine("public void ZeroGradients() => _gradients.Span.Clear();");
         writer.WriteLine();
 
         writer.OpenBlock("private void EnsureTrainingCapacity(int batch)");
@@ -543,7 +544,7 @@ internal static class NetworkEmitter
         writer.OpenBlock("public void ForwardTraining(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
         writer.WriteLine($"int batch = {TypeNames.Guard}.BatchSize(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));");
         writer.WriteLine("EnsureTrainingCapacity(batch);");
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
         writer.WriteLine("global::System.Span<float> r = _buffers;");
         DeclareWorkspace(writer, plan, "global::System.Span<float>");
         writer.WriteLine("inputs.CopyTo(a0);");
@@ -630,8 +631,8 @@ internal static class NetworkEmitter
     /// <summary>Declares <c>p</c>, <c>g</c>, the recorded activations and the gradient spans <c>d&lt;k&gt;</c> of a backward pass.</summary>
     internal static void DeclareBackwardWorkspace(SourceWriter writer, NetworkPlan plan)
     {
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
-        writer.WriteLine("global::System.Span<float> g = _gradients;");
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+        writer.WriteLine("global::System.Span<float> g = _gradients.Span;");
         DeclareWorkspace(writer, plan, "global::System.ReadOnlySpan<float>");
         writer.WriteLine();
         writer.WriteLine("// d<k> is the gradient of the loss with respect to a<k>; d0 is the caller's input gradient.");

@@ -19,7 +19,7 @@ internal static class PretrainedEmitter
         writer.WriteLine($"/// <summary>Creates the network with the weights of <c>{file}</c>, compiled into the assembly and checked against the layers at build time.</summary>");
         writer.OpenBlock($"public static {name} CreatePretrained()");
         writer.WriteLine($"{name} network = new(seed: 0);");
-        writer.WriteLine("PretrainedParameters.CopyTo(network._parameters);");
+        writer.WriteLine("PretrainedParameters.CopyTo(network._parameters.Span);");
         if (plan.BufferCount > 0)
         {
             writer.WriteLine("PretrainedBuffers.CopyTo(network._buffers);");

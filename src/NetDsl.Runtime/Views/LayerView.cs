@@ -9,8 +9,8 @@ namespace NetDsl;
 /// </summary>
 public readonly struct LayerView
 {
-    private readonly float[] _parameters;
-    private readonly float[] _gradients;
+    private readonly AlignedStorage _parameters;
+    private readonly AlignedStorage _gradients;
     private readonly float[] _buffers;
     private readonly TensorInfo? _weight;
     private readonly TensorInfo? _bias;
@@ -19,7 +19,7 @@ public readonly struct LayerView
 
     /// <summary>Creates the view; generated code calls this. Absent tensors are null.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public LayerView(string name, float[] parameters, float[] gradients, float[] buffers, TensorInfo? weight, TensorInfo? bias, TensorInfo? runningMean, TensorInfo? runningVariance)
+    public LayerView(string name, AlignedStorage parameters, AlignedStorage gradients, float[] buffers, TensorInfo? weight, TensorInfo? bias, TensorInfo? runningMean, TensorInfo? runningVariance)
     {
         Name = name;
         _parameters = parameters;
@@ -41,24 +41,24 @@ public readonly struct LayerView
     public bool HasBias => _bias is not null;
 
     /// <summary>The weight (<c>[out, in, kh, kw]</c> for Conv2D, <c>[C]</c> for a normalization).</summary>
-    public TensorView Weight => View(_parameters, _weight, "weight");
+    public TensorView Weight => View(_parameters.Array, _parameters.Offset, _weight, "weight");
 
     /// <summary>The bias.</summary>
-    public TensorView Bias => View(_parameters, _bias, "bias");
+    public TensorView Bias => View(_parameters.Array, _parameters.Offset, _bias, "bias");
 
     /// <summary>The gradient of <see cref="Weight"/>.</summary>
-    public TensorView WeightGradient => View(_gradients, _weight, "weight", ".grad");
+    public TensorView WeightGradient => View(_gradients.Array, _gradients.Offset, _weight, "weight", ".grad");
 
     /// <summary>The gradient of <see cref="Bias"/>.</summary>
-    public TensorView BiasGradient => View(_gradients, _bias, "bias", ".grad");
+    public TensorView BiasGradient => View(_gradients.Array, _gradients.Offset, _bias, "bias", ".grad");
 
     /// <summary>Batch normalization's running mean.</summary>
-    public TensorView RunningMean => View(_buffers, _runningMean, "running_mean");
+    public TensorView RunningMean => View(_buffers, 0, _runningMean, "running_mean");
 
     /// <summary>Batch normalization's running variance.</summary>
-    public TensorView RunningVar => View(_buffers, _runningVariance, "running_var");
+    public TensorView RunningVar => View(_buffers, 0, _runningVariance, "running_var");
 
-    private TensorView View(float[] storage, TensorInfo? tensor, string role, string suffix = "") => tensor is null
+    private TensorView View(float[] storage, int baseOffset, TensorInfo? tensor, string role, string suffix = "") => tensor is null
         ? throw new InvalidOperationException($"Layer '{Name}' has no {role}.")
-        : new TensorView(storage, tensor.Name + suffix, tensor.Offset, tensor.Shape.ToArray());
+        : new TensorView(storage, tensor.Name + suffix, baseOffset + tensor.Offset, tensor.Shape.ToArray());
 }

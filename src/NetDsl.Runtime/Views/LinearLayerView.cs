@@ -6,14 +6,14 @@ namespace NetDsl;
 /// <summary>The parameters and gradients of one <c>Linear</c> layer of a network, in PyTorch's layouts.</summary>
 public readonly struct LinearLayerView
 {
-    private readonly float[] _parameters;
-    private readonly float[] _gradients;
+    private readonly AlignedStorage _parameters;
+    private readonly AlignedStorage _gradients;
     private readonly int _weightOffset;
     private readonly int _biasOffset;
 
     /// <summary>Creates the view; generated code calls this. <paramref name="biasOffset"/> is -1 for a layer without bias.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public LinearLayerView(float[] parameters, float[] gradients, string name, int weightOffset, int biasOffset, int inFeatures, int outFeatures)
+    public LinearLayerView(AlignedStorage parameters, AlignedStorage gradients, string name, int weightOffset, int biasOffset, int inFeatures, int outFeatures)
     {
         _parameters = parameters;
         _gradients = gradients;
@@ -37,18 +37,18 @@ public readonly struct LinearLayerView
     public bool HasBias => _biasOffset >= 0;
 
     /// <summary>The weight, <c>[out, in]</c>: <c>Weight[o, i]</c> connects input <c>i</c> to output <c>o</c>.</summary>
-    public TensorView Weight => new(_parameters, Name + ".weight", _weightOffset, OutFeatures, InFeatures, isVector: false);
+    public TensorView Weight => new(_parameters.Array, Name + ".weight", _parameters.Offset + _weightOffset, OutFeatures, InFeatures, isVector: false);
 
     /// <summary>The bias, <c>[out]</c>.</summary>
     /// <exception cref="InvalidOperationException">The layer was declared with <c>Bias = false</c>.</exception>
-    public TensorView Bias => new(_parameters, Name + ".bias", BiasOffset, 1, OutFeatures, isVector: true);
+    public TensorView Bias => new(_parameters.Array, Name + ".bias", _parameters.Offset + BiasOffset, 1, OutFeatures, isVector: true);
 
     /// <summary>The gradient of <see cref="Weight"/>.</summary>
-    public TensorView WeightGradient => new(_gradients, Name + ".weight.grad", _weightOffset, OutFeatures, InFeatures, isVector: false);
+    public TensorView WeightGradient => new(_gradients.Array, Name + ".weight.grad", _gradients.Offset + _weightOffset, OutFeatures, InFeatures, isVector: false);
 
     /// <summary>The gradient of <see cref="Bias"/>.</summary>
     /// <exception cref="InvalidOperationException">The layer was declared with <c>Bias = false</c>.</exception>
-    public TensorView BiasGradient => new(_gradients, Name + ".bias.grad", BiasOffset, 1, OutFeatures, isVector: true);
+    public TensorView BiasGradient => new(_gradients.Array, Name + ".bias.grad", _gradients.Offset + BiasOffset, 1, OutFeatures, isVector: true);
 
     private int BiasOffset => HasBias
         ? _biasOffset

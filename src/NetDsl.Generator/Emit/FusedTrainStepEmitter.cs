@@ -53,7 +53,8 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("private float FusedTrainStep<TLoss>(in Input input, global::System.ReadOnlySpan<float> target, TLoss loss, float learningRate)");
         writer.OpenBlock("    where TLoss : struct, global::NetDsl.Generated.IFusedLoss");
         writer.WriteLine("_recordedBatch = 0;");
-        writer.WriteLine("global::System.Span<float> p = _parameters.Span;");
+        writer.WriteLine("// A constant length lets the JIT drop the bounds checks of constant indices.");
+        writer.WriteLine("global::System.Span<float> p = _parameters.Span.Slice(0, ParameterCount);");
         writer.WriteLine("global::System.ReadOnlySpan<float> x = input;");
         writer.WriteLine("x = x.Slice(0, InputSize);");
         writer.WriteLine("float step = -learningRate;");

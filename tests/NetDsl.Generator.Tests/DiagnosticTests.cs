@@ -472,6 +472,81 @@ public sealed class DiagnosticTests
         "Layer 'pool' (MaxPool2D) receives shape [64] but needs a 3-D shape [channels, height, width]");
 
     [Fact]
+    public void NDSL0023_RecurrentLayerAfterFlatten() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(4, 6)]
+        [Flatten]
+        [[|LSTM(8, Name = "lstm")|]]
+        public partial class FlatLstm;
+        """,
+        "NDSL0023",
+        DiagnosticSeverity.Error,
+        "Layer 'lstm' (LSTM) receives shape [24] but needs a sequence [steps, features]: T steps of F features each (declare [Input(T, F)], and put no Flatten or Linear before it)");
+
+    [Fact]
+    public void NDSL0023_RecurrentLayerOnAnImage() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(1, 8, 8)]
+        [[|GRU(8, Name = "gru")|]]
+        public partial class ImageGru;
+        """,
+        "NDSL0023",
+        DiagnosticSeverity.Error,
+        "Layer 'gru' (GRU) receives shape [1, 8, 8] but needs a sequence [steps, features]: T steps of F features each (declare [Input(T, F)], and put no Flatten or Linear before it)");
+
+    [Fact]
+    public void NDSL0023_Conv2DOnASequence() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(10, 3)]
+        [RNN(4)]
+        [[|Conv2D(2, Kernel = 3, Name = "conv")|]]
+        public partial class SequenceConv;
+        """,
+        "NDSL0023",
+        DiagnosticSeverity.Error,
+        "Layer 'conv' (Conv2D) receives shape [10, 4] but needs a 3-D shape [channels, height, width]; add a [Reshape(...)] before it to give the sample that shape");
+
+    [Fact]
+    public void NDSL0004_HiddenSizeDoesNotFitTheNextLayer() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(10, 3)]
+        [LSTM(8, ReturnSequences = false, Bidirectional = true)]
+        [[|Linear(8, 2, Name = "head")|]]
+        public partial class WrongHead;
+        """,
+        "NDSL0004",
+        DiagnosticSeverity.Error,
+        "Layer 'head' (Linear) receives shape [16] but needs [8], its declared input size; write [Linear(16, 2)], or [Linear(2)] to infer the input size");
+
+    [Fact]
+    public void NDSL0005_NonPositiveHiddenSize() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(10, 3)]
+        [[|GRU(0, Name = "gru")|]]
+        public partial class NoHidden;
+        """,
+        "NDSL0005",
+        DiagnosticSeverity.Error,
+        "Layer 'gru' (GRU) has hidden size = 0, but sizes must be positive");
+
+    [Fact]
+    public void NDSL0022_NoStackedLayers() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(10, 3)]
+        [[|RNN(4, Layers = 0, Name = "rnn")|]]
+        public partial class NoLayers;
+        """,
+        "NDSL0022",
+        DiagnosticSeverity.Error,
+        "Layer 'rnn' (RNN) has Layers = 0, but a recurrent layer needs at least 1 stacked layer");
+
+    [Fact]
     public void NDSL0024_ReshapeElementCount() => AssertDiagnostic(
         """
         [Network]

@@ -121,6 +121,32 @@ public sealed class SnapshotTests
         Assert.Contains("// Stage 4, layer '6': Linear(8, 16) [8] -> [16], then ReLU ('7'). weight [16, 8] at p[104..232). bias [16] at p[232..248). Kernels.", source, System.StringComparison.Ordinal);
     }
 
+    /// <summary>A sensor-stream classifier: two stacked LSTM layers keeping the final state, then a head.</summary>
+    public const string SensorLstm = """
+        using NetDsl;
+
+        namespace Sensors;
+
+        /// <summary>Classifies 20 steps of 3 accelerometer axes.</summary>
+        [Network]
+        [Input(20, 3)]
+        [LSTM(16, Layers = 2, ReturnSequences = false, Name = "lstm")]
+        [Linear(4, Name = "head")]
+        public partial class SensorLstm;
+        """;
+
+    [Fact]
+    public void SensorLstm_MatchesSnapshot()
+    {
+        string source = AssertSnapshot("SensorLstm", SensorLstm, "Sensors.SensorLstm.g.cs");
+
+        Assert.Contains("private static readonly global::NetDsl.Generated.RecurrentGeometry s_window1 = new(global::NetDsl.Generated.RecurrentCell.Lstm, 20, 3, 16, 2, Bidirectional: false, ReturnSequences: false, Bias: true);", source, System.StringComparison.Ordinal);
+        Assert.Contains("new(\"lstm.weight_ih_l0\", 0, 64, 3),", source, System.StringComparison.Ordinal);
+        Assert.Contains("new(\"lstm.bias_hh_l1\", ", source, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Generated.RecurrentKernels.Backward(in s_window1, a0, ", source, System.StringComparison.Ordinal);
+        Assert.Contains("public global::NetDsl.RecurrentLayerView Lstm => ", source, System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Scrub_ReplacesOnlyTheGeneratorVersion()
     {

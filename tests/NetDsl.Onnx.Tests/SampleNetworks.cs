@@ -27,6 +27,8 @@ internal static class SampleNetworks
         [nameof(ImageNetKernels)] = seed => new ImageNetKernels(seed),
         [nameof(ActivationsNet)] = seed => new ActivationsNet(seed),
         [nameof(ActivationsNetKernels)] = seed => new ActivationsNetKernels(seed),
+        [nameof(RecurrentNet)] = seed => new RecurrentNet(seed),
+        [nameof(RecurrentVariantsNet)] = seed => new RecurrentVariantsNet(seed),
     };
 
     /// <summary>Every network's name.</summary>

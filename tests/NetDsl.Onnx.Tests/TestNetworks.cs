@@ -210,3 +210,19 @@ public partial class ActivationsNet;
 [Linear(6, Name = "fc3"), PReLU(Name = "prelu2")]
 [Linear(4, Name = "fc4"), Softplus]
 public partial class ActivationsNetKernels;
+
+// Recurrent layers: ONNX's LSTM/GRU/RNN operators with the gate blocks reordered (LSTM i,f,g,o -> i,o,f,c; GRU r,z,n ->
+// z,r,h with linear_before_reset), both directions in one node, two stacked layers, and the final states read from Y.
+[Network]
+[Input(6, 3)]
+[LSTM(5, Layers = 2, Bidirectional = true, Name = "lstm")]
+[GRU(4, ReturnSequences = false, Name = "gru")]
+[Linear(3, Name = "fc")]
+public partial class RecurrentNet;
+
+[Network]
+[Input(5, 2)]
+[RNN(4, Nonlinearity = RnnNonlinearity.ReLU, Bias = false, Name = "rnn1")]
+[RNN(3, Bidirectional = true, Name = "rnn2")]
+[GRU(2, Bidirectional = true, Bias = false, ReturnSequences = false, Name = "gru")]
+public partial class RecurrentVariantsNet;

@@ -7,7 +7,7 @@ namespace NetDsl.Tests;
 /// <summary>
 /// After warm-up (a first round of calls at the batch size, which sizes the workspaces), no call of a network of the
 /// layer catalog allocates: CNNs on the kernels and unrolled, and a ResNet with batch normalization, dropout and
-/// residual blocks.
+/// residual blocks; stacked, bidirectional RNN, LSTM and GRU layers (training keeps their states in the workspace).
 /// </summary>
 public sealed class LayerAllocationTests
 {
@@ -67,6 +67,31 @@ public sealed class LayerAllocationTests
         var input = new ResidualNetUnrolled.Input(new float[ResidualNetUnrolled.InputSize]);
         float sink = 0;
         AssertNoAllocations(model, batch, () => { ResidualNetUnrolled.Output y = model.Forward(in input); sink += y[0]; });
+        Assert.True(float.IsFinite(sink));
+    }
+
+    [Theory]
+    [MemberData(nameof(Batches))]
+    public void StackedLstmAllocatesNothing(int batch)
+    {
+        var model = new LstmNet(seed: 1);
+        var input = new LstmNet.Input(new float[LstmNet.InputSize]);
+        float sink = 0;
+        AssertNoAllocations(model, batch, () => { LstmNet.Output y = model.Forward(in input); sink += y[0]; });
+        Assert.True(float.IsFinite(sink));
+    }
+
+    [Theory]
+    [MemberData(nameof(Batches))]
+    public void BidirectionalGruAndRnnAllocateNothing(int batch)
+    {
+        var gru = new GruNet(seed: 1);
+        var gruInput = new GruNet.Input(new float[GruNet.InputSize]);
+        var rnn = new RnnNet(seed: 1);
+        var rnnInput = new RnnNet.Input(new float[RnnNet.InputSize]);
+        float sink = 0;
+        AssertNoAllocations(gru, batch, () => { GruNet.Output y = gru.Forward(in gruInput); sink += y[0]; });
+        AssertNoAllocations(rnn, batch, () => { RnnNet.Output y = rnn.Forward(in rnnInput); sink += y[0]; });
         Assert.True(float.IsFinite(sink));
     }
 

@@ -630,6 +630,92 @@ public partial class MaxPoolTieNetKernels;
 [MaxPool1D(3, Stride = 2, Padding = 1)]
 public partial class MaxPoolTieNetUnrolled;
 
+// Two stacked LSTM layers returning every step, flattened into a head. Smooth.
+// [5,3] -lstm(2 layers)-> [5,4] -> [20] -> [3]
+[Network]
+[Input(5, 3)]
+[LSTM(4, Layers = 2, Name = "lstm")]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class LstmNet;
+
+[Network(UnrollLimit = 0)]
+[Input(5, 3)]
+[LSTM(4, Layers = 2, Name = "lstm")]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class LstmNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(5, 3)]
+[LSTM(4, Layers = 2, Name = "lstm")]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class LstmNetUnrolled;
+
+// A bidirectional GRU keeping only the final states (h_n of both directions), then a head with Tanh. Smooth.
+// [4,2] -gru(bi, last)-> [6] -> [2]
+[Network]
+[Input(4, 2)]
+[GRU(3, Bidirectional = true, ReturnSequences = false, Name = "gru")]
+[Linear(2, Name = "fc"), Tanh]
+public partial class GruNet;
+
+[Network(UnrollLimit = 0)]
+[Input(4, 2)]
+[GRU(3, Bidirectional = true, ReturnSequences = false, Name = "gru")]
+[Linear(2, Name = "fc"), Tanh]
+public partial class GruNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(4, 2)]
+[GRU(3, Bidirectional = true, ReturnSequences = false, Name = "gru")]
+[Linear(2, Name = "fc"), Tanh]
+public partial class GruNetUnrolled;
+
+// A ReLU RNN without bias into a two-layer bidirectional tanh RNN keeping the final states. ReLU: not smooth.
+// [6,1] -rnn1(relu)-> [6,5] -rnn2(bi, 2 layers, last)-> [6] -> [2]
+[Network]
+[Input(6, 1)]
+[RNN(5, Nonlinearity = RnnNonlinearity.ReLU, Bias = false, Name = "rnn1")]
+[RNN(3, Layers = 2, Bidirectional = true, ReturnSequences = false, Name = "rnn2")]
+[Linear(2, Name = "fc")]
+public partial class RnnNet;
+
+[Network(UnrollLimit = 0)]
+[Input(6, 1)]
+[RNN(5, Nonlinearity = RnnNonlinearity.ReLU, Bias = false, Name = "rnn1")]
+[RNN(3, Layers = 2, Bidirectional = true, ReturnSequences = false, Name = "rnn2")]
+[Linear(2, Name = "fc")]
+public partial class RnnNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(6, 1)]
+[RNN(5, Nonlinearity = RnnNonlinearity.ReLU, Bias = false, Name = "rnn1")]
+[RNN(3, Layers = 2, Bidirectional = true, ReturnSequences = false, Name = "rnn2")]
+[Linear(2, Name = "fc")]
+public partial class RnnNetUnrolled;
+
+// Every option at once: two bidirectional LSTM layers without bias, final states only; a single step (T = 1). Smooth.
+// [1,4] -lstm-> [4] -> [1]
+[Network]
+[Input(1, 4)]
+[LSTM(2, Layers = 2, Bidirectional = true, ReturnSequences = false, Bias = false, Name = "lstm")]
+[Linear(1, Name = "fc")]
+public partial class LstmStackNet;
+
+[Network(UnrollLimit = 0)]
+[Input(1, 4)]
+[LSTM(2, Layers = 2, Bidirectional = true, ReturnSequences = false, Bias = false, Name = "lstm")]
+[Linear(1, Name = "fc")]
+public partial class LstmStackNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(1, 4)]
+[LSTM(2, Layers = 2, Bidirectional = true, ReturnSequences = false, Bias = false, Name = "lstm")]
+[Linear(1, Name = "fc")]
+public partial class LstmStackNetUnrolled;
+
 /// <summary>A generated network of the layer catalog under test, with its oracle.</summary>
 public sealed class LayerCase
 {
@@ -824,6 +910,28 @@ public static class LayerNetworks
         R.Linear(4, "fc3"), R.PReLU("prelu2"),
         R.Linear(3, "out"), R.Hardswish());
 
+    private static readonly ReferenceModel Lstm = new(
+        [5, 3],
+        R.LSTM(4, "lstm", layers: 2),
+        R.Flatten(),
+        R.Linear(3, "fc"));
+
+    private static readonly ReferenceModel Gru = new(
+        [4, 2],
+        R.GRU(3, "gru", bidirectional: true, returnSequences: false),
+        R.Linear(2, "fc"), R.Tanh());
+
+    private static readonly ReferenceModel Rnn = new(
+        [6, 1],
+        R.RNN(5, "rnn1", relu: true, bias: false),
+        R.RNN(3, "rnn2", layers: 2, bidirectional: true, returnSequences: false),
+        R.Linear(2, "fc"));
+
+    private static readonly ReferenceModel LstmStack = new(
+        [1, 4],
+        R.LSTM(2, "lstm", layers: 2, bidirectional: true, returnSequences: false, bias: false),
+        R.Linear(1, "fc"));
+
     private static readonly LayerCase[] Cases =
     [
         .. Three<CnnNet, CnnNetKernels, CnnNetUnrolled>("Cnn", Cnn, smooth: false,
@@ -858,6 +966,14 @@ public static class LayerNetworks
             (n, x) => { WideDropoutNet.Output y = n.Forward(new WideDropoutNet.Input(x)); return Elements(y); }, (n, x) => { WideDropoutNetKernels.Output y = n.Forward(new WideDropoutNetKernels.Input(x)); return Elements(y); }, (n, x) => { WideDropoutNetUnrolled.Output y = n.Forward(new WideDropoutNetUnrolled.Input(x)); return Elements(y); }),
         .. Three<ActivationsNet, ActivationsNetKernels, ActivationsNetUnrolled>("Activations", Activations, smooth: false,
             (n, x) => { ActivationsNet.Output y = n.Forward(new ActivationsNet.Input(x)); return Elements(y); }, (n, x) => { ActivationsNetKernels.Output y = n.Forward(new ActivationsNetKernels.Input(x)); return Elements(y); }, (n, x) => { ActivationsNetUnrolled.Output y = n.Forward(new ActivationsNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<LstmNet, LstmNetKernels, LstmNetUnrolled>("Lstm", Lstm, smooth: true,
+            (n, x) => { LstmNet.Output y = n.Forward(new LstmNet.Input(x)); return Elements(y); }, (n, x) => { LstmNetKernels.Output y = n.Forward(new LstmNetKernels.Input(x)); return Elements(y); }, (n, x) => { LstmNetUnrolled.Output y = n.Forward(new LstmNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<GruNet, GruNetKernels, GruNetUnrolled>("Gru", Gru, smooth: true,
+            (n, x) => { GruNet.Output y = n.Forward(new GruNet.Input(x)); return Elements(y); }, (n, x) => { GruNetKernels.Output y = n.Forward(new GruNetKernels.Input(x)); return Elements(y); }, (n, x) => { GruNetUnrolled.Output y = n.Forward(new GruNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<RnnNet, RnnNetKernels, RnnNetUnrolled>("Rnn", Rnn, smooth: false,
+            (n, x) => { RnnNet.Output y = n.Forward(new RnnNet.Input(x)); return Elements(y); }, (n, x) => { RnnNetKernels.Output y = n.Forward(new RnnNetKernels.Input(x)); return Elements(y); }, (n, x) => { RnnNetUnrolled.Output y = n.Forward(new RnnNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<LstmStackNet, LstmStackNetKernels, LstmStackNetUnrolled>("LstmStack", LstmStack, smooth: true,
+            (n, x) => { LstmStackNet.Output y = n.Forward(new LstmStackNet.Input(x)); return Elements(y); }, (n, x) => { LstmStackNetKernels.Output y = n.Forward(new LstmStackNetKernels.Input(x)); return Elements(y); }, (n, x) => { LstmStackNetUnrolled.Output y = n.Forward(new LstmStackNetUnrolled.Input(x)); return Elements(y); }),
     ];
 
     private static readonly Dictionary<string, LayerCase> ByName = Cases.ToDictionary(c => c.Name);

@@ -22,7 +22,7 @@ internal sealed class DropoutDescriptor : LayerDescriptor
 
     public override long UnrollWork(PlannedLayer layer) => layer.InFeatures;
 
-    public override bool KeepsAuxiliary => true;
+    public override int AuxiliaryWidth(PlannedLayer layer) => layer.InFeatures;
 
     public override string SummaryText(PlannedLayer layer) => "Dropout(p=" + SummaryFormat.Number(layer.HyperParametersAs<DropoutParameters>().P) + ")";
 }

@@ -42,6 +42,9 @@ internal static class LayerCatalog
         new SoftmaxDescriptor(LayerKind.LogSoftmax),
         new ResidualDescriptor(LayerKind.Residual),
         new ResidualDescriptor(LayerKind.EndResidual),
+        new RecurrentDescriptor(LayerKind.RNN),
+        new RecurrentDescriptor(LayerKind.LSTM),
+        new RecurrentDescriptor(LayerKind.GRU),
     };
 
     private static readonly Dictionary<LayerKind, LayerDescriptor> ByKind = Index();

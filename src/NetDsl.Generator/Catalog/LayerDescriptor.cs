@@ -52,8 +52,11 @@ internal abstract class LayerDescriptor
     /// </summary>
     public virtual long UnrollWork(PlannedLayer layer) => 0;
 
-    /// <summary>Whether its stage keeps one float per input element and sample besides its output (a dropout mask, a residual gradient).</summary>
-    public virtual bool KeepsAuxiliary => false;
+    /// <summary>
+    /// The floats per sample its stage keeps besides its output, from the forward pass of training to the backward pass:
+    /// one per input element for a dropout mask or a residual's saved gradient, every step's states for a recurrent layer.
+    /// </summary>
+    public virtual int AuxiliaryWidth(PlannedLayer layer) => 0;
 
     /// <summary>The element-wise function of an activation layer, or null for other layers.</summary>
     public virtual ActivationFunction? Activation(PlannedLayer layer) => null;

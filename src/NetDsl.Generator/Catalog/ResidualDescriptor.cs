@@ -27,7 +27,7 @@ internal sealed class ResidualDescriptor : LayerDescriptor
 
     public override long UnrollWork(PlannedLayer layer) => Kind == LayerKind.EndResidual ? layer.InFeatures : 0;
 
-    public override bool KeepsAuxiliary => Kind == LayerKind.EndResidual;
+    public override int AuxiliaryWidth(PlannedLayer layer) => Kind == LayerKind.EndResidual ? layer.InFeatures : 0;
 
     public override string SummaryText(PlannedLayer layer) =>
         Kind == LayerKind.Residual ? "Residual (block start)" : "EndResidual (+ block input)";

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Generator.Catalog;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Emit;
@@ -105,7 +106,7 @@ internal static class NetworkEmitter
         writer.WriteLine();
         if (plan.AuxWidth > 0)
         {
-            writer.WriteLine("// Floats per sample that stages keep besides their outputs: dropout masks and saved residual gradients.");
+            writer.WriteLine("// Floats per sample that stages keep besides their outputs: dropout masks, saved residual gradients, recurrent states.");
             writer.WriteLine($"private const int AuxiliaryWidth = {plan.AuxWidth};");
             writer.WriteLine();
         }
@@ -362,6 +363,11 @@ internal static class NetworkEmitter
             if (layer.Kind == LayerKind.Linear)
             {
                 writer.WriteLine($"public global::NetDsl.LinearLayerView {layer.PropertyName} => new(_parameters, _gradients, {Literals.String(layer.Name)}, {layer.WeightOffset}, {layer.BiasOffset}, {layer.InFeatures}, {layer.OutFeatures});");
+            }
+            else if (LayerCatalog.For(layer.Kind).Stage == StageKind.Recurrent)
+            {
+                string tensors = string.Join(", ", layer.Parameters.Select(t => "s_parameterTensors[" + Literals.Int(parameterIndex[t]) + "]"));
+                writer.WriteLine($"public global::NetDsl.RecurrentLayerView {layer.PropertyName} => new({Literals.String(layer.Name)}, _parameters, _gradients, {tensors});");
             }
             else
             {
@@ -714,6 +720,7 @@ internal static class NetworkEmitter
         StageKind.Softmax or StageKind.Normalization => KernelOnlyStageEmitter.Instance,
         StageKind.BatchNorm => BatchNormStageEmitter.Instance,
         StageKind.LearnedActivation => PReluStageEmitter.Instance,
+        StageKind.Recurrent => RecurrentStageEmitter.Instance,
         _ => throw new InvalidOperationException("Stage kind " + stage.Kind + " has no emitter."),
     };
 

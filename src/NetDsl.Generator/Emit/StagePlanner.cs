@@ -46,7 +46,7 @@ internal static class StagePlanner
                 activationLayer = ++i;
             }
 
-            int auxWidth = descriptor.KeepsAuxiliary ? layer.InFeatures : 0;
+            int auxWidth = descriptor.AuxiliaryWidth(layer);
             stages.Add(new Stage(
                 Index: stages.Count + 1,
                 Kind: kind,

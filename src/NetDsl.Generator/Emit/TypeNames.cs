@@ -15,6 +15,7 @@ internal static class TypeNames
     public const string SoftmaxKernels = "global::NetDsl.Generated.SoftmaxKernels";
     public const string PReluKernels = "global::NetDsl.Generated.PReluKernels";
     public const string DropoutKernels = "global::NetDsl.Generated.DropoutKernels";
+    public const string RecurrentKernels = "global::NetDsl.Generated.RecurrentKernels";
     public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
     public const string NumericChecks = "global::NetDsl.NumericChecks";
     public const string FiniteCheck = "global::NetDsl.Generated.FiniteCheck";

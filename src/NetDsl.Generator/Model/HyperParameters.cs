@@ -86,3 +86,25 @@ internal sealed record ActivationParameters(EquatableArray<NamedValue> Values) :
 
 /// <summary>A resolved numeric hyper-parameter with the attribute property it came from.</summary>
 internal sealed record NamedValue(string Name, double Value);
+
+/// <summary><c>[RNN(h)]</c>, <c>[LSTM(h)]</c>, <c>[GRU(h)]</c>.</summary>
+/// <param name="Hidden">The hidden size H, positive.</param>
+/// <param name="Layers">The number of stacked layers, at least 1.</param>
+/// <param name="Bidirectional">Whether a second direction reads the sequence backwards.</param>
+/// <param name="ReturnSequences">Whether the output is every step's state rather than the final one.</param>
+/// <param name="Bias">Whether the layer has <c>bias_ih</c> and <c>bias_hh</c>.</param>
+/// <param name="ReLU">RNN only: <c>nonlinearity='relu'</c> instead of tanh.</param>
+internal sealed record RecurrentParameters(int Hidden, int Layers, bool Bidirectional, bool ReturnSequences, bool Bias, bool ReLU) : HyperParameters
+{
+    public int Directions => Bidirectional ? 2 : 1;
+
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("Hidden", Hidden);
+        yield return new("Layers", Layers);
+        yield return new("Bidirectional", Bidirectional ? 1 : 0);
+        yield return new("ReturnSequences", ReturnSequences ? 1 : 0);
+        yield return new("Bias", Bias ? 1 : 0);
+        yield return new("ReLU", ReLU ? 1 : 0);
+    }
+}

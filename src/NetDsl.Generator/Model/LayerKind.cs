@@ -34,6 +34,9 @@ internal enum LayerKind
     LogSoftmax,
     Residual,
     EndResidual,
+    RNN,
+    LSTM,
+    GRU,
 
     /// <summary>An attribute derived from LayerAttribute that NetDsl does not know.</summary>
     Unknown,

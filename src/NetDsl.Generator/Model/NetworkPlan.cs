@@ -135,6 +135,9 @@ internal enum StageKind
     /// <summary>Dropout.</summary>
     Dropout,
 
+    /// <summary>An RNN, LSTM or GRU layer over a sequence; always kernel calls.</summary>
+    Recurrent,
+
     /// <summary>The end of a residual block: the block's output plus its input.</summary>
     ResidualAdd,
 }

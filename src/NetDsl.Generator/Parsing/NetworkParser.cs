@@ -354,7 +354,7 @@ internal static class NetworkParser
     private static bool TryGetNumber(TypedConstant constant, out double value)
     {
         value = 0;
-        if (constant.Kind != TypedConstantKind.Primitive)
+        if (constant.Kind is not (TypedConstantKind.Primitive or TypedConstantKind.Enum))
         {
             return false;
         }

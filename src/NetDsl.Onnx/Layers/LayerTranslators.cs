@@ -45,6 +45,9 @@ internal static class LayerTranslators
             ["LogSoftmax"] = ActivationLayers.Softmax("LogSoftmax"),
             ["Residual"] = StructureLayers.BeginResidual,
             ["EndResidual"] = StructureLayers.EndResidual,
+            ["RNN"] = RecurrentLayers.Recurrent,
+            ["LSTM"] = RecurrentLayers.Recurrent,
+            ["GRU"] = RecurrentLayers.Recurrent,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The layer kinds that can be exported.</summary>

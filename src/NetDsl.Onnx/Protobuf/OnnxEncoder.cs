@@ -96,6 +96,16 @@ internal static class OnnxEncoder
             case OnnxFields.AttributeType.Int:
                 writer.WriteInt64(OnnxFields.Attribute.I, attribute.IntValue);
                 break;
+            case OnnxFields.AttributeType.String:
+                writer.WriteString(OnnxFields.Attribute.S, attribute.StringValues[0]);
+                break;
+            case OnnxFields.AttributeType.Strings:
+                foreach (string value in attribute.StringValues)
+                {
+                    writer.WriteString(OnnxFields.Attribute.Strings, value);
+                }
+
+                break;
             default:
                 long[] values = new long[attribute.IntValues.Count];
                 for (int i = 0; i < values.Length; i++)

@@ -64,6 +64,7 @@ internal static class OnnxFields
         public const int T = 5;
         public const int Floats = 7;
         public const int Ints = 8;
+        public const int Strings = 9;
         public const int Type = 20;
     }
 
@@ -116,5 +117,6 @@ internal static class OnnxFields
         public const int Tensor = 4;
         public const int Floats = 6;
         public const int Ints = 7;
+        public const int Strings = 8;
     }
 }

@@ -72,6 +72,22 @@ public static class ReferenceLayers
     public static ReferenceModule Softmax() => new ReferenceSoftmax(log: false);
 
     public static ReferenceModule LogSoftmax() => new ReferenceSoftmax(log: true);
+
+    /// <summary><c>nn.RNN(F, hidden, layers, nonlinearity='relu' if relu else 'tanh', bias, batch_first=True, bidirectional)</c> on <c>[T, F]</c>.</summary>
+    public static ReferenceModule RNN(int hidden, string name, bool relu = false, int layers = 1, bool bidirectional = false, bool returnSequences = true, bool bias = true) =>
+        new ReferenceRecurrent(relu ? ReferenceRecurrentCell.RNNReLU : ReferenceRecurrentCell.RNNTanh, hidden, layers, bidirectional, returnSequences, bias, name);
+
+    /// <summary><c>nn.LSTM(F, hidden, layers, bias, batch_first=True, bidirectional)</c> on <c>[T, F]</c>.</summary>
+    public static ReferenceModule LSTM(int hidden, string name, int layers = 1, bool bidirectional = false, bool returnSequences = true, bool bias = true) =>
+        new ReferenceRecurrent(ReferenceRecurrentCell.LSTM, hidden, layers, bidirectional, returnSequences, bias, name);
+
+    /// <summary><c>nn.GRU(F, hidden, layers, bias, batch_first=True, bidirectional)</c> on <c>[T, F]</c>.</summary>
+    public static ReferenceModule GRU(int hidden, string name, int layers = 1, bool bidirectional = false, bool returnSequences = true, bool bias = true) =>
+        new ReferenceRecurrent(ReferenceRecurrentCell.GRU, hidden, layers, bidirectional, returnSequences, bias, name);
+
+    /// <summary><c>nn.Embedding(vocabulary, dimension, padding_idx)</c> on <c>[T]</c> indices.</summary>
+    public static ReferenceModule Embedding(int vocabulary, int dimension, string name, int? paddingIndex = null) =>
+        new ReferenceEmbedding(vocabulary, dimension, paddingIndex, name);
 }
 
 /// <summary>

@@ -547,6 +547,43 @@ public sealed class DiagnosticTests
         "Layer 'rnn' (RNN) has Layers = 0, but a recurrent layer needs at least 1 stacked layer");
 
     [Fact]
+    public void NDSL0022_EmbeddingNotFirst() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(8)]
+        [Linear(8)]
+        [[|Embedding(100, 4, Name = "emb")|]]
+        public partial class LateEmbedding;
+        """,
+        "NDSL0022",
+        DiagnosticSeverity.Error,
+        "Layer 'emb' (Embedding) has position = 1, but an embedding reads the token indices of the network's input, so it must be the first layer (position 0), right after [Input(T)]");
+
+    [Fact]
+    public void NDSL0022_EmbeddingPaddingIndexOutsideTheVocabulary() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(8)]
+        [[|Embedding(100, 4, PaddingIndex = 100, Name = "emb")|]]
+        public partial class BadPadding;
+        """,
+        "NDSL0022",
+        DiagnosticSeverity.Error,
+        "Layer 'emb' (Embedding) has PaddingIndex = 100, but it must be in [-100, 100), an index of the vocabulary (negative counts from the end, as in PyTorch)");
+
+    [Fact]
+    public void NDSL0023_EmbeddingOnASequenceOfFeatures() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(8, 2)]
+        [[|Embedding(100, 4, Name = "emb")|]]
+        public partial class FeatureEmbedding;
+        """,
+        "NDSL0023",
+        DiagnosticSeverity.Error,
+        "Layer 'emb' (Embedding) receives shape [8, 2] but needs token indices [steps]: declare [Input(T)] for T tokens per sample");
+
+    [Fact]
     public void NDSL0024_ReshapeElementCount() => AssertDiagnostic(
         """
         [Network]

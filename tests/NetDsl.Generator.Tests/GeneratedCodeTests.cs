@@ -14,13 +14,14 @@ public sealed class GeneratedCodeTests
     /// A layer named <c>n</c> gets a view property named <c>n</c> with its first letter upper-cased. Every other member
     /// the generator declares must be in <see cref="GeneratedMembers"/>, so that the analyzer reports NDSL0010 for a layer
     /// whose view would take its name instead of the compiler reporting errors in a file the user cannot edit. The
-    /// networks between them have every stage kind, batch normalization's segments, dropout, fused steps and the fallback.
+    /// networks between them have every stage kind, batch normalization's segments, dropout, fused steps, streaming and the fallback.
     /// </summary>
     [Theory]
     [InlineData(SnapshotTests.SeedNetwork)]
     [InlineData(SnapshotTests.Mlp)]
     [InlineData(SnapshotTests.DeepMixed)]
     [InlineData(SnapshotTests.TinyCnn)]
+    [InlineData(SnapshotTests.SensorLstm)]
     [InlineData(FallbackNetwork)]
     public void EveryGeneratedMemberButTheViews_IsReserved(string source)
     {

@@ -18,13 +18,12 @@ public sealed class DifferentialTests(ITestOutputHelper output)
         INetwork network = PreparedNetwork(name);
         byte[] model = OnnxExporter.ToBytes(network);
         using var runner = new OnnxRuntimeRunner(model, optimize);
-        int inputSize = SampleNetworks.InputSize(network);
         int outputSize = SampleNetworks.OutputSize(network);
         int[] outputShape = network.Layers[^1].OutputShape.ToArray();
         var random = new Random(name.Length * 31 + (optimize ? 1 : 0));
         foreach (int batch in new[] { 1, 3 })
         {
-            float[] inputs = Uniform(random, batch * inputSize, SampleNetworks.InputBound(name));
+            float[] inputs = SampleNetworks.Inputs(name, network, random, batch);
             float[] expected = new float[batch * outputSize];
             network.ForwardBatch(inputs, expected);
 
@@ -62,12 +61,11 @@ public sealed class DifferentialTests(ITestOutputHelper output)
             parameters[i] += (float)((random.NextDouble() * 2 - 1) * 0.3);
         }
 
-        int inputSize = SampleNetworks.InputSize(network);
         int outputSize = SampleNetworks.OutputSize(network);
         const int Batch = 8;
         for (int step = 0; step < 4; step++)
         {
-            float[] inputs = Uniform(random, Batch * inputSize, 2f);
+            float[] inputs = SampleNetworks.Inputs(name, network, random, Batch);
             network.ForwardTraining(inputs, new float[Batch * outputSize]);
         }
 

@@ -29,7 +29,25 @@ internal static class SampleNetworks
         [nameof(ActivationsNetKernels)] = seed => new ActivationsNetKernels(seed),
         [nameof(RecurrentNet)] = seed => new RecurrentNet(seed),
         [nameof(RecurrentVariantsNet)] = seed => new RecurrentVariantsNet(seed),
+        [nameof(TokenNet)] = seed => new TokenNet(seed),
     };
+
+    /// <summary>
+    /// Random inputs for <paramref name="batch"/> samples: uniform in ±<see cref="InputBound"/>, or for a network that
+    /// starts with an embedding, whole-number token indices of its vocabulary.
+    /// </summary>
+    public static float[] Inputs(string name, INetwork network, Random random, int batch)
+    {
+        int count = batch * InputSize(network);
+        LayerInfo first = network.Layers[0];
+        if (first.Kind == "Embedding")
+        {
+            int vocabulary = (int)first.Option("NumEmbeddings");
+            return Enumerable.Range(0, count).Select(_ => (float)random.Next(vocabulary)).ToArray();
+        }
+
+        return DifferentialTests.Uniform(random, count, InputBound(name));
+    }
 
     /// <summary>Every network's name.</summary>
     public static IEnumerable<string> Names => s_factories.Keys;

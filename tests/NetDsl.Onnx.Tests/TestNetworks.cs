@@ -226,3 +226,10 @@ public partial class RecurrentNet;
 [RNN(3, Bidirectional = true, Name = "rnn2")]
 [GRU(2, Bidirectional = true, Bias = false, ReturnSequences = false, Name = "gru")]
 public partial class RecurrentVariantsNet;
+
+// Token indices through an embedding with a padding row (Cast to int64, Gather) into an LSTM.
+[Network]
+[Input(5)]
+[Embedding(9, 3, PaddingIndex = 0, Name = "emb")]
+[LSTM(4, ReturnSequences = false, Name = "lstm")]
+public partial class TokenNet;

@@ -45,6 +45,7 @@ internal static class LayerCatalog
         new RecurrentDescriptor(LayerKind.RNN),
         new RecurrentDescriptor(LayerKind.LSTM),
         new RecurrentDescriptor(LayerKind.GRU),
+        new EmbeddingDescriptor(),
     };
 
     private static readonly Dictionary<LayerKind, LayerDescriptor> ByKind = Index();

@@ -18,6 +18,7 @@ internal static class GeneratedMembers
         "Forward", "ForwardBatch", "ForwardTraining", "Backward", "ZeroGradients", "ResetParameters", "TrainStep",
         "Create", "CreatePretrained", "PretrainedParameters", "PretrainedBuffers",
         "ForwardTrainingSegment", "BackwardSegment", "LastTrainingSegment",
+        "StepSize", "StreamState", "Step",
     };
 
     /// <summary>The members every class inherits from object.</summary>
@@ -33,7 +34,7 @@ internal static class GeneratedMembers
         "_parameters", "_gradients", "_buffers", "_activations", "_gradientScratch", "_auxiliary", "_trainingCapacity",
         "_recordedBatch", "_inferenceActivations", "_inferenceCapacity", "_dropoutRandom",
         "_batchStatistics", "_segmentBatch", "_nextForwardSegment", "_nextBackwardSegment",
-        "s_layers", "s_parameterTensors", "s_bufferTensors", "NotGenerated",
+        "s_layers", "s_parameterTensors", "s_bufferTensors", "NotGenerated", "t_streamWorkspace",
     };
 
     /// <summary>The prefix of the per-stage window geometry fields, <c>s_window3</c>.</summary>

@@ -63,6 +63,11 @@ internal static class NetworkEmitter
             FusedTrainStepEmitter.Emit(writer, plan);
         }
 
+        if (StreamingEmitter.Applies(plan))
+        {
+            StreamingEmitter.Emit(writer, plan);
+        }
+
         if (pretrained is { } weights)
         {
             PretrainedEmitter.Emit(writer, plan, weights.Parameters, weights.Buffers);
@@ -322,9 +327,18 @@ internal static class NetworkEmitter
         {
             foreach (PlannedTensor tensor in layer.Parameters)
             {
-                writer.WriteLine(tensor.FanIn > 0
+                writer.WriteLine(tensor.StandardNormal
+                    ? "global::NetDsl.Initializers.StandardNormal(" + AffineStageEmitter.Slice("p", tensor) + ", random); // " + tensor.Name
+                    : tensor.FanIn > 0
                     ? "global::NetDsl.Initializers.PyTorchDefault(" + AffineStageEmitter.Slice("p", tensor) + ", fanIn: " + Literals.Int(tensor.FanIn) + ", random); // " + tensor.Name
                     : AffineStageEmitter.Slice("p", tensor) + ".Fill(" + Literals.Float(tensor.InitialValue) + "); // " + tensor.Name);
+            }
+
+            // PyTorch zeroes an embedding's padding row when it initializes the weight.
+            if (layer.HyperParameters is EmbeddingParameters { PaddingIndex: >= 0 } embedding)
+            {
+                PlannedTensor weight = layer.Tensor("weight")!;
+                writer.WriteLine($"p.Slice({weight.Offset + (embedding.PaddingIndex * embedding.Dimension)}, {embedding.Dimension}).Clear(); // padding_idx {embedding.PaddingIndex}");
             }
 
             foreach (PlannedTensor tensor in layer.Buffers)
@@ -721,6 +735,7 @@ internal static class NetworkEmitter
         StageKind.BatchNorm => BatchNormStageEmitter.Instance,
         StageKind.LearnedActivation => PReluStageEmitter.Instance,
         StageKind.Recurrent => RecurrentStageEmitter.Instance,
+        StageKind.Embedding => EmbeddingStageEmitter.Instance,
         _ => throw new InvalidOperationException("Stage kind " + stage.Kind + " has no emitter."),
     };
 

@@ -35,6 +35,6 @@ internal sealed class RecurrentStageEmitter : IStageEmitter
     }
 
     /// <summary>All of the layer's tensors, which lie one after another.</summary>
-    private static string Parameters(PlannedLayer layer, string span) =>
+    internal static string Parameters(PlannedLayer layer, string span) =>
         span + ".Slice(" + Literals.Int(layer.Parameters.First().Offset) + ", " + Literals.Int(layer.ParameterCount) + ")";
 }

@@ -108,3 +108,17 @@ internal sealed record RecurrentParameters(int Hidden, int Layers, bool Bidirect
         yield return new("ReLU", ReLU ? 1 : 0);
     }
 }
+
+/// <summary><c>[Embedding(vocabulary, dimension)]</c>.</summary>
+/// <param name="Vocabulary">The number of embeddings V (PyTorch's <c>num_embeddings</c>), positive.</param>
+/// <param name="Dimension">The size D of each embedding, positive.</param>
+/// <param name="PaddingIndex">The row that stays zero and gets no gradient, in [0, V) (a negative PyTorch index resolved), or -1 for none.</param>
+internal sealed record EmbeddingParameters(int Vocabulary, int Dimension, int PaddingIndex) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("NumEmbeddings", Vocabulary);
+        yield return new("EmbeddingDim", Dimension);
+        yield return new("PaddingIndex", PaddingIndex);
+    }
+}

@@ -37,6 +37,7 @@ internal enum LayerKind
     RNN,
     LSTM,
     GRU,
+    Embedding,
 
     /// <summary>An attribute derived from LayerAttribute that NetDsl does not know.</summary>
     Unknown,

@@ -43,7 +43,8 @@ internal sealed record NetworkPlan(
 /// <param name="Offset">Its offset in the flat parameters (or buffers).</param>
 /// <param name="FanIn">For weights and biases initialized as PyTorch's default, the fan-in; 0 for tensors initialized to a constant.</param>
 /// <param name="InitialValue">The constant a tensor with <paramref name="FanIn"/> 0 starts at.</param>
-internal sealed record PlannedTensor(string Name, string Role, Shape Shape, int Offset, int FanIn, double InitialValue)
+/// <param name="StandardNormal">Whether the tensor starts from the standard normal distribution instead (an embedding's weight).</param>
+internal sealed record PlannedTensor(string Name, string Role, Shape Shape, int Offset, int FanIn, double InitialValue, bool StandardNormal = false)
 {
     public int Length => Shape.ElementCount;
 }
@@ -137,6 +138,9 @@ internal enum StageKind
 
     /// <summary>An RNN, LSTM or GRU layer over a sequence; always kernel calls.</summary>
     Recurrent,
+
+    /// <summary>An embedding: token indices to rows of its weight; always kernel calls.</summary>
+    Embedding,
 
     /// <summary>The end of a residual block: the block's output plus its input.</summary>
     ResidualAdd,

@@ -48,6 +48,7 @@ internal static class LayerTranslators
             ["RNN"] = RecurrentLayers.Recurrent,
             ["LSTM"] = RecurrentLayers.Recurrent,
             ["GRU"] = RecurrentLayers.Recurrent,
+            ["Embedding"] = EmbeddingLayers.Embedding,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The layer kinds that can be exported.</summary>

@@ -34,6 +34,13 @@ public static class Initializers
         random.FillUniform(tensor, -bound, bound);
     }
 
+    /// <summary>Fills one tensor from the standard normal distribution, as <c>nn.init.normal_(w)</c>: PyTorch's initialization of <c>nn.Embedding</c>.</summary>
+    public static void StandardNormal(Span<float> tensor, SeededRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        FillNormal(tensor, 1.0, random);
+    }
+
     /// <summary>
     /// The recommended gain for a non-linearity, as <c>torch.nn.init.calculate_gain(nonlinearity, param)</c>.
     /// </summary>

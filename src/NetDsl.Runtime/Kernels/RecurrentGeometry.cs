@@ -83,6 +83,9 @@ public readonly record struct RecurrentGeometry(
         }
     }
 
+    /// <summary>Floats of state one stream carries between steps: every stacked layer's hidden state, then (LSTM) its cell state.</summary>
+    public int StreamStateSize => Layers * Hidden * (Cell == RecurrentCell.Lstm ? 2 : 1);
+
     /// <summary>The workspace floats of one sample (see the type's summary).</summary>
     public int WorkspaceSize => (Layers * Directions * BlockWorkspaceSize) + ((Layers - 1) * Steps * SequenceWidth);
 

@@ -39,7 +39,7 @@ public static class RecurrentKernels
         }
 
         Span<float> sampleWorkspace = keep ? default : ThreadScratch.Of(ref t_inferenceWorkspace, geometry.WorkspaceSize);
-        Span<float> recurrent = ThreadScratch.Of(ref t_scratch, geometry.GateWidth);
+        Span<float> recurrent = ThreadScratch.Of(ref t_scratch, geometry.GateWidth + geometry.Hidden);
         for (int b = 0; b < batch; b++)
         {
             ForwardSample(
@@ -95,6 +95,55 @@ public static class RecurrentKernels
         }
     }
 
+    /// <summary>
+    /// Streaming: advances one sequence by one step. <paramref name="state"/> (<see cref="RecurrentGeometry.StreamStateSize"/>
+    /// floats, zero at the start of a sequence) holds every stacked layer's hidden state, then for LSTM its cell state;
+    /// <paramref name="x"/> is the step's F features; <paramref name="y"/> receives the last layer's new hidden state.
+    /// Running every step of a sequence gives the bits of <see cref="Forward"/> on the whole sequence. Unidirectional layers only.
+    /// </summary>
+    public static void Step(in RecurrentGeometry geometry, ReadOnlySpan<float> x, ReadOnlySpan<float> parameters, Span<float> state, Span<float> y)
+    {
+        geometry.Validate();
+        if (geometry.Bidirectional)
+        {
+            throw new NotSupportedException("A bidirectional layer reads the sequence from its end, so it cannot advance one step at a time.");
+        }
+
+        Require(x.Length, geometry.InputSize, "step input");
+        Require(parameters.Length, geometry.ParameterCount, "parameter");
+        Require(state.Length, geometry.StreamStateSize, "stream state");
+        Require(y.Length, geometry.Hidden, "step output");
+        int hidden = geometry.Hidden;
+        int gateWidth = geometry.GateWidth;
+        Span<float> scratch = ThreadScratch.Of(ref t_scratch, 2 * gateWidth);
+        Span<float> z = scratch.Slice(0, gateWidth);
+        Span<float> rec = scratch.Slice(gateWidth, gateWidth);
+        ReadOnlySpan<float> input = x.Slice(0, geometry.InputSize);
+        int parameterOffset = 0;
+        for (int layer = 0; layer < geometry.Layers; layer++)
+        {
+            var block = new Block(geometry, layer, parameters.Slice(parameterOffset, geometry.BlockParameterCount(layer)));
+            parameterOffset += geometry.BlockParameterCount(layer);
+            Span<float> h = state.Slice(layer * hidden, hidden);
+            Span<float> c = geometry.Cell == RecurrentCell.Lstm ? state.Slice((geometry.Layers + layer) * hidden, hidden) : default;
+            LinearKernels.Forward(input, block.WeightIh, block.BiasIh, z, 1, block.InputSize, gateWidth);
+            LinearKernels.Forward(h, block.WeightHh, block.BiasHh, rec, 1, hidden, gateWidth);
+            for (int j = 0; j < hidden; j++)
+            {
+                h[j] = geometry.Cell switch
+                {
+                    RecurrentCell.Lstm => LstmUnit(z, rec, j, hidden, c[j], out c[j]),
+                    RecurrentCell.Gru => GruUnit(z, rec, j, hidden, h[j]),
+                    _ => RnnUnit(geometry.Cell, z[j], rec[j]),
+                };
+            }
+
+            input = h;
+        }
+
+        input.CopyTo(y);
+    }
+
     private static void ForwardSample(in RecurrentGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> parameters, Span<float> y, Span<float> workspace, Span<float> recurrent)
     {
         int steps = g.Steps;
@@ -146,39 +195,23 @@ public static class RecurrentKernels
         {
             int t = StepAt(direction, s, steps);
             int previous = s == 0 ? -1 : StepAt(direction, s - 1, steps);
+            // The first step reads a zero state through the same product as the others (and as Step), so that a
+            // sequence streamed one step at a time gives the same bits whatever the signs of zero in b_hh.
             Span<float> rec = recurrent.Slice(0, gateWidth);
-            if (previous < 0)
-            {
-                // W_hh h_(-1) with a zero state is exactly b_hh.
-                if (block.BiasHh.IsEmpty)
-                {
-                    rec.Clear();
-                }
-                else
-                {
-                    block.BiasHh.CopyTo(rec);
-                }
-            }
-            else
-            {
-                LinearKernels.Forward(states.Hidden.Slice(previous * hidden, hidden), block.WeightHh, block.BiasHh, rec, 1, hidden, gateWidth);
-            }
+            Span<float> zeroState = recurrent.Slice(gateWidth, hidden);
+            zeroState.Clear();
+            ReadOnlySpan<float> previousState = previous < 0 ? zeroState : states.Hidden.Slice(previous * hidden, hidden);
+            LinearKernels.Forward(previousState, block.WeightHh, block.BiasHh, rec, 1, hidden, gateWidth);
 
             Span<float> z = projections.Slice(t * gateWidth, gateWidth);
             Span<float> h = states.Hidden.Slice(t * hidden, hidden);
             switch (g.Cell)
             {
                 case RecurrentCell.RnnTanh:
-                    for (int j = 0; j < hidden; j++)
-                    {
-                        h[j] = ScalarActivations.Tanh(z[j] + rec[j]);
-                    }
-
-                    break;
                 case RecurrentCell.RnnReLU:
                     for (int j = 0; j < hidden; j++)
                     {
-                        h[j] = ScalarActivations.ReLU(z[j] + rec[j]);
+                        h[j] = RnnUnit(g.Cell, z[j], rec[j]);
                     }
 
                     break;
@@ -197,18 +230,9 @@ public static class RecurrentKernels
     {
         for (int j = 0; j < hidden; j++)
         {
-            float i = ScalarActivations.Sigmoid(z[j] + rec[j]);
-            float f = ScalarActivations.Sigmoid(z[hidden + j] + rec[hidden + j]);
-            float candidate = ScalarActivations.Tanh(z[(2 * hidden) + j] + rec[(2 * hidden) + j]);
-            float o = ScalarActivations.Sigmoid(z[(3 * hidden) + j] + rec[(3 * hidden) + j]);
             float previousCell = previous < 0 ? 0f : cells[(previous * hidden) + j];
-            float c = (f * previousCell) + (i * candidate);
+            h[j] = LstmUnit(z, rec, j, hidden, previousCell, out float c);
             cells[(t * hidden) + j] = c;
-            h[j] = o * ScalarActivations.Tanh(c);
-            z[j] = i;
-            z[hidden + j] = f;
-            z[(2 * hidden) + j] = candidate;
-            z[(3 * hidden) + j] = o;
         }
     }
 
@@ -217,18 +241,45 @@ public static class RecurrentKernels
     {
         for (int j = 0; j < hidden; j++)
         {
-            float r = ScalarActivations.Sigmoid(z[j] + rec[j]);
-            float update = ScalarActivations.Sigmoid(z[hidden + j] + rec[hidden + j]);
-            float hiddenProjection = rec[(2 * hidden) + j];
-            float n = ScalarActivations.Tanh(z[(2 * hidden) + j] + (r * hiddenProjection));
             float previousState = previous < 0 ? 0f : hiddenStates[(previous * hidden) + j];
-            hn[(t * hidden) + j] = hiddenProjection;
-            h[j] = ((1f - update) * n) + (update * previousState);
-            z[j] = r;
-            z[hidden + j] = update;
-            z[(2 * hidden) + j] = n;
+            hn[(t * hidden) + j] = rec[(2 * hidden) + j];
+            h[j] = GruUnit(z, rec, j, hidden, previousState);
         }
     }
+
+    /// <summary>
+    /// One LSTM unit <paramref name="j"/>: returns h and gives c; the gates' pre-activations in <paramref name="z"/> are
+    /// replaced by the activations i, f, g, o. The whole-sequence pass and the streaming step share it, so they agree bit for bit.
+    /// </summary>
+    private static float LstmUnit(Span<float> z, ReadOnlySpan<float> rec, int j, int hidden, float previousCell, out float c)
+    {
+        float i = ScalarActivations.Sigmoid(z[j] + rec[j]);
+        float f = ScalarActivations.Sigmoid(z[hidden + j] + rec[hidden + j]);
+        float candidate = ScalarActivations.Tanh(z[(2 * hidden) + j] + rec[(2 * hidden) + j]);
+        float o = ScalarActivations.Sigmoid(z[(3 * hidden) + j] + rec[(3 * hidden) + j]);
+        c = (f * previousCell) + (i * candidate);
+        z[j] = i;
+        z[hidden + j] = f;
+        z[(2 * hidden) + j] = candidate;
+        z[(3 * hidden) + j] = o;
+        return o * ScalarActivations.Tanh(c);
+    }
+
+    /// <summary>One GRU unit <paramref name="j"/>: returns h; the pre-activations in <paramref name="z"/> are replaced by r, z, n.</summary>
+    private static float GruUnit(Span<float> z, ReadOnlySpan<float> rec, int j, int hidden, float previousState)
+    {
+        float r = ScalarActivations.Sigmoid(z[j] + rec[j]);
+        float update = ScalarActivations.Sigmoid(z[hidden + j] + rec[hidden + j]);
+        float n = ScalarActivations.Tanh(z[(2 * hidden) + j] + (r * rec[(2 * hidden) + j]));
+        z[j] = r;
+        z[hidden + j] = update;
+        z[(2 * hidden) + j] = n;
+        return ((1f - update) * n) + (update * previousState);
+    }
+
+    /// <summary>One RNN unit: <c>act(z + rec)</c>.</summary>
+    private static float RnnUnit(RecurrentCell cell, float z, float rec) =>
+        cell == RecurrentCell.RnnTanh ? ScalarActivations.Tanh(z + rec) : ScalarActivations.ReLU(z + rec);
 
     private static void BackwardSample(
         in RecurrentGeometry g,

@@ -6,9 +6,9 @@ namespace NetDsl.Generated;
 
 /// <summary>
 /// Forward pass and backpropagation through time of RNN, LSTM and GRU layers over a batch of sequences, in PyTorch's
-/// layouts (see <see cref="RecurrentGeometry"/>). The matrix products go through the fully connected kernels: every
-/// step's input projection at once (<c>[T, input] x W_ih^T</c>), one <c>W_hh h</c> product per step, and in the backward
-/// pass the weight gradients of all steps at once. The element-wise cell arithmetic is written out per gate. Nothing is
+/// layouts (see <see cref="RecurrentGeometry"/>). Every step's input projection runs at once through the fully connected
+/// kernel (<c>[T, input] x W_ih^T</c>), the per-step <c>W_hh h</c> through <see cref="RecurrentProduct"/>, and in the
+/// backward pass the weight gradients of all steps at once through the fully connected kernels. The element-wise cell arithmetic is written out per gate. Nothing is
 /// allocated after a thread's first call.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -39,7 +39,7 @@ public static class RecurrentKernels
         }
 
         Span<float> sampleWorkspace = keep ? default : ThreadScratch.Of(ref t_inferenceWorkspace, geometry.WorkspaceSize);
-        Span<float> recurrent = ThreadScratch.Of(ref t_scratch, geometry.GateWidth + geometry.Hidden);
+        Span<float> recurrent = ThreadScratch.Of(ref t_scratch, geometry.GateWidth + (2 * geometry.Hidden));
         for (int b = 0; b < batch; b++)
         {
             ForwardSample(
@@ -115,9 +115,10 @@ public static class RecurrentKernels
         Require(y.Length, geometry.Hidden, "step output");
         int hidden = geometry.Hidden;
         int gateWidth = geometry.GateWidth;
-        Span<float> scratch = ThreadScratch.Of(ref t_scratch, 2 * gateWidth);
+        Span<float> scratch = ThreadScratch.Of(ref t_scratch, (2 * gateWidth) + hidden);
         Span<float> z = scratch.Slice(0, gateWidth);
         Span<float> rec = scratch.Slice(gateWidth, gateWidth);
+        Span<float> temporary = scratch.Slice(2 * gateWidth, hidden);
         ReadOnlySpan<float> input = x.Slice(0, geometry.InputSize);
         int parameterOffset = 0;
         for (int layer = 0; layer < geometry.Layers; layer++)
@@ -127,17 +128,8 @@ public static class RecurrentKernels
             Span<float> h = state.Slice(layer * hidden, hidden);
             Span<float> c = geometry.Cell == RecurrentCell.Lstm ? state.Slice((geometry.Layers + layer) * hidden, hidden) : default;
             LinearKernels.Forward(input, block.WeightIh, block.BiasIh, z, 1, block.InputSize, gateWidth);
-            LinearKernels.Forward(h, block.WeightHh, block.BiasHh, rec, 1, hidden, gateWidth);
-            for (int j = 0; j < hidden; j++)
-            {
-                h[j] = geometry.Cell switch
-                {
-                    RecurrentCell.Lstm => LstmUnit(z, rec, j, hidden, c[j], out c[j]),
-                    RecurrentCell.Gru => GruUnit(z, rec, j, hidden, h[j]),
-                    _ => RnnUnit(geometry.Cell, z[j], rec[j]),
-                };
-            }
-
+            RecurrentProduct.Compute(h, RecurrentProduct.Transposed(block.WeightHh, geometry, layer), block.BiasHh, rec);
+            CellStep(geometry.Cell, z, rec, h, c, c, h, temporary, hidden);
             input = h;
         }
 
@@ -159,7 +151,7 @@ public static class RecurrentKernels
                 var block = new Block(g, layer, parameters.Slice(parameterOffset, g.BlockParameterCount(layer)));
                 parameterOffset += g.BlockParameterCount(layer);
                 var states = new States(g, workspace, layer, direction);
-                RunDirection(g, direction, layerInput, block, states, recurrent);
+                RunDirection(g, direction, layerInput, block, RecurrentProduct.Transposed(block.WeightHh, g, (layer * g.Directions) + direction), states, recurrent);
 
                 Span<float> destination = last ? (g.ReturnSequences ? y : default) : sequence;
                 if (!destination.IsEmpty)
@@ -181,7 +173,7 @@ public static class RecurrentKernels
         }
     }
 
-    private static void RunDirection(in RecurrentGeometry g, int direction, ReadOnlySpan<float> input, in Block block, in States states, Span<float> recurrent)
+    private static void RunDirection(in RecurrentGeometry g, int direction, ReadOnlySpan<float> input, in Block block, ReadOnlySpan<float> transposedWeightHh, in States states, Span<float> recurrent)
     {
         int steps = g.Steps;
         int hidden = g.Hidden;
@@ -201,85 +193,73 @@ public static class RecurrentKernels
             Span<float> zeroState = recurrent.Slice(gateWidth, hidden);
             zeroState.Clear();
             ReadOnlySpan<float> previousState = previous < 0 ? zeroState : states.Hidden.Slice(previous * hidden, hidden);
-            LinearKernels.Forward(previousState, block.WeightHh, block.BiasHh, rec, 1, hidden, gateWidth);
+            RecurrentProduct.Compute(previousState, transposedWeightHh, block.BiasHh, rec);
 
             Span<float> z = projections.Slice(t * gateWidth, gateWidth);
             Span<float> h = states.Hidden.Slice(t * hidden, hidden);
-            switch (g.Cell)
-            {
-                case RecurrentCell.RnnTanh:
-                case RecurrentCell.RnnReLU:
-                    for (int j = 0; j < hidden; j++)
-                    {
-                        h[j] = RnnUnit(g.Cell, z[j], rec[j]);
-                    }
-
-                    break;
-                case RecurrentCell.Lstm:
-                    LstmStep(z, rec, states.Second, previous, t, h, hidden);
-                    break;
-                default:
-                    GruStep(z, rec, states.Second, states.Hidden, previous, t, h, hidden);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>Gates i, f, g, o from their pre-activations <paramref name="z"/> (+ <paramref name="rec"/>), replaced by their activations.</summary>
-    private static void LstmStep(Span<float> z, ReadOnlySpan<float> rec, Span<float> cells, int previous, int t, Span<float> h, int hidden)
-    {
-        for (int j = 0; j < hidden; j++)
-        {
-            float previousCell = previous < 0 ? 0f : cells[(previous * hidden) + j];
-            h[j] = LstmUnit(z, rec, j, hidden, previousCell, out float c);
-            cells[(t * hidden) + j] = c;
-        }
-    }
-
-    /// <summary>Gates r, z, n; <c>W_hn h + b_hn</c> is kept in <paramref name="hn"/> for the backward pass.</summary>
-    private static void GruStep(Span<float> z, ReadOnlySpan<float> rec, Span<float> hn, ReadOnlySpan<float> hiddenStates, int previous, int t, Span<float> h, int hidden)
-    {
-        for (int j = 0; j < hidden; j++)
-        {
-            float previousState = previous < 0 ? 0f : hiddenStates[(previous * hidden) + j];
-            hn[(t * hidden) + j] = rec[(2 * hidden) + j];
-            h[j] = GruUnit(z, rec, j, hidden, previousState);
+            Span<float> second = g.IsGated ? states.Second.Slice(t * hidden, hidden) : default;
+            ReadOnlySpan<float> previousCell = g.Cell == RecurrentCell.Lstm && previous >= 0 ? states.Second.Slice(previous * hidden, hidden) : zeroState;
+            CellStep(g.Cell, z, rec, previousState, previousCell, second, h, recurrent.Slice(gateWidth + hidden, hidden), hidden);
         }
     }
 
     /// <summary>
-    /// One LSTM unit <paramref name="j"/>: returns h and gives c; the gates' pre-activations in <paramref name="z"/> are
-    /// replaced by the activations i, f, g, o. The whole-sequence pass and the streaming step share it, so they agree bit for bit.
+    /// The cell arithmetic of one step on whole vectors (TensorPrimitives), shared by the whole-sequence pass and
+    /// <see cref="Step"/> so that they agree bit for bit. <paramref name="z"/> holds the gates' input-side pre-activations
+    /// and is left holding their activations (LSTM i, f, g, o; GRU r, z, n); <paramref name="rec"/> is
+    /// <c>W_hh h_(t-1) + b_hh</c>. <paramref name="second"/> receives LSTM's cell state c_t (it may be
+    /// <paramref name="previousCell"/> itself) or GRU's <c>W_hn h_(t-1) + b_hn</c> (empty: not kept); <paramref name="h"/>
+    /// receives h_t (it may be <paramref name="previousState"/> itself). Element-wise throughout, so in-place use is safe.
     /// </summary>
-    private static float LstmUnit(Span<float> z, ReadOnlySpan<float> rec, int j, int hidden, float previousCell, out float c)
+    private static void CellStep(RecurrentCell cell, Span<float> z, ReadOnlySpan<float> rec, ReadOnlySpan<float> previousState, ReadOnlySpan<float> previousCell, Span<float> second, Span<float> h, Span<float> temporary, int hidden)
     {
-        float i = ScalarActivations.Sigmoid(z[j] + rec[j]);
-        float f = ScalarActivations.Sigmoid(z[hidden + j] + rec[hidden + j]);
-        float candidate = ScalarActivations.Tanh(z[(2 * hidden) + j] + rec[(2 * hidden) + j]);
-        float o = ScalarActivations.Sigmoid(z[(3 * hidden) + j] + rec[(3 * hidden) + j]);
-        c = (f * previousCell) + (i * candidate);
-        z[j] = i;
-        z[hidden + j] = f;
-        z[(2 * hidden) + j] = candidate;
-        z[(3 * hidden) + j] = o;
-        return o * ScalarActivations.Tanh(c);
-    }
+        switch (cell)
+        {
+            case RecurrentCell.RnnTanh:
+                TensorPrimitives.Add(z, rec, z);
+                TensorPrimitives.Tanh(z, h);
+                break;
+            case RecurrentCell.RnnReLU:
+                TensorPrimitives.Add(z, rec, z);
+                TensorPrimitives.Max(z, 0f, h);
+                break;
+            case RecurrentCell.Lstm:
+            {
+                TensorPrimitives.Add(z, rec, z);
+                Span<float> inputAndForget = z.Slice(0, 2 * hidden);
+                Span<float> candidate = z.Slice(2 * hidden, hidden);
+                Span<float> output = z.Slice(3 * hidden, hidden);
+                TensorPrimitives.Sigmoid(inputAndForget, inputAndForget);
+                TensorPrimitives.Tanh(candidate, candidate);
+                TensorPrimitives.Sigmoid(output, output);
+                TensorPrimitives.Multiply(z.Slice(hidden, hidden), previousCell, second); // f * c_(t-1)
+                TensorPrimitives.FusedMultiplyAdd(z.Slice(0, hidden), candidate, second, second); // + i * g
+                TensorPrimitives.Tanh(second, temporary);
+                TensorPrimitives.Multiply(output, temporary, h);
+                break;
+            }
 
-    /// <summary>One GRU unit <paramref name="j"/>: returns h; the pre-activations in <paramref name="z"/> are replaced by r, z, n.</summary>
-    private static float GruUnit(Span<float> z, ReadOnlySpan<float> rec, int j, int hidden, float previousState)
-    {
-        float r = ScalarActivations.Sigmoid(z[j] + rec[j]);
-        float update = ScalarActivations.Sigmoid(z[hidden + j] + rec[hidden + j]);
-        float n = ScalarActivations.Tanh(z[(2 * hidden) + j] + (r * rec[(2 * hidden) + j]));
-        z[j] = r;
-        z[hidden + j] = update;
-        z[(2 * hidden) + j] = n;
-        return ((1f - update) * n) + (update * previousState);
-    }
+            default:
+            {
+                Span<float> resetAndUpdate = z.Slice(0, 2 * hidden);
+                TensorPrimitives.Add(resetAndUpdate, rec.Slice(0, 2 * hidden), resetAndUpdate);
+                TensorPrimitives.Sigmoid(resetAndUpdate, resetAndUpdate);
+                ReadOnlySpan<float> hiddenProjection = rec.Slice(2 * hidden, hidden);
+                if (!second.IsEmpty)
+                {
+                    hiddenProjection.CopyTo(second);
+                }
 
-    /// <summary>One RNN unit: <c>act(z + rec)</c>.</summary>
-    private static float RnnUnit(RecurrentCell cell, float z, float rec) =>
-        cell == RecurrentCell.RnnTanh ? ScalarActivations.Tanh(z + rec) : ScalarActivations.ReLU(z + rec);
+                Span<float> n = z.Slice(2 * hidden, hidden);
+                TensorPrimitives.Multiply(z.Slice(0, hidden), hiddenProjection, temporary); // r * (W_hn h + b_hn)
+                TensorPrimitives.Add(n, temporary, n);
+                TensorPrimitives.Tanh(n, n);
+                TensorPrimitives.Subtract(previousState, n, temporary); // h = n + z * (h_(t-1) - n) = (1 - z) n + z h_(t-1)
+                TensorPrimitives.FusedMultiplyAdd(z.Slice(hidden, hidden), temporary, n, h);
+                break;
+            }
+        }
+    }
 
     private static void BackwardSample(
         in RecurrentGeometry g,

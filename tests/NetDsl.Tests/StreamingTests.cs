@@ -32,6 +32,14 @@ public partial class StreamingGru;
 [RNN(3, Nonlinearity = RnnNonlinearity.ReLU, Layers = 3, ReturnSequences = false, Name = "rnn")]
 public partial class StreamingRnn;
 
+// Token streams: an embedding in front of the recurrent layer; one step is one token.
+[Network]
+[Input(8)]
+[Embedding(9, 3, PaddingIndex = 0, Name = "emb")]
+[GRU(4, Layers = 2, ReturnSequences = false, Name = "gru")]
+[Linear(2, Name = "fc")]
+public partial class StreamingTokens;
+
 /// <summary>
 /// The streaming API: stepping through a sequence from a default state gives the whole-sequence <c>Forward</c> bit for
 /// bit, at every prefix; streams are independent values; Step allocates nothing and runs on many threads at once.
@@ -76,6 +84,26 @@ public sealed class StreamingTests
         }
 
         AssertSameBits(Forward(rnn, r), Floats(rnnOutput), "RNN");
+    }
+
+    [Fact]
+    public void TokensStreamThroughTheEmbedding()
+    {
+        var model = new StreamingTokens(seed: 4);
+        float[] tokens = [3, 0, 8, 1, 1, 5, 7, 2];
+        StreamingTokens.StreamState state = default;
+        StreamingTokens.Output output = default;
+        foreach (float token in tokens)
+        {
+            output = model.Step(ref state, (int)token);
+        }
+
+        AssertSameBits(Forward(model, tokens), Floats(output), "Embedding + GRU");
+
+        StreamingTokens.StreamState before = state;
+        ArgumentOutOfRangeException e = Assert.Throws<ArgumentOutOfRangeException>(() => model.Step(ref state, 9));
+        Assert.Contains("vocabulary of 9", e.Message, StringComparison.Ordinal);
+        Assert.True(((ReadOnlySpan<float>)state).SequenceEqual(before), "a refused token changed the state");
     }
 
     [Fact]

@@ -5,17 +5,24 @@ namespace NetDsl.Generator.Emit;
 
 /// <summary>
 /// The streaming API of a sequence network that starts with one unidirectional recurrent layer returning its final state
-/// (<c>[Input(T, F)] [LSTM(h, ReturnSequences = false)] ...head</c>): a <c>StreamState</c> value the caller owns, and
-/// <c>Step</c>, which advances it by one step of F features and returns the network's output as if the sequence ended
-/// there. The head's stages run for one sample on a per-thread workspace, so one model serves many streams on any
+/// (<c>[Input(T, F)] [LSTM(h, ReturnSequences = false)] ...head</c>), possibly behind an embedding
+/// (<c>[Input(T)] [Embedding(V, D)] [GRU(h, ReturnSequences = false)] ...</c>): a <c>StreamState</c> value the caller
+/// owns, and <c>Step</c>, which advances it by one step (F features, or one token) and returns the network's output as
+/// if the sequence ended there. The head's stages run for one sample on a per-thread workspace, so one model serves many streams on any
 /// threads. Streaming T steps from a default state gives the bits of <c>Forward</c> on the whole sequence.
 /// </summary>
 internal static class StreamingEmitter
 {
     public static bool Applies(NetworkPlan plan) =>
-        plan.Stages.Count > 0
-        && plan.Stages[0].Kind == StageKind.Recurrent
-        && plan.Layers[plan.Stages[0].LayerIndex].HyperParameters is RecurrentParameters { Bidirectional: false, ReturnSequences: false };
+        RecurrentStageIndex(plan) is int r
+        && plan.Layers[plan.Stages[r].LayerIndex].HyperParameters is RecurrentParameters { Bidirectional: false, ReturnSequences: false };
+
+    /// <summary>The position in the stages of the recurrent layer: 0, or 1 behind an embedding; null when neither.</summary>
+    private static int? RecurrentStageIndex(NetworkPlan plan)
+    {
+        int r = plan.Stages.Count > 0 && plan.Stages[0].Kind == StageKind.Embedding ? 1 : 0;
+        return plan.Stages.Count > r && plan.Stages[r].Kind == StageKind.Recurrent ? r : null;
+    }
 
     /// <summary>Floats of state per stream: the recurrent layer's hidden states, and an LSTM's cell states.</summary>
     private static int StateSize(PlannedLayer recurrent)
@@ -26,15 +33,21 @@ internal static class StreamingEmitter
 
     public static void Emit(SourceWriter writer, NetworkPlan plan)
     {
-        Stage first = plan.Stages[0];
-        PlannedLayer recurrent = plan.Layers[first.LayerIndex];
+        int r = RecurrentStageIndex(plan)!.Value;
+        Stage recurrentStage = plan.Stages[r];
+        PlannedLayer recurrent = plan.Layers[recurrentStage.LayerIndex];
+        PlannedLayer? embedding = r == 1 ? plan.Layers[plan.Stages[0].LayerIndex] : null;
         int stateSize = StateSize(recurrent);
-        int features = plan.InputShape.Dimensions[1];
-        int hidden = recurrent.OutFeatures;
-        int[] headWidths = plan.Stages.Skip(1).Select(s => s.OutputWidth).ToArray();
-        int workspace = hidden + headWidths.Take(System.Math.Max(0, headWidths.Length - 1)).Sum();
+        int features = embedding is null ? plan.InputShape.Dimensions[1] : 1;
+        int count = plan.Stages.Count;
 
-        writer.WriteLine($"/// <summary>The features of one step of a stream, {Literals.Int(features)}.</summary>");
+        // One step's width of each stage's output: an embedding gives one row, the others their whole output.
+        int[] widths = plan.Stages.Select(stage => stage.Kind == StageKind.Embedding ? embedding!.HyperParametersAs<EmbeddingParameters>().Dimension : stage.OutputWidth).ToArray();
+        int workspace = widths.Take(count - 1).Sum();
+
+        writer.WriteLine(embedding is null
+            ? $"/// <summary>The features of one step of a stream, {Literals.Int(features)}.</summary>"
+            : "/// <summary>One step of a stream is one token index.</summary>");
         writer.WriteLine($"public const int StepSize = {features};");
         writer.WriteLine();
         writer.WriteLine("/// <summary>");
@@ -51,9 +64,9 @@ internal static class StreamingEmitter
         writer.CloseBlock();
         writer.WriteLine();
 
-        if (plan.Stages.Count > 1)
+        if (count > 1)
         {
-            writer.WriteLine("// The head's activations for one step, per thread: Step may run on many threads at once.");
+            writer.WriteLine("// The other stages' activations for one step, per thread: Step may run on many threads at once.");
             writer.WriteLine("[global::System.ThreadStatic]");
             writer.WriteLine("private static float[]? t_streamWorkspace;");
             writer.WriteLine();
@@ -68,6 +81,17 @@ internal static class StreamingEmitter
         writer.CloseBlock();
         writer.WriteLine();
 
+        if (embedding is not null)
+        {
+            writer.WriteLine("/// <summary>Advances <paramref name=\"state\"/> by the token <paramref name=\"token\"/> and returns the output the network gives a sequence that ends with it.</summary>");
+            writer.WriteLine($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"token\"/> is not in [0, {Literals.Int(embedding.HyperParametersAs<EmbeddingParameters>().Vocabulary)}).</exception>");
+            writer.OpenBlock("public Output Step(ref StreamState state, int token)");
+            writer.WriteLine("float index = token;");
+            writer.WriteLine("return Step(ref state, new global::System.ReadOnlySpan<float>(in index));");
+            writer.CloseBlock();
+            writer.WriteLine();
+        }
+
         writer.WriteLine("/// <summary>Advances <paramref name=\"state\"/> by one step of <paramref name=\"features\"/> and writes the output the network gives a sequence that ends with this step.</summary>");
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         writer.OpenBlock("public void Step(ref StreamState state, global::System.ReadOnlySpan<float> features, global::System.Span<float> output)");
@@ -75,29 +99,39 @@ internal static class StreamingEmitter
         writer.WriteLine($"{TypeNames.Guard}.Length(output.Length, OutputSize, nameof(output));");
         writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
         writer.WriteLine("global::System.Span<float> r = _buffers;");
-        int count = plan.Stages.Count;
-        if (count > 1)
+        if (count > r + 1)
         {
             writer.WriteLine("const int batch = 1;");
+        }
+
+        if (count > 1)
+        {
             writer.WriteLine($"float[] workspace = t_streamWorkspace ??= new float[{workspace}];");
         }
 
-        writer.WriteLine($"global::System.Span<float> s1 = {(count == 1 ? "output" : $"global::System.MemoryExtensions.AsSpan(workspace, 0, {hidden})")};");
-        int offset = hidden;
-        for (int k = 2; k <= count; k++)
+        int offset = 0;
+        for (int k = 1; k <= count; k++)
         {
-            int width = plan.Stages[k - 1].OutputWidth;
             writer.WriteLine(k == count
                 ? $"global::System.Span<float> s{k} = output;"
-                : $"global::System.Span<float> s{k} = global::System.MemoryExtensions.AsSpan(workspace, {offset}, {width});");
-            offset += k == count ? 0 : width;
+                : $"global::System.Span<float> s{k} = global::System.MemoryExtensions.AsSpan(workspace, {offset}, {widths[k - 1]});");
+            offset += k == count ? 0 : widths[k - 1];
         }
 
         writer.WriteLine();
-        writer.WriteLine(StageDescription.Of(plan, first));
-        writer.WriteLine($"{TypeNames.RecurrentKernels}.Step(in {GeometryField.Name(first)}, features, {RecurrentStageEmitter.Parameters(recurrent, "p")}, state, s1);");
+        if (embedding is not null)
+        {
+            EmbeddingParameters e = embedding.HyperParametersAs<EmbeddingParameters>();
+            writer.WriteLine(StageDescription.Of(plan, plan.Stages[0]));
+            writer.WriteLine($"{TypeNames.EmbeddingKernels}.Forward(features, {AffineStageEmitter.Slice("p", embedding.Tensor("weight")!)}, s1, 1, 1, {e.Vocabulary}, {e.Dimension});");
+            writer.WriteLine();
+        }
+
+        string stepInput = embedding is null ? "features" : "s1";
+        writer.WriteLine(StageDescription.Of(plan, recurrentStage));
+        writer.WriteLine($"{TypeNames.RecurrentKernels}.Step(in {GeometryField.Name(recurrentStage)}, {stepInput}, {RecurrentStageEmitter.Parameters(recurrent, "p")}, state, s{r + 1});");
         writer.WriteLine();
-        foreach (Stage stage in plan.Stages.Skip(1))
+        foreach (Stage stage in plan.Stages.Skip(r + 1))
         {
             string previous = "s" + Literals.Int(stage.Index - 1);
             string current = "s" + Literals.Int(stage.Index);

@@ -497,6 +497,32 @@ public sealed class DiagnosticTests
         "Layer 'gru' (GRU) receives shape [1, 8, 8] but needs a sequence [steps, features]: T steps of F features each (declare [Input(T, F)], and put no Flatten or Linear before it)");
 
     [Fact]
+    public void NDSL0023_PoolingOverTimeAfterTheFinalState() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(10, 3)]
+        [LSTM(8, ReturnSequences = false)]
+        [[|MeanOverTime(Name = "pool")|]]
+        public partial class PooledFinalState;
+        """,
+        "NDSL0023",
+        DiagnosticSeverity.Error,
+        "Layer 'pool' (MeanOverTime) receives shape [8] but needs a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear; a recurrent layer before it with ReturnSequences = false already gives one state: set ReturnSequences = true, or remove this layer");
+
+    [Fact]
+    public void NDSL0023_LastStepOfAConvolution() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(2, 9)]
+        [Conv1D(3, Kernel = 3)]
+        [[|LastStep(Name = "last")|]]
+        public partial class ConvolutionLastStep;
+        """,
+        "NDSL0023",
+        DiagnosticSeverity.Error,
+        "Layer 'last' (LastStep) receives shape [3, 7] but needs a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear");
+
+    [Fact]
     public void NDSL0023_Conv2DOnASequence() => AssertDiagnostic(
         """
         [Network]

@@ -50,6 +50,31 @@ public sealed class GeneratedCodeTests
         """;
 
     [Fact]
+    public void ALinearAfterASequenceAppliesToEveryStep_OnAConvolutionsOutputItAsksForAFlatten()
+    {
+        TestRun run = TestCompilation.Run("""
+            using NetDsl;
+
+            namespace App;
+
+            [Network, Input(6, 3), GRU(4), ReLU, Linear(2, Name = "head")]
+            public partial class PerStep;
+
+            [Network, Input(2, 9), Conv1D(3, Kernel = 3), ReLU, Linear(2, Name = "head")]
+            public partial class AfterConvolution;
+            """);
+
+        Assert.Empty(run.Exceptions);
+        Diagnostic flatten = Assert.Single(run.AnalyzerDiagnostics);
+        Assert.Equal("NDSL0013", flatten.Id);
+        Assert.Contains("[3, 7]", flatten.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        string perStep = run.GeneratedSources.Single(g => g.HintName == "App.PerStep.g.cs").SourceText.ToString();
+        Assert.Contains("head     Linear(4, 2, per step)  [6, 2]", perStep, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Generated.LinearKernels.Forward(s2, p.Slice(", perStep, System.StringComparison.Ordinal);
+        Assert.Contains(", s3, batch * 6, 4, 2);", perStep, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NetworksWithTheSameNameInGenericTypesOfDifferentArity_GetDistinctFiles()
     {
         TestRun run = TestCompilation.Run("""

@@ -30,6 +30,9 @@ internal static class SampleNetworks
         [nameof(RecurrentNet)] = seed => new RecurrentNet(seed),
         [nameof(RecurrentVariantsNet)] = seed => new RecurrentVariantsNet(seed),
         [nameof(TokenNet)] = seed => new TokenNet(seed),
+        [nameof(SequenceMaxNet)] = seed => new SequenceMaxNet(seed),
+        [nameof(SequenceMeanNet)] = seed => new SequenceMeanNet(seed),
+        [nameof(SequenceLastNet)] = seed => new SequenceLastNet(seed),
     };
 
     /// <summary>

@@ -216,6 +216,7 @@ public partial class ActivationsNetKernels;
 [Network]
 [Input(6, 3)]
 [LSTM(5, Layers = 2, Bidirectional = true, Name = "lstm")]
+[Linear(6, Name = "proj"), Tanh]
 [GRU(4, ReturnSequences = false, Name = "gru")]
 [Linear(3, Name = "fc")]
 public partial class RecurrentNet;
@@ -233,3 +234,24 @@ public partial class RecurrentVariantsNet;
 [Embedding(9, 3, PaddingIndex = 0, Name = "emb")]
 [LSTM(4, ReturnSequences = false, Name = "lstm")]
 public partial class TokenNet;
+
+// Reductions over the steps of a sequence: ReduceMax after a per-step MatMul, ReduceMean, and a Gather of the last step.
+[Network]
+[Input(6, 3)]
+[GRU(4, Name = "gru")]
+[Linear(5, Name = "proj")]
+[MaxOverTime]
+[Linear(2, Name = "fc")]
+public partial class SequenceMaxNet;
+
+[Network]
+[Input(5, 2)]
+[LSTM(3, Name = "lstm")]
+[MeanOverTime]
+public partial class SequenceMeanNet;
+
+[Network]
+[Input(4, 2)]
+[RNN(3, Bidirectional = true, Name = "rnn")]
+[LastStep]
+public partial class SequenceLastNet;

@@ -716,6 +716,108 @@ public partial class LstmStackNetKernels;
 [Linear(1, Name = "fc")]
 public partial class LstmStackNetUnrolled;
 
+// Per-step heads: Linear on every step of a GRU's [T, H] output (PyTorch's Linear on the last dimension), a SiLU between
+// (the sequence layout survives element-wise layers), a second per-step Linear with a fused Tanh, then flattened. Smooth.
+// [5,3] -gru-> [5,4] -proj-> [5,3] -proj2-> [5,2] -> [10] -> [2]
+[Network]
+[Input(5, 3)]
+[GRU(4, Name = "gru")]
+[Linear(3, Name = "proj")]
+[SiLU]
+[Linear(2, Bias = false, Name = "proj2"), Tanh]
+[Flatten]
+[Linear(2, Name = "fc")]
+public partial class StepHeadNet;
+
+[Network(UnrollLimit = 0)]
+[Input(5, 3)]
+[GRU(4, Name = "gru")]
+[Linear(3, Name = "proj")]
+[SiLU]
+[Linear(2, Bias = false, Name = "proj2"), Tanh]
+[Flatten]
+[Linear(2, Name = "fc")]
+public partial class StepHeadNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(5, 3)]
+[GRU(4, Name = "gru")]
+[Linear(3, Name = "proj")]
+[SiLU]
+[Linear(2, Bias = false, Name = "proj2"), Tanh]
+[Flatten]
+[Linear(2, Name = "fc")]
+public partial class StepHeadNetUnrolled;
+
+// Mean over time of a GRU's every-step output. Smooth.  [5,3] -gru-> [5,4] -mean-> [4] -> [2]
+[Network]
+[Input(5, 3)]
+[GRU(4, Name = "gru")]
+[MeanOverTime]
+[Linear(2, Name = "fc")]
+public partial class MeanHeadNet;
+
+[Network(UnrollLimit = 0)]
+[Input(5, 3)]
+[GRU(4, Name = "gru")]
+[MeanOverTime]
+[Linear(2, Name = "fc")]
+public partial class MeanHeadNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(5, 3)]
+[GRU(4, Name = "gru")]
+[MeanOverTime]
+[Linear(2, Name = "fc")]
+public partial class MeanHeadNetUnrolled;
+
+// Max over time of a per-step projection of an LSTM's output (a kink: inputs keep a margin). [6,2] -> [6,3] -> [6,4] -> [4] -> [2]
+[Network]
+[Input(6, 2)]
+[LSTM(3, Name = "lstm")]
+[Linear(4, Name = "proj")]
+[MaxOverTime]
+[Linear(2, Name = "fc")]
+public partial class MaxHeadNet;
+
+[Network(UnrollLimit = 0)]
+[Input(6, 2)]
+[LSTM(3, Name = "lstm")]
+[Linear(4, Name = "proj")]
+[MaxOverTime]
+[Linear(2, Name = "fc")]
+public partial class MaxHeadNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(6, 2)]
+[LSTM(3, Name = "lstm")]
+[Linear(4, Name = "proj")]
+[MaxOverTime]
+[Linear(2, Name = "fc")]
+public partial class MaxHeadNetUnrolled;
+
+// The last step of a bidirectional RNN's output (the reverse direction's first state). Smooth. [4,2] -> [4,6] -> [6] -> [3]
+[Network]
+[Input(4, 2)]
+[RNN(3, Bidirectional = true, Name = "rnn")]
+[LastStep]
+[Linear(3, Name = "fc")]
+public partial class LastHeadNet;
+
+[Network(UnrollLimit = 0)]
+[Input(4, 2)]
+[RNN(3, Bidirectional = true, Name = "rnn")]
+[LastStep]
+[Linear(3, Name = "fc")]
+public partial class LastHeadNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(4, 2)]
+[RNN(3, Bidirectional = true, Name = "rnn")]
+[LastStep]
+[Linear(3, Name = "fc")]
+public partial class LastHeadNetUnrolled;
+
 /// <summary>A generated network of the layer catalog under test, with its oracle.</summary>
 public sealed class LayerCase
 {
@@ -932,6 +1034,34 @@ public static class LayerNetworks
         R.LSTM(2, "lstm", layers: 2, bidirectional: true, returnSequences: false, bias: false),
         R.Linear(1, "fc"));
 
+    private static readonly ReferenceModel StepHead = new(
+        [5, 3],
+        R.GRU(4, "gru"),
+        R.Linear(3, "proj"),
+        R.SiLU(),
+        R.Linear(2, "proj2", bias: false), R.Tanh(),
+        R.Flatten(),
+        R.Linear(2, "fc"));
+
+    private static readonly ReferenceModel MeanHead = new(
+        [5, 3],
+        R.GRU(4, "gru"),
+        R.MeanOverTime(),
+        R.Linear(2, "fc"));
+
+    private static readonly ReferenceModel MaxHead = new(
+        [6, 2],
+        R.LSTM(3, "lstm"),
+        R.Linear(4, "proj"),
+        R.MaxOverTime(),
+        R.Linear(2, "fc"));
+
+    private static readonly ReferenceModel LastHead = new(
+        [4, 2],
+        R.RNN(3, "rnn", bidirectional: true),
+        R.LastStep(),
+        R.Linear(3, "fc"));
+
     private static readonly LayerCase[] Cases =
     [
         .. Three<CnnNet, CnnNetKernels, CnnNetUnrolled>("Cnn", Cnn, smooth: false,
@@ -974,6 +1104,14 @@ public static class LayerNetworks
             (n, x) => { RnnNet.Output y = n.Forward(new RnnNet.Input(x)); return Elements(y); }, (n, x) => { RnnNetKernels.Output y = n.Forward(new RnnNetKernels.Input(x)); return Elements(y); }, (n, x) => { RnnNetUnrolled.Output y = n.Forward(new RnnNetUnrolled.Input(x)); return Elements(y); }),
         .. Three<LstmStackNet, LstmStackNetKernels, LstmStackNetUnrolled>("LstmStack", LstmStack, smooth: true,
             (n, x) => { LstmStackNet.Output y = n.Forward(new LstmStackNet.Input(x)); return Elements(y); }, (n, x) => { LstmStackNetKernels.Output y = n.Forward(new LstmStackNetKernels.Input(x)); return Elements(y); }, (n, x) => { LstmStackNetUnrolled.Output y = n.Forward(new LstmStackNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<StepHeadNet, StepHeadNetKernels, StepHeadNetUnrolled>("StepHead", StepHead, smooth: true,
+            (n, x) => { StepHeadNet.Output y = n.Forward(new StepHeadNet.Input(x)); return Elements(y); }, (n, x) => { StepHeadNetKernels.Output y = n.Forward(new StepHeadNetKernels.Input(x)); return Elements(y); }, (n, x) => { StepHeadNetUnrolled.Output y = n.Forward(new StepHeadNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<MeanHeadNet, MeanHeadNetKernels, MeanHeadNetUnrolled>("MeanHead", MeanHead, smooth: true,
+            (n, x) => { MeanHeadNet.Output y = n.Forward(new MeanHeadNet.Input(x)); return Elements(y); }, (n, x) => { MeanHeadNetKernels.Output y = n.Forward(new MeanHeadNetKernels.Input(x)); return Elements(y); }, (n, x) => { MeanHeadNetUnrolled.Output y = n.Forward(new MeanHeadNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<MaxHeadNet, MaxHeadNetKernels, MaxHeadNetUnrolled>("MaxHead", MaxHead, smooth: false,
+            (n, x) => { MaxHeadNet.Output y = n.Forward(new MaxHeadNet.Input(x)); return Elements(y); }, (n, x) => { MaxHeadNetKernels.Output y = n.Forward(new MaxHeadNetKernels.Input(x)); return Elements(y); }, (n, x) => { MaxHeadNetUnrolled.Output y = n.Forward(new MaxHeadNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<LastHeadNet, LastHeadNetKernels, LastHeadNetUnrolled>("LastHead", LastHead, smooth: true,
+            (n, x) => { LastHeadNet.Output y = n.Forward(new LastHeadNet.Input(x)); return Elements(y); }, (n, x) => { LastHeadNetKernels.Output y = n.Forward(new LastHeadNetKernels.Input(x)); return Elements(y); }, (n, x) => { LastHeadNetUnrolled.Output y = n.Forward(new LastHeadNetUnrolled.Input(x)); return Elements(y); }),
     ];
 
     private static readonly Dictionary<string, LayerCase> ByName = Cases.ToDictionary(c => c.Name);

@@ -100,4 +100,6 @@ internal class ActivationDescriptor : LayerDescriptor
 
     private EquatableArray<NamedValue> Values(PlannedLayer layer) =>
         _parameters.Length == 0 ? EquatableArray<NamedValue>.Empty : layer.HyperParametersAs<ActivationParameters>().Values;
+
+    public override bool OutputIsSequence(LayerResult result, bool inputIsSequence) => inputIsSequence;
 }

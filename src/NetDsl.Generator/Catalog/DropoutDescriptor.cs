@@ -25,4 +25,6 @@ internal sealed class DropoutDescriptor : LayerDescriptor
     public override int AuxiliaryWidth(PlannedLayer layer) => layer.InFeatures;
 
     public override string SummaryText(PlannedLayer layer) => "Dropout(p=" + SummaryFormat.Number(layer.HyperParametersAs<DropoutParameters>().P) + ")";
+
+    public override bool OutputIsSequence(LayerResult result, bool inputIsSequence) => inputIsSequence;
 }

@@ -20,6 +20,8 @@ internal sealed class EmbeddingDescriptor : LayerDescriptor
 
     public override StageKind? Stage => StageKind.Embedding;
 
+    public override bool OutputIsSequence(LayerResult result, bool inputIsSequence) => true;
+
     public override string SummaryText(PlannedLayer layer)
     {
         EmbeddingParameters p = layer.HyperParametersAs<EmbeddingParameters>();

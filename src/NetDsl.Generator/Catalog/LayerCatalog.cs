@@ -46,6 +46,9 @@ internal static class LayerCatalog
         new RecurrentDescriptor(LayerKind.LSTM),
         new RecurrentDescriptor(LayerKind.GRU),
         new EmbeddingDescriptor(),
+        new SequenceHeadDescriptor(LayerKind.MeanOverTime),
+        new SequenceHeadDescriptor(LayerKind.MaxOverTime),
+        new SequenceHeadDescriptor(LayerKind.LastStep),
     };
 
     private static readonly Dictionary<LayerKind, LayerDescriptor> ByKind = Index();

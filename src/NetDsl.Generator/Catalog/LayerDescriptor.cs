@@ -58,6 +58,14 @@ internal abstract class LayerDescriptor
     /// </summary>
     public virtual int AuxiliaryWidth(PlannedLayer layer) => 0;
 
+    /// <summary>
+    /// Whether the layer's output is a sequence <c>[T, F]</c> of steps (a recurrent layer's every-step output, an
+    /// embedding's rows, a per-step Linear), given whether its input was one: element-wise layers keep the layout, the
+    /// rest end it. A later Linear then applies to every step, as PyTorch's does, where on another 2-D shape (a 1-D
+    /// convolution's <c>[C, L]</c>) it asks for a Flatten.
+    /// </summary>
+    public virtual bool OutputIsSequence(LayerResult result, bool inputIsSequence) => false;
+
     /// <summary>The element-wise function of an activation layer, or null for other layers.</summary>
     public virtual ActivationFunction? Activation(PlannedLayer layer) => null;
 

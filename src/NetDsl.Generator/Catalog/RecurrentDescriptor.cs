@@ -24,6 +24,8 @@ internal sealed class RecurrentDescriptor : LayerDescriptor
 
     public override StageKind? Stage => StageKind.Recurrent;
 
+    public override bool OutputIsSequence(LayerResult result, bool inputIsSequence) => result.HyperParameters is RecurrentParameters { ReturnSequences: true };
+
     /// <summary>The runtime's <c>RecurrentGeometry.WorkspaceSize</c>: per block every step's states and gates, then the inner layers' sequences.</summary>
     public override int AuxiliaryWidth(PlannedLayer layer)
     {

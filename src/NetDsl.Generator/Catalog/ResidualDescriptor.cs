@@ -31,4 +31,6 @@ internal sealed class ResidualDescriptor : LayerDescriptor
 
     public override string SummaryText(PlannedLayer layer) =>
         Kind == LayerKind.Residual ? "Residual (block start)" : "EndResidual (+ block input)";
+
+    public override bool OutputIsSequence(LayerResult result, bool inputIsSequence) => inputIsSequence;
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using NetDsl.Generator.Catalog;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Emit;
@@ -47,7 +48,7 @@ internal sealed class AffineStageEmitter : IStageEmitter
         if (!stage.IsUnrolled)
         {
             writer.WriteLine(stage.Kind == StageKind.Linear
-                ? TypeNames.LinearKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ");"
+                ? TypeNames.LinearKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + LinearRows(layer) + ");"
                 : TypeNames.ConvolutionKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + ");");
             if (ActivationCode.Applies(stage.Activation))
             {
@@ -96,7 +97,7 @@ internal sealed class AffineStageEmitter : IStageEmitter
             string biasGradient = biasTensor is null ? "default" : Slice("g", biasTensor);
             if (stage.Kind == StageKind.Linear)
             {
-                string sizes = ", batch, " + Literals.Int(layer.InFeatures) + ", " + Literals.Int(layer.OutFeatures) + ");";
+                string sizes = LinearRows(layer) + ");";
                 writer.WriteLine($"{TypeNames.LinearKernels}.AccumulateParameterGradients({context.Input}, {context.OutputGradient}, {Slice("g", weightTensor)}, {biasGradient}{sizes}");
                 writer.WriteLine(context.Guarded(TypeNames.LinearKernels + ".BackwardInput(" + context.OutputGradient + ", " + Slice("p", weightTensor) + ", " + context.InputGradient + sizes));
             }
@@ -204,4 +205,15 @@ internal sealed class AffineStageEmitter : IStageEmitter
 
     internal static string SampleSlice(string span, int width) =>
         span + ".Slice(n * " + Literals.Int(width) + ", " + Literals.Int(width) + ")";
+
+    /// <summary>
+    /// The rows and sizes of a Linear stage's kernel call: <c>, batch, in, out</c>, or for a per-step layer on <c>[T, F]</c>
+    /// every step of every sample as a row, <c>, batch * T, F, out</c>.
+    /// </summary>
+    private static string LinearRows(PlannedLayer layer)
+    {
+        int steps = LinearDescriptor.Steps(layer);
+        string rows = steps == 1 ? "batch" : "batch * " + Literals.Int(steps);
+        return ", " + rows + ", " + Literals.Int(LinearDescriptor.StepInFeatures(layer)) + ", " + Literals.Int(LinearDescriptor.StepOutFeatures(layer));
+    }
 }

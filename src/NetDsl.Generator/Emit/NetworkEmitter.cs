@@ -376,7 +376,7 @@ internal static class NetworkEmitter
             writer.WriteLine($"/// <summary>The parameters and gradients of layer '{layer.Name}': {Literals.Xml(SummaryTable.KindText(layer))}.</summary>");
             if (layer.Kind == LayerKind.Linear)
             {
-                writer.WriteLine($"public global::NetDsl.LinearLayerView {layer.PropertyName} => new(_parameters, _gradients, {Literals.String(layer.Name)}, {layer.WeightOffset}, {layer.BiasOffset}, {layer.InFeatures}, {layer.OutFeatures});");
+                writer.WriteLine($"public global::NetDsl.LinearLayerView {layer.PropertyName} => new(_parameters, _gradients, {Literals.String(layer.Name)}, {layer.WeightOffset}, {layer.BiasOffset}, {LinearDescriptor.StepInFeatures(layer)}, {LinearDescriptor.StepOutFeatures(layer)});");
             }
             else if (LayerCatalog.For(layer.Kind).Stage == StageKind.Recurrent)
             {
@@ -736,6 +736,7 @@ internal static class NetworkEmitter
         StageKind.LearnedActivation => PReluStageEmitter.Instance,
         StageKind.Recurrent => RecurrentStageEmitter.Instance,
         StageKind.Embedding => EmbeddingStageEmitter.Instance,
+        StageKind.SequenceHead => SequenceHeadStageEmitter.Instance,
         _ => throw new InvalidOperationException("Stage kind " + stage.Kind + " has no emitter."),
     };
 

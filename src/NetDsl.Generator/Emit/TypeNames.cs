@@ -17,6 +17,7 @@ internal static class TypeNames
     public const string DropoutKernels = "global::NetDsl.Generated.DropoutKernels";
     public const string RecurrentKernels = "global::NetDsl.Generated.RecurrentKernels";
     public const string EmbeddingKernels = "global::NetDsl.Generated.EmbeddingKernels";
+    public const string SequenceHeadKernels = "global::NetDsl.Generated.SequenceHeadKernels";
     public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
     public const string NumericChecks = "global::NetDsl.NumericChecks";
     public const string FiniteCheck = "global::NetDsl.Generated.FiniteCheck";

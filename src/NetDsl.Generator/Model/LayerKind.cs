@@ -38,6 +38,9 @@ internal enum LayerKind
     LSTM,
     GRU,
     Embedding,
+    MeanOverTime,
+    MaxOverTime,
+    LastStep,
 
     /// <summary>An attribute derived from LayerAttribute that NetDsl does not know.</summary>
     Unknown,

@@ -142,6 +142,9 @@ internal enum StageKind
     /// <summary>An embedding: token indices to rows of its weight; always kernel calls.</summary>
     Embedding,
 
+    /// <summary>A reduction over the steps of a sequence (mean, maximum, last step); always kernel calls.</summary>
+    SequenceHead,
+
     /// <summary>The end of a residual block: the block's output plus its input.</summary>
     ResidualAdd,
 }

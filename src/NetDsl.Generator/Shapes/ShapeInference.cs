@@ -45,6 +45,7 @@ internal static class ShapeInference
         var planned = new List<PlannedLayer>();
         var openResiduals = new Stack<(int Position, Shape Input)>();
         Shape? current = inputShape;
+        bool sequence = false;
         long parameterCount = 0;
         long bufferCount = 0;
         bool complete = inputShape is not null;
@@ -69,7 +70,7 @@ internal static class ShapeInference
                 continue;
             }
 
-            LayerResult? result = InferLayer(new LayerContext(layer, position, inShape, diagnostics, network), network);
+            LayerResult? result = InferLayer(new LayerContext(layer, position, inShape, diagnostics, network, sequence), network);
             if (result is null)
             {
                 complete = false;
@@ -109,6 +110,7 @@ internal static class ShapeInference
                 result.Window,
                 result.HyperParameters));
             current = result.Output;
+            sequence = Catalog.LayerCatalog.Find(layer.Kind)?.OutputIsSequence(result, sequence) ?? false;
         }
 
         foreach ((int position, Shape _) in openResiduals)

@@ -7,11 +7,20 @@ internal static class AffineLayers
 {
     /// <summary>
     /// <c>Linear</c>: <c>Gemm(x, weight, bias, transB = 1)</c>, which computes <c>x · weightᵀ + bias</c> with the weight in
-    /// PyTorch's <c>[out, in]</c> layout; without bias, <c>Gemm</c>'s optional third input is left out.
+    /// PyTorch's <c>[out, in]</c> layout; without bias, <c>Gemm</c>'s optional third input is left out. On a sequence
+    /// (a per-step layer), <c>Add(MatMul(x, Transpose(weight)), bias)</c>, as PyTorch exports a 3-D Linear.
     /// </summary>
     public static string Linear(LayerContext context)
     {
         context.ExpectTensors(1, 2, 0);
+        if (context.Layer.InputShape.Length == 2)
+        {
+            // On a sequence [N, T, in], every step: MatMul with the transposed weight (Gemm is 2-D only), then the bias.
+            string transposed = context.Node("Transpose", [context.Parameter(0)], Model.OnnxAttribute.Ints("perm", 1, 0));
+            string product = context.Node("MatMul", [context.Input, transposed]);
+            return context.ParameterCount == 2 ? context.Node("Add", [product, context.Parameter(1)]) : product;
+        }
+
         string[] inputs = context.ParameterCount == 2
             ? [context.Input, context.Parameter(0), context.Parameter(1)]
             : [context.Input, context.Parameter(0)];

@@ -49,6 +49,9 @@ internal static class LayerTranslators
             ["LSTM"] = RecurrentLayers.Recurrent,
             ["GRU"] = RecurrentLayers.Recurrent,
             ["Embedding"] = EmbeddingLayers.Embedding,
+            ["MeanOverTime"] = SequenceHeadLayers.MeanOverTime,
+            ["MaxOverTime"] = SequenceHeadLayers.MaxOverTime,
+            ["LastStep"] = SequenceHeadLayers.LastStep,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The layer kinds that can be exported.</summary>

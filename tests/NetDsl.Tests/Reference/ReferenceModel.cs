@@ -85,6 +85,15 @@ public static class ReferenceLayers
     public static ReferenceModule GRU(int hidden, string name, int layers = 1, bool bidirectional = false, bool returnSequences = true, bool bias = true) =>
         new ReferenceRecurrent(ReferenceRecurrentCell.GRU, hidden, layers, bidirectional, returnSequences, bias, name);
 
+    /// <summary>The mean of a sequence <c>[T, F]</c> over its steps.</summary>
+    public static ReferenceModule MeanOverTime() => new ReferenceSequenceHead(ReferenceSequenceReduction.Mean);
+
+    /// <summary>The maximum of a sequence <c>[T, F]</c> over its steps.</summary>
+    public static ReferenceModule MaxOverTime() => new ReferenceSequenceHead(ReferenceSequenceReduction.Max);
+
+    /// <summary>The last step of a sequence <c>[T, F]</c>.</summary>
+    public static ReferenceModule LastStep() => new ReferenceSequenceHead(ReferenceSequenceReduction.Last);
+
     /// <summary><c>nn.Embedding(vocabulary, dimension, padding_idx)</c> on <c>[T]</c> indices.</summary>
     public static ReferenceModule Embedding(int vocabulary, int dimension, string name, int? paddingIndex = null) =>
         new ReferenceEmbedding(vocabulary, dimension, paddingIndex, name);

@@ -245,7 +245,7 @@ internal sealed class ReferenceSequence : ReferenceModule
     }
 }
 
-/// <summary><c>nn.Linear(in, out, bias)</c>: <c>y = x W^T + b</c>, weight <c>[out, in]</c>.</summary>
+/// <summary><c>nn.Linear(in, out, bias)</c>: <c>y = x W^T + b</c>, weight <c>[out, in]</c>; on a sequence <c>[T, in]</c>, applied to every step.</summary>
 internal sealed class ReferenceLinear : ReferenceModule
 {
     public override string Kind => "Linear";
@@ -256,6 +256,9 @@ internal sealed class ReferenceLinear : ReferenceModule
     private int _weight;
     private int _biasOffset;
     private int _in;
+
+    /// <summary>1 for a <c>[in]</c> input; T for a sequence <c>[T, in]</c>, where PyTorch applies the layer to every step (the last dimension).</summary>
+    private int _steps = 1;
 
     public ReferenceLinear(int outFeatures, bool bias, string name)
     {
@@ -272,22 +275,23 @@ internal sealed class ReferenceLinear : ReferenceModule
 
     internal override int[] Infer(int[] inShape, ReferenceBuilder builder)
     {
-        if (inShape.Length != 1)
+        if (inShape.Length is not (1 or 2))
         {
-            throw new ArgumentException($"Linear '{_name}' needs a 1-D input, got {Text(inShape)}.");
+            throw new ArgumentException($"Linear '{_name}' needs a 1-D input or a sequence [T, in], got {Text(inShape)}.");
         }
 
-        _in = inShape[0];
+        _steps = inShape.Length == 2 ? inShape[0] : 1;
+        _in = inShape[^1];
         _weight = builder.AddParameter(_name + ".weight", _in, 0, _out, _in);
         _biasOffset = _bias ? builder.AddParameter(_name + ".bias", _in, 0, _out) : -1;
-        return [_out];
+        return inShape.Length == 2 ? [_steps, _out] : [_out];
     }
 
     internal override double[] Forward(ReferencePass pass, double[] x)
     {
         double[] p = pass.Parameters;
-        var y = new double[pass.Batch * _out];
-        for (int n = 0; n < pass.Batch; n++)
+        var y = new double[pass.Batch * _steps * _out];
+        for (int n = 0; n < pass.Batch * _steps; n++) // every step of every sample
         {
             for (int o = 0; o < _out; o++)
             {
@@ -309,7 +313,7 @@ internal sealed class ReferenceLinear : ReferenceModule
         double[] p = pass.Parameters;
         double[] g = pass.Gradients;
         var dx = new double[x.Length];
-        for (int n = 0; n < pass.Batch; n++)
+        for (int n = 0; n < pass.Batch * _steps; n++) // every step of every sample
         {
             for (int o = 0; o < _out; o++)
             {

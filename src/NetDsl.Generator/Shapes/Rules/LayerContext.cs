@@ -7,8 +7,9 @@ namespace NetDsl.Generator.Shapes.Rules;
 /// <summary>What a shape rule knows about the layer it checks, and where it reports problems.</summary>
 internal sealed class LayerContext
 {
-    public LayerContext(LayerSpec layer, int position, Shape input, List<DiagnosticInfo> diagnostics, string network)
+    public LayerContext(LayerSpec layer, int position, Shape input, List<DiagnosticInfo> diagnostics, string network, bool inputIsSequence = false)
     {
+        InputIsSequence = inputIsSequence;
         Network = network;
         Layer = layer;
         Position = position;
@@ -22,6 +23,9 @@ internal sealed class LayerContext
     public string Network { get; }
 
     public int Position { get; }
+
+    /// <summary>Whether the input is a sequence of steps <c>[T, F]</c> (see <c>LayerDescriptor.OutputIsSequence</c>).</summary>
+    public bool InputIsSequence { get; }
 
     /// <summary>The shape the layer receives.</summary>
     public Shape Input { get; }

@@ -3,7 +3,11 @@ using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Shapes.Rules;
 
-/// <summary>Linear: <c>[in]</c> to <c>[out]</c>; weight <c>[out, in]</c>, bias <c>[out]</c>, PyTorch's default initialization.</summary>
+/// <summary>
+/// Linear: <c>[in]</c> to <c>[out]</c>, or on a sequence (see <see cref="LayerContext.InputIsSequence"/>) <c>[T, in]</c> to
+/// <c>[T, out]</c>, every step alike, as PyTorch applies it to the last dimension; weight <c>[out, in]</c>, bias <c>[out]</c>,
+/// PyTorch's default initialization.
+/// </summary>
 internal static class LinearRule
 {
     public static LayerResult? Infer(LayerContext context)
@@ -25,15 +29,17 @@ internal static class LinearRule
         }
 
         Shape input = context.Input;
-        if (input.Rank != 1)
+        bool perStep = input.Rank == 2 && context.InputIsSequence;
+        if (input.Rank != 1 && !perStep)
         {
             context.Report(DiagnosticDescriptors.NeedsOneDimensionalInput, context.Label, "Linear", input, input.ElementCount);
             valid = false;
         }
-        else if (declaredIn is > 0 && declaredIn.Value != input.ElementCount)
+        else if (declaredIn is > 0 && declaredIn.Value != input.Dimensions[input.Rank - 1])
         {
-            context.Report(context.Diagnostic(DiagnosticDescriptors.LinearInputMismatch, context.Label, input.ElementCount, declaredIn.Value, outFeatures)
-                .WithProperty(DiagnosticPropertyNames.InferredSize, input.ElementCount));
+            int arriving = input.Dimensions[input.Rank - 1];
+            context.Report(context.Diagnostic(DiagnosticDescriptors.LinearInputMismatch, context.Label, arriving, declaredIn.Value, outFeatures)
+                .WithProperty(DiagnosticPropertyNames.InferredSize, arriving));
             valid = false;
         }
 
@@ -42,8 +48,8 @@ internal static class LinearRule
             return null;
         }
 
-        int inFeatures = input.ElementCount;
-        var result = new LayerResult(Shape.Vector(outFeatures));
+        int inFeatures = input.Dimensions[input.Rank - 1];
+        var result = new LayerResult(perStep ? new Shape(new[] { input.Dimensions[0], outFeatures }) : Shape.Vector(outFeatures));
         result.Parameters.Add(Tensors.Default("weight", new Shape(new[] { outFeatures, inFeatures }), inFeatures));
         if (layer.Option("Bias", 1) != 0)
         {

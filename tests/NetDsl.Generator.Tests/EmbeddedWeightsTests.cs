@@ -73,6 +73,52 @@ public sealed class EmbeddedWeightsTests
     }
 
     [Fact]
+    public void ARecurrentModelsPyTorchTensors_AreCompiledIn()
+    {
+        const string source = """
+            using NetDsl;
+
+            namespace App;
+
+            [Network(Weights = "gru.safetensors")]
+            [Input(4, 2)]
+            [GRU(3, ReturnSequences = false, Name = "gru")]
+            [Linear(1, Name = "fc")]
+            public partial class Sensor;
+            """;
+
+        // nn.GRU(2, 3) and nn.Linear(3, 1) as PyTorch names them; values 0.01, 0.02, ... in state_dict order.
+        (string Name, int[] Shape)[] layout =
+        [
+            ("gru.weight_ih_l0", [9, 2]), ("gru.weight_hh_l0", [9, 3]), ("gru.bias_ih_l0", [9]), ("gru.bias_hh_l0", [9]),
+            ("fc.weight", [1, 3]), ("fc.bias", [1]),
+        ];
+        int next = 0;
+        (string Name, int[] Shape, float[] Values)[] tensors = layout
+            .Select(t => (t.Name, t.Shape, Enumerable.Range(0, t.Shape.Aggregate(1, (a, b) => a * b)).Select(_ => ++next / 100f).ToArray()))
+            .ToArray();
+
+        (ImmutableArray<Diagnostic> analyzer, GeneratorRunResult generator, Compilation output) = Run(source, WeightsText("gru.safetensors", SafeTensors(tensors)));
+
+        Assert.Empty(analyzer);
+        Assert.Null(generator.Exception);
+        using var stream = new MemoryStream();
+        Assert.True(output.Emit(stream).Success);
+        var context = new AssemblyLoadContext("embedded-recurrent-weights", isCollectible: true);
+        try
+        {
+            stream.Position = 0;
+            Assembly assembly = context.LoadFromStream(stream);
+            var network = (INetwork)assembly.GetType("App.Sensor")!.GetMethod("CreatePretrained")!.Invoke(null, null)!;
+            Assert.Equal(tensors.SelectMany(t => t.Values).ToArray(), network.Parameters.ToArray());
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Fact]
     public void NDSL0028_MissingFile_OnTheNetworkAttribute()
     {
         (ImmutableArray<Diagnostic> analyzer, GeneratorRunResult generator, _) = Run(Source);

@@ -523,6 +523,31 @@ public sealed class DiagnosticTests
         "Layer 'last' (LastStep) receives shape [3, 7] but needs a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear");
 
     [Fact]
+    public void NDSL0023_PositionalEncodingOnFeatures() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(8)]
+        [[|PositionalEncoding(Name = "pos")|]]
+        public partial class PositionsOfNothing;
+        """,
+        "NDSL0023",
+        DiagnosticSeverity.Error,
+        "Layer 'pos' (PositionalEncoding) receives shape [8] but needs a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear");
+
+    [Fact]
+    public void NDSL0022_ModelDimensionDoesNotDivideByTheHeads() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(10, 3)]
+        [GRU(8)]
+        [[|MultiheadAttention(3, Name = "attn")|]]
+        public partial class ThreeHeads;
+        """,
+        "NDSL0022",
+        DiagnosticSeverity.Error,
+        "Layer 'attn' (MultiheadAttention) has heads = 3, but the model dimension 8 does not divide by the number of heads 3; the model dimension must divide by the number of heads (each head takes 8 / heads features)");
+
+    [Fact]
     public void NDSL0023_Conv2DOnASequence() => AssertDiagnostic(
         """
         [Network]

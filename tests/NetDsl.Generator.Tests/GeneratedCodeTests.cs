@@ -117,7 +117,7 @@ public sealed class GeneratedCodeTests
                 case MethodDeclarationSyntax { ExplicitInterfaceSpecifier: null } method:
                     yield return method.Identifier.ValueText;
                     break;
-                case PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property when !property.Type.ToString().EndsWith("LayerView", System.StringComparison.Ordinal):
+                case PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property when !property.Type.ToString().EndsWith("LayerView", System.StringComparison.Ordinal) && !property.Type.ToString().EndsWith("NamedTensorsView", System.StringComparison.Ordinal):
                     yield return property.Identifier.ValueText;
                     break;
                 case BaseTypeDeclarationSyntax nested:

@@ -144,7 +144,7 @@ public sealed class SnapshotTests
         Assert.Contains("new(\"lstm.weight_ih_l0\", 0, 64, 3),", source, System.StringComparison.Ordinal);
         Assert.Contains("new(\"lstm.bias_hh_l1\", ", source, System.StringComparison.Ordinal);
         Assert.Contains("global::NetDsl.Generated.RecurrentKernels.Backward(in s_window1, a0, ", source, System.StringComparison.Ordinal);
-        Assert.Contains("public global::NetDsl.RecurrentLayerView Lstm => ", source, System.StringComparison.Ordinal);
+        Assert.Contains("public global::NetDsl.NamedTensorsView Lstm => ", source, System.StringComparison.Ordinal);
     }
 
     [Fact]

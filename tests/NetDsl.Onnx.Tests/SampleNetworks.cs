@@ -33,6 +33,9 @@ internal static class SampleNetworks
         [nameof(SequenceMaxNet)] = seed => new SequenceMaxNet(seed),
         [nameof(SequenceMeanNet)] = seed => new SequenceMeanNet(seed),
         [nameof(SequenceLastNet)] = seed => new SequenceLastNet(seed),
+        [nameof(PositionNet)] = seed => new PositionNet(seed),
+        [nameof(AttentionNet)] = seed => new AttentionNet(seed),
+        [nameof(TransformerNet)] = seed => new TransformerNet(seed),
     };
 
     /// <summary>

@@ -255,3 +255,41 @@ public partial class SequenceMeanNet;
 [RNN(3, Bidirectional = true, Name = "rnn")]
 [LastStep]
 public partial class SequenceLastNet;
+
+// Positions: the sinusoid table as a constant initializer, and a learned table, each added to every sample.
+[Network]
+[Input(5)]
+[Embedding(12, 4, Name = "emb")]
+[PositionalEncoding]
+[PositionalEncoding(Learned = true, Name = "pos")]
+[GRU(3, ReturnSequences = false, Name = "gru")]
+public partial class PositionNet;
+
+// Self-attention as MatMul/Softmax: two heads inside a residual block, and a causal layer of four one-feature heads.
+[Network]
+[Input(5, 3)]
+[GRU(4, Name = "gru")]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[PositionalEncoding]
+[MultiheadAttention(4, Causal = true, Name = "causal")]
+[MeanOverTime]
+public partial class AttentionNet;
+
+// A one-block Transformer encoder: attention and a feed-forward block, each added back and followed by a per-step
+// LayerNormalization (axis -1), one without affine parameters.
+[Network]
+[Input(5, 2)]
+[GRU(4, Name = "gru")]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[LayerNorm(Name = "norm1")]
+[Residual]
+[Linear(8, Name = "ff1"), ReLU]
+[Linear(4, Name = "ff2")]
+[EndResidual]
+[LayerNorm(ElementwiseAffine = false, Name = "norm2")]
+[LastStep]
+public partial class TransformerNet;

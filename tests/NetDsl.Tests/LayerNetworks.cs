@@ -818,6 +818,158 @@ public partial class LastHeadNetKernels;
 [Linear(3, Name = "fc")]
 public partial class LastHeadNetUnrolled;
 
+// Sinusoidal positions on a GRU's steps, a per-step projection, learned positions, the mean over time. Smooth.
+// [5,3] -gru-> [5,6] -pe-> -proj-> [5,4] -learned pe-> -mean-> [4] -> [2]
+[Network]
+[Input(5, 3)]
+[GRU(6, Name = "gru")]
+[PositionalEncoding]
+[Linear(4, Name = "proj")]
+[PositionalEncoding(Learned = true, Name = "pos")]
+[MeanOverTime]
+[Linear(2, Name = "fc")]
+public partial class PositionNet;
+
+[Network(UnrollLimit = 0)]
+[Input(5, 3)]
+[GRU(6, Name = "gru")]
+[PositionalEncoding]
+[Linear(4, Name = "proj")]
+[PositionalEncoding(Learned = true, Name = "pos")]
+[MeanOverTime]
+[Linear(2, Name = "fc")]
+public partial class PositionNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(5, 3)]
+[GRU(6, Name = "gru")]
+[PositionalEncoding]
+[Linear(4, Name = "proj")]
+[PositionalEncoding(Learned = true, Name = "pos")]
+[MeanOverTime]
+[Linear(2, Name = "fc")]
+public partial class PositionNetUnrolled;
+
+// Self-attention on a per-step projection of a GRU's output, with the input added back (a residual), then the mean over
+// time. Smooth. [4,3] -gru-> [4,5] -proj-> [4,6] -attention(2 heads)-> [4,6] -mean-> [6] -> [2]
+[Network]
+[Input(4, 3)]
+[GRU(5, Name = "gru")]
+[Linear(6, Name = "proj")]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[MeanOverTime]
+[Linear(2, Name = "fc")]
+public partial class AttentionNet;
+
+[Network(UnrollLimit = 0)]
+[Input(4, 3)]
+[GRU(5, Name = "gru")]
+[Linear(6, Name = "proj")]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[MeanOverTime]
+[Linear(2, Name = "fc")]
+public partial class AttentionNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(4, 3)]
+[GRU(5, Name = "gru")]
+[Linear(6, Name = "proj")]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[MeanOverTime]
+[Linear(2, Name = "fc")]
+public partial class AttentionNetUnrolled;
+
+// Causal attention with sinusoidal positions, four heads of one feature each, the last step. Smooth.
+// [5,2] -gru-> [5,4] -pe-> -causal attention(4 heads)-> [5,4] -last-> [4] -> [3]
+[Network]
+[Input(5, 2)]
+[GRU(4, Name = "gru")]
+[PositionalEncoding]
+[MultiheadAttention(4, Causal = true, Name = "attn")]
+[LastStep]
+[Linear(3, Name = "fc")]
+public partial class CausalAttentionNet;
+
+[Network(UnrollLimit = 0)]
+[Input(5, 2)]
+[GRU(4, Name = "gru")]
+[PositionalEncoding]
+[MultiheadAttention(4, Causal = true, Name = "attn")]
+[LastStep]
+[Linear(3, Name = "fc")]
+public partial class CausalAttentionNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(5, 2)]
+[GRU(4, Name = "gru")]
+[PositionalEncoding]
+[MultiheadAttention(4, Causal = true, Name = "attn")]
+[LastStep]
+[Linear(3, Name = "fc")]
+public partial class CausalAttentionNetUnrolled;
+
+// A one-block Transformer encoder on an LSTM's steps (post-norm, as nn.TransformerEncoderLayer): attention, add & norm,
+// feed-forward, add & norm, each LayerNorm per step over the 8 features (nn.LayerNorm(8)). Smooth.
+[Network]
+[Input(6, 3)]
+[LSTM(8, Name = "lstm")]
+[PositionalEncoding]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[LayerNorm(Name = "norm1")]
+[Residual]
+[Linear(16, Name = "ff1")]
+[GELU]
+[Linear(8, Name = "ff2")]
+[EndResidual]
+[LayerNorm(Name = "norm2")]
+[MeanOverTime]
+[Linear(3, Name = "fc")]
+public partial class TransformerNet;
+
+[Network(UnrollLimit = 0)]
+[Input(6, 3)]
+[LSTM(8, Name = "lstm")]
+[PositionalEncoding]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[LayerNorm(Name = "norm1")]
+[Residual]
+[Linear(16, Name = "ff1")]
+[GELU]
+[Linear(8, Name = "ff2")]
+[EndResidual]
+[LayerNorm(Name = "norm2")]
+[MeanOverTime]
+[Linear(3, Name = "fc")]
+public partial class TransformerNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(6, 3)]
+[LSTM(8, Name = "lstm")]
+[PositionalEncoding]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[LayerNorm(Name = "norm1")]
+[Residual]
+[Linear(16, Name = "ff1")]
+[GELU]
+[Linear(8, Name = "ff2")]
+[EndResidual]
+[LayerNorm(Name = "norm2")]
+[MeanOverTime]
+[Linear(3, Name = "fc")]
+public partial class TransformerNetUnrolled;
+
 /// <summary>A generated network of the layer catalog under test, with its oracle.</summary>
 public sealed class LayerCase
 {
@@ -1062,6 +1214,42 @@ public static class LayerNetworks
         R.LastStep(),
         R.Linear(3, "fc"));
 
+    private static readonly ReferenceModel Position = new(
+        [5, 3],
+        R.GRU(6, "gru"),
+        R.PositionalEncoding(),
+        R.Linear(4, "proj"),
+        R.PositionalEncoding("pos", learned: true),
+        R.MeanOverTime(),
+        R.Linear(2, "fc"));
+
+    private static readonly ReferenceModel Attention = new(
+        [4, 3],
+        R.GRU(5, "gru"),
+        R.Linear(6, "proj"),
+        R.Residual(R.MultiheadAttention(2, "attn")),
+        R.MeanOverTime(),
+        R.Linear(2, "fc"));
+
+    private static readonly ReferenceModel CausalAttention = new(
+        [5, 2],
+        R.GRU(4, "gru"),
+        R.PositionalEncoding(),
+        R.MultiheadAttention(4, "attn", causal: true),
+        R.LastStep(),
+        R.Linear(3, "fc"));
+
+    private static readonly ReferenceModel Transformer = new(
+        [6, 3],
+        R.LSTM(8, "lstm"),
+        R.PositionalEncoding(),
+        R.Residual(R.MultiheadAttention(2, "attn")),
+        R.LayerNorm("norm1", perStep: true),
+        R.Residual(R.Linear(16, "ff1"), R.GELU(), R.Linear(8, "ff2")),
+        R.LayerNorm("norm2", perStep: true),
+        R.MeanOverTime(),
+        R.Linear(3, "fc"));
+
     private static readonly LayerCase[] Cases =
     [
         .. Three<CnnNet, CnnNetKernels, CnnNetUnrolled>("Cnn", Cnn, smooth: false,
@@ -1112,6 +1300,14 @@ public static class LayerNetworks
             (n, x) => { MaxHeadNet.Output y = n.Forward(new MaxHeadNet.Input(x)); return Elements(y); }, (n, x) => { MaxHeadNetKernels.Output y = n.Forward(new MaxHeadNetKernels.Input(x)); return Elements(y); }, (n, x) => { MaxHeadNetUnrolled.Output y = n.Forward(new MaxHeadNetUnrolled.Input(x)); return Elements(y); }),
         .. Three<LastHeadNet, LastHeadNetKernels, LastHeadNetUnrolled>("LastHead", LastHead, smooth: true,
             (n, x) => { LastHeadNet.Output y = n.Forward(new LastHeadNet.Input(x)); return Elements(y); }, (n, x) => { LastHeadNetKernels.Output y = n.Forward(new LastHeadNetKernels.Input(x)); return Elements(y); }, (n, x) => { LastHeadNetUnrolled.Output y = n.Forward(new LastHeadNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<PositionNet, PositionNetKernels, PositionNetUnrolled>("Position", Position, smooth: true,
+            (n, x) => { PositionNet.Output y = n.Forward(new PositionNet.Input(x)); return Elements(y); }, (n, x) => { PositionNetKernels.Output y = n.Forward(new PositionNetKernels.Input(x)); return Elements(y); }, (n, x) => { PositionNetUnrolled.Output y = n.Forward(new PositionNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<AttentionNet, AttentionNetKernels, AttentionNetUnrolled>("Attention", Attention, smooth: true,
+            (n, x) => { AttentionNet.Output y = n.Forward(new AttentionNet.Input(x)); return Elements(y); }, (n, x) => { AttentionNetKernels.Output y = n.Forward(new AttentionNetKernels.Input(x)); return Elements(y); }, (n, x) => { AttentionNetUnrolled.Output y = n.Forward(new AttentionNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<CausalAttentionNet, CausalAttentionNetKernels, CausalAttentionNetUnrolled>("CausalAttention", CausalAttention, smooth: true,
+            (n, x) => { CausalAttentionNet.Output y = n.Forward(new CausalAttentionNet.Input(x)); return Elements(y); }, (n, x) => { CausalAttentionNetKernels.Output y = n.Forward(new CausalAttentionNetKernels.Input(x)); return Elements(y); }, (n, x) => { CausalAttentionNetUnrolled.Output y = n.Forward(new CausalAttentionNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<TransformerNet, TransformerNetKernels, TransformerNetUnrolled>("Transformer", Transformer, smooth: true,
+            (n, x) => { TransformerNet.Output y = n.Forward(new TransformerNet.Input(x)); return Elements(y); }, (n, x) => { TransformerNetKernels.Output y = n.Forward(new TransformerNetKernels.Input(x)); return Elements(y); }, (n, x) => { TransformerNetUnrolled.Output y = n.Forward(new TransformerNetUnrolled.Input(x)); return Elements(y); }),
     ];
 
     private static readonly Dictionary<string, LayerCase> ByName = Cases.ToDictionary(c => c.Name);

@@ -49,6 +49,8 @@ internal static class LayerCatalog
         new SequenceHeadDescriptor(LayerKind.MeanOverTime),
         new SequenceHeadDescriptor(LayerKind.MaxOverTime),
         new SequenceHeadDescriptor(LayerKind.LastStep),
+        new PositionalEncodingDescriptor(),
+        new AttentionDescriptor(),
     };
 
     private static readonly Dictionary<LayerKind, LayerDescriptor> ByKind = Index();

@@ -21,6 +21,8 @@ internal sealed class NormalizationDescriptor : LayerDescriptor
 
     public override StageKind? Stage => Kind == LayerKind.LayerNorm ? StageKind.Normalization : StageKind.BatchNorm;
 
+    public override bool OutputIsSequence(LayerResult result, bool inputIsSequence) => Kind == LayerKind.LayerNorm && inputIsSequence;
+
     public override string SummaryText(PlannedLayer layer) =>
         Kind == LayerKind.LayerNorm ? AttributeName : AttributeName + "(" + Literals.Int(layer.InputShape.Dimensions[0]) + ")";
 }

@@ -216,4 +216,8 @@ internal sealed class AffineStageEmitter : IStageEmitter
         string rows = steps == 1 ? "batch" : "batch * " + Literals.Int(steps);
         return ", " + rows + ", " + Literals.Int(LinearDescriptor.StepInFeatures(layer)) + ", " + Literals.Int(LinearDescriptor.StepOutFeatures(layer));
     }
+
+    /// <summary>All of a layer's parameter tensors as one span: they lie one after another (a recurrent or attention layer's blocks).</summary>
+    internal static string AllTensors(PlannedLayer layer, string span) =>
+        span + ".Slice(" + Literals.Int(layer.Parameters[0].Offset) + ", " + Literals.Int(layer.ParameterCount) + ")";
 }

@@ -10,7 +10,7 @@ internal static class GeometryField
     public static string Name(Stage stage) => GeneratedMembers.WindowFieldPrefix + Literals.Int(stage.Index);
 
     /// <summary>Whether the stage's kernel calls need a geometry field.</summary>
-    public static bool IsNeeded(Stage stage) => !stage.IsUnrolled && stage.Kind is StageKind.Convolution or StageKind.Pool or StageKind.Recurrent;
+    public static bool IsNeeded(Stage stage) => !stage.IsUnrolled && stage.Kind is StageKind.Convolution or StageKind.Pool or StageKind.Recurrent or StageKind.Attention;
 
     public static string Declaration(NetworkPlan plan, Stage stage)
     {
@@ -18,6 +18,13 @@ internal static class GeometryField
         if (stage.Kind == StageKind.Recurrent)
         {
             return RecurrentDeclaration(layer, Name(stage));
+        }
+
+        if (stage.Kind == StageKind.Attention)
+        {
+            AttentionParameters a = layer.HyperParametersAs<AttentionParameters>();
+            return "private static readonly global::NetDsl.Generated.AttentionGeometry " + Name(stage) + " = new(" + Literals.Int(layer.InputShape.Dimensions[0]) + ", "
+                + Literals.Int(layer.InputShape.Dimensions[1]) + ", " + Literals.Int(a.Heads) + ", Causal: " + (a.Causal ? "true" : "false") + ");";
         }
 
         Window w = layer.Window!;

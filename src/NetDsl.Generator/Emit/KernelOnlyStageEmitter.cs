@@ -27,7 +27,7 @@ internal sealed class KernelOnlyStageEmitter : IStageEmitter
                 writer.WriteLine($"{TypeNames.SoftmaxKernels}.{layer.Kind}({io}batch, {layer.InFeatures});");
                 break;
             case LayerKind.LayerNorm:
-                writer.WriteLine($"{TypeNames.NormalizationKernels}.LayerNormForward({io}{Affine(layer, "p")}batch, {layer.InFeatures}, {Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps)});");
+                writer.WriteLine($"{TypeNames.NormalizationKernels}.LayerNormForward({io}{Affine(layer, "p")}{LayerNormRows(layer)}, {Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps)});");
                 break;
             default:
                 throw new InvalidOperationException("Layer kind " + layer.Kind + " has no kernel-only stage.");
@@ -47,13 +47,21 @@ internal sealed class KernelOnlyStageEmitter : IStageEmitter
                 writer.WriteLine(context.Guarded(TypeNames.SoftmaxKernels + "." + layer.Kind + "Backward(" + context.Output + ", " + context.OutputGradient + ", " + context.InputGradient + ", batch, " + Literals.Int(layer.InFeatures) + ");"));
                 break;
             case LayerKind.LayerNorm:
-                writer.WriteLine($"{TypeNames.NormalizationKernels}.LayerNormBackward({context.Input}, {context.OutputGradient}, {Weight(layer)}, {Gradients(layer)}{context.InputGradientOrEmpty}, batch, {layer.InFeatures}, {Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps)});");
+                writer.WriteLine($"{TypeNames.NormalizationKernels}.LayerNormBackward({context.Input}, {context.OutputGradient}, {Weight(layer)}, {Gradients(layer)}{context.InputGradientOrEmpty}, {LayerNormRows(layer)}, {Literals.Float(layer.HyperParametersAs<LayerNormParameters>().Eps)});");
                 break;
             default:
                 throw new InvalidOperationException("Layer kind " + layer.Kind + " has no kernel-only stage.");
         }
 
         writer.WriteLine();
+    }
+
+    /// <summary><c>batch, features</c>; per step on a sequence <c>[T, E]</c>, every step of every sample is a row: <c>batch * T, E</c>.</summary>
+    private static string LayerNormRows(PlannedLayer layer)
+    {
+        LayerNormParameters p = layer.HyperParametersAs<LayerNormParameters>();
+        int groups = p.GroupsPerSample(layer.InputShape);
+        return (groups == 1 ? "batch" : "batch * " + Literals.Int(groups)) + ", " + Literals.Int(p.Features(layer.InputShape));
     }
 
     internal static string Affine(PlannedLayer layer, string span) =>

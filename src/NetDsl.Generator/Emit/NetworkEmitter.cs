@@ -329,6 +329,8 @@ internal static class NetworkEmitter
             {
                 writer.WriteLine(tensor.StandardNormal
                     ? "global::NetDsl.Initializers.StandardNormal(" + AffineStageEmitter.Slice("p", tensor) + ", random); // " + tensor.Name
+                    : tensor.XavierFanOut > 0
+                    ? "global::NetDsl.Initializers.XavierUniform(" + AffineStageEmitter.Slice("p", tensor) + ", fanIn: " + Literals.Int(tensor.FanIn) + ", fanOut: " + Literals.Int(tensor.XavierFanOut) + ", random); // " + tensor.Name
                     : tensor.FanIn > 0
                     ? "global::NetDsl.Initializers.PyTorchDefault(" + AffineStageEmitter.Slice("p", tensor) + ", fanIn: " + Literals.Int(tensor.FanIn) + ", random); // " + tensor.Name
                     : AffineStageEmitter.Slice("p", tensor) + ".Fill(" + Literals.Float(tensor.InitialValue) + "); // " + tensor.Name);
@@ -378,10 +380,10 @@ internal static class NetworkEmitter
             {
                 writer.WriteLine($"public global::NetDsl.LinearLayerView {layer.PropertyName} => new(_parameters, _gradients, {Literals.String(layer.Name)}, {layer.WeightOffset}, {layer.BiasOffset}, {LinearDescriptor.StepInFeatures(layer)}, {LinearDescriptor.StepOutFeatures(layer)});");
             }
-            else if (LayerCatalog.For(layer.Kind).Stage == StageKind.Recurrent)
+            else if (LayerCatalog.For(layer.Kind).Stage is StageKind.Recurrent or StageKind.Attention)
             {
                 string tensors = string.Join(", ", layer.Parameters.Select(t => "s_parameterTensors[" + Literals.Int(parameterIndex[t]) + "]"));
-                writer.WriteLine($"public global::NetDsl.RecurrentLayerView {layer.PropertyName} => new({Literals.String(layer.Name)}, _parameters, _gradients, {tensors});");
+                writer.WriteLine($"public global::NetDsl.NamedTensorsView {layer.PropertyName} => new({Literals.String(layer.Name)}, _parameters, _gradients, {tensors});");
             }
             else
             {
@@ -737,6 +739,8 @@ internal static class NetworkEmitter
         StageKind.Recurrent => RecurrentStageEmitter.Instance,
         StageKind.Embedding => EmbeddingStageEmitter.Instance,
         StageKind.SequenceHead => SequenceHeadStageEmitter.Instance,
+        StageKind.PositionalEncoding => PositionalEncodingStageEmitter.Instance,
+        StageKind.Attention => AttentionStageEmitter.Instance,
         _ => throw new InvalidOperationException("Stage kind " + stage.Kind + " has no emitter."),
     };
 

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Emit;
@@ -21,7 +20,7 @@ internal sealed class RecurrentStageEmitter : IStageEmitter
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         string workspace = context.Training && context.Auxiliary is { } auxiliary ? auxiliary : "default";
         writer.WriteLine(StageDescription.Of(plan, stage));
-        writer.WriteLine($"{TypeNames.RecurrentKernels}.Forward(in {GeometryField.Name(stage)}, {context.Input}, {Parameters(layer, "p")}, {context.Output}, {workspace}, batch);");
+        writer.WriteLine($"{TypeNames.RecurrentKernels}.Forward(in {GeometryField.Name(stage)}, {context.Input}, {AffineStageEmitter.AllTensors(layer, "p")}, {context.Output}, {workspace}, batch);");
         writer.WriteLine();
     }
 
@@ -30,11 +29,7 @@ internal sealed class RecurrentStageEmitter : IStageEmitter
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         string workspace = context.Auxiliary ?? throw new InvalidOperationException("A recurrent stage has no auxiliary span.");
         writer.WriteLine(StageDescription.Backward(plan, stage));
-        writer.WriteLine($"{TypeNames.RecurrentKernels}.Backward(in {GeometryField.Name(stage)}, {context.Input}, {Parameters(layer, "p")}, {Parameters(layer, "g")}, {workspace}, {context.OutputGradient}, {context.InputGradientOrEmpty}, batch);");
+        writer.WriteLine($"{TypeNames.RecurrentKernels}.Backward(in {GeometryField.Name(stage)}, {context.Input}, {AffineStageEmitter.AllTensors(layer, "p")}, {AffineStageEmitter.AllTensors(layer, "g")}, {workspace}, {context.OutputGradient}, {context.InputGradientOrEmpty}, batch);");
         writer.WriteLine();
     }
-
-    /// <summary>All of the layer's tensors, which lie one after another.</summary>
-    internal static string Parameters(PlannedLayer layer, string span) =>
-        span + ".Slice(" + Literals.Int(layer.Parameters.First().Offset) + ", " + Literals.Int(layer.ParameterCount) + ")";
 }

@@ -129,7 +129,7 @@ internal static class StreamingEmitter
 
         string stepInput = embedding is null ? "features" : "s1";
         writer.WriteLine(StageDescription.Of(plan, recurrentStage));
-        writer.WriteLine($"{TypeNames.RecurrentKernels}.Step(in {GeometryField.Name(recurrentStage)}, {stepInput}, {RecurrentStageEmitter.Parameters(recurrent, "p")}, state, s{r + 1});");
+        writer.WriteLine($"{TypeNames.RecurrentKernels}.Step(in {GeometryField.Name(recurrentStage)}, {stepInput}, {AffineStageEmitter.AllTensors(recurrent, "p")}, state, s{r + 1});");
         writer.WriteLine();
         foreach (Stage stage in plan.Stages.Skip(r + 1))
         {

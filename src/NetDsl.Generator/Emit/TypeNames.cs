@@ -18,6 +18,8 @@ internal static class TypeNames
     public const string RecurrentKernels = "global::NetDsl.Generated.RecurrentKernels";
     public const string EmbeddingKernels = "global::NetDsl.Generated.EmbeddingKernels";
     public const string SequenceHeadKernels = "global::NetDsl.Generated.SequenceHeadKernels";
+    public const string PositionalEncodingKernels = "global::NetDsl.Generated.PositionalEncodingKernels";
+    public const string AttentionKernels = "global::NetDsl.Generated.AttentionKernels";
     public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
     public const string NumericChecks = "global::NetDsl.NumericChecks";
     public const string FiniteCheck = "global::NetDsl.Generated.FiniteCheck";

@@ -40,12 +40,20 @@ internal sealed record BatchNormParameters(double Eps, double Momentum) : HyperP
 
 /// <summary><c>[LayerNorm]</c>.</summary>
 /// <param name="Eps">Added to the variance before its square root; positive.</param>
-internal sealed record LayerNormParameters(double Eps) : HyperParameters
+/// <param name="PerStep">On a sequence <c>[T, E]</c>: over each step's E features, as <c>nn.LayerNorm(E)</c>, rather than the whole sample.</param>
+internal sealed record LayerNormParameters(double Eps, bool PerStep = false) : HyperParameters
 {
     public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
     {
         yield return new("Eps", Eps);
+        yield return new("PerStep", PerStep ? 1 : 0);
     }
+
+    /// <summary>The features normalized together in a layer on <paramref name="input"/>: one step's, or the whole sample's.</summary>
+    public int Features(Shape input) => PerStep ? input.Dimensions[input.Rank - 1] : input.ElementCount;
+
+    /// <summary>How many groups of <see cref="Features"/> one sample holds: T per step, else 1.</summary>
+    public int GroupsPerSample(Shape input) => PerStep ? input.Dimensions[0] : 1;
 }
 
 /// <summary><c>[AvgPool1D]</c>, <c>[AvgPool2D]</c> (max pools have none besides their window).</summary>
@@ -120,5 +128,27 @@ internal sealed record EmbeddingParameters(int Vocabulary, int Dimension, int Pa
         yield return new("NumEmbeddings", Vocabulary);
         yield return new("EmbeddingDim", Dimension);
         yield return new("PaddingIndex", PaddingIndex);
+    }
+}
+
+/// <summary><c>[PositionalEncoding]</c>.</summary>
+/// <param name="Learned">A learned table <c>weight [T, E]</c> rather than the fixed sinusoids.</param>
+internal sealed record PositionalEncodingParameters(bool Learned) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("Learned", Learned ? 1 : 0);
+    }
+}
+
+/// <summary><c>[MultiheadAttention(heads)]</c>.</summary>
+/// <param name="Heads">The number of heads; the model dimension divides by it.</param>
+/// <param name="Causal">Whether each step attends only to itself and earlier steps.</param>
+internal sealed record AttentionParameters(int Heads, bool Causal) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("Heads", Heads);
+        yield return new("Causal", Causal ? 1 : 0);
     }
 }

@@ -41,6 +41,8 @@ internal enum LayerKind
     MeanOverTime,
     MaxOverTime,
     LastStep,
+    PositionalEncoding,
+    MultiheadAttention,
 
     /// <summary>An attribute derived from LayerAttribute that NetDsl does not know.</summary>
     Unknown,

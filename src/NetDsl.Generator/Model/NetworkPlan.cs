@@ -44,7 +44,8 @@ internal sealed record NetworkPlan(
 /// <param name="FanIn">For weights and biases initialized as PyTorch's default, the fan-in; 0 for tensors initialized to a constant.</param>
 /// <param name="InitialValue">The constant a tensor with <paramref name="FanIn"/> 0 starts at.</param>
 /// <param name="StandardNormal">Whether the tensor starts from the standard normal distribution instead (an embedding's weight).</param>
-internal sealed record PlannedTensor(string Name, string Role, Shape Shape, int Offset, int FanIn, double InitialValue, bool StandardNormal = false)
+/// <param name="XavierFanOut">When positive, the tensor starts Xavier uniform with <paramref name="FanIn"/> and this fan-out (attention's in_proj_weight).</param>
+internal sealed record PlannedTensor(string Name, string Role, Shape Shape, int Offset, int FanIn, double InitialValue, bool StandardNormal = false, int XavierFanOut = 0)
 {
     public int Length => Shape.ElementCount;
 }
@@ -144,6 +145,12 @@ internal enum StageKind
 
     /// <summary>A reduction over the steps of a sequence (mean, maximum, last step); always kernel calls.</summary>
     SequenceHead,
+
+    /// <summary>A positional encoding added to every step of a sequence; always kernel calls.</summary>
+    PositionalEncoding,
+
+    /// <summary>Multi-head self-attention over a sequence; always kernel calls.</summary>
+    Attention,
 
     /// <summary>The end of a residual block: the block's output plus its input.</summary>
     ResidualAdd,

@@ -52,6 +52,8 @@ internal static class LayerTranslators
             ["MeanOverTime"] = SequenceHeadLayers.MeanOverTime,
             ["MaxOverTime"] = SequenceHeadLayers.MaxOverTime,
             ["LastStep"] = SequenceHeadLayers.LastStep,
+            ["PositionalEncoding"] = PositionalEncodingLayers.PositionalEncoding,
+            ["MultiheadAttention"] = AttentionLayers.MultiheadAttention,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The layer kinds that can be exported.</summary>

@@ -38,17 +38,20 @@ internal static class NormalizationLayers
 
     /// <summary>
     /// <c>LayerNormalization(x, weight, bias)</c> with <c>axis = 1</c> and <c>epsilon</c>: the mean and biased variance over
-    /// all axes after the batch, as <c>nn.LayerNorm(sample_shape)</c>; weight and bias have the sample's shape.
+    /// all axes after the batch, as <c>nn.LayerNorm(sample_shape)</c>; weight and bias have the sample's shape. A per-step
+    /// LayerNorm on a sequence uses <c>axis = -1</c>: each step's features, as <c>nn.LayerNorm(E)</c>.
     /// Without elementwise affine parameters, the scale is a constant 1 and the optional bias is left out.
     /// </summary>
     public static string LayerNormalization(LayerContext context)
     {
         context.ExpectTensors(0, 2, 0);
+        bool perStep = context.Layer.HasOption("PerStep") && context.Layer.Option("PerStep") != 0;
+        ReadOnlySpan<int> normalized = perStep ? context.Layer.InputShape[^1..] : context.Layer.InputShape;
         string[] inputs = context.ParameterCount == 2
             ? [context.Input, context.Parameter(0), context.Parameter(1)]
-            : [context.Input, Filled(context, "scale", context.Layer.InputShape, 1f)];
+            : [context.Input, Filled(context, "scale", normalized, 1f)];
         return context.Node("LayerNormalization", inputs,
-            OnnxAttribute.Int("axis", 1),
+            OnnxAttribute.Int("axis", perStep ? -1 : 1),
             OnnxAttribute.Float("epsilon", context.FloatOption("Eps")));
     }
 

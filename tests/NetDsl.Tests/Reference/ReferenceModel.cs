@@ -41,7 +41,7 @@ public static class ReferenceLayers
 
     public static ReferenceModule BatchNorm2D(string name, double eps = 1e-5, double momentum = 0.1, bool affine = true) => new ReferenceBatchNorm(true, eps, momentum, affine, name);
 
-    public static ReferenceModule LayerNorm(string name, double eps = 1e-5, bool affine = true) => new ReferenceLayerNorm(eps, affine, name);
+    public static ReferenceModule LayerNorm(string name, double eps = 1e-5, bool affine = true, bool perStep = false) => new ReferenceLayerNorm(eps, affine, name, perStep);
 
     public static ReferenceModule Residual(params ReferenceModule[] block) => new ReferenceResidual(block);
 
@@ -93,6 +93,12 @@ public static class ReferenceLayers
 
     /// <summary>The last step of a sequence <c>[T, F]</c>.</summary>
     public static ReferenceModule LastStep() => new ReferenceSequenceHead(ReferenceSequenceReduction.Last);
+
+    /// <summary>Sinusoidal positions added to a sequence <c>[T, E]</c>, or a learned table <c>name.weight</c>.</summary>
+    public static ReferenceModule PositionalEncoding(string name = "", bool learned = false) => new ReferencePositionalEncoding(learned, name);
+
+    /// <summary><c>nn.MultiheadAttention(E, heads, batch_first=True)</c> as self-attention on <c>[T, E]</c>.</summary>
+    public static ReferenceModule MultiheadAttention(int heads, string name, bool causal = false) => new ReferenceAttention(heads, causal, name);
 
     /// <summary><c>nn.Embedding(vocabulary, dimension, padding_idx)</c> on <c>[T]</c> indices.</summary>
     public static ReferenceModule Embedding(int vocabulary, int dimension, string name, int? paddingIndex = null) =>

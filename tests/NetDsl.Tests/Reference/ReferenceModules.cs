@@ -1203,21 +1203,31 @@ internal sealed class ReferenceLayerNorm : ReferenceModule
     private readonly double _eps;
     private readonly bool _affine;
     private readonly string _name;
+    private readonly bool _perStep;
     private int _weight, _bias;
 
-    public ReferenceLayerNorm(double eps, bool affine, string name)
+    /// <summary>Over the whole sample, or with <paramref name="perStep"/> over the last dimension of every step of a sequence <c>[T, E]</c> (<c>nn.LayerNorm(E)</c>).</summary>
+    public ReferenceLayerNorm(double eps, bool affine, string name, bool perStep = false)
     {
         _eps = eps;
         _affine = affine;
         _name = name;
+        _perStep = perStep;
     }
+
+    /// <summary>The features normalized together: the sample, or one step.</summary>
+    private int Features => _perStep ? InShape[^1] : InSize;
+
+    /// <summary>The rows of <see cref="Features"/> in a batch.</summary>
+    private int Rows(ReferencePass pass) => pass.Batch * (InSize / Features);
 
     internal override int[] Infer(int[] inShape, ReferenceBuilder builder)
     {
+        int[] normalized = _perStep ? [inShape[^1]] : inShape;
         if (_affine)
         {
-            _weight = builder.AddParameter(_name + ".weight", 0, 1, inShape);
-            _bias = builder.AddParameter(_name + ".bias", 0, 0, inShape);
+            _weight = builder.AddParameter(_name + ".weight", 0, 1, normalized);
+            _bias = builder.AddParameter(_name + ".bias", 0, 0, normalized);
         }
 
         return inShape;
@@ -1225,7 +1235,7 @@ internal sealed class ReferenceLayerNorm : ReferenceModule
 
     private (double Mean, double Std) Statistics(double[] x, int n)
     {
-        int f = InSize;
+        int f = Features;
         double mean = 0;
         for (int i = 0; i < f; i++)
         {
@@ -1244,9 +1254,9 @@ internal sealed class ReferenceLayerNorm : ReferenceModule
 
     internal override double[] Forward(ReferencePass pass, double[] x)
     {
-        int f = InSize;
+        int f = Features;
         var y = new double[x.Length];
-        for (int n = 0; n < pass.Batch; n++)
+        for (int n = 0; n < Rows(pass); n++)
         {
             (double mean, double std) = Statistics(x, n);
             for (int i = 0; i < f; i++)
@@ -1261,9 +1271,9 @@ internal sealed class ReferenceLayerNorm : ReferenceModule
 
     internal override double[] Backward(ReferencePass pass, double[] x, double[] y, double[] dy)
     {
-        int f = InSize;
+        int f = Features;
         var dx = new double[x.Length];
-        for (int n = 0; n < pass.Batch; n++)
+        for (int n = 0; n < Rows(pass); n++)
         {
             (double mean, double std) = Statistics(x, n);
             var xHat = new double[f];

@@ -23,11 +23,14 @@ internal static class NormalizationRule
         var result = new LayerResult(input);
         if (layer.Kind == LayerKind.LayerNorm)
         {
-            result.HyperParameters = new LayerNormParameters(eps);
+            // On a sequence of steps, per step over the last dimension (nn.LayerNorm(E) on [T, E]); otherwise the whole sample.
+            bool perStep = context.InputIsSequence && input.Rank == 2;
+            result.HyperParameters = new LayerNormParameters(eps, perStep);
+            Shape normalized = perStep ? Shape.Vector(input.Dimensions[1]) : input;
             if (layer.Option("ElementwiseAffine", 1) != 0)
             {
-                result.Parameters.Add(Tensors.Constant("weight", input, 1));
-                result.Parameters.Add(Tensors.Constant("bias", input, 0));
+                result.Parameters.Add(Tensors.Constant("weight", normalized, 1));
+                result.Parameters.Add(Tensors.Constant("bias", normalized, 0));
             }
 
             return result;

@@ -11,6 +11,9 @@ internal static class Tensors
     /// <summary>A tensor drawn from the standard normal distribution, as PyTorch initializes <c>nn.Embedding</c>.</summary>
     public static PlannedTensor StandardNormal(string role, Shape shape) => new(role, role, shape, 0, 0, 0, StandardNormal: true);
 
+    /// <summary>A tensor drawn Xavier uniform, <c>±sqrt(6 / (fanIn + fanOut))</c>, as PyTorch initializes attention's <c>in_proj_weight</c>.</summary>
+    public static PlannedTensor Xavier(string role, Shape shape, int fanIn, int fanOut) => new(role, role, shape, 0, fanIn, 0, XavierFanOut: fanOut);
+
     /// <summary>A tensor that starts at a constant (normalization weights 1, biases 0, running statistics).</summary>
     public static PlannedTensor Constant(string role, Shape shape, double value) => new(role, role, shape, 0, 0, value);
 }

@@ -5,10 +5,11 @@ using System.ComponentModel;
 namespace NetDsl;
 
 /// <summary>
-/// The tensors of one RNN, LSTM or GRU layer, by PyTorch's names without the layer's prefix: <c>view["weight_ih_l0"]</c>,
+/// The tensors of a layer whose tensors are not one weight and one bias (RNN, LSTM, GRU, multi-head attention), by PyTorch's
+/// names without the layer's prefix: <c>view["weight_ih_l0"]</c>, <c>view["out_proj.weight"]</c>,
 /// <c>view["bias_hh_l1_reverse"]</c>; their gradients through <see cref="Gradient"/>.
 /// </summary>
-public readonly struct RecurrentLayerView
+public readonly struct NamedTensorsView
 {
     private readonly AlignedStorage _parameters;
     private readonly AlignedStorage _gradients;
@@ -16,7 +17,7 @@ public readonly struct RecurrentLayerView
 
     /// <summary>Creates the view; generated code calls this with the layer's tensors, in order.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public RecurrentLayerView(string name, AlignedStorage parameters, AlignedStorage gradients, params TensorInfo[] tensors)
+    public NamedTensorsView(string name, AlignedStorage parameters, AlignedStorage gradients, params TensorInfo[] tensors)
     {
         Name = name;
         _parameters = parameters;

@@ -74,6 +74,35 @@ public sealed class GeneratedCodeTests
         Assert.Contains(", s3, batch * 6, 4, 2);", perStep, System.StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The streaming Step of every kind of head compiles without warnings: the generator fuzzer found a lone activation head
+    /// (a kernel call without the batch size) leaving the step's 'batch' constant unused (CS0219).
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("[Tanh]")]
+    [InlineData("[Linear(3)]")]
+    [InlineData("[Linear(3), ReLU][Dropout(0.5)][Softmax]")]
+    public void StreamingStep_CompilesWithoutWarnings_WhateverTheHead(string head)
+    {
+        TestRun run = TestCompilation.Run("""
+            using NetDsl;
+
+            namespace App;
+
+            [Network(UnrollLimit = 0)]
+            [Input(5, 2)]
+            [LSTM(4, ReturnSequences = false)]
+            """ + head + """
+
+            public partial class Streamed;
+            """);
+
+        Assert.Empty(run.Exceptions);
+        Assert.Contains("public void Step(ref StreamState state", run.SingleSource, System.StringComparison.Ordinal);
+        TestCompilation.AssertCompilesWithWarningsAsErrors(run.Output, "head '" + head + "':\n");
+    }
+
     [Fact]
     public void NetworksWithTheSameNameInGenericTypesOfDifferentArity_GetDistinctFiles()
     {

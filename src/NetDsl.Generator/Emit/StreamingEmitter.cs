@@ -99,7 +99,17 @@ internal static class StreamingEmitter
         writer.WriteLine($"{TypeNames.Guard}.Length(output.Length, OutputSize, nameof(output));");
         writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
         writer.WriteLine("global::System.Span<float> r = _buffers;");
-        if (count > r + 1)
+        // The head's stage code is written first, so that 'batch' is declared only where a stage reads it (CS0219 otherwise).
+        var head = new SourceWriter();
+        foreach (Stage stage in plan.Stages.Skip(r + 1))
+        {
+            string previous = "s" + Literals.Int(stage.Index - 1);
+            string current = "s" + Literals.Int(stage.Index);
+            NetworkEmitter.EmitterFor(stage).EmitForward(head, plan, stage, new StageContext(previous, current, string.Empty, string.Empty, null, null, Training: false, ActivationPrefix: "s"));
+        }
+
+        string headCode = head.ToString();
+        if (System.Text.RegularExpressions.Regex.IsMatch(headCode, @"\bbatch\b"))
         {
             writer.WriteLine("const int batch = 1;");
         }
@@ -131,11 +141,9 @@ internal static class StreamingEmitter
         writer.WriteLine(StageDescription.Of(plan, recurrentStage));
         writer.WriteLine($"{TypeNames.RecurrentKernels}.Step(in {GeometryField.Name(recurrentStage)}, {stepInput}, {AffineStageEmitter.AllTensors(recurrent, "p")}, state, s{r + 1});");
         writer.WriteLine();
-        foreach (Stage stage in plan.Stages.Skip(r + 1))
+        foreach (string line in headCode.TrimEnd('\n').Split('\n'))
         {
-            string previous = "s" + Literals.Int(stage.Index - 1);
-            string current = "s" + Literals.Int(stage.Index);
-            NetworkEmitter.EmitterFor(stage).EmitForward(writer, plan, stage, new StageContext(previous, current, string.Empty, string.Empty, null, null, Training: false, ActivationPrefix: "s"));
+            writer.WriteLine(line);
         }
 
         writer.CloseBlock();

@@ -130,7 +130,7 @@ internal sealed class DeclarationFuzzer
                 continue;
             }
 
-            string kind = Pick("Convolution", "Convolution", "Pool", "Activation", "BatchNorm", "Flatten", "GlobalAvgPool");
+            string kind = Pick("Convolution", "Convolution", "Pool", "Activation", "BatchNorm", "Flatten", "GlobalAvgPool", "Recurrent");
             string d = rank == 2 ? "1D" : "2D";
             switch (kind)
             {
@@ -163,6 +163,31 @@ internal sealed class DeclarationFuzzer
                     stack.Add("GlobalAvgPool");
                     features = channels;
                     rank = 1;
+                    break;
+                case "Recurrent" when rank == 2:
+                    // [channels, length] read as T = channels steps of F = length features.
+                    int hidden = 1 + _random.Next(6);
+                    bool bidirectional = _random.Next(3) == 0;
+                    bool sequences = _random.Next(2) == 0;
+                    stack.Add($"{Pick("LSTM", "GRU", "RNN")}({hidden}, Layers = {1 + _random.Next(2)}, Bidirectional = {(bidirectional ? "true" : "false")}, ReturnSequences = {(sequences ? "true" : "false")})");
+                    int width = (bidirectional ? 2 : 1) * hidden;
+                    if (!sequences)
+                    {
+                        features = width;
+                        rank = 1;
+                    }
+                    else if (_random.Next(2) == 0)
+                    {
+                        stack.Add(Pick("MeanOverTime", "MaxOverTime", "LastStep", $"Linear({1 + _random.Next(5)})"));
+                        features = width;
+                        rank = stack[^1].StartsWith("Linear", StringComparison.Ordinal) ? 2 : 1;
+                        length = rank == 2 ? int.Parse(stack[^1]["Linear(".Length..^1], CultureInfo.InvariantCulture) : length;
+                    }
+                    else
+                    {
+                        length = width;
+                    }
+
                     break;
             }
         }
@@ -226,7 +251,7 @@ internal sealed class DeclarationFuzzer
 
     private string NextLayer()
     {
-        string layer = _random.Next(14) switch
+        string layer = _random.Next(16) switch
         {
             0 or 1 => _random.Next(4) == 0 ? "Linear(" + Size() + ", " + Size() + Options("Bias") + ")" : "Linear(" + Size() + Options("Bias") + ")",
             2 => Pick("Conv1D", "Conv2D") + "(" + Size() + Options("Kernel", "Stride", "Padding", "Dilation", "Bias", "KernelHeight", "PaddingWidth") + ")",
@@ -239,6 +264,12 @@ internal sealed class DeclarationFuzzer
             10 => Pick("BatchNorm1D", "BatchNorm2D", "LayerNorm") + Pick(string.Empty, "(Eps = " + Pick(Doubles) + ")", "(Momentum = " + Pick(Doubles) + ")", "(Affine = false)"),
             11 => Pick("Flatten", "Reshape(" + Size() + ", -1)", "Reshape(" + Size() + ", " + Size() + ")", "Reshape(null)", "Reshape(65536, 65536, 65536, 65536, -1)"),
             12 => Pick("Residual", "EndResidual"),
+            13 => Pick("LSTM", "GRU", "RNN") + "(" + Size() + Options("Layers", "Bidirectional", "ReturnSequences", "Bias") + Pick(string.Empty, ", Nonlinearity = RnnNonlinearity.ReLU", ", Nonlinearity = (RnnNonlinearity)7") + ")",
+            14 => Pick(
+                "Embedding(" + Size() + ", " + Size() + Options("PaddingIndex") + ")",
+                "MultiheadAttention(" + Size() + Pick(string.Empty, ", Causal = true") + ")",
+                "PositionalEncoding" + Pick(string.Empty, "(Learned = true)"),
+                Pick("MeanOverTime", "MaxOverTime", "LastStep")),
             _ => Pick("Linear(\"a\")", "Linear(1.5)", "Input(null)", "Dense(3)", "Linear", "Conv2D(Kernel = 3)", "Linear(3, Bias = 2)"),
         };
 
@@ -258,7 +289,7 @@ internal sealed class DeclarationFuzzer
         {
             if (_random.Next(4) == 0)
             {
-                parts.Add(name + " = " + (name is "Bias" or "CountIncludePad" ? Pick("true", "false") : Size()));
+                parts.Add(name + " = " + (name is "Bias" or "CountIncludePad" or "Bidirectional" or "ReturnSequences" ? Pick("true", "false") : Size()));
             }
         }
 

@@ -332,4 +332,37 @@ public class TrainerTests
         var accuracy = Assert.Throws<ArgumentException>(() => new Trainer<LinearRegressor>(new LinearRegressor(1), new TrainingOptions { Loss = new L1Loss(), Optimizer = new Sgd(0.1f), EarlyStopping = new EarlyStopping { Monitor = Metric.ValidationAccuracy } }));
         Assert.Contains("EarlyStopping monitors ValidationAccuracy, which needs a classification loss", accuracy.Message);
     }
+
+    /// <summary>
+    /// One class index per sample against a per-step output [T, C] would train as one softmax over T·C classes without a
+    /// word (the WordGenerator helper's reproduction); the trainer refuses it and says what to do instead.
+    /// </summary>
+    [Fact]
+    public void A_class_index_loss_on_a_per_step_output_is_refused()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() =>
+            new Trainer<PerStepTagger>(new PerStepTagger(1), new TrainingOptions { Loss = new CrossEntropyLoss(), Optimizer = new Sgd(0.1f) }));
+
+        Assert.Contains("PerStepTagger outputs shape [8, 28]: its 224 values would be one softmax over 224 classes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[LastStep]", error.Message, StringComparison.Ordinal);
+
+        // Reduced to one vector per sample, the same layers train.
+        var reduced = new Trainer<PerStepTaggerLastStep>(new PerStepTaggerLastStep(1), new TrainingOptions { Loss = new CrossEntropyLoss(), Optimizer = new Sgd(0.1f) });
+        Assert.NotNull(reduced);
+    }
 }
+
+[Network]
+[Input(8)]
+[Embedding(28, 16, PaddingIndex = 0)]
+[GRU(32)]
+[Linear(28)]
+public partial class PerStepTagger;
+
+[Network]
+[Input(8)]
+[Embedding(28, 16, PaddingIndex = 0)]
+[GRU(32)]
+[LastStep]
+[Linear(28)]
+public partial class PerStepTaggerLastStep;

@@ -66,6 +66,16 @@ public sealed class Trainer<TNetwork> : IDisposable
             MetricFacts.RequireTargets(options.ScheduleMetric, options.Loss.Targets, "ScheduleMetric");
         }
 
+        if (options.Loss.Targets == TargetKind.ClassIndex && TNetwork.OutputShape.Length > 1)
+        {
+            // One class index per sample against a [T, C] (or [C, L]) output would silently be one softmax over all its values.
+            throw new ArgumentException(
+                $"A class-index loss expects one vector of logits per sample, but {typeof(TNetwork).Name} outputs shape [{string.Join(", ", TNetwork.OutputShape.ToArray())}]: " +
+                $"its {TNetwork.OutputSize} values would be one softmax over {TNetwork.OutputSize} classes. Reduce the sequence first ([LastStep], [MeanOverTime], or a recurrent layer with ReturnSequences = false), " +
+                "or [Flatten] if that is what you mean; a per-step cross-entropy is not available yet.",
+                nameof(options));
+        }
+
         Network = network;
         Options = options;
         _targetSize = options.Loss.TargetSize(TNetwork.OutputSize);

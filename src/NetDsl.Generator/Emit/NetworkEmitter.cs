@@ -736,11 +736,11 @@ internal static class NetworkEmitter
         StageKind.Softmax or StageKind.Normalization => KernelOnlyStageEmitter.Instance,
         StageKind.BatchNorm => BatchNormStageEmitter.Instance,
         StageKind.LearnedActivation => PReluStageEmitter.Instance,
-        StageKind.Recurrent => RecurrentStageEmitter.Instance,
+        StageKind.Recurrent => WorkspaceKernelStageEmitter.Recurrent,
         StageKind.Embedding => EmbeddingStageEmitter.Instance,
         StageKind.SequenceHead => SequenceHeadStageEmitter.Instance,
         StageKind.PositionalEncoding => PositionalEncodingStageEmitter.Instance,
-        StageKind.Attention => AttentionStageEmitter.Instance,
+        StageKind.Attention => WorkspaceKernelStageEmitter.Attention,
         _ => throw new InvalidOperationException("Stage kind " + stage.Kind + " has no emitter."),
     };
 

@@ -101,6 +101,22 @@ public abstract class NetDslCodeFixProvider : CodeFixProvider
         return editor.GetChangedDocument();
     }
 
+    /// <summary>The attribute at the diagnostic's first additional location, in the same file as <paramref name="attribute"/>.</summary>
+    protected static AttributeSyntax? RelatedAttribute(AttributeSyntax attribute, Diagnostic diagnostic)
+    {
+        if (diagnostic.AdditionalLocations.Count == 0
+            || diagnostic.AdditionalLocations[0] is not { IsInSource: true } location
+            || location.SourceTree?.FilePath != attribute.SyntaxTree.FilePath)
+        {
+            return null;
+        }
+
+        SyntaxNode root = attribute.SyntaxTree.GetRoot();
+        return root.FullSpan.Contains(location.SourceSpan)
+            ? root.FindNode(location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AttributeSyntax>()
+            : null;
+    }
+
     private static AttributeSyntax? AttributeAt(SyntaxNode root, Diagnostic diagnostic)
     {
         if (!diagnostic.Location.IsInSource || !root.FullSpan.Contains(diagnostic.Location.SourceSpan))

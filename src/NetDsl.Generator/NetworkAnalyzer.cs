@@ -115,7 +115,10 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 arguments[i] = info.MessageArguments[i];
             }
 
-            result.Add(Diagnostic.Create(info.Descriptor, LocationOf(type, attributes, info.AttributeIndex, cancellationToken), info.PropertiesDictionary(), arguments));
+            Location[] related = info.RelatedAttributeIndex >= 0 && info.RelatedAttributeIndex < attributes.Length
+                ? new[] { LocationOf(type, attributes, info.RelatedAttributeIndex, cancellationToken) }
+                : Array.Empty<Location>();
+            result.Add(Diagnostic.Create(info.Descriptor, LocationOf(type, attributes, info.AttributeIndex, cancellationToken), related, info.PropertiesDictionary(), arguments));
         }
 
         return result;

@@ -482,7 +482,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0023",
         DiagnosticSeverity.Error,
-        "Layer 'lstm' (LSTM) receives shape [24] but needs a sequence [steps, features]: T steps of F features each (declare [Input(T, F)], and put no Flatten or Linear before it)");
+        "Layer 'lstm' (LSTM) receives shape [24] but needs a sequence [steps, features]: T steps of F features each (declare [Input(T, F)], and put no Flatten or Linear before it); layer #0 (Flatten) before it turns the sequence [4, 6] into a vector: remove it");
 
     [Fact]
     public void NDSL0023_RecurrentLayerOnAnImage() => AssertDiagnostic(
@@ -507,7 +507,54 @@ public sealed class DiagnosticTests
         """,
         "NDSL0023",
         DiagnosticSeverity.Error,
-        "Layer 'pool' (MeanOverTime) receives shape [8] but needs a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear; a recurrent layer before it with ReturnSequences = false already gives one state: set ReturnSequences = true, or remove this layer");
+        "Layer 'pool' (MeanOverTime) receives shape [8] but needs a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear; layer #0 (LSTM) has ReturnSequences = false and gives only its final state: set ReturnSequences = true on it, or remove this layer");
+
+    [Fact]
+    public void NDSL0022_SequenceInputOfThreeDimensions() => AssertDiagnostic(
+        """
+        [Network]
+        [[|Input(2, 3, 4, Sequence = true)|]]
+        [Flatten]
+        [Linear(2)]
+        public partial class CubeSequence;
+        """,
+        "NDSL0022",
+        DiagnosticSeverity.Error,
+        "Layer [Input(2, 3, 4)] (Input) has Sequence = true, but a sequence has two dimensions [steps, features], and this input has 3");
+
+    [Fact]
+    public void NDSL0023_PerStepLayerOnAnInputNotDeclaredASequence() => AssertDiagnostic(
+        """
+        [Network]
+        [Input(10, 3)]
+        [[|PositionalEncoding(Name = "pos")|]]
+        [MeanOverTime]
+        public partial class RawSteps;
+        """,
+        "NDSL0023",
+        DiagnosticSeverity.Error,
+        "Layer 'pos' (PositionalEncoding) receives shape [10, 3] but needs a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear; to read the input [10, 3] as 10 steps of 3 features, declare [Input(10, 3, Sequence = true)]");
+
+    [Fact]
+    public void NDSL0023_FinalStatePointsAtTheRecurrentLayer()
+    {
+        TestRun run = AssertDiagnostic(
+            """
+            [Network]
+            [Input(10, 3)]
+            [GRU(8, ReturnSequences = false, Name = "gru"), ReLU]
+            [[|LastStep(Name = "last")|]]
+            public partial class LastOfAState;
+            """,
+            "NDSL0023",
+            DiagnosticSeverity.Error,
+            "Layer 'last' (LastStep) receives shape [8] but needs a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear; layer 'gru' (GRU) has ReturnSequences = false and gives only its final state: set ReturnSequences = true on it, or remove this layer");
+
+        Diagnostic diagnostic = Assert.Single(run.AnalyzerDiagnostics);
+        Location related = Assert.Single(diagnostic.AdditionalLocations);
+        Assert.Equal("GRU(8, ReturnSequences = false, Name = \"gru\")", related.SourceTree!.GetText().ToString(related.SourceSpan));
+        Assert.Equal("ReturnSequences", diagnostic.Properties["SequenceFix"]);
+    }
 
     [Fact]
     public void NDSL0023_LastStepOfAConvolution() => AssertDiagnostic(

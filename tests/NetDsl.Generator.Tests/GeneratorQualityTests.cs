@@ -37,6 +37,11 @@ public sealed class GeneratorQualityTests(ITestOutputHelper output)
             "[Input(2, 6, 6)][AvgPool2D(2)][BatchNorm2D][GlobalAvgPool][BatchNorm1D][Linear(2)]",
             "[Input(3, 4)][LayerNorm][Dropout(0.25)][Reshape(4, 3)][Flatten][Linear(12), ReLU][Reshape(3, -1)][Flatten][Linear(2)]",
             "[Input(8)][Residual][Linear(8), ReLU][Residual][Linear(8)][EndResidual][EndResidual][Linear(2)]",
+            "[Input(7, 3)][LSTM(5, Layers = 2)][GRU(4, Bidirectional = true)][RNN(3, Nonlinearity = RnnNonlinearity.ReLU, ReturnSequences = false)][Linear(2)]",
+            "[Input(6)][Embedding(11, 4, PaddingIndex = 0)][GRU(4)][MaxOverTime][Linear(2)]",
+            // docs/layers.md's Transformer block on a float sequence input.
+            "[Input(50, 6, Sequence = true)][Linear(32, Name = \"embed\")][PositionalEncoding][Residual, MultiheadAttention(4, Name = \"attn\"), EndResidual][LayerNorm(Name = \"norm\")][MeanOverTime][Linear(5, Name = \"fc\")]",
+            "[Input(5, 4, Sequence = true)][PositionalEncoding(Learned = true)][MultiheadAttention(2, Causal = true)][LastStep][Linear(2)]",
         };
         var data = new TheoryData<string, string>();
         foreach (string stack in stacks)

@@ -36,6 +36,7 @@ internal static class SampleNetworks
         [nameof(PositionNet)] = seed => new PositionNet(seed),
         [nameof(AttentionNet)] = seed => new AttentionNet(seed),
         [nameof(TransformerNet)] = seed => new TransformerNet(seed),
+        [nameof(SequenceInputNet)] = seed => new SequenceInputNet(seed),
     };
 
     /// <summary>

@@ -293,3 +293,17 @@ public partial class AttentionNet;
 [LayerNorm(ElementwiseAffine = false, Name = "norm2")]
 [LastStep]
 public partial class TransformerNet;
+
+// A Transformer block on the raw input declared as a sequence: the per-step Linear exports as MatMul over the last axis
+// of [N, T, F], the LayerNorm as LayerNormalization over axis -1.
+[Network]
+[Input(5, 3, Sequence = true)]
+[Linear(4, Name = "embed")]
+[PositionalEncoding]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[LayerNorm(Name = "norm")]
+[MaxOverTime]
+[Linear(2, Name = "fc")]
+public partial class SequenceInputNet;

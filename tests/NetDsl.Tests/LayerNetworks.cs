@@ -914,6 +914,44 @@ public partial class CausalAttentionNetKernels;
 [Linear(3, Name = "fc")]
 public partial class CausalAttentionNetUnrolled;
 
+// A Transformer block straight on the network's input: [Input(T, F, Sequence = true)] makes the per-step Linear project each
+// of the 6 steps' 4 features to the model dimension (nn.Linear on [N, T, F]), and the LayerNorm normalize each step. Smooth.
+[Network]
+[Input(6, 4, Sequence = true)]
+[Linear(8, Name = "embed")]
+[PositionalEncoding]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[LayerNorm(Name = "norm")]
+[MeanOverTime]
+[Linear(3, Name = "fc")]
+public partial class SequenceInputNet;
+
+[Network(UnrollLimit = 0)]
+[Input(6, 4, Sequence = true)]
+[Linear(8, Name = "embed")]
+[PositionalEncoding]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[LayerNorm(Name = "norm")]
+[MeanOverTime]
+[Linear(3, Name = "fc")]
+public partial class SequenceInputNetKernels;
+
+[Network(UnrollLimit = 1_000_000)]
+[Input(6, 4, Sequence = true)]
+[Linear(8, Name = "embed")]
+[PositionalEncoding]
+[Residual]
+[MultiheadAttention(2, Name = "attn")]
+[EndResidual]
+[LayerNorm(Name = "norm")]
+[MeanOverTime]
+[Linear(3, Name = "fc")]
+public partial class SequenceInputNetUnrolled;
+
 // A one-block Transformer encoder on an LSTM's steps (post-norm, as nn.TransformerEncoderLayer): attention, add & norm,
 // feed-forward, add & norm, each LayerNorm per step over the 8 features (nn.LayerNorm(8)). Smooth.
 [Network]
@@ -1239,6 +1277,15 @@ public static class LayerNetworks
         R.LastStep(),
         R.Linear(3, "fc"));
 
+    private static readonly ReferenceModel SequenceInput = new(
+        [6, 4],
+        R.Linear(8, "embed"),
+        R.PositionalEncoding(),
+        R.Residual(R.MultiheadAttention(2, "attn")),
+        R.LayerNorm("norm", perStep: true),
+        R.MeanOverTime(),
+        R.Linear(3, "fc"));
+
     private static readonly ReferenceModel Transformer = new(
         [6, 3],
         R.LSTM(8, "lstm"),
@@ -1306,6 +1353,8 @@ public static class LayerNetworks
             (n, x) => { AttentionNet.Output y = n.Forward(new AttentionNet.Input(x)); return Elements(y); }, (n, x) => { AttentionNetKernels.Output y = n.Forward(new AttentionNetKernels.Input(x)); return Elements(y); }, (n, x) => { AttentionNetUnrolled.Output y = n.Forward(new AttentionNetUnrolled.Input(x)); return Elements(y); }),
         .. Three<CausalAttentionNet, CausalAttentionNetKernels, CausalAttentionNetUnrolled>("CausalAttention", CausalAttention, smooth: true,
             (n, x) => { CausalAttentionNet.Output y = n.Forward(new CausalAttentionNet.Input(x)); return Elements(y); }, (n, x) => { CausalAttentionNetKernels.Output y = n.Forward(new CausalAttentionNetKernels.Input(x)); return Elements(y); }, (n, x) => { CausalAttentionNetUnrolled.Output y = n.Forward(new CausalAttentionNetUnrolled.Input(x)); return Elements(y); }),
+        .. Three<SequenceInputNet, SequenceInputNetKernels, SequenceInputNetUnrolled>("SequenceInput", SequenceInput, smooth: true,
+            (n, x) => { SequenceInputNet.Output y = n.Forward(new SequenceInputNet.Input(x)); return Elements(y); }, (n, x) => { SequenceInputNetKernels.Output y = n.Forward(new SequenceInputNetKernels.Input(x)); return Elements(y); }, (n, x) => { SequenceInputNetUnrolled.Output y = n.Forward(new SequenceInputNetUnrolled.Input(x)); return Elements(y); }),
         .. Three<TransformerNet, TransformerNetKernels, TransformerNetUnrolled>("Transformer", Transformer, smooth: true,
             (n, x) => { TransformerNet.Output y = n.Forward(new TransformerNet.Input(x)); return Elements(y); }, (n, x) => { TransformerNetKernels.Output y = n.Forward(new TransformerNetKernels.Input(x)); return Elements(y); }, (n, x) => { TransformerNetUnrolled.Output y = n.Forward(new TransformerNetUnrolled.Input(x)); return Elements(y); }),
     ];

@@ -30,8 +30,7 @@ internal sealed class AttentionDescriptor : LayerDescriptor
 
         if (input.Rank != 2 || !context.InputIsSequence)
         {
-            context.Report(DiagnosticDescriptors.WrongInputRank, context.Label, context.Kind, input,
-                "a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear");
+            context.ReportNotASequence();
             return null;
         }
 

@@ -16,8 +16,7 @@ internal sealed class PositionalEncodingDescriptor : LayerDescriptor
     {
         if (context.Input.Rank != 2 || !context.InputIsSequence)
         {
-            context.Report(DiagnosticDescriptors.WrongInputRank, context.Label, context.Kind, context.Input,
-                "a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear");
+            context.ReportNotASequence();
             return null;
         }
 

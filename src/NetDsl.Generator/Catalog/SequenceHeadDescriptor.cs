@@ -20,11 +20,7 @@ internal sealed class SequenceHeadDescriptor : LayerDescriptor
     {
         if (context.Input.Rank != 2 || !context.InputIsSequence)
         {
-            string hint = context.Input.Rank == 1
-                ? "; a recurrent layer before it with ReturnSequences = false already gives one state: set ReturnSequences = true, or remove this layer"
-                : string.Empty;
-            context.Report(DiagnosticDescriptors.WrongInputRank, context.Label, context.Kind, context.Input,
-                "a sequence of steps [steps, features]: the every-step output of a recurrent layer, an embedding or a per-step Linear" + hint);
+            context.ReportNotASequence();
             return null;
         }
 

@@ -56,4 +56,19 @@ internal static class DiagnosticPropertyNames
 
     /// <summary>NDSL0009: a name no other layer of the network has or would clash with (views, generated members).</summary>
     public const string SuggestedName = "SuggestedName";
+
+    /// <summary>
+    /// NDSL0023 on a sequence layer, when one edit repairs it: <see cref="SequenceFixes.RemoveFlatten"/> (the attribute
+    /// at the diagnostic's additional location is a <c>[Flatten]</c> that turned a sequence into a vector) or
+    /// <see cref="SequenceFixes.ReturnSequences"/> (the additional location is a recurrent layer with
+    /// <c>ReturnSequences = false</c> whose final state reaches a layer that needs every step).
+    /// </summary>
+    public const string SequenceFix = "SequenceFix";
+}
+
+/// <summary>The values of <see cref="DiagnosticPropertyNames.SequenceFix"/>.</summary>
+internal static class SequenceFixes
+{
+    public const string RemoveFlatten = "RemoveFlatten";
+    public const string ReturnSequences = "ReturnSequences";
 }

@@ -9,13 +9,16 @@ namespace NetDsl.Generator.Diagnostics;
 /// A diagnostic found by the parser or by shape inference, located by the index of the attribute that
 /// causes it among the class's attributes. The analyzer turns the index into the attribute's source location
 /// and <see cref="Properties"/> into <see cref="Diagnostic.Properties"/>, where code fixes read what they need
-/// (keys in <see cref="DiagnosticPropertyNames"/>).
+/// (keys in <see cref="DiagnosticPropertyNames"/>). <see cref="RelatedAttributeIndex"/>, when not -1, names another
+/// attribute the diagnostic is about (the <c>[Flatten]</c> a fix would remove, the recurrent layer whose option it would
+/// change); the analyzer passes it as the diagnostic's additional location.
 /// </summary>
 internal sealed record DiagnosticInfo(
     DiagnosticDescriptor Descriptor,
     int AttributeIndex,
     EquatableArray<string> MessageArguments,
-    EquatableArray<DiagnosticProperty> Properties)
+    EquatableArray<DiagnosticProperty> Properties,
+    int RelatedAttributeIndex = -1)
 {
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, int attributeIndex, params object[] messageArguments)
     {
@@ -45,6 +48,9 @@ internal sealed record DiagnosticInfo(
         properties.Add(new DiagnosticProperty(key, Invariant(value)));
         return this with { Properties = properties.ToEquatableArray() };
     }
+
+    /// <summary>This diagnostic, also about the attribute at <paramref name="attributeIndex"/> (see <see cref="RelatedAttributeIndex"/>).</summary>
+    public DiagnosticInfo WithRelatedAttribute(int attributeIndex) => this with { RelatedAttributeIndex = attributeIndex };
 
     /// <summary>The properties as <see cref="Diagnostic.Create(DiagnosticDescriptor, Location, ImmutableDictionary{string, string}, object[])"/> takes them.</summary>
     public ImmutableDictionary<string, string?> PropertiesDictionary()

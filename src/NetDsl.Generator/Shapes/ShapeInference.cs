@@ -45,7 +45,8 @@ internal static class ShapeInference
         var planned = new List<PlannedLayer>();
         var openResiduals = new Stack<(int Position, Shape Input)>();
         Shape? current = inputShape;
-        bool sequence = false;
+        bool sequence = InputIsSequence(spec, inputShape, diagnostics);
+        Preceding before = Preceding.None;
         long parameterCount = 0;
         long bufferCount = 0;
         bool complete = inputShape is not null;
@@ -70,13 +71,15 @@ internal static class ShapeInference
                 continue;
             }
 
-            LayerResult? result = InferLayer(new LayerContext(layer, position, inShape, diagnostics, network, sequence), network);
+            LayerResult? result = InferLayer(new LayerContext(layer, position, inShape, diagnostics, network, sequence, before), network);
             if (result is null)
             {
                 complete = false;
                 current = null;
                 continue;
             }
+
+            before = After(before, new PositionedLayer(layer, position), inShape, result);
 
             string name = LayerNames.NameOf(layer, position);
             var parameters = new List<PlannedTensor>();
@@ -149,6 +152,19 @@ internal static class ShapeInference
     }
 
     /// <summary>Matches [Residual] with [EndResidual] and checks that each block keeps its shape.</summary>
+    /// <summary>
+    /// What the next layer knows of the layers before it, once <paramref name="layer"/> turned <paramref name="input"/> into
+    /// <paramref name="result"/>'s output: a recurrent layer's final state stays "the final state of" it through layers
+    /// that keep the shape (activations, dropout, normalization), each of which would also run per step on a sequence.
+    /// </summary>
+    private static Preceding After(Preceding before, PositionedLayer layer, Shape input, LayerResult result)
+    {
+        PositionedLayer? finalState = result.HyperParameters is RecurrentParameters { ReturnSequences: false }
+            ? layer
+            : result.Output.Equals(input) ? before.FinalStateOf : null;
+        return new Preceding(layer, input, finalState);
+    }
+
     private static bool CheckResidualNesting(LayerSpec layer, int position, Shape? current, Stack<(int Position, Shape Input)> open, List<LayerSpec> stack, List<DiagnosticInfo> diagnostics)
     {
         if (layer.Kind == LayerKind.Residual)
@@ -214,6 +230,28 @@ internal static class ShapeInference
         }
 
         return descriptor.Infer(context);
+    }
+
+    /// <summary>
+    /// Whether the network's input is a sequence of steps: <c>[Input(T, F, Sequence = true)]</c>. Any other rank with
+    /// <c>Sequence = true</c> is NDSL0022 on the Input attribute.
+    /// </summary>
+    private static bool InputIsSequence(NetworkSpec spec, Shape? inputShape, List<DiagnosticInfo> diagnostics)
+    {
+        LayerSpec? input = spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.Input);
+        if (input is null || input.Option("Sequence", 0) == 0 || inputShape is not { } shape)
+        {
+            return false;
+        }
+
+        if (shape.Rank != 2)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, input.AttributeIndex,
+                "[Input(" + string.Join(", ", shape.Dimensions) + ")]", "Input", "Sequence", "true", "a sequence has two dimensions [steps, features], and this input has " + shape.Rank));
+            return false;
+        }
+
+        return true;
     }
 
     private static Shape? CheckInput(NetworkSpec spec, List<DiagnosticInfo> diagnostics)

@@ -38,8 +38,7 @@ internal static class RecurrentRule
 
         if (input.Rank != 2)
         {
-            context.Report(DiagnosticDescriptors.WrongInputRank, context.Label, context.Kind, input,
-                "a sequence [steps, features]: T steps of F features each (declare [Input(T, F)], and put no Flatten or Linear before it)");
+            ReportNotASequence(context);
             valid = false;
         }
 
@@ -96,4 +95,23 @@ internal static class RecurrentRule
         LayerKind.GRU => 3,
         _ => 1,
     };
+
+    /// <summary>
+    /// NDSL0023 for a recurrent layer that does not receive <c>[T, F]</c>; when a <c>[Flatten]</c> right before it turned a
+    /// sequence into a vector, the message says so and the code fix removes that Flatten.
+    /// </summary>
+    private static void ReportNotASequence(LayerContext context)
+    {
+        const string requirement = "a sequence [steps, features]: T steps of F features each (declare [Input(T, F)], and put no Flatten or Linear before it)";
+        if (context.Before is { Previous: { Layer.Kind: LayerKind.Flatten } flatten, PreviousInput: { Rank: 2 } sequence })
+        {
+            context.Report(context.Diagnostic(DiagnosticDescriptors.WrongInputRank, context.Label, context.Kind, context.Input,
+                    requirement + "; layer " + LayerNames.Label(flatten.Layer, flatten.Position) + " (Flatten) before it turns the sequence " + sequence + " into a vector: remove it")
+                .WithProperty(DiagnosticPropertyNames.SequenceFix, SequenceFixes.RemoveFlatten)
+                .WithRelatedAttribute(flatten.Layer.AttributeIndex));
+            return;
+        }
+
+        context.Report(DiagnosticDescriptors.WrongInputRank, context.Label, context.Kind, context.Input, requirement);
+    }
 }

@@ -34,6 +34,12 @@ public static class Program
             return;
         }
 
+        if (args.Length == 1 && args[0] == "--recurrent-phases")
+        {
+            RecurrentPhaseProbe.Run(Console.Out);
+            return;
+        }
+
         if (args.Length == 1 && args[0] == "--check")
         {
             Console.WriteLine(TorchSharpStatus.Reason);

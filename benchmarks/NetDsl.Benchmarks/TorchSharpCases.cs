@@ -1,7 +1,10 @@
 #if TORCHSHARP
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -25,7 +28,8 @@ public enum TorchLoss
 
 /// <summary>
 /// One TorchSharp model with its input (and target and SGD optimizer for training) created once. Parameters are copied
-/// in from NetDsl's flat view, which holds PyTorch's state_dict order and layouts.
+/// in from NetDsl's flat view, which holds PyTorch's state_dict order and layouts: in the module's order, or by name where
+/// the module's parameters are named as NetDsl's tensors (<see cref="Recurrent"/>).
 /// </summary>
 public sealed class TorchCase : IDisposable
 {
@@ -35,8 +39,9 @@ public sealed class TorchCase : IDisposable
     private readonly Tensor? _t;
     private readonly optim.Optimizer? _sgd;
     private readonly TorchLoss _loss;
+    private readonly IReadOnlyList<TensorInfo>? _names;
 
-    private TorchCase(nn.Module<Tensor, Tensor> model, ReadOnlySpan<float> parameters, float[] x, long[] xShape, float[]? targets, TorchLoss loss, float learningRate)
+    private TorchCase(nn.Module<Tensor, Tensor> model, ReadOnlySpan<float> parameters, float[] x, long[] xShape, float[]? targets, TorchLoss loss, float learningRate, IReadOnlyList<TensorInfo>? names = null, bool inputGradient = false)
     {
         _model = model;
         if (targets is null)
@@ -48,9 +53,15 @@ public sealed class TorchCase : IDisposable
             model.train();
         }
 
-        _parameters = model.parameters().ToArray();
+        _parameters = names is null ? model.parameters().ToArray() : ByName(model, names);
+        _names = names;
         SetParameters(parameters);
         _x = tensor(x, xShape);
+        if (inputGradient)
+        {
+            _x.requires_grad_(true);
+        }
+
         _loss = loss;
         if (targets != null)
         {
@@ -91,6 +102,14 @@ public sealed class TorchCase : IDisposable
                 nn.Linear(N4Reference.Features, 10)),
             parameters, x, [batch, 1, 28, 28], targets, TorchLoss.CrossEntropy, learningRate);
 
+    /// <summary>
+    /// A recurrent classifier (<see cref="RecurrentClassifier"/>) on sequences <paramref name="xShape"/> = [batch, T, F],
+    /// its parameters matched to NetDsl's <paramref name="names"/> by name and shape. With
+    /// <paramref name="inputGradient"/> the input requires a gradient, which <see cref="InputGradient"/> reads after a step.
+    /// </summary>
+    public static TorchCase Recurrent(RecurrentClassifier model, IReadOnlyList<TensorInfo> names, ReadOnlySpan<float> parameters, float[] x, long[] xShape, float[] targets, float learningRate, bool inputGradient = false) =>
+        new(model, parameters, x, xShape, targets, TorchLoss.CrossEntropy, learningRate, names, inputGradient);
+
     /// <summary>Inference: a forward pass under inference mode; the output tensor is released at once.</summary>
     public void Forward()
     {
@@ -117,6 +136,28 @@ public sealed class TorchCase : IDisposable
         loss.backward();
         _sgd.step();
         return loss.item<float>();
+    }
+
+    /// <summary>The gradient of the loss with respect to the input after a step (only for a case created with an input gradient).</summary>
+    public float[] InputGradient() =>
+        _x.grad is { } g ? g.data<float>().ToArray() : throw new InvalidOperationException("The TorchSharp case computed no input gradient.");
+
+    /// <summary>
+    /// <see cref="TrainStep"/> for the phase probe: the <see cref="Stopwatch"/> timestamps after zero_grad, forward and
+    /// loss, after backward, and after the SGD step and the loss's read-back (libtorch on the CPU returns when it is done).
+    /// </summary>
+    public (long Forward, long Backward, long Update) TrainStepTimestamps()
+    {
+        using var scope = NewDisposeScope();
+        _sgd!.zero_grad();
+        Tensor y = _model.forward(_x);
+        Tensor loss = _loss == TorchLoss.CrossEntropy ? nn.functional.cross_entropy(y, _t!) : nn.functional.mse_loss(y, _t!);
+        long forward = Stopwatch.GetTimestamp();
+        loss.backward();
+        long backward = Stopwatch.GetTimestamp();
+        _sgd.step();
+        loss.item<float>();
+        return (forward, backward, Stopwatch.GetTimestamp());
     }
 
     /// <summary>The parameters, flat, in state_dict order.</summary>
@@ -153,9 +194,42 @@ public sealed class TorchCase : IDisposable
         SetParameters(initial);
         float torchLoss = TrainStep();
         Check.Same("TorchSharp loss", [torchLoss], [loss]);
-        Check.Same("TorchSharp gradients", Gradients(), gradients);
-        Check.Same("TorchSharp updated parameters", Parameters(), updated);
+        SameTensors("TorchSharp gradients", Gradients(), gradients);
+        SameTensors("TorchSharp updated parameters", Parameters(), updated);
         SetParameters(initial);
+    }
+
+    /// <summary>The whole flat view at once; tensor by tensor where the tensors are named, so a small tensor's error cannot hide under a large one's scale.</summary>
+    private void SameTensors(string what, float[] actual, float[] expected)
+    {
+        if (_names is null)
+        {
+            Check.Same(what, actual, expected);
+            return;
+        }
+
+        int at = 0;
+        foreach (TensorInfo info in _names)
+        {
+            Check.Same($"{what}, {info.Name}", actual.AsSpan(at, info.Length), expected.AsSpan(info.Offset, info.Length));
+            at += info.Length;
+        }
+    }
+
+    private static Parameter[] ByName(nn.Module model, IReadOnlyList<TensorInfo> names)
+    {
+        Dictionary<string, Parameter> named = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        string both = $"TorchSharp's tensors: {string.Join(", ", named.Select(p => $"{p.Key} [{string.Join(", ", p.Value.shape)}]"))}; NetDsl's: {string.Join(", ", names)}.";
+        if (named.Count != names.Count)
+        {
+            throw new InvalidOperationException($"TorchSharp's model has {named.Count} tensors, NetDsl's {names.Count}. {both}");
+        }
+
+        return names.Select(info =>
+                named.TryGetValue(info.Name, out Parameter? p) && p.shape.SequenceEqual(info.Shape.ToArray().Select(d => (long)d))
+                    ? p
+                    : throw new InvalidOperationException($"TorchSharp's model has no tensor {info}. {both}"))
+            .ToArray();
     }
 
     /// <inheritdoc/>
@@ -196,6 +270,71 @@ public sealed class FixedDropoutMask : nn.Module<Tensor, Tensor>
     }
 }
 
+/// <summary>
+/// nn.LSTM or nn.GRU (batch_first) whose last layer's final state h_n (the forward direction's, then the reverse's) feeds
+/// nn.Linear: NetDsl's <c>[LSTM(H, ReturnSequences = false)] [Linear(C)]</c>. The modules are registered as
+/// <c>lstm</c>/<c>gru</c> and <c>fc</c>, so the parameters carry the names of NetDsl's tensors when the layers are so named.
+/// </summary>
+public sealed class RecurrentClassifier : nn.Module<Tensor, Tensor>
+{
+    private readonly Func<Tensor, Tensor> _finalStates;
+    private readonly Linear _head;
+    private readonly int _directions;
+
+    private RecurrentClassifier(string name, nn.Module recurrent, Func<Tensor, Tensor> finalStates, bool bidirectional, Linear head)
+        : base(nameof(RecurrentClassifier))
+    {
+        register_module(name, recurrent);
+        register_module("fc", head);
+        _finalStates = finalStates;
+        _head = head;
+        _directions = bidirectional ? 2 : 1;
+    }
+
+    /// <summary>nn.LSTM(features, hidden, layers, batch_first=True, bidirectional) as <c>lstm</c>, then nn.Linear(D·hidden, classes) as <c>fc</c>.</summary>
+    public static RecurrentClassifier Lstm(int features, int hidden, int layers, bool bidirectional, int classes)
+    {
+        LSTM lstm = nn.LSTM(features, hidden, layers, batchFirst: true, bidirectional: bidirectional);
+        return new("lstm", lstm, x => lstm.forward(x).Item2, bidirectional, nn.Linear((bidirectional ? 2 : 1) * hidden, classes));
+    }
+
+    /// <summary>nn.GRU(features, hidden, layers, batch_first=True, bidirectional) as <c>gru</c>, then nn.Linear(D·hidden, classes) as <c>fc</c>.</summary>
+    public static RecurrentClassifier Gru(int features, int hidden, int layers, bool bidirectional, int classes)
+    {
+        GRU gru = nn.GRU(features, hidden, layers, batchFirst: true, bidirectional: bidirectional);
+        return new("gru", gru, x => gru.forward(x).Item2, bidirectional, nn.Linear((bidirectional ? 2 : 1) * hidden, classes));
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor input)
+    {
+        Tensor states = _finalStates(input); // h_n: [layers * directions, batch, hidden]
+        Tensor last = states.narrow(0, states.shape[0] - _directions, _directions).transpose(0, 1).reshape(states.shape[1], -1);
+        return _head.forward(last);
+    }
+}
+
+/// <summary>
+/// PyTorch's <c>torch.backends.mkldnn.enabled</c> (at::Context::setUserEnabledMkldnn), which TorchSharp does not expose:
+/// with it on (libtorch's default) nn.LSTM on float32 CPU tensors runs as oneDNN's RNN primitive, forward and backward;
+/// off, as one autograd graph of per-step operations, as nn.GRU always does.
+/// </summary>
+internal static class LibTorchMkldnn
+{
+    public static unsafe void Enable(bool enabled)
+    {
+        if (!NativeLibrary.TryLoad("torch_cpu", typeof(torch).Assembly, null, out IntPtr library)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out IntPtr globalContext)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out IntPtr setUserEnabledMkldnn))
+        {
+            throw new InvalidOperationException("libtorch's at::Context::setUserEnabledMkldnn was not found.");
+        }
+
+        IntPtr context = ((delegate* unmanaged<IntPtr>)globalContext)();
+        ((delegate* unmanaged<IntPtr, byte, void>)setUserEnabledMkldnn)(context, enabled ? (byte)1 : (byte)0);
+    }
+}
+
 /// <summary>libtorch's intra-op thread count, set only when it changes (a process-wide setting).</summary>
 public static class TorchThreads
 {
@@ -228,6 +367,40 @@ internal static class NetDslReference
         float[] updated = model.Parameters.ToArray();
         initial.AsSpan().CopyTo(model.Parameters);
         return (initial, loss, gradients, updated);
+    }
+}
+
+/// <summary>NetDsl's recurrent training steps (issue 13) against libtorch's nn.LSTM and nn.GRU.</summary>
+internal static class RecurrentTorchCheck
+{
+    /// <summary>
+    /// From NetDsl's initial parameters (copied by name), TorchSharp must give NetDsl's outputs, the step's loss, every
+    /// tensor's gradient and update (<paramref name="step"/>, the timed NetDsl step) and the gradient of the loss with
+    /// respect to the input; then returns the model to time, on the initial parameters.
+    /// </summary>
+    public static TorchCase CheckAndCreate<TNetwork>(TNetwork model, Func<float> step, Func<RecurrentClassifier> torchModel, float[] x, float[] targets, float learningRate)
+        where TNetwork : class, INetwork<TNetwork>
+    {
+        var reference = NetDslReference.Step(model, step);
+        int batch = targets.Length;
+        var outputs = new float[batch * TNetwork.OutputSize];
+        var outputGradients = new float[outputs.Length];
+        var inputGradients = new float[x.Length];
+        model.ZeroGradients();
+        model.ForwardTraining(x, outputs);
+        new CrossEntropyLoss().ComputeWithGradient(outputs, targets, outputGradients);
+        model.Backward(outputGradients, inputGradients);
+        model.ZeroGradients();
+
+        long[] xShape = [batch, .. TNetwork.InputShape.ToArray().Select(d => (long)d)];
+        using (TorchCase check = TorchCase.Recurrent(torchModel(), model.ParameterTensors, reference.Initial, x, xShape, targets, learningRate, inputGradient: true))
+        {
+            Check.Same("TorchSharp outputs", check.ForwardToArray(), outputs);
+            check.CheckTrainStep(reference.Initial, reference.Loss, reference.Gradients, reference.Updated);
+            Check.Same("TorchSharp input gradients", check.InputGradient(), inputGradients);
+        }
+
+        return TorchCase.Recurrent(torchModel(), model.ParameterTensors, reference.Initial, x, xShape, targets, learningRate);
     }
 }
 
@@ -586,6 +759,108 @@ public partial class N4TrainStepBatch64
     {
         TorchThreads.Default();
         return (_torch ?? throw TorchSharpStatus.Unavailable()).TrainStep();
+    }
+}
+
+public partial class LstmTrainStepBatch32
+{
+    private TorchCase? _torch;
+
+    partial void SetupTorchSharp()
+    {
+        if (!TorchSharpStatus.Available)
+        {
+            return;
+        }
+
+        _torch = RecurrentTorchCheck.CheckAndCreate(_model, NetDsl, TorchModel, _x, _t, LearningRate);
+    }
+
+    /// <summary>PyTorch's declaration of <see cref="LstmNet"/>.</summary>
+    internal static RecurrentClassifier TorchModel() => RecurrentClassifier.Lstm(8, 32, layers: 1, bidirectional: false, 4);
+
+    partial void CleanupTorchSharp() => _torch?.Dispose();
+
+    /// <summary>TorchSharp, 1 thread: zero_grad, forward (nn.LSTM, h_n, nn.Linear), cross_entropy, backward, SGD step.</summary>
+    [Benchmark]
+    public float TorchSharp1Thread()
+    {
+        TorchThreads.One();
+        return (_torch ?? throw TorchSharpStatus.Unavailable()).TrainStep();
+    }
+
+    /// <summary>TorchSharp, default threads.</summary>
+    [Benchmark]
+    public float TorchSharpDefault()
+    {
+        TorchThreads.Default();
+        return (_torch ?? throw TorchSharpStatus.Unavailable()).TrainStep();
+    }
+}
+
+public partial class GruTrainStepBatch32
+{
+    private TorchCase? _torch;
+
+    partial void SetupTorchSharp()
+    {
+        if (!TorchSharpStatus.Available)
+        {
+            return;
+        }
+
+        _torch = RecurrentTorchCheck.CheckAndCreate(_model, NetDsl, TorchModel, _x, _t, LearningRate);
+    }
+
+    /// <summary>PyTorch's declaration of <see cref="GruNet"/>.</summary>
+    internal static RecurrentClassifier TorchModel() => RecurrentClassifier.Gru(8, 32, layers: 2, bidirectional: true, 4);
+
+    partial void CleanupTorchSharp() => _torch?.Dispose();
+
+    /// <summary>TorchSharp, 1 thread: zero_grad, forward (nn.GRU, h_n of the last layer, nn.Linear), cross_entropy, backward, SGD step.</summary>
+    [Benchmark]
+    public float TorchSharp1Thread()
+    {
+        TorchThreads.One();
+        return (_torch ?? throw TorchSharpStatus.Unavailable()).TrainStep();
+    }
+
+    /// <summary>TorchSharp, default threads.</summary>
+    [Benchmark]
+    public float TorchSharpDefault()
+    {
+        TorchThreads.Default();
+        return (_torch ?? throw TorchSharpStatus.Unavailable()).TrainStep();
+    }
+}
+
+internal static partial class RecurrentPhaseProbe
+{
+    /// <summary>TorchSharp on one thread, on the same weights, with oneDNN as shipped and disabled.</summary>
+    static partial void ProbeTorchSharp<TNetwork>(TextWriter log, string name, TNetwork model, float[] x, float[] t)
+        where TNetwork : class, INetwork<TNetwork>
+    {
+        if (!TorchSharpStatus.Available)
+        {
+            return;
+        }
+
+        long[] shape = [Batch, .. TNetwork.InputShape.ToArray().Select(d => (long)d)];
+        TorchThreads.One();
+        foreach (bool mkldnn in new[] { true, false })
+        {
+            LibTorchMkldnn.Enable(mkldnn);
+            RecurrentClassifier module = model switch
+            {
+                LstmNet => LstmTrainStepBatch32.TorchModel(),
+                GruNet => GruTrainStepBatch32.TorchModel(),
+                _ => throw new ArgumentException($"No TorchSharp declaration of {typeof(TNetwork).Name}.", nameof(model)),
+            };
+            using TorchCase torch = TorchCase.Recurrent(module, model.ParameterTensors, model.Parameters, x, shape, t, LearningRate);
+            Row(log, name, mkldnn ? "TorchSharp, 1 thread" : "TorchSharp, 1 thread, oneDNN off", torch.TrainStepTimestamps);
+        }
+
+        LibTorchMkldnn.Enable(true);
     }
 }
 #endif

@@ -66,3 +66,17 @@ public partial class N4TrainStepBatch64
 
     partial void CleanupTorchSharp();
 }
+
+public partial class LstmTrainStepBatch32
+{
+    partial void SetupTorchSharp();
+
+    partial void CleanupTorchSharp();
+}
+
+public partial class GruTrainStepBatch32
+{
+    partial void SetupTorchSharp();
+
+    partial void CleanupTorchSharp();
+}

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using NetDsl;
+using NetDsl.Quantization;
 
 namespace Digits;
 
@@ -11,17 +12,22 @@ public sealed record DigitsReport(
     Normalizer Normalizer,
     DigitsClassifier Model,
     TrainingResult Training,
-    EvaluationMetrics Test);
+    EvaluationMetrics Test,
+    DigitsClassifier.Quantized Int8,
+    QuantizationReport Quantization);
 
 /// <summary>
 /// The whole workflow on the digits data: load and clean, split (stratified), normalize (fitted on the training set
 /// only), train with AdamW, a warm-up + cosine schedule and early stopping on the validation loss, then evaluate once
-/// on the test set.
+/// on the test set; then quantize the trained model to int8 (calibrated on training samples) and compare both on the test set.
 /// </summary>
 public static class DigitsPipeline
 {
     /// <summary>The digit classes.</summary>
     public const int ClassCount = 10;
+
+    /// <summary>Training samples that calibrate the int8 activation ranges.</summary>
+    public const int CalibrationSamples = 500;
 
     /// <summary>Runs the workflow.</summary>
     public static DigitsReport Run(DigitsSettings settings, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -63,6 +69,11 @@ public static class DigitsPipeline
 
         // 4. The test set, once, with the restored best parameters.
         EvaluationMetrics test = trainer.Evaluate(split.Test);
-        return new DigitsReport(loaded.Report, split, normalizer, model, training, test);
+
+        // 5. Int8: activation ranges calibrated on (up to) 500 training samples, then float against int8 on the test set.
+        int calibration = Math.Min(CalibrationSamples, split.Training.Count);
+        DigitsClassifier.Quantized int8 = model.Quantize(split.Training.Features[..(calibration * split.Training.FeatureCount)]);
+        QuantizationReport quantization = int8.Evaluate(model, split.Test);
+        return new DigitsReport(loaded.Report, split, normalizer, model, training, test, int8, quantization);
     }
 }

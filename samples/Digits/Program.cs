@@ -114,6 +114,14 @@ console.Write(confusion);
 double accuracy = test.Accuracy!.Value;
 console.WriteLine($"Test accuracy: {accuracy:P2} ({test.Count} samples, loss {test.Loss:0.0000}).");
 
+// Int8: the same network quantized after training (docs/quantization.md), its accuracy, size and speed beside the float one.
+console.WriteLine();
+console.WriteLine($"Int8 (calibrated on {Math.Min(DigitsPipeline.CalibrationSamples, split.Training.Count)} training samples):");
+console.Write(report.Quantization.ToString());
+(double floatMicroseconds, double int8Microseconds) = InferenceSpeed.Measure(report.Model, report.Int8, split.Test);
+console.WriteLine($"One sample: float {floatMicroseconds:0.00} µs, int8 {int8Microseconds:0.00} µs ({floatMicroseconds / int8Microseconds:0.0}x).");
+console.WriteLine();
+
 // The weights (parameters and normalizer statistics) and the plot.
 string weightsPath = Path.Combine(settings.OutputDirectory, "digits.safetensors");
 string plotPath = Path.Combine(settings.OutputDirectory, "training.png");

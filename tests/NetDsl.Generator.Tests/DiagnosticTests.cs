@@ -557,6 +557,47 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void NDSL0034_ConvolutionInAnInt8Network() => AssertDiagnostic(
+        """
+        [Network(Int8 = true)]
+        [Input(1, 8, 8)]
+        [[|Conv2D(4, Kernel = 3, Name = "conv1")|], ReLU]
+        [Flatten]
+        [Linear(10)]
+        public partial class Cnn;
+        """,
+        "NDSL0034",
+        DiagnosticSeverity.Error,
+        "Layer 'conv1' (Conv2D) has no int8 form, but network 'Cnn' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+
+    [Fact]
+    public void NDSL0034_SoftmaxBeforeTheLastLayer() => AssertDiagnostic(
+        """
+        [Network(Int8 = true)]
+        [Input(6)]
+        [Linear(4), [|Softmax|]]
+        [Linear(2)]
+        public partial class Inner;
+        """,
+        "NDSL0034",
+        DiagnosticSeverity.Error,
+        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+
+    [Fact]
+    public void NDSL0034_IsNotReportedWithoutInt8()
+    {
+        TestRun run = TestCompilation.Run(Prefix + """
+            [Network]
+            [Input(1, 8, 8)]
+            [Conv2D(4, Kernel = 3), ReLU]
+            [Flatten]
+            [Linear(10)]
+            public partial class Cnn;
+            """);
+        Assert.Empty(run.AnalyzerDiagnostics);
+    }
+
+    [Fact]
     public void NDSL0023_LastStepOfAConvolution() => AssertDiagnostic(
         """
         [Network]

@@ -22,6 +22,7 @@ public sealed class GeneratedCodeTests
     [InlineData(SnapshotTests.DeepMixed)]
     [InlineData(SnapshotTests.TinyCnn)]
     [InlineData(SnapshotTests.SensorLstm)]
+    [InlineData(SnapshotTests.Int8Digits)]
     [InlineData(FallbackNetwork)]
     public void EveryGeneratedMemberButTheViews_IsReserved(string source)
     {

@@ -64,6 +64,13 @@ public sealed class GeneratorQualityTests(ITestOutputHelper output)
     public void GeneratedCode_CompilesWithoutAnyWarning(string network, string stack) =>
         AssertCompilesCleanly(network, stack, TestCompilation.CompilationOptions, extraSources: Array.Empty<string>());
 
+    /// <summary>The int8 twin (<c>[Network(Int8 = true)]</c>) under the same strict settings.</summary>
+    [Theory]
+    [InlineData("[Network(Int8 = true)]", "[Input(6)][Linear(5), ReLU][Dropout(0.5)][Linear(3)][Softmax]")]
+    [InlineData("[Network(Int8 = true, UnrollLimit = 0)]", "[Input(2, 3)][Flatten][Linear(4, Bias = false)][Identity][ReLU][Linear(2)]")]
+    public void QuantizedTwin_CompilesWithoutAnyWarning(string network, string stack) =>
+        AssertCompilesCleanly(network, stack, TestCompilation.CompilationOptions, extraSources: Array.Empty<string>());
+
     /// <summary>In a project with nullable disabled, the generated file still compiles cleanly (it enables nullable itself).</summary>
     [Theory]
     [InlineData("[Network]", "[Input(1, 8, 8)][Conv2D(2, Kernel = 3), ReLU][MaxPool2D(2)][Flatten][Linear(2)]")]

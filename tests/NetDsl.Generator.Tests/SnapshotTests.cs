@@ -147,6 +147,28 @@ public sealed class SnapshotTests
         Assert.Contains("public global::NetDsl.NamedTensorsView Lstm => ", source, System.StringComparison.Ordinal);
     }
 
+    /// <summary>A digits classifier with its int8 twin.</summary>
+    public const string Int8Digits = """
+        using NetDsl;
+
+        namespace Digits;
+
+        [Network(Int8 = true)]
+        [Input(64)]
+        [Linear(32, Name = "fc1"), ReLU]
+        [Linear(10, Name = "fc2")]
+        public partial class Int8Digits;
+        """;
+
+    [Fact]
+    public void Int8Digits_MatchesSnapshot()
+    {
+        string source = AssertSnapshot("Int8Digits", Int8Digits, "Digits.Int8Digits.g.cs");
+
+        Assert.Contains("public Quantized Quantize(global::System.ReadOnlySpan<float> calibrationInputs, global::NetDsl.Quantization.QuantizationOptions? options = null) => Quantized.Create(this, calibrationInputs, options);", source, System.StringComparison.Ordinal);
+        Assert.Contains("public sealed class Quantized", source, System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Scrub_ReplacesOnlyTheGeneratorVersion()
     {

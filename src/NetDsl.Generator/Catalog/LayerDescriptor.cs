@@ -71,4 +71,11 @@ internal abstract class LayerDescriptor
 
     /// <summary>How summaries and comments show the layer: <c>Linear(3, 2)</c>, <c>Dropout(p=0.5)</c>.</summary>
     public virtual string SummaryText(PlannedLayer layer) => AttributeName;
+
+    /// <summary>
+    /// Whether the layer has an int8 form in the quantized twin of a <c>[Network(Int8 = true)]</c> network
+    /// (<c>NetDsl.Quantization.QuantizedNetwork</c> runs the same list); <paramref name="isLast"/> when it is the last layer.
+    /// A layer without one is NDSL0034.
+    /// </summary>
+    public virtual bool HasInt8Form(PlannedLayer layer, bool isLast) => false;
 }

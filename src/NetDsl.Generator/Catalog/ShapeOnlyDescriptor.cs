@@ -20,4 +20,6 @@ internal sealed class ShapeOnlyDescriptor : LayerDescriptor
     public override bool Computes => false;
 
     public override StageKind? Stage => null;
+
+    public override bool HasInt8Form(PlannedLayer layer, bool isLast) => true;
 }

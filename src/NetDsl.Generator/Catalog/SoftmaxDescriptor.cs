@@ -14,4 +14,7 @@ internal sealed class SoftmaxDescriptor : LayerDescriptor
     public override LayerResult? Infer(LayerContext context) => ElementwiseRules.Softmax(context);
 
     public override StageKind? Stage => StageKind.Softmax;
+
+    /// <summary>As the last layer only: the quantized twin applies it in float to the dequantized outputs.</summary>
+    public override bool HasInt8Form(PlannedLayer layer, bool isLast) => isLast && layer.InputShape.Rank == 1;
 }

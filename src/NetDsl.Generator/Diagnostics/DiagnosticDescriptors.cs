@@ -147,13 +147,17 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.GeneratedNameClash, DeclarationCategory, "Name clashes with the generated code",
         "Network class '{0}' {1}; {2}");
 
+    public static readonly DiagnosticDescriptor NoInt8Form = Error(
+        DiagnosticIds.NoInt8Form, ShapeCategory, "Layer has no int8 form",
+        "Layer {0} ({1}) has no int8 form{2}, but network '{3}' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, DuplicateInput, InputNotFirst, LinearInputMismatch, NonPositiveSize, NotPartial,
         ContainingTypeNotPartial, UnsupportedClass, DuplicateLayerName, InvalidLayerName, LayerWithoutNetwork,
         LayersInSeveralDeclarations, NeedsOneDimensionalInput, NoLayers, ConsecutiveActivations, UnknownLayer,
         NetworkTooLarge, InvalidUnrollLimit, EmptyInputShape, WindowLargerThanInput, OutputSizeNotWhole,
         InvalidLayerArgument, WrongInputRank, ReshapeElementCount, ResidualShapeChanged, UnbalancedResidual, ChannelMismatch,
-        WeightsFileMissing, WeightsFileMismatch, WeightsFileLarge, LargeUnrolledStage, InternalError, GeneratedNameClash);
+        WeightsFileMissing, WeightsFileMismatch, WeightsFileLarge, LargeUnrolledStage, InternalError, GeneratedNameClash, NoInt8Form);
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         Create(id, category, title, message, DiagnosticSeverity.Error);

@@ -37,6 +37,7 @@ internal static class DiagnosticIds
     public const string LargeUnrolledStage = "NDSL0031";
     public const string InternalError = "NDSL0032";
     public const string GeneratedNameClash = "NDSL0033";
+    public const string NoInt8Form = "NDSL0034";
 }
 
 /// <summary>

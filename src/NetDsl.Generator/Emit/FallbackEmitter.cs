@@ -53,6 +53,39 @@ internal static class FallbackEmitter
     private static string CauseText(FallbackSpec fallback) =>
         fallback.Causes.Count == 0 ? "errors in its attributes" : string.Join(", ", fallback.Causes);
 
+    /// <summary>The surface of <see cref="QuantizedTwinEmitter"/>: <c>Quantize</c> and the nested <c>Quantized</c> class, every member throwing.</summary>
+    private static void EmitQuantizedTwin(SourceWriter writer, string name, string doc)
+    {
+        const string Runtime = "global::NetDsl.Quantization";
+        writer.WriteLine(doc);
+        writer.WriteLine($"public Quantized Quantize(global::System.ReadOnlySpan<float> calibrationInputs, {Runtime}.QuantizationOptions? options = null){Throws}");
+        writer.WriteLine();
+        writer.WriteLine(doc);
+        writer.OpenBlock("public sealed class Quantized");
+        writer.WriteLine("private Quantized() { }");
+        writer.WriteLine();
+        writer.WriteLine($"/// <summary>The sizes of the network, <see cref=\"{name}.InputSize\"/> and <see cref=\"{name}.OutputSize\"/>.</summary>");
+        writer.WriteLine($"public const int InputSize = {name}.InputSize, OutputSize = {name}.OutputSize;");
+        writer.WriteLine();
+        foreach (string member in new[]
+        {
+            $"public {Runtime}.QuantizedNetwork Network" + Throws,
+            $"public static Quantized Create({name} model, global::System.ReadOnlySpan<float> calibrationInputs, {Runtime}.QuantizationOptions? options = null)" + Throws,
+            "public Output Forward(in Input input)" + Throws,
+            "public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)" + Throws,
+            "public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)" + Throws,
+            $"public {Runtime}.QuantizationReport Evaluate({name} model, global::NetDsl.Dataset test)" + Throws,
+        })
+        {
+            writer.WriteLine(doc);
+            writer.WriteLine(member);
+            writer.WriteLine();
+        }
+
+        writer.CloseBlock();
+        writer.WriteLine();
+    }
+
     private static void EmitClass(SourceWriter writer, FallbackSpec fallback, string generatorVersion)
     {
         NetworkSpec spec = fallback.Spec;
@@ -124,6 +157,11 @@ internal static class FallbackEmitter
             writer.WriteLine(doc);
             writer.WriteLine($"public static {name} CreatePretrained(){Throws}");
             writer.WriteLine();
+        }
+
+        if (spec.Int8)
+        {
+            EmitQuantizedTwin(writer, name, doc);
         }
 
         if (segmented)

@@ -73,6 +73,11 @@ internal static class NetworkEmitter
             PretrainedEmitter.Emit(writer, plan, weights.Parameters, weights.Buffers);
         }
 
+        if (QuantizedTwinEmitter.Applies(plan))
+        {
+            QuantizedTwinEmitter.Emit(writer, plan);
+        }
+
         EmitInterfaceImplementation(writer, plan);
 
         writer.CloseBlock();

@@ -20,7 +20,8 @@ internal sealed record NetworkSpec(
     int NetworkAttributeIndex,
     int UnrollLimit,
     EquatableArray<LayerSpec> Layers,
-    string? WeightsFile = null)
+    string? WeightsFile = null,
+    bool Int8 = false)
 {
     /// <summary>The class's name qualified by its namespace and containing types, for messages and file names.</summary>
     public string FullName

@@ -38,7 +38,7 @@ internal static class NetworkParser
         // generator emits its fallback, but only where an error keeps the build failing: an NDSL error, or an attribute
         // the compiler could not bind. An attribute that is merely foreign (a source class of the same name taking other
         // arguments) gets no fallback: nothing would then stop a throwing class from building.
-        bool generatable = TryReadNetworkOptions(attributes[networkIndex], out int unrollLimit, out string? weightsFile);
+        bool generatable = TryReadNetworkOptions(attributes[networkIndex], out int unrollLimit, out string? weightsFile, out bool int8);
         bool compilerReportsIt = !generatable && HasBindingError(attributes[networkIndex]);
         var layers = new List<LayerSpec>();
         var declarations = new HashSet<SyntaxNode>();
@@ -74,7 +74,8 @@ internal static class NetworkParser
             NetworkAttributeIndex: networkIndex,
             UnrollLimit: unrollLimit,
             Layers: layers.ToEquatableArray(),
-            WeightsFile: weightsFile);
+            WeightsFile: weightsFile,
+            Int8: int8);
         NetworkSpec? shell = type.TypeKind == TypeKind.Class ? spec : null;
         if (!generatable)
         {
@@ -240,10 +241,11 @@ internal static class NetworkParser
         || attribute.ConstructorArguments.Any(argument => argument.Kind == TypedConstantKind.Error)
         || attribute.NamedArguments.Any(argument => argument.Value.Kind == TypedConstantKind.Error);
 
-    private static bool TryReadNetworkOptions(AttributeData network, out int unrollLimit, out string? weightsFile)
+    private static bool TryReadNetworkOptions(AttributeData network, out int unrollLimit, out string? weightsFile, out bool int8)
     {
         unrollLimit = 256;
         weightsFile = null;
+        int8 = false;
         foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
         {
             if (argument.Key == "Weights")
@@ -263,6 +265,15 @@ internal static class NetworkParser
                 }
 
                 unrollLimit = value;
+            }
+            else if (argument.Key == "Int8")
+            {
+                if (argument.Value.Value is not bool value)
+                {
+                    return false;
+                }
+
+                int8 = value;
             }
         }
 

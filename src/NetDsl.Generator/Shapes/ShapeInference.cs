@@ -134,6 +134,11 @@ internal static class ShapeInference
             return null;
         }
 
+        if (spec.Int8 && !Int8Forms.Check(spec, stack, planned, diagnostics))
+        {
+            return null;
+        }
+
         List<Stage> stages = StagePlanner.Plan(planned, spec.UnrollLimit);
         if (!StagePlanner.CheckWorkspaceSize(spec, inputShape.Value.ElementCount, stages, diagnostics))
         {

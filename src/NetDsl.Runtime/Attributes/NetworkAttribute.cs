@@ -34,4 +34,12 @@ public sealed class NetworkAttribute : Attribute
     /// builds the trained network with no I/O and no parsing. A missing or mismatching file is a compile error.
     /// </summary>
     public string? Weights { get; set; }
+
+    /// <summary>
+    /// Adds the int8 form of the network: a nested <c>Quantized</c> class (built from a trained model and calibration
+    /// samples by <c>model.Quantize(samples)</c>) with its own typed <c>Forward</c> and <c>ForwardBatch</c>, running int8
+    /// weights and uint8 activations with int32 sums (see docs/quantization.md). Every layer must have an int8 form; one
+    /// without is a compile error (NDSL0034) on its attribute.
+    /// </summary>
+    public bool Int8 { get; set; }
 }

@@ -1,0 +1,354 @@
+using System;
+using System.Collections.Generic;
+using NetDsl.Generated;
+
+namespace NetDsl.Quantization;
+
+/// <summary>
+/// A trained float network quantized after training: int8 weights (symmetric, one scale per output channel), uint8
+/// activations (one scale and zero point per tensor, calibrated on samples of the training data), int32 sums and biases,
+/// TFLite's fixed-point requantization. Takes float inputs and returns float outputs, as the float network does. Build one
+/// with <see cref="Create"/>, or through the typed <c>Quantized</c> class the generator adds to a network declared with
+/// <c>[Network(Int8 = true)]</c>. Thread-safe; allocation-free after a thread's first call.
+/// </summary>
+public sealed class QuantizedNetwork
+{
+    /// <summary>Samples computed together: the scratch per thread is this many rows of the widest layer.</summary>
+    private const int ChunkRows = 64;
+
+    [ThreadStatic]
+    private static byte[]? t_first;
+
+    [ThreadStatic]
+    private static byte[]? t_second;
+
+    [ThreadStatic]
+    private static int[]? t_sums;
+
+    private readonly QuantizedStage[] _stages;
+    private readonly FloatTail _tail;
+    private readonly int _widest;
+
+    private QuantizedNetwork(QuantizationPlan plan, QuantizationParameters input, QuantizedStage[] stages)
+    {
+        Plan = plan;
+        InputQuantization = input;
+        _stages = stages;
+        _tail = plan.Tail;
+        _widest = plan.InputSize;
+        var layers = new List<QuantizedLayerInfo>();
+        foreach (QuantizedStage stage in stages)
+        {
+            _widest = Math.Max(_widest, stage.OutFeatures);
+            layers.Add(new QuantizedLayerInfo(stage.Name, stage.Kind, stage.InFeatures, stage.OutFeatures, stage.Output, stage.StorageBytes));
+            StorageBytes += stage.StorageBytes;
+        }
+
+        Layers = layers;
+    }
+
+    /// <summary>The layer kinds with an int8 form (<c>Softmax</c> and <c>LogSoftmax</c> only as the last layer, in float).</summary>
+    public static IReadOnlyList<string> SupportedLayerKinds => QuantizationPlan.SupportedKinds;
+
+    /// <summary>Floats per input sample.</summary>
+    public int InputSize => Plan.InputSize;
+
+    /// <summary>Floats per output sample.</summary>
+    public int OutputSize => Plan.OutputSize;
+
+    /// <summary>How inputs are quantized.</summary>
+    public QuantizationParameters InputQuantization { get; }
+
+    /// <summary>The integer stages in order, with the quantization of their outputs.</summary>
+    public IReadOnlyList<QuantizedLayerInfo> Layers { get; }
+
+    /// <summary>The bytes of the int8 weights, plus an int32 bias and a float scale per output channel: what a file of the network needs.</summary>
+    public long StorageBytes { get; }
+
+    /// <summary>The architecture string of the network this was quantized from.</summary>
+    public string Architecture => Plan.Architecture;
+
+    internal QuantizationPlan Plan { get; }
+
+    /// <summary>The integer stages, for tests that recompute them.</summary>
+    internal IReadOnlyList<QuantizedStage> Stages => _stages;
+
+    /// <summary>
+    /// Quantizes <paramref name="model"/>: calibrates every activation's range on <paramref name="calibrationInputs"/>
+    /// (whole samples, a few hundred from the training set are typical) and quantizes the weights. The model is read,
+    /// never changed. Throws <see cref="NotSupportedException"/> naming the first layer without an int8 form.
+    /// </summary>
+    public static QuantizedNetwork Create(INetwork model, ReadOnlySpan<float> calibrationInputs, QuantizationOptions? options = null)
+    {
+        options ??= QuantizationOptions.Default;
+        options.Validate();
+        QuantizationPlan plan = QuantizationPlan.Of(model);
+        int rows = SampleCount(calibrationInputs, plan.InputSize, nameof(calibrationInputs));
+        if (rows == 0)
+        {
+            throw new ArgumentException($"Expected at least one calibration sample of {plan.InputSize} floats, got none.", nameof(calibrationInputs));
+        }
+
+        for (int i = 0; i < calibrationInputs.Length; i++)
+        {
+            if (!float.IsFinite(calibrationInputs[i]))
+            {
+                throw new ArgumentException($"Expected finite calibration inputs, got {calibrationInputs[i]} at index {i} (sample {i / plan.InputSize}).", nameof(calibrationInputs));
+            }
+        }
+
+        List<float[]> activations = FloatPass.Run(model, plan, calibrationInputs, rows);
+        CheckAgainstModel(model, plan, activations[^1], calibrationInputs, rows);
+
+        Int8Path path = Int8Paths.Best;
+        QuantizationParameters input = ActivationRange.Calibrate(activations[0], options);
+        QuantizationParameters current = input;
+        var stages = new QuantizedStage[plan.Stages.Count];
+        for (int i = 0; i < stages.Length; i++)
+        {
+            PlannedStage stage = plan.Stages[i];
+            if (stage.Kind == PlannedKind.Relu)
+            {
+                stages[i] = new QuantizedRelu(stage.Layer.Name, stage.InFeatures, current);
+                continue;
+            }
+
+            QuantizationParameters output = ActivationRange.Calibrate(activations[i + 1], options);
+            (ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias) = FloatPass.LinearTensors(model, stage.Layer);
+            (sbyte[] weights, float[] scales) = WeightQuantization.PerOutputChannel(weight.Span, stage.OutFeatures, stage.InFeatures);
+            bool last = i == stages.Length - 1;
+            stages[i] = new QuantizedLinear(stage.Layer.Name, weights, scales, bias.ToArray(), stage.InFeatures, stage.OutFeatures, current, output, stage.FusedRelu, floatOutput: last, path);
+            current = output;
+        }
+
+        return new QuantizedNetwork(plan, input, stages);
+    }
+
+    /// <summary>One sample: <paramref name="input"/> has <see cref="InputSize"/> floats, <paramref name="output"/> room for <see cref="OutputSize"/>.</summary>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (input.Length != InputSize || output.Length < OutputSize)
+        {
+            throw new ArgumentException($"Expected an input of {InputSize} floats and an output of at least {OutputSize}, got {input.Length} and {output.Length}.");
+        }
+
+        Run(input, output, 1);
+    }
+
+    /// <summary>Whole samples: <paramref name="inputs"/> is a multiple of <see cref="InputSize"/>, <paramref name="outputs"/> as many samples of <see cref="OutputSize"/>.</summary>
+    public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        int batch = SampleCount(inputs, InputSize, nameof(inputs));
+        if (outputs.Length != batch * OutputSize)
+        {
+            throw new ArgumentException($"Expected outputs of {batch} x {OutputSize} = {batch * OutputSize} floats for {batch} input samples, got {outputs.Length}.", nameof(outputs));
+        }
+
+        for (int first = 0; first < batch; first += ChunkRows)
+        {
+            int rows = Math.Min(ChunkRows, batch - first);
+            Run(inputs.Slice(first * InputSize, rows * InputSize), outputs.Slice(first * OutputSize, rows * OutputSize), rows);
+        }
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="model"/> (the float network this was quantized from) and this network on a labelled test set:
+    /// both accuracies (arg-max of the outputs) and, per integer stage, how far its dequantized outputs are from the float ones.
+    /// </summary>
+    public QuantizationReport Evaluate(INetwork model, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Architecture != Architecture)
+        {
+            throw new ArgumentException($"Expected the network this was quantized from ({Architecture}), got {model.Architecture}.", nameof(model));
+        }
+
+        int rows = SampleCount(inputs, InputSize, nameof(inputs));
+        if (labels.Length != rows || rows == 0)
+        {
+            throw new ArgumentException($"Expected one label per input sample ({rows} samples, at least one), got {labels.Length} labels.", nameof(labels));
+        }
+
+        var floatOutputs = new float[rows * OutputSize];
+        var int8Outputs = new float[rows * OutputSize];
+        model.ForwardBatch(inputs, floatOutputs);
+        ForwardBatch(inputs, int8Outputs);
+
+        List<float[]> reference = FloatPass.Run(model, Plan, inputs, rows);
+        List<float[]> quantized = Trace(inputs, rows);
+        var errors = new List<LayerQuantizationError>();
+        for (int i = 0; i < _stages.Length; i++)
+        {
+            errors.Add(LayerQuantizationError.Between(_stages[i].Name, _stages[i].Kind, reference[i + 1], quantized[i]));
+        }
+
+        long floatBytes = 0;
+        foreach (PlannedStage stage in Plan.Stages)
+        {
+            if (stage.Kind == PlannedKind.Linear)
+            {
+                floatBytes += 4L * (stage.InFeatures + 1) * stage.OutFeatures;
+            }
+        }
+
+        return new QuantizationReport(
+            rows,
+            Accuracy(floatOutputs, labels, OutputSize),
+            Accuracy(int8Outputs, labels, OutputSize),
+            floatBytes,
+            StorageBytes,
+            errors);
+    }
+
+    /// <summary>As <see cref="Evaluate(INetwork, ReadOnlySpan{float}, ReadOnlySpan{int})"/> on a classification data set.</summary>
+    public QuantizationReport Evaluate(INetwork model, Dataset test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        var labels = new int[test.Count];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = test.GetClass(i);
+        }
+
+        return Evaluate(model, test.Features, labels);
+    }
+
+    private void Run(ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
+    {
+        Span<byte> x = ThreadScratch.Of(ref t_first, ChunkRows * _widest);
+        Span<byte> y = ThreadScratch.Of(ref t_second, ChunkRows * _widest);
+        Span<int> sums = ThreadScratch.Of(ref t_sums, ChunkRows * _widest);
+        QuantizationParameters input = InputQuantization;
+        for (int i = 0; i < rows * InputSize; i++)
+        {
+            x[i] = input.Quantize(inputs[i]);
+        }
+
+        QuantizationParameters last = input;
+        for (int s = 0; s < _stages.Length; s++)
+        {
+            QuantizedStage stage = _stages[s];
+            if (stage is QuantizedLinear { FloatOutput: true } output)
+            {
+                output.RunToFloat(x, rows, outputs, sums);
+                ApplyTail(outputs, rows);
+                return;
+            }
+
+            stage.Run(x, rows, y, sums);
+            Span<byte> swap = x;
+            x = y;
+            y = swap;
+            last = stage.Output;
+        }
+
+        for (int i = 0; i < rows * OutputSize; i++)
+        {
+            outputs[i] = last.Dequantize(x[i]);
+        }
+
+        ApplyTail(outputs, rows);
+    }
+
+    private void ApplyTail(Span<float> outputs, int rows)
+    {
+        Span<float> values = outputs.Slice(0, rows * OutputSize);
+        switch (_tail)
+        {
+            case FloatTail.Softmax: SoftmaxKernels.Softmax(values, values, rows, OutputSize); break;
+            case FloatTail.LogSoftmax: SoftmaxKernels.LogSoftmax(values, values, rows, OutputSize); break;
+        }
+    }
+
+    /// <summary>Every stage's outputs as real values (dequantized; the last Linear's float outputs before the tail).</summary>
+    private List<float[]> Trace(ReadOnlySpan<float> inputs, int rows)
+    {
+        var trace = new List<float[]>();
+        var x = new byte[rows * _widest];
+        var y = new byte[rows * _widest];
+        var sums = new int[rows * _widest];
+        for (int i = 0; i < rows * InputSize; i++)
+        {
+            x[i] = InputQuantization.Quantize(inputs[i]);
+        }
+
+        foreach (QuantizedStage stage in _stages)
+        {
+            var values = new float[rows * stage.OutFeatures];
+            if (stage is QuantizedLinear { FloatOutput: true } output)
+            {
+                output.RunToFloat(x, rows, values, sums);
+            }
+            else
+            {
+                stage.Run(x, rows, y, sums);
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = stage.Output.Dequantize(y[i]);
+                }
+
+                (x, y) = (y, x);
+            }
+
+            trace.Add(values);
+        }
+
+        return trace;
+    }
+
+    /// <summary>
+    /// The stage-by-stage float pass must give the model's own outputs: if it does not, this code misreads a layer, and
+    /// quantizing would silently build a different network.
+    /// </summary>
+    private static void CheckAgainstModel(INetwork model, QuantizationPlan plan, float[] stagesOutput, ReadOnlySpan<float> inputs, int rows)
+    {
+        var expected = new float[rows * plan.OutputSize];
+        model.ForwardBatch(inputs.Slice(0, rows * plan.InputSize), expected);
+        var actual = (float[])stagesOutput.Clone();
+        switch (plan.Tail)
+        {
+            case FloatTail.Softmax: SoftmaxKernels.Softmax(actual, actual, rows, plan.OutputSize); break;
+            case FloatTail.LogSoftmax: SoftmaxKernels.LogSoftmax(actual, actual, rows, plan.OutputSize); break;
+        }
+
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (!(Math.Abs(expected[i] - actual[i]) <= 1e-3f * Math.Max(1f, Math.Abs(expected[i]))))
+            {
+                throw new InvalidOperationException(
+                    $"Quantization read the network {plan.Architecture} differently from its Forward: output {i % plan.OutputSize} of sample {i / plan.OutputSize} is {expected[i]} from Forward and {actual[i]} from the layers read one by one. This is a bug in NetDsl; please report it with the declaration.");
+            }
+        }
+    }
+
+    private static int SampleCount(ReadOnlySpan<float> values, int sampleSize, string name)
+    {
+        if (values.Length % sampleSize != 0)
+        {
+            throw new ArgumentException($"Expected whole samples of {sampleSize} floats, got {values.Length} floats ({values.Length / sampleSize} samples and {values.Length % sampleSize} left over).", name);
+        }
+
+        return values.Length / sampleSize;
+    }
+
+    private static double Accuracy(float[] outputs, ReadOnlySpan<int> labels, int classes)
+    {
+        int correct = 0;
+        for (int n = 0; n < labels.Length; n++)
+        {
+            ReadOnlySpan<float> row = outputs.AsSpan(n * classes, classes);
+            int best = 0;
+            for (int c = 1; c < classes; c++)
+            {
+                if (row[c] > row[best])
+                {
+                    best = c;
+                }
+            }
+
+            correct += best == labels[n] ? 1 : 0;
+        }
+
+        return (double)correct / labels.Length;
+    }
+}

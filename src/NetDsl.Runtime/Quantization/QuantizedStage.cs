@@ -1,0 +1,53 @@
+using System;
+
+namespace NetDsl.Quantization;
+
+/// <summary>One step of a <see cref="QuantizedNetwork"/>: uint8 samples in, uint8 samples out.</summary>
+internal abstract class QuantizedStage
+{
+    protected QuantizedStage(string name, string kind, int inFeatures, int outFeatures, QuantizationParameters output)
+    {
+        Name = name;
+        Kind = kind;
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Output = output;
+    }
+
+    /// <summary>The name of the network layer this stage computes (the first, when layers are fused).</summary>
+    public string Name { get; }
+
+    public string Kind { get; }
+
+    public int InFeatures { get; }
+
+    public int OutFeatures { get; }
+
+    /// <summary>How the stage's uint8 outputs map to real values.</summary>
+    public QuantizationParameters Output { get; }
+
+    /// <summary>The bytes a file of the stage needs: its weights, biases and scales.</summary>
+    public virtual long StorageBytes => 0;
+
+    /// <summary>Computes <paramref name="rows"/> samples; <paramref name="accumulators"/> is scratch of at least <c>rows * OutFeatures</c>.</summary>
+    public abstract void Run(ReadOnlySpan<byte> x, int rows, Span<byte> y, Span<int> accumulators);
+}
+
+/// <summary>A <c>ReLU</c> that no <c>Linear</c> precedes: <c>max(q, zero point)</c>, the same scale in and out.</summary>
+internal sealed class QuantizedRelu : QuantizedStage
+{
+    public QuantizedRelu(string name, int features, QuantizationParameters parameters)
+        : base(name, "ReLU", features, features, parameters)
+    {
+    }
+
+    public override void Run(ReadOnlySpan<byte> x, int rows, Span<byte> y, Span<int> accumulators)
+    {
+        byte zero = (byte)Output.ZeroPoint;
+        int count = rows * InFeatures;
+        for (int i = 0; i < count; i++)
+        {
+            y[i] = Math.Max(x[i], zero);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace NetDsl.Tests.Quantization;
+
+// Networks declared with [Network(Int8 = true)]: every layer has an int8 form, and the generator adds a nested Quantized class.
+
+// Three Linear layers, ReLUs fused into the two before them, a dropout that vanishes at inference.
+[Network(Int8 = true)]
+[Input(13)]
+[Linear(24, Name = "fc1"), ReLU]
+[Dropout(0.2)]
+[Linear(17, Name = "fc2"), ReLU]
+[Linear(5, Name = "fc3")]
+public partial class Int8Mlp;
+
+// Shapes and layers that change nothing in int8 (Flatten, Identity), a ReLU that stands alone (a dropout between it and
+// the Linear), a Linear without bias, and a Softmax tail applied in float.
+[Network(Int8 = true)]
+[Input(2, 3, 4)]
+[Flatten]
+[Linear(9, Name = "fc1", Bias = false)]
+[Dropout(0.1)]
+[ReLU]
+[Identity]
+[Linear(4, Name = "fc2")]
+[Softmax]
+public partial class Int8Shapes;
+
+// The network ends on a ReLU fused into the last Linear: its float outputs are clamped at 0.
+[Network(Int8 = true)]
+[Input(6)]
+[Linear(8, Name = "fc1")]
+[Linear(3, Name = "fc2"), ReLU]
+public partial class Int8ReluHead;

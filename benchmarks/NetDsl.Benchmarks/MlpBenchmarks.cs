@@ -129,6 +129,7 @@ public partial class N1TrainStepBatch1
 public partial class N2ForwardBatch1
 {
     private N2Net _model = null!;
+    private N2Net.Quantized _int8 = null!;
     private NaiveMlp _naive = null!;
     private float[] _x = null!;
     private readonly float[] _y = new float[10];
@@ -147,6 +148,7 @@ public partial class N2ForwardBatch1
         _model.Forward(_x, _y);
         _naive.Forward(_x, _naiveY, 1);
         Check.Same("naive C#", _naiveY, _y);
+        _int8 = Check.Int8(_model, _x, _y);
         byte[] onnx = OnnxExporter.ToBytes(_model);
         _ort1 = MlpFixtures.Ort(onnx, _x, 1, [784], 10, singleThread: true, _y);
         _ortDefault = MlpFixtures.Ort(onnx, _x, 1, [784], 10, singleThread: false, _y);
@@ -165,6 +167,10 @@ public partial class N2ForwardBatch1
     /// <summary>NetDsl.</summary>
     [Benchmark(Baseline = true)]
     public void NetDsl() => _model.Forward(_x, _y);
+
+    /// <summary>NetDsl's int8 twin (issue 15).</summary>
+    [Benchmark]
+    public void NetDslInt8() => _int8.Forward(_x, _y);
 
     /// <summary>Naive C# loops.</summary>
     [Benchmark]
@@ -185,6 +191,7 @@ public partial class N2ForwardBatch64
 {
     private const int Batch = 64;
     private N2Net _model = null!;
+    private N2Net.Quantized _int8 = null!;
     private NaiveMlp _naive = null!;
     private float[] _x = null!;
     private readonly float[] _y = new float[Batch * 10];
@@ -203,6 +210,7 @@ public partial class N2ForwardBatch64
         _model.ForwardBatch(_x, _y);
         _naive.Forward(_x, _naiveY, Batch);
         Check.Same("naive C#", _naiveY, _y);
+        _int8 = Check.Int8(_model, _x, _y);
         byte[] onnx = OnnxExporter.ToBytes(_model);
         _ort1 = MlpFixtures.Ort(onnx, _x, Batch, [784], 10, singleThread: true, _y);
         _ortDefault = MlpFixtures.Ort(onnx, _x, Batch, [784], 10, singleThread: false, _y);
@@ -221,6 +229,10 @@ public partial class N2ForwardBatch64
     /// <summary>NetDsl.</summary>
     [Benchmark(Baseline = true)]
     public void NetDsl() => _model.ForwardBatch(_x, _y);
+
+    /// <summary>NetDsl's int8 twin (issue 15).</summary>
+    [Benchmark]
+    public void NetDslInt8() => _int8.ForwardBatch(_x, _y);
 
     /// <summary>Naive C# loops.</summary>
     [Benchmark]

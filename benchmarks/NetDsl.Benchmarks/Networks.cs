@@ -14,8 +14,8 @@ namespace NetDsl.Benchmarks;
 [Linear(1)]
 public partial class N1Net;
 
-/// <summary>N2: Linear(784, 128) - ReLU - Linear(128, 10), trained with softmax cross-entropy.</summary>
-[Network]
+/// <summary>N2: Linear(784, 128) - ReLU - Linear(128, 10), trained with softmax cross-entropy; with its int8 twin (issue 15).</summary>
+[Network(Int8 = true)]
 [Input(784)]
 [Linear(128), ReLU]
 [Linear(10)]

@@ -43,6 +43,32 @@ public static class Check
         }
     }
 
+    /// <summary>
+    /// N2's int8 twin, calibrated on 500 other samples of the same distribution, after checking that its outputs on
+    /// <paramref name="x"/> are within 5% (relative RMS) of the float network's <paramref name="expected"/>: an int8
+    /// network is not the same function, but it must be the same network.
+    /// </summary>
+    public static N2Net.Quantized Int8(N2Net model, ReadOnlySpan<float> x, ReadOnlySpan<float> expected)
+    {
+        N2Net.Quantized int8 = model.Quantize(Uniform(500 * 784, seed: 99));
+        var y = new float[expected.Length];
+        int8.ForwardBatch(x, y);
+        double errors = 0, squares = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            errors += (y[i] - (double)expected[i]) * (y[i] - expected[i]);
+            squares += expected[i] * (double)expected[i];
+        }
+
+        double relative = Math.Sqrt(errors / squares);
+        if (!(relative < 0.05))
+        {
+            throw new InvalidOperationException($"N2 int8: outputs are {relative:P2} (relative RMS) from the float network's; expected under 5%.");
+        }
+
+        return int8;
+    }
+
     /// <summary>Deterministic uniform values in [lo, hi).</summary>
     public static float[] Uniform(int count, int seed, float lo = -1f, float hi = 1f)
     {

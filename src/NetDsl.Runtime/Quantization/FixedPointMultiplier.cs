@@ -75,7 +75,16 @@ internal static class FixedPointMultiplier
     /// <exception cref="ArgumentException">A span is too short, a shift is outside [-31, 30], or <paramref name="min"/>..<paramref name="max"/> is not a range within [0, 255].</exception>
     public static void Requantize(
         ReadOnlySpan<int> accumulators, int rows, int outputs, ReadOnlySpan<int> biases, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
-        int outputZeroPoint, int min, int max, Span<byte> y)
+        int outputZeroPoint, int min, int max, Span<byte> y) =>
+        Requantize(accumulators, rows, outputs, biases, multipliers, shifts, outputZeroPoint, min, max, y, allowVectors: true);
+
+    /// <summary>
+    /// As above; with <paramref name="allowVectors"/> the rows run through <see cref="VectorRequantization"/> 32 outputs at
+    /// a time (the same bits) when every multiplier is non-negative.
+    /// </summary>
+    internal static void Requantize(
+        ReadOnlySpan<int> accumulators, int rows, int outputs, ReadOnlySpan<int> biases, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+        int outputZeroPoint, int min, int max, Span<byte> y, bool allowVectors)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(outputs);
@@ -95,12 +104,15 @@ internal static class FixedPointMultiplier
             throw new ArgumentException($"Expected a clamp range within [0, 255], but got [{min}, {max}].");
         }
 
+        bool vectors = allowVectors && VectorRequantization.IsSupported;
         for (int o = 0; o < outputs; o++)
         {
             if (shifts[o] < MinShift || shifts[o] > MaxShift)
             {
                 throw new ArgumentOutOfRangeException(nameof(shifts), shifts[o], $"Expected shifts in [{MinShift}, {MaxShift}], but shifts[{o}] is {shifts[o]}.");
             }
+
+            vectors &= multipliers[o] >= 0;
         }
 
         biases = biases[..outputs];
@@ -110,7 +122,8 @@ internal static class FixedPointMultiplier
         {
             ReadOnlySpan<int> row = accumulators.Slice(n * outputs, outputs);
             Span<byte> destination = y.Slice(n * outputs, outputs);
-            for (int o = 0; o < row.Length; o++)
+            int first = vectors ? VectorRequantization.Row(row, biases, multipliers, shifts, outputZeroPoint, min, max, destination) : 0;
+            for (int o = first; o < row.Length; o++)
             {
                 int biased = (int)Math.Clamp((long)row[o] + biases[o], int.MinValue, int.MaxValue);
                 long result = outputZeroPoint + (long)Apply(biased, multipliers[o], shifts[o]);

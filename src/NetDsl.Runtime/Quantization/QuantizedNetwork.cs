@@ -219,11 +219,7 @@ public sealed class QuantizedNetwork
         Span<byte> y = ThreadScratch.Of(ref t_second, ChunkRows * _widest);
         Span<int> sums = ThreadScratch.Of(ref t_sums, ChunkRows * _widest);
         QuantizationParameters input = InputQuantization;
-        for (int i = 0; i < rows * InputSize; i++)
-        {
-            x[i] = input.Quantize(inputs[i]);
-        }
-
+        ActivationQuantization.Quantize(inputs.Slice(0, rows * InputSize), input, x);
         QuantizationParameters last = input;
         for (int s = 0; s < _stages.Length; s++)
         {

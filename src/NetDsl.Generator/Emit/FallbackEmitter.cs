@@ -75,6 +75,9 @@ internal static class FallbackEmitter
             "public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)" + Throws,
             "public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)" + Throws,
             $"public {Runtime}.QuantizationReport Evaluate({name} model, global::NetDsl.Dataset test)" + Throws,
+            "public static Quantized Load(string path)" + Throws,
+            "public static Quantized FromBytes(global::System.ReadOnlySpan<byte> file)" + Throws,
+            "public void Save(string path)" + Throws,
         })
         {
             writer.WriteLine(doc);

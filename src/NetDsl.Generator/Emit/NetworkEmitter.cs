@@ -711,7 +711,7 @@ internal static class NetworkEmitter
         writer.WriteLine($"static {className} {self}.Create(int seed) => new(seed);");
     }
 
-    private static string ArchitectureText(NetworkPlan plan)
+    internal static string ArchitectureText(NetworkPlan plan)
     {
         var parts = new List<string> { "Input" + plan.InputShape.ToString().Replace(" ", string.Empty) };
         foreach (PlannedLayer layer in plan.Layers)

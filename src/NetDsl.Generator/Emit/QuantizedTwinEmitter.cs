@@ -45,6 +45,17 @@ internal static class QuantizedTwinEmitter
         writer.WriteLine($"public static Quantized Create({name} model, global::System.ReadOnlySpan<float> calibrationInputs, {Runtime}.QuantizationOptions? options = null) =>");
         writer.WriteLine($"    new({Runtime}.QuantizedNetwork.Create(model, calibrationInputs, options));");
         writer.WriteLine();
+        string architecture = Literals.String(NetworkEmitter.ArchitectureText(plan));
+        writer.WriteLine("/// <summary>Reads a quantized network saved by <see cref=\"Save\"/>; every tensor is checked against this network's layers.</summary>");
+        writer.WriteLine("/// <exception cref=\"global::NetDsl.WeightFileException\">The file is not a quantized network of this architecture, or a tensor is missing, extra or invalid.</exception>");
+        writer.WriteLine($"public static Quantized Load(string path) => new({Runtime}.QuantizedNetwork.Load(path, s_layers, {architecture}));");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>As <see cref=\"Load\"/>, from the file's bytes.</summary>");
+        writer.WriteLine($"public static Quantized FromBytes(global::System.ReadOnlySpan<byte> file) => new({Runtime}.QuantizedNetwork.FromBytes(file, s_layers, {architecture}));");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>Saves the int8 weights, scales and zero points as a safetensors file, atomically; <see cref=\"Load\"/> reads it back without the float network.</summary>");
+        writer.WriteLine("public void Save(string path) => _network.Save(path);");
+        writer.WriteLine();
         writer.WriteLine("/// <summary>Computes the output of one sample in int8.</summary>");
         writer.OpenBlock("public Output Forward(in Input input)");
         writer.WriteLine("Output output = default;");

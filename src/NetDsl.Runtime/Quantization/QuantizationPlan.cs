@@ -35,10 +35,17 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
     public static QuantizationPlan Of(INetwork model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        IReadOnlyList<LayerInfo> layers = model.Layers;
+        return Of(model.Layers, model.Architecture);
+    }
+
+    /// <summary>The plan of the network whose layers and architecture string these are.</summary>
+    public static QuantizationPlan Of(IReadOnlyList<LayerInfo> layers, string architecture)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(architecture);
         if (layers.Count == 0)
         {
-            throw new ArgumentException("Expected a network with at least one layer, got none.", nameof(model));
+            throw new ArgumentException("Expected a network with at least one layer, got none.", nameof(layers));
         }
 
         int inputSize = ElementCount(layers[0].InputShape);
@@ -72,7 +79,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
             }
         }
 
-        return new QuantizationPlan(inputSize, outputSize, stages, tail, model.Architecture);
+        return new QuantizationPlan(inputSize, outputSize, stages, tail, architecture);
     }
 
     private static int ElementCount(ReadOnlySpan<int> shape)

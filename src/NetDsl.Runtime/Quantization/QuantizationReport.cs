@@ -10,7 +10,7 @@ namespace NetDsl.Quantization;
 /// <param name="Kind"><c>Linear</c>, <c>Linear+ReLU</c> or <c>ReLU</c>.</param>
 /// <param name="InFeatures">Inputs per sample.</param>
 /// <param name="OutFeatures">Outputs per sample.</param>
-/// <param name="Output">How the stage's outputs are quantized (unused by a last Linear, which writes floats).</param>
+/// <param name="Output">How the stage's outputs are quantized (<c>default</c> for the last Linear, which writes floats).</param>
 /// <param name="StorageBytes">The bytes of its int8 weights, int32 biases and float scales.</param>
 public sealed record QuantizedLayerInfo(string Name, string Kind, int InFeatures, int OutFeatures, QuantizationParameters Output, long StorageBytes);
 

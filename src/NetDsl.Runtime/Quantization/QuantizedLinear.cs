@@ -5,7 +5,7 @@ namespace NetDsl.Quantization;
 /// <summary>
 /// A <c>Linear</c> layer (and the <c>ReLU</c> right after it, fused) in integers: uint8 inputs times int8 weights
 /// (symmetric, one scale per output channel) summed in int32, then either requantized to uint8 with TFLite's fixed-point
-/// multipliers, or, for the network's last layer, scaled straight to float logits.
+/// multipliers, or, for the network's last layer, scaled straight to float outputs.
 /// </summary>
 internal sealed class QuantizedLinear : QuantizedStage
 {
@@ -13,22 +13,29 @@ internal sealed class QuantizedLinear : QuantizedStage
 
     /// <summary>
     /// Per output channel, what is added to the int32 sum before scaling: <c>-z_in * sum_k w[o, k]</c> (the input's zero
-    /// point) plus, for a requantized layer, the bias in the accumulator's scale <c>round(b / (s_in * s_w))</c>.
+    /// point) plus, for a requantized layer, the integer bias.
     /// </summary>
     private readonly int[] _offsets;
 
     private readonly int[] _multipliers;
     private readonly int[] _shifts;
 
-    /// <summary>For a float output: <c>s_in * s_w[o]</c>, and the float bias (added exactly rather than rounded to the integer grid).</summary>
+    /// <summary>For a float output: <c>s_in * s_w[o]</c>.</summary>
     private readonly float[] _outputScales;
-    private readonly float[] _floatBias;
 
-    public QuantizedLinear(string name, sbyte[] weights, float[] weightScales, float[] bias, int inFeatures, int outFeatures, QuantizationParameters input, QuantizationParameters output, bool relu, bool floatOutput, Int8Path path)
+    /// <summary>
+    /// A layer from its quantized tensors: <paramref name="integerBias"/> (in the accumulator's scale
+    /// <c>s_in * s_w[o]</c>) for a requantized layer, <paramref name="floatBias"/> for one with float outputs.
+    /// </summary>
+    public QuantizedLinear(string name, sbyte[] weights, float[] weightScales, int[] integerBias, float[] floatBias, int inFeatures, int outFeatures,
+        QuantizationParameters input, QuantizationParameters output, bool relu, bool floatOutput, Int8Path path)
         : base(name, relu ? "Linear+ReLU" : "Linear", inFeatures, outFeatures, output)
     {
         Weights = weights;
         WeightScales = weightScales;
+        IntegerBias = integerBias;
+        FloatBias = floatBias;
+        Input = input;
         Relu = relu;
         FloatOutput = floatOutput;
         _weights = PackedInt8Weights.Pack(weights, outFeatures, inFeatures, path);
@@ -36,14 +43,13 @@ internal sealed class QuantizedLinear : QuantizedStage
         _multipliers = new int[outFeatures];
         _shifts = new int[outFeatures];
         _outputScales = new float[outFeatures];
-        _floatBias = floatOutput ? (float[])bias.Clone() : new float[outFeatures];
         for (int o = 0; o < outFeatures; o++)
         {
             double accumulatorScale = (double)input.Scale * weightScales[o];
             long offset = -(long)input.ZeroPoint * _weights.RowSums[o];
             if (!floatOutput)
             {
-                offset += (long)Math.Round(bias[o] / accumulatorScale, MidpointRounding.AwayFromZero);
+                offset += integerBias[o];
                 (_multipliers[o], _shifts[o]) = FixedPointMultiplier.Quantize(accumulatorScale / output.Scale);
             }
 
@@ -58,13 +64,43 @@ internal sealed class QuantizedLinear : QuantizedStage
     /// <summary>The weights' scale per output channel: <c>w ≈ WeightScales[o] * Weights[o, k]</c>.</summary>
     public float[] WeightScales { get; }
 
+    /// <summary>The bias in the accumulator's scale, <c>round(b[o] / (s_in * s_w[o]))</c> (a requantized layer's).</summary>
+    public int[] IntegerBias { get; }
+
+    /// <summary>The float bias (a layer with float outputs adds it exactly).</summary>
+    public float[] FloatBias { get; }
+
+    /// <summary>How the layer's inputs are quantized.</summary>
+    public QuantizationParameters Input { get; }
+
     public bool Relu { get; }
 
     /// <summary>Whether this is the network's last integer stage, writing float outputs.</summary>
     public bool FloatOutput { get; }
 
-    /// <summary>The int8 weights and, per output channel, an int32 bias and a float scale (the fixed-point multipliers follow from the scales).</summary>
+    /// <summary>The int8 weights and, per output channel, an int32 (or float) bias and a float scale (the fixed-point multipliers follow from the scales).</summary>
     public override long StorageBytes => Weights.Length + 8L * OutFeatures;
+
+    /// <summary>
+    /// Quantizes a float layer: weights per output channel (<see cref="WeightQuantization"/>) and, unless its outputs stay
+    /// float, the bias to the accumulator's scale, rounding half away from zero.
+    /// </summary>
+    public static QuantizedLinear FromFloat(string name, ReadOnlySpan<float> weight, float[] bias, int inFeatures, int outFeatures,
+        QuantizationParameters input, QuantizationParameters output, bool relu, bool floatOutput, Int8Path path)
+    {
+        (sbyte[] weights, float[] scales) = WeightQuantization.PerOutputChannel(weight, outFeatures, inFeatures);
+        var integerBias = new int[outFeatures];
+        if (!floatOutput)
+        {
+            for (int o = 0; o < outFeatures; o++)
+            {
+                double rounded = Math.Round(bias[o] / ((double)input.Scale * scales[o]), MidpointRounding.AwayFromZero);
+                integerBias[o] = (int)Math.Clamp(rounded, int.MinValue, int.MaxValue);
+            }
+        }
+
+        return new QuantizedLinear(name, weights, scales, integerBias, floatOutput ? (float[])bias.Clone() : new float[outFeatures], inFeatures, outFeatures, input, output, relu, floatOutput, path);
+    }
 
     public override void Run(ReadOnlySpan<byte> x, int rows, Span<byte> y, Span<int> accumulators)
     {
@@ -84,7 +120,7 @@ internal sealed class QuantizedLinear : QuantizedStage
             ReadOnlySpan<int> sum = sums.Slice(n * OutFeatures, OutFeatures);
             for (int o = 0; o < row.Length; o++)
             {
-                float value = _outputScales[o] * (sum[o] + _offsets[o]) + _floatBias[o];
+                float value = _outputScales[o] * (sum[o] + _offsets[o]) + FloatBias[o];
                 row[o] = Relu ? Math.Max(value, 0f) : value;
             }
         }

@@ -113,14 +113,42 @@ public sealed class QuantizedNetwork
                 continue;
             }
 
-            QuantizationParameters output = ActivationRange.Calibrate(activations[i + 1], options);
-            (ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias) = FloatPass.LinearTensors(model, stage.Layer);
-            (sbyte[] weights, float[] scales) = WeightQuantization.PerOutputChannel(weight.Span, stage.OutFeatures, stage.InFeatures);
             bool last = i == stages.Length - 1;
-            stages[i] = new QuantizedLinear(stage.Layer.Name, weights, scales, bias.ToArray(), stage.InFeatures, stage.OutFeatures, current, output, stage.FusedRelu, floatOutput: last, path);
+            QuantizationParameters output = last ? default : ActivationRange.Calibrate(activations[i + 1], options);
+            (ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias) = FloatPass.LinearTensors(model, stage.Layer);
+            stages[i] = QuantizedLinear.FromFloat(stage.Layer.Name, weight.Span, bias.ToArray(), stage.InFeatures, stage.OutFeatures, current, output, stage.FusedRelu, floatOutput: last, path);
             current = output;
         }
 
+        return new QuantizedNetwork(plan, input, stages);
+    }
+
+    /// <summary>
+    /// Saves the quantized network as a safetensors file (see docs/quantization.md for its tensors), atomically: a failure
+    /// leaves the old file or the new one, never a part. The file holds no float weights.
+    /// </summary>
+    public void Save(string path) => QuantizedWeightFile.Writer(this).Save(path);
+
+    /// <summary>The safetensors file <see cref="Save"/> writes, as bytes.</summary>
+    public byte[] ToBytes() => QuantizedWeightFile.Writer(this).ToArray();
+
+    /// <summary>
+    /// Reads a quantized network saved by <see cref="Save"/> for the network whose <paramref name="layers"/> and
+    /// <paramref name="architecture"/> these are (<c>model.Layers</c>, <c>model.Architecture</c>; the generated
+    /// <c>Net.Quantized.Load</c> passes them itself). Every tensor's name, dtype, shape and values are checked.
+    /// </summary>
+    /// <exception cref="WeightFileException">The file is not a quantized network of this architecture, or a tensor is missing, extra or invalid.</exception>
+    public static QuantizedNetwork Load(string path, IReadOnlyList<LayerInfo> layers, string architecture) =>
+        FromFile(SafeTensorsFile.Read(path), layers, architecture);
+
+    /// <summary>As <see cref="Load(string, IReadOnlyList{LayerInfo}, string)"/> from the file's bytes (compiled-in or downloaded).</summary>
+    public static QuantizedNetwork FromBytes(ReadOnlySpan<byte> file, IReadOnlyList<LayerInfo> layers, string architecture) =>
+        FromFile(SafeTensorsFile.Read(file), layers, architecture);
+
+    private static QuantizedNetwork FromFile(SafeTensorsFile file, IReadOnlyList<LayerInfo> layers, string architecture)
+    {
+        QuantizationPlan plan = QuantizationPlan.Of(layers, architecture);
+        (QuantizationParameters input, QuantizedStage[] stages) = QuantizedWeightFile.Read(file, plan);
         return new QuantizedNetwork(plan, input, stages);
     }
 

@@ -17,11 +17,12 @@ namespace NetDsl;
 public sealed class SafeTensorsWriter
 {
     private readonly List<NamedTensor> _tensors = [];
+    private readonly List<RawTensor> _raw = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, string> _metadata = new(Utf8Order.Instance);
 
     /// <summary>The number of tensors added.</summary>
-    public int Count => _tensors.Count;
+    public int Count => _tensors.Count + _raw.Count;
 
     /// <summary>Adds a float32 tensor. The values are not copied: they are read when the file is written.</summary>
     /// <exception cref="ArgumentException">The name is empty, reserved (<c>__metadata__</c>), not valid Unicode or already added, or the values do not match the shape.</exception>
@@ -48,6 +49,45 @@ public sealed class SafeTensorsWriter
         return this;
     }
 
+    /// <summary>
+    /// Adds a tensor of another dtype (<c>I8</c>, <c>U8</c>, <c>I32</c>...) from its little-endian bytes, which are not copied.
+    /// Quantized networks write their integer tensors this way.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is reserved, not valid Unicode or already added, the dtype unknown, or the bytes do not fit the shape.</exception>
+    internal SafeTensorsWriter AddRaw(string name, string dtype, ReadOnlyMemory<byte> littleEndianBytes, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!SafeTensorsDtypes.TryParse(dtype, out SafeTensorsDtype parsed))
+        {
+            throw new ArgumentException($"Expected a safetensors dtype ({SafeTensorsDtypes.AllNames}), got '{dtype}'.", nameof(dtype));
+        }
+
+        long elements = 1;
+        foreach (int dimension in shape)
+        {
+            elements *= dimension >= 0 ? dimension : throw new ArgumentException($"Tensor '{name}' has a negative dimension in [{string.Join(", ", shape)}].", nameof(shape));
+        }
+
+        if (elements * SafeTensorsDtypes.BitSize(parsed) != 8L * littleEndianBytes.Length)
+        {
+            throw new ArgumentException($"Tensor '{name}' of {dtype} {shape.Length}-D shape [{string.Join(", ", shape)}] needs {elements * SafeTensorsDtypes.BitSize(parsed) / 8} bytes, got {littleEndianBytes.Length}.", nameof(littleEndianBytes));
+        }
+
+        if (name == SafeTensorsHeaderParser.MetadataKey)
+        {
+            throw new ArgumentException($"'{SafeTensorsHeaderParser.MetadataKey}' is the header's metadata key; it cannot name a tensor.", nameof(name));
+        }
+
+        CheckUnicode(name, nameof(name));
+        if (!_names.Add(name))
+        {
+            throw new ArgumentException($"A tensor named '{name}' was already added; safetensors forbids duplicate names.", nameof(name));
+        }
+
+        _raw.Add(new RawTensor(name, dtype, littleEndianBytes, (int[])shape.Clone()));
+        return this;
+    }
+
     /// <summary>Sets a <c>__metadata__</c> entry (replacing an earlier value of the same key).</summary>
     /// <exception cref="ArgumentException">The key or value is not valid Unicode.</exception>
     public SafeTensorsWriter SetMetadata(string key, string value)
@@ -69,10 +109,18 @@ public sealed class SafeTensorsWriter
         BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)layout.Header.Length);
         layout.Header.CopyTo(file, SafeTensorsHeaderParser.LengthPrefixSize);
         int position = SafeTensorsHeaderParser.LengthPrefixSize + layout.Header.Length;
-        foreach (NamedTensor tensor in layout.Order)
+        foreach (PendingTensor tensor in layout.Order)
         {
-            WriteLittleEndian(tensor.Values.Span, file.AsSpan(position, 4 * tensor.Length));
-            position += 4 * tensor.Length;
+            if (tensor.Float is { } floats)
+            {
+                WriteLittleEndian(floats.Values.Span, file.AsSpan(position, 4 * floats.Length));
+            }
+            else
+            {
+                tensor.Raw!.Bytes.Span.CopyTo(file.AsSpan(position));
+            }
+
+            position += (int)tensor.ByteLength;
         }
 
         return file;
@@ -95,9 +143,15 @@ public sealed class SafeTensorsWriter
         stream.Write(prefix);
         stream.Write(layout.Header);
         byte[]? chunk = BitConverter.IsLittleEndian ? null : new byte[1 << 16];
-        foreach (NamedTensor tensor in layout.Order)
+        foreach (PendingTensor pending in layout.Order)
         {
-            ReadOnlySpan<float> values = tensor.Values.Span;
+            if (pending.Raw is { } raw)
+            {
+                stream.Write(raw.Bytes.Span);
+                continue;
+            }
+
+            ReadOnlySpan<float> values = pending.Float!.Values.Span;
             if (chunk is null)
             {
                 stream.Write(MemoryMarshal.AsBytes(values));
@@ -131,14 +185,24 @@ public sealed class SafeTensorsWriter
 
     private Layout Plan()
     {
-        var order = new List<NamedTensor>(_tensors);
+        var order = new List<PendingTensor>(_tensors.Count + _raw.Count);
+        foreach (NamedTensor tensor in _tensors)
+        {
+            order.Add(new PendingTensor(tensor.Name, "F32", tensor.Shape.ToArray(), 4L * tensor.Length, tensor, null));
+        }
+
+        foreach (RawTensor tensor in _raw)
+        {
+            order.Add(new PendingTensor(tensor.Name, tensor.Dtype, tensor.Shape, tensor.Bytes.Length, null, tensor));
+        }
+
         order.Sort((a, b) => Utf8Order.Instance.Compare(a.Name, b.Name));
         var entries = new SafeTensorsHeaderWriter.Entry[order.Count];
         long offset = 0;
         for (int i = 0; i < order.Count; i++)
         {
-            long end = offset + (4L * order[i].Length);
-            entries[i] = new SafeTensorsHeaderWriter.Entry(order[i].Name, "F32", order[i].Shape.ToArray(), offset, end);
+            long end = offset + order[i].ByteLength;
+            entries[i] = new SafeTensorsHeaderWriter.Entry(order[i].Name, order[i].Dtype, order[i].Shape, offset, end);
             offset = end;
         }
 
@@ -195,7 +259,13 @@ public sealed class SafeTensorsWriter
         }
     }
 
-    private sealed record Layout(List<NamedTensor> Order, byte[] Header, int FileLength);
+    private sealed record Layout(List<PendingTensor> Order, byte[] Header, int FileLength);
+
+    /// <summary>A tensor given as little-endian bytes of some dtype.</summary>
+    private sealed record RawTensor(string Name, string Dtype, ReadOnlyMemory<byte> Bytes, int[] Shape);
+
+    /// <summary>A tensor to write: a float32 one or a raw one.</summary>
+    private sealed record PendingTensor(string Name, string Dtype, int[] Shape, long ByteLength, NamedTensor? Float, RawTensor? Raw);
 
     // The reference implementation sorts names as Rust compares strings: by their UTF-8 bytes, that is by code points.
     // UTF-16 (ordinal) order differs only between surrogates (characters above U+FFFF) and U+E000..U+FFFF; moving

@@ -25,6 +25,23 @@ public partial class DropoutClassifier;
 [Linear(4, Name = "fc")]
 public partial class WideConvolutionClassifier;
 
+/// <summary>
+/// An LSTM classifier (H = 32: the recurrent kernels' widest tiles) whose backward pass runs samples in groups: chunks
+/// and thread counts must not change its bits.
+/// </summary>
+[Network]
+[Input(9, 3)]
+[LSTM(32, ReturnSequences = false, Name = "lstm")]
+[Linear(4, Name = "fc")]
+public partial class LstmClassifier;
+
+/// <summary>A stacked bidirectional GRU: the recurrent backward pass with input gradients between its layers.</summary>
+[Network]
+[Input(6, 2)]
+[GRU(7, Layers = 2, Bidirectional = true, ReturnSequences = false, Name = "gru")]
+[Linear(4, Name = "fc")]
+public partial class GruClassifier;
+
 /// <summary>An MLP with batch normalization: its training pass depends on the whole batch, which chunks must share.</summary>
 [Network]
 [Input(16)]

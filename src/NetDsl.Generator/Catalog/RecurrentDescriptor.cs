@@ -26,13 +26,15 @@ internal sealed class RecurrentDescriptor : LayerDescriptor
 
     public override bool OutputIsSequence(LayerResult result, bool inputIsSequence) => result.HyperParameters is RecurrentParameters { ReturnSequences: true };
 
-    /// <summary>The runtime's <c>RecurrentGeometry.WorkspaceSize</c>: per block every step's states and gates, then the inner layers' sequences.</summary>
+    /// <summary>The runtime's <c>RecurrentGeometry.WorkspaceSize</c>: per block every step's states, gates and (LSTM) <c>tanh(c)</c>, then the inner layers' sequences.</summary>
     public override int AuxiliaryWidth(PlannedLayer layer)
     {
         RecurrentParameters p = layer.HyperParametersAs<RecurrentParameters>();
         int steps = layer.InputShape.Dimensions[0];
         int gates = RecurrentRule.Gates(Kind);
-        long block = gates > 1 ? (long)steps * ((2 * p.Hidden) + (gates * p.Hidden)) : (long)steps * p.Hidden;
+        // h and (gated cells) the second state, the gates and (LSTM) tanh(c), every step.
+        int states = Kind == LayerKind.LSTM ? 3 : gates > 1 ? 2 : 1;
+        long block = (long)steps * ((states * p.Hidden) + (gates > 1 ? gates * p.Hidden : 0));
         long total = (p.Layers * p.Directions * block) + ((p.Layers - 1L) * steps * p.Directions * p.Hidden);
         return total > int.MaxValue ? int.MaxValue : (int)total;
     }

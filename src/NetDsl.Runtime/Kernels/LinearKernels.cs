@@ -1,5 +1,5 @@
 using System;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.ComponentModel;
@@ -57,6 +57,30 @@ public static partial class LinearKernels
     }
 
     /// <summary>
+    /// <see cref="BackwardInput"/> for <paramref name="rows"/> rows of <paramref name="dz"/> that are
+    /// <paramref name="dzRowStride"/> floats apart (a recurrent layer's gates of one step in each sample of a batch), into
+    /// <paramref name="dx"/> <c>[rows, in]</c>. Each output is the same chain as <see cref="BackwardInput"/>'s.
+    /// </summary>
+    internal static void BackwardInputRows(ReadOnlySpan<float> dz, int dzRowStride, ReadOnlySpan<float> weight, Span<float> dx, int rows, int inFeatures, int outFeatures)
+    {
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        if (dzRowStride < outFeatures || dz.Length < ((long)(rows - 1) * dzRowStride) + outFeatures || weight.Length < (long)inFeatures * outFeatures || dx.Length < (long)rows * inFeatures)
+        {
+            throw new ArgumentException($"The strided input-gradient product of {rows} rows got spans of {dz.Length}, {weight.Length} and {dx.Length} floats.");
+        }
+
+        Broadcast(
+            ref MemoryMarshal.GetReference(dz), dzRowStride, 1,
+            ref MemoryMarshal.GetReference(weight), inFeatures,
+            ref MemoryMarshal.GetReference(dx), inFeatures,
+            rows, inFeatures, outFeatures, accumulate: false);
+    }
+
+    /// <summary>
     /// Adds the parameter gradients of a batch: <c>dW += dz^T x</c> and <c>db += sum over the batch of dz</c>.
     /// <paramref name="biasGradient"/> may be empty for a layer without bias.
     /// </summary>
@@ -73,12 +97,83 @@ public static partial class LinearKernels
 
         if (!biasGradient.IsEmpty)
         {
-            Span<float> db = biasGradient.Slice(0, outFeatures);
-            for (int n = 0; n < batch; n++)
-            {
-                TensorPrimitives.Add(db, dz.Slice(n * outFeatures, outFeatures), db);
-            }
+            AddRows(dz, biasGradient, batch, outFeatures);
         }
+    }
+
+    /// <summary>
+    /// <c>sum += dz[0] + dz[1] + ...</c>, the rows of <paramref name="dz"/> added one after another to each element (the
+    /// order of a row-by-row <c>TensorPrimitives.Add</c>), with a block of elements held in registers over all rows.
+    /// </summary>
+    private static void AddRows(ReadOnlySpan<float> dz, Span<float> sum, int rows, int width)
+    {
+        ref float d = ref MemoryMarshal.GetReference(dz);
+        ref float s = ref MemoryMarshal.GetReference(sum);
+        int j = 0;
+        switch (VectorWidth.For(width))
+        {
+            case 512:
+                j = AddRows<Vector512<float>, Width512>(ref d, ref s, rows, width);
+                break;
+            case 256:
+                j = AddRows<Vector256<float>, Width256>(ref d, ref s, rows, width);
+                break;
+            case 128:
+                j = AddRows<Vector128<float>, Width128>(ref d, ref s, rows, width);
+                break;
+        }
+
+        for (; j < width; j++)
+        {
+            float total = Unsafe.Add(ref s, j);
+            for (int n = 0; n < rows; n++)
+            {
+                total += Unsafe.Add(ref d, (n * width) + j);
+            }
+
+            Unsafe.Add(ref s, j) = total;
+        }
+    }
+
+    /// <summary>Whole vectors of <see cref="AddRows"/>, four at a time then one; returns the first element not done.</summary>
+    private static int AddRows<TVector, TWidth>(ref float d, ref float s, int rows, int width)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint count = (nuint)TWidth.Count;
+        int j = 0;
+        for (; j + (4 * TWidth.Count) <= width; j += 4 * TWidth.Count)
+        {
+            nuint at = (nuint)j;
+            TVector s0 = TWidth.Load(ref s, at), s1 = TWidth.Load(ref s, at + count), s2 = TWidth.Load(ref s, at + (2 * count)), s3 = TWidth.Load(ref s, at + (3 * count));
+            for (int n = 0; n < rows; n++)
+            {
+                nuint row = (nuint)(n * width) + at;
+                s0 = TWidth.Add(s0, TWidth.Load(ref d, row));
+                s1 = TWidth.Add(s1, TWidth.Load(ref d, row + count));
+                s2 = TWidth.Add(s2, TWidth.Load(ref d, row + (2 * count)));
+                s3 = TWidth.Add(s3, TWidth.Load(ref d, row + (3 * count)));
+            }
+
+            TWidth.Store(s0, ref s, at);
+            TWidth.Store(s1, ref s, at + count);
+            TWidth.Store(s2, ref s, at + (2 * count));
+            TWidth.Store(s3, ref s, at + (3 * count));
+        }
+
+        for (; j + TWidth.Count <= width; j += TWidth.Count)
+        {
+            nuint at = (nuint)j;
+            TVector s0 = TWidth.Load(ref s, at);
+            for (int n = 0; n < rows; n++)
+            {
+                s0 = TWidth.Add(s0, TWidth.Load(ref d, (nuint)(n * width) + at));
+            }
+
+            TWidth.Store(s0, ref s, at);
+        }
+
+        return j;
     }
 
     private static void Broadcast(ref float a, int aRowStride, int aDepthStride, ref float b, int bStride, ref float c, int cStride, int rows, int columns, int depth, bool accumulate)

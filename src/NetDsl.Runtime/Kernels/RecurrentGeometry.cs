@@ -31,7 +31,8 @@ public enum RecurrentCell
 /// <item>The workspace of one sample (<see cref="WorkspaceSize"/> floats), which training keeps from the forward pass for
 /// backpropagation through time: per block, every step's hidden state <c>[T, H]</c>; for LSTM every cell state
 /// <c>[T, H]</c> and for GRU every <c>W_hn h + b_hn</c> <c>[T, H]</c>; for LSTM and GRU every step's gate activations
-/// <c>[T, G*H]</c>; then the output sequence <c>[T, D*H]</c> of every stacked layer but the last.</item>
+/// <c>[T, G*H]</c>; for LSTM every <c>tanh(c_t)</c> <c>[T, H]</c>, which the backward pass reads instead of recomputing it; then
+/// the output sequence <c>[T, D*H]</c> of every stacked layer but the last.</item>
 /// </list>
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -97,7 +98,13 @@ public readonly record struct RecurrentGeometry(
     /// <summary>Whether the cell keeps a second state per step (LSTM's cell state, GRU's <c>W_hn h + b_hn</c>) and its gates.</summary>
     internal bool IsGated => Cell is RecurrentCell.Lstm or RecurrentCell.Gru;
 
-    internal int BlockWorkspaceSize => IsGated ? Steps * ((2 * Hidden) + GateWidth) : Steps * Hidden;
+    /// <summary>One block's workspace: h <c>[T, H]</c>; gated cells the second state <c>[T, H]</c> and the gates <c>[T, G*H]</c>; LSTM <c>tanh(c)</c> <c>[T, H]</c>.</summary>
+    internal int BlockWorkspaceSize => Cell switch
+    {
+        RecurrentCell.Lstm => Steps * ((3 * Hidden) + GateWidth),
+        RecurrentCell.Gru => Steps * ((2 * Hidden) + GateWidth),
+        _ => Steps * Hidden,
+    };
 
     /// <summary>Throws unless the geometry describes a layer (a bug in generated code, never user input).</summary>
     internal void Validate()

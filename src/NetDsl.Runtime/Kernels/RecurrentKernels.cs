@@ -7,13 +7,21 @@ namespace NetDsl.Generated;
 /// <summary>
 /// Forward pass and backpropagation through time of RNN, LSTM and GRU layers over a batch of sequences, in PyTorch's
 /// layouts (see <see cref="RecurrentGeometry"/>). Every step's input projection runs at once through the fully connected
-/// kernel (<c>[T, input] x W_ih^T</c>), the per-step <c>W_hh h</c> through <see cref="RecurrentProduct"/>, and in the
-/// backward pass the weight gradients of all steps at once through the fully connected kernels. The element-wise cell arithmetic is written out per gate. Nothing is
-/// allocated after a thread's first call.
+/// kernel (<c>[T, input] x W_ih^T</c>), the per-step <c>W_hh h</c> through <see cref="RecurrentProduct"/>. The backward
+/// pass runs groups of samples through the steps together (<see cref="BackwardGroup"/>): the cell arithmetic vectorized
+/// per sample (<see cref="RecurrentCellBackward"/>), one <c>W_hhᵀ dz</c> product per step for the group, and the weight
+/// gradients of all the group's steps at once through the fully connected kernels. Nothing is allocated after a thread's
+/// first call, except once more when a later backward pass has a larger batch (up to the group size).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RecurrentKernels
 {
+    /// <summary>The most samples whose backward passes run together, step by step (see <see cref="BackwardGroup"/>).</summary>
+    private const int GroupSize = 8;
+
+    /// <summary>The most floats of backward scratch a group takes; groups of long sequences hold fewer samples (at least one).</summary>
+    private const long GroupScratchBudget = 1 << 20;
+
     [ThreadStatic]
     private static float[]? t_inferenceWorkspace;
 
@@ -80,17 +88,21 @@ public static class RecurrentKernels
             Require(dx.Length, (long)batch * geometry.SampleInputSize, "input gradient");
         }
 
-        var scratch = new BackwardScratch(geometry, ThreadScratch.Of(ref t_scratch, BackwardScratch.Size(geometry)));
-        for (int b = 0; b < batch; b++)
+        // Samples run in groups (see BackwardGroup), smaller where long sequences would make the group's scratch large.
+        int group = (int)Math.Clamp(GroupScratchBudget / BackwardScratch.PerSample(geometry), 1, Math.Min(GroupSize, Math.Max(batch, 1)));
+        var scratch = new BackwardScratch(geometry, group, ThreadScratch.Of(ref t_scratch, BackwardScratch.Size(geometry, group)));
+        for (int first = 0; first < batch; first += group)
         {
-            BackwardSample(
+            int count = Math.Min(group, batch - first);
+            BackwardGroup(
                 geometry,
-                x.Slice(b * geometry.SampleInputSize, geometry.SampleInputSize),
+                x.Slice(first * geometry.SampleInputSize, count * geometry.SampleInputSize),
                 parameters,
                 gradients,
-                workspace.Slice(b * geometry.WorkspaceSize, geometry.WorkspaceSize),
-                dy.Slice(b * geometry.SampleOutputSize, geometry.SampleOutputSize),
-                wantInputGradient ? dx.Slice(b * geometry.SampleInputSize, geometry.SampleInputSize) : default,
+                workspace.Slice(first * geometry.WorkspaceSize, count * geometry.WorkspaceSize),
+                dy.Slice(first * geometry.SampleOutputSize, count * geometry.SampleOutputSize),
+                wantInputGradient ? dx.Slice(first * geometry.SampleInputSize, count * geometry.SampleInputSize) : default,
+                count,
                 scratch);
         }
     }
@@ -199,7 +211,9 @@ public static class RecurrentKernels
             Span<float> h = states.Hidden.Slice(t * hidden, hidden);
             Span<float> second = g.IsGated ? states.Second.Slice(t * hidden, hidden) : default;
             ReadOnlySpan<float> previousCell = g.Cell == RecurrentCell.Lstm && previous >= 0 ? states.Second.Slice(previous * hidden, hidden) : zeroState;
-            CellStep(g.Cell, z, rec, previousState, previousCell, second, h, recurrent.Slice(gateWidth + hidden, hidden), hidden);
+            // LSTM keeps tanh(c_t) for the backward pass; the other cells use scratch.
+            Span<float> temporary = g.Cell == RecurrentCell.Lstm ? states.TanhCell.Slice(t * hidden, hidden) : recurrent.Slice(gateWidth + hidden, hidden);
+            CellStep(g.Cell, z, rec, previousState, previousCell, second, h, temporary, hidden);
         }
     }
 
@@ -209,7 +223,8 @@ public static class RecurrentKernels
     /// and is left holding their activations (LSTM i, f, g, o; GRU r, z, n); <paramref name="rec"/> is
     /// <c>W_hh h_(t-1) + b_hh</c>. <paramref name="second"/> receives LSTM's cell state c_t (it may be
     /// <paramref name="previousCell"/> itself) or GRU's <c>W_hn h_(t-1) + b_hn</c> (empty: not kept); <paramref name="h"/>
-    /// receives h_t (it may be <paramref name="previousState"/> itself). Element-wise throughout, so in-place use is safe.
+    /// receives h_t (it may be <paramref name="previousState"/> itself); LSTM leaves <c>tanh(c_t)</c> in
+    /// <paramref name="temporary"/> (the workspace's, which the backward pass reads). Element-wise throughout, so in-place use is safe.
     /// </summary>
     private static void CellStep(RecurrentCell cell, Span<float> z, ReadOnlySpan<float> rec, ReadOnlySpan<float> previousState, ReadOnlySpan<float> previousCell, Span<float> second, Span<float> h, Span<float> temporary, int hidden)
     {
@@ -261,7 +276,14 @@ public static class RecurrentKernels
         }
     }
 
-    private static void BackwardSample(
+    /// <summary>
+    /// Backpropagation through time of <paramref name="count"/> consecutive samples together: every layer and direction
+    /// walks the steps backwards once for the whole group, each step running every sample's cell backward pass and then one
+    /// <c>[count, G*H] x W_hh</c> product for all their <c>dh_(t-1) = W_hhᵀ dz</c>. The weight gradients of the group are
+    /// one product each, over the group's steps sample by sample: every output is the same chain of fused multiply-adds as
+    /// when the samples ran one at a time, so neither the group size nor the batch split changes a bit.
+    /// </summary>
+    private static void BackwardGroup(
         in RecurrentGeometry g,
         ReadOnlySpan<float> x,
         ReadOnlySpan<float> parameters,
@@ -269,43 +291,48 @@ public static class RecurrentKernels
         ReadOnlySpan<float> workspace,
         ReadOnlySpan<float> dy,
         Span<float> dx,
+        int count,
         in BackwardScratch scratch)
     {
         int steps = g.Steps;
         int hidden = g.Hidden;
+        int sequenceSize = steps * g.SequenceWidth;
 
-        // The gradient with respect to the last layer's output sequence.
-        Span<float> outputGradient = scratch.SequenceGradient;
+        // The gradient with respect to the last layer's output sequences, [count, T, D*H].
+        Span<float> outputGradient = scratch.SequenceGradient.Slice(0, count * sequenceSize);
         if (g.ReturnSequences)
         {
-            dy.CopyTo(outputGradient);
+            dy.Slice(0, count * sequenceSize).CopyTo(outputGradient);
         }
         else
         {
             outputGradient.Clear();
-            dy.Slice(0, hidden).CopyTo(outputGradient.Slice((steps - 1) * g.SequenceWidth, hidden));
-            if (g.Bidirectional)
+            for (int b = 0; b < count; b++)
             {
-                dy.Slice(hidden, hidden).CopyTo(outputGradient.Slice(hidden, hidden));
+                ReadOnlySpan<float> sampleGradient = dy.Slice(b * g.SequenceWidth, g.SequenceWidth);
+                Span<float> sequence = outputGradient.Slice(b * sequenceSize, sequenceSize);
+                sampleGradient.Slice(0, hidden).CopyTo(sequence.Slice((steps - 1) * g.SequenceWidth, hidden));
+                if (g.Bidirectional)
+                {
+                    sampleGradient.Slice(hidden, hidden).CopyTo(sequence.Slice(hidden, hidden));
+                }
             }
         }
 
         for (int layer = g.Layers - 1; layer >= 0; layer--)
         {
             int inputSize = g.LayerInputSize(layer);
-            ReadOnlySpan<float> layerInput = layer == 0 ? x : Sequence(g, workspace, layer - 1);
             bool wantInputGradient = layer > 0 || !dx.IsEmpty;
-            Span<float> inputGradient = scratch.InputGradient.Slice(0, steps * inputSize);
+            Span<float> inputGradient = scratch.InputGradient.Slice(0, count * steps * inputSize);
             inputGradient.Clear();
             int blockOffset = FirstBlockOffset(g, layer);
             for (int direction = 0; direction < g.Directions; direction++)
             {
-                int count = g.BlockParameterCount(layer);
-                var block = new Block(g, layer, parameters.Slice(blockOffset, count));
-                var blockGradients = new GradientBlock(g, layer, gradients.Slice(blockOffset, count));
-                blockOffset += count;
-                var states = new ReadOnlyStates(g, workspace, layer, direction);
-                BackwardDirection(g, direction, layerInput, outputGradient, block, blockGradients, states, wantInputGradient ? inputGradient : default, scratch);
+                int parameterCount = g.BlockParameterCount(layer);
+                var block = new Block(g, layer, parameters.Slice(blockOffset, parameterCount));
+                var blockGradients = new GradientBlock(g, layer, gradients.Slice(blockOffset, parameterCount));
+                blockOffset += parameterCount;
+                BackwardDirection(g, layer, direction, x, workspace, outputGradient, block, blockGradients, wantInputGradient ? inputGradient : default, count, scratch);
             }
 
             if (layer > 0)
@@ -321,23 +348,30 @@ public static class RecurrentKernels
 
     private static void BackwardDirection(
         in RecurrentGeometry g,
+        int layer,
         int direction,
-        ReadOnlySpan<float> input,
+        ReadOnlySpan<float> x,
+        ReadOnlySpan<float> workspace,
         ReadOnlySpan<float> outputGradient,
         in Block block,
         in GradientBlock blockGradients,
-        in ReadOnlyStates states,
         Span<float> inputGradient,
+        int count,
         in BackwardScratch scratch)
     {
         int steps = g.Steps;
         int hidden = g.Hidden;
         int gateWidth = g.GateWidth;
-        Span<float> inputSide = scratch.InputSideGradient.Slice(0, steps * gateWidth);
-        Span<float> hiddenSide = g.Cell == RecurrentCell.Gru ? scratch.HiddenSideGradient.Slice(0, steps * gateWidth) : inputSide;
-        Span<float> nextHidden = scratch.NextHidden;
-        Span<float> nextCell = scratch.NextCell;
-        Span<float> direct = scratch.Direct;
+        int sequenceWidth = g.SequenceWidth;
+        int sampleWorkspace = g.WorkspaceSize;
+        int blockStart = ((layer * g.Directions) + direction) * g.BlockWorkspaceSize;
+        var layout = new BlockLayout(g);
+        Span<float> inputSide = scratch.InputSideGradient.Slice(0, count * steps * gateWidth);
+        Span<float> hiddenSide = g.Cell == RecurrentCell.Gru ? scratch.HiddenSideGradient.Slice(0, count * steps * gateWidth) : inputSide;
+        Span<float> nextHidden = scratch.NextHidden.Slice(0, count * hidden);
+        Span<float> nextCell = scratch.NextCell.Slice(0, count * hidden);
+        Span<float> direct = scratch.Direct.Slice(0, count * hidden);
+        ReadOnlySpan<float> zero = scratch.Zero;
         nextHidden.Clear();
         nextCell.Clear();
 
@@ -345,33 +379,48 @@ public static class RecurrentKernels
         {
             int t = StepAt(direction, s, steps);
             int previous = s == 0 ? -1 : StepAt(direction, s - 1, steps);
-            ReadOnlySpan<float> stepOutputGradient = outputGradient.Slice((t * g.SequenceWidth) + (direction * hidden), hidden);
-            Span<float> dzInput = inputSide.Slice(t * gateWidth, gateWidth);
-            Span<float> dzHidden = hiddenSide.Slice(t * gateWidth, gateWidth);
-            switch (g.Cell)
+            for (int b = 0; b < count; b++)
             {
-                case RecurrentCell.RnnTanh:
-                case RecurrentCell.RnnReLU:
-                    for (int j = 0; j < hidden; j++)
-                    {
-                        float h = states.Hidden[(t * hidden) + j];
-                        float dh = stepOutputGradient[j] + nextHidden[j];
-                        dzInput[j] = g.Cell == RecurrentCell.RnnTanh ? ScalarActivations.TanhBackward(h, dh) : ScalarActivations.ReLUBackward(h, dh);
-                    }
-
-                    break;
-                case RecurrentCell.Lstm:
-                    LstmStepBackward(states, stepOutputGradient, nextHidden, nextCell, dzInput, previous, t, hidden);
-                    break;
-                default:
-                    GruStepBackward(states, stepOutputGradient, nextHidden, direct, dzInput, dzHidden, previous, t, hidden);
-                    break;
+                ReadOnlySpan<float> states = workspace.Slice((b * sampleWorkspace) + blockStart, layout.BlockSize);
+                ReadOnlySpan<float> stepOutputGradient = outputGradient.Slice((b * steps * sequenceWidth) + (t * sequenceWidth) + (direction * hidden), hidden);
+                Span<float> dzInput = inputSide.Slice(((b * steps) + t) * gateWidth, gateWidth);
+                Span<float> sampleNextHidden = nextHidden.Slice(b * hidden, hidden);
+                switch (g.Cell)
+                {
+                    case RecurrentCell.RnnTanh:
+                    case RecurrentCell.RnnReLU:
+                        RecurrentCellBackward.Rnn(g.Cell == RecurrentCell.RnnReLU, states.Slice(layout.Hidden(t), hidden), stepOutputGradient, sampleNextHidden, dzInput, hidden);
+                        break;
+                    case RecurrentCell.Lstm:
+                        RecurrentCellBackward.Lstm(
+                            states.Slice(layout.Gates(t), gateWidth),
+                            states.Slice(layout.TanhCell(t), hidden),
+                            previous < 0 ? zero : states.Slice(layout.Second(previous), hidden),
+                            stepOutputGradient,
+                            sampleNextHidden,
+                            nextCell.Slice(b * hidden, hidden),
+                            dzInput,
+                            hidden);
+                        break;
+                    default:
+                        RecurrentCellBackward.Gru(
+                            states.Slice(layout.Gates(t), gateWidth),
+                            states.Slice(layout.Second(t), hidden),
+                            previous < 0 ? zero : states.Slice(layout.Hidden(previous), hidden),
+                            stepOutputGradient,
+                            sampleNextHidden,
+                            direct.Slice(b * hidden, hidden),
+                            dzInput,
+                            hiddenSide.Slice(((b * steps) + t) * gateWidth, gateWidth),
+                            hidden);
+                        break;
+                }
             }
 
             if (previous >= 0)
             {
-                // dh_(t-1) = W_hh^T dz (+ GRU's direct path z * dh).
-                LinearKernels.BackwardInput(dzHidden, block.WeightHh, nextHidden, 1, hidden, gateWidth);
+                // dh_(t-1) = W_hh^T dz (+ GRU's direct path z * dh), every sample of the group in one product.
+                LinearKernels.BackwardInputRows(hiddenSide.Slice(t * gateWidth), steps * gateWidth, block.WeightHh, nextHidden, count, hidden, gateWidth);
                 if (g.Cell == RecurrentCell.Gru)
                 {
                     TensorPrimitives.Add(nextHidden, direct, nextHidden);
@@ -379,75 +428,46 @@ public static class RecurrentKernels
             }
         }
 
-        // Every step's previous state, [T, H] (zero before the first step), for dW_hh += dz^T h_(t-1).
-        Span<float> previousStates = scratch.PreviousStates.Slice(0, steps * hidden);
-        for (int s = 0; s < steps; s++)
+        // Every step's previous state, [count, T, H] (zero before the first step), for dW_hh += dz^T h_(t-1).
+        Span<float> previousStates = scratch.PreviousStates.Slice(0, count * steps * hidden);
+        for (int b = 0; b < count; b++)
         {
-            int t = StepAt(direction, s, steps);
-            Span<float> row = previousStates.Slice(t * hidden, hidden);
-            if (s == 0)
+            ReadOnlySpan<float> states = workspace.Slice((b * sampleWorkspace) + blockStart, layout.BlockSize);
+            for (int s = 0; s < steps; s++)
             {
-                row.Clear();
-            }
-            else
-            {
-                states.Hidden.Slice(StepAt(direction, s - 1, steps) * hidden, hidden).CopyTo(row);
+                int t = StepAt(direction, s, steps);
+                Span<float> row = previousStates.Slice(((b * steps) + t) * hidden, hidden);
+                if (s == 0)
+                {
+                    row.Clear();
+                }
+                else
+                {
+                    states.Slice(layout.Hidden(StepAt(direction, s - 1, steps)), hidden).CopyTo(row);
+                }
             }
         }
 
-        LinearKernels.AccumulateParameterGradients(previousStates, hiddenSide, blockGradients.WeightHh, blockGradients.BiasHh, steps, hidden, gateWidth);
-        LinearKernels.AccumulateParameterGradients(input.Slice(0, steps * block.InputSize), inputSide, blockGradients.WeightIh, blockGradients.BiasIh, steps, block.InputSize, gateWidth);
+        LinearKernels.AccumulateParameterGradients(previousStates, hiddenSide, blockGradients.WeightHh, blockGradients.BiasHh, count * steps, hidden, gateWidth);
+        if (layer == 0)
+        {
+            // The group's input sequences are contiguous, [count * T, F].
+            LinearKernels.AccumulateParameterGradients(x.Slice(0, count * steps * block.InputSize), inputSide, blockGradients.WeightIh, blockGradients.BiasIh, count * steps, block.InputSize, gateWidth);
+        }
+        else
+        {
+            for (int b = 0; b < count; b++)
+            {
+                ReadOnlySpan<float> layerInput = Sequence(g, workspace.Slice(b * sampleWorkspace, sampleWorkspace), layer - 1);
+                LinearKernels.AccumulateParameterGradients(layerInput, inputSide.Slice(b * steps * gateWidth, steps * gateWidth), blockGradients.WeightIh, blockGradients.BiasIh, steps, block.InputSize, gateWidth);
+            }
+        }
+
         if (!inputGradient.IsEmpty)
         {
-            Span<float> contribution = scratch.InputGradientContribution.Slice(0, steps * block.InputSize);
-            LinearKernels.BackwardInput(inputSide, block.WeightIh, contribution, steps, block.InputSize, gateWidth);
+            Span<float> contribution = scratch.InputGradientContribution.Slice(0, count * steps * block.InputSize);
+            LinearKernels.BackwardInput(inputSide, block.WeightIh, contribution, count * steps, block.InputSize, gateWidth);
             TensorPrimitives.Add(inputGradient, contribution, inputGradient);
-        }
-    }
-
-    private static void LstmStepBackward(in ReadOnlyStates states, ReadOnlySpan<float> outputGradient, Span<float> nextHidden, Span<float> nextCell, Span<float> dz, int previous, int t, int hidden)
-    {
-        ReadOnlySpan<float> gates = states.Gates.Slice(t * 4 * hidden, 4 * hidden);
-        for (int j = 0; j < hidden; j++)
-        {
-            float i = gates[j];
-            float f = gates[hidden + j];
-            float candidate = gates[(2 * hidden) + j];
-            float o = gates[(3 * hidden) + j];
-            float c = states.Second[(t * hidden) + j];
-            float previousCell = previous < 0 ? 0f : states.Second[(previous * hidden) + j];
-            float tanhC = ScalarActivations.Tanh(c);
-            float dh = outputGradient[j] + nextHidden[j];
-            float dc = (dh * o * (1f - (tanhC * tanhC))) + nextCell[j];
-            dz[j] = dc * candidate * i * (1f - i);
-            dz[hidden + j] = dc * previousCell * f * (1f - f);
-            dz[(2 * hidden) + j] = dc * i * (1f - (candidate * candidate));
-            dz[(3 * hidden) + j] = dh * tanhC * o * (1f - o);
-            nextCell[j] = dc * f;
-        }
-    }
-
-    private static void GruStepBackward(in ReadOnlyStates states, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> nextHidden, Span<float> direct, Span<float> dzInput, Span<float> dzHidden, int previous, int t, int hidden)
-    {
-        ReadOnlySpan<float> gates = states.Gates.Slice(t * 3 * hidden, 3 * hidden);
-        for (int j = 0; j < hidden; j++)
-        {
-            float r = gates[j];
-            float update = gates[hidden + j];
-            float n = gates[(2 * hidden) + j];
-            float hiddenProjection = states.Second[(t * hidden) + j];
-            float previousState = previous < 0 ? 0f : states.Hidden[(previous * hidden) + j];
-            float dh = outputGradient[j] + nextHidden[j];
-            float dnPre = dh * (1f - update) * (1f - (n * n));
-            float drPre = dnPre * hiddenProjection * r * (1f - r);
-            float dzPre = dh * (previousState - n) * update * (1f - update);
-            dzInput[j] = drPre;
-            dzInput[hidden + j] = dzPre;
-            dzInput[(2 * hidden) + j] = dnPre;
-            dzHidden[j] = drPre;
-            dzHidden[hidden + j] = dzPre;
-            dzHidden[(2 * hidden) + j] = dnPre * r;
-            direct[j] = dh * update;
         }
     }
 
@@ -527,16 +547,50 @@ public static class RecurrentKernels
         public Span<float> BiasHh { get; }
     }
 
-    /// <summary>A block's part of one sample's workspace: hidden states, the second state, the gates.</summary>
+    /// <summary>Where each state of one block sits in its part of a sample's workspace (see <see cref="RecurrentGeometry"/>).</summary>
+    private readonly struct BlockLayout
+    {
+        private readonly int _hidden;
+        private readonly int _gateWidth;
+        private readonly int _stepsByHidden;
+        private readonly int _gatesEnd;
+
+        public BlockLayout(in RecurrentGeometry g)
+        {
+            _hidden = g.Hidden;
+            _gateWidth = g.GateWidth;
+            _stepsByHidden = g.Steps * g.Hidden;
+            _gatesEnd = (2 * _stepsByHidden) + (g.Steps * g.GateWidth);
+            BlockSize = g.BlockWorkspaceSize;
+        }
+
+        public int BlockSize { get; }
+
+        /// <summary>h_t, <c>[T, H]</c>.</summary>
+        public int Hidden(int t) => t * _hidden;
+
+        /// <summary>LSTM's c_t or GRU's <c>W_hn h_(t-1) + b_hn</c>, <c>[T, H]</c>.</summary>
+        public int Second(int t) => _stepsByHidden + (t * _hidden);
+
+        /// <summary>The gate activations, <c>[T, G*H]</c>.</summary>
+        public int Gates(int t) => (2 * _stepsByHidden) + (t * _gateWidth);
+
+        /// <summary>LSTM's <c>tanh(c_t)</c>, <c>[T, H]</c>.</summary>
+        public int TanhCell(int t) => _gatesEnd + (t * _hidden);
+    }
+
+    /// <summary>A block's part of one sample's workspace: hidden states, the second state, the gates, LSTM's <c>tanh(c)</c>.</summary>
     private readonly ref struct States
     {
         public States(in RecurrentGeometry g, Span<float> workspace, int layer, int direction)
         {
+            var layout = new BlockLayout(g);
             int stepsByHidden = g.Steps * g.Hidden;
             Span<float> block = workspace.Slice(((layer * g.Directions) + direction) * g.BlockWorkspaceSize, g.BlockWorkspaceSize);
             Hidden = block.Slice(0, stepsByHidden);
-            Second = g.IsGated ? block.Slice(stepsByHidden, stepsByHidden) : default;
-            Gates = g.IsGated ? block.Slice(2 * stepsByHidden, g.Steps * g.GateWidth) : default;
+            Second = g.IsGated ? block.Slice(layout.Second(0), stepsByHidden) : default;
+            Gates = g.IsGated ? block.Slice(layout.Gates(0), g.Steps * g.GateWidth) : default;
+            TanhCell = g.Cell == RecurrentCell.Lstm ? block.Slice(layout.TanhCell(0), stepsByHidden) : default;
         }
 
         public Span<float> Hidden { get; }
@@ -545,62 +599,46 @@ public static class RecurrentKernels
         public Span<float> Second { get; }
 
         public Span<float> Gates { get; }
+
+        /// <summary>LSTM: <c>tanh(c_t)</c>, which h_t multiplies and the backward pass reads.</summary>
+        public Span<float> TanhCell { get; }
     }
 
-    /// <summary><see cref="States"/>, read by the backward pass.</summary>
-    private readonly ref struct ReadOnlyStates
-    {
-        public ReadOnlyStates(in RecurrentGeometry g, ReadOnlySpan<float> workspace, int layer, int direction)
-        {
-            int stepsByHidden = g.Steps * g.Hidden;
-            ReadOnlySpan<float> block = workspace.Slice(((layer * g.Directions) + direction) * g.BlockWorkspaceSize, g.BlockWorkspaceSize);
-            Hidden = block.Slice(0, stepsByHidden);
-            Second = g.IsGated ? block.Slice(stepsByHidden, stepsByHidden) : default;
-            Gates = g.IsGated ? block.Slice(2 * stepsByHidden, g.Steps * g.GateWidth) : default;
-        }
-
-        public ReadOnlySpan<float> Hidden { get; }
-
-        public ReadOnlySpan<float> Second { get; }
-
-        public ReadOnlySpan<float> Gates { get; }
-    }
-
-    /// <summary>The backward pass's per-thread scratch, carved from one array.</summary>
+    /// <summary>
+    /// The backward pass's per-thread scratch for a group of samples, carved from one array; each buffer holds the
+    /// group's samples one after another.
+    /// </summary>
     private readonly ref struct BackwardScratch
     {
-        public BackwardScratch(RecurrentGeometry g, Span<float> memory)
+        public BackwardScratch(RecurrentGeometry g, int group, Span<float> memory)
         {
             int steps = g.Steps;
             int widestInput = Math.Max(g.InputSize, g.SequenceWidth);
             int at = 0;
-            SequenceGradient = memory.Slice(at, steps * g.SequenceWidth);
-            at += SequenceGradient.Length;
-            InputGradient = memory.Slice(at, steps * widestInput);
-            at += InputGradient.Length;
-            InputGradientContribution = memory.Slice(at, steps * widestInput);
-            at += InputGradientContribution.Length;
-            InputSideGradient = memory.Slice(at, steps * g.GateWidth);
-            at += InputSideGradient.Length;
-            HiddenSideGradient = memory.Slice(at, steps * g.GateWidth);
-            at += HiddenSideGradient.Length;
-            PreviousStates = memory.Slice(at, steps * g.Hidden);
-            at += PreviousStates.Length;
-            NextHidden = memory.Slice(at, g.Hidden);
-            NextCell = memory.Slice(at + g.Hidden, g.Hidden);
-            Direct = memory.Slice(at + (2 * g.Hidden), g.Hidden);
+            SequenceGradient = Carve(memory, ref at, group * steps * g.SequenceWidth);
+            InputGradient = Carve(memory, ref at, group * steps * widestInput);
+            InputGradientContribution = Carve(memory, ref at, group * steps * widestInput);
+            InputSideGradient = Carve(memory, ref at, group * steps * g.GateWidth);
+            HiddenSideGradient = Carve(memory, ref at, g.Cell == RecurrentCell.Gru ? group * steps * g.GateWidth : 0);
+            PreviousStates = Carve(memory, ref at, group * steps * g.Hidden);
+            NextHidden = Carve(memory, ref at, group * g.Hidden);
+            NextCell = Carve(memory, ref at, group * g.Hidden);
+            Direct = Carve(memory, ref at, group * g.Hidden);
+            Span<float> zero = Carve(memory, ref at, g.Hidden);
+            zero.Clear();
+            Zero = zero;
         }
 
-        /// <summary>The gradient with respect to the output sequence of the layer being processed, <c>[T, D*H]</c>.</summary>
+        /// <summary>The gradient with respect to the output sequences of the layer being processed, <c>[group, T, D*H]</c>.</summary>
         public Span<float> SequenceGradient { get; }
 
-        /// <summary>The gradient with respect to that layer's input sequence.</summary>
+        /// <summary>The gradient with respect to that layer's input sequences.</summary>
         public Span<float> InputGradient { get; }
 
         /// <summary>One direction's part of <see cref="InputGradient"/>.</summary>
         public Span<float> InputGradientContribution { get; }
 
-        /// <summary>Every step's gradient with respect to the gates' input-side pre-activations, <c>[T, G*H]</c>.</summary>
+        /// <summary>Every step's gradient with respect to the gates' input-side pre-activations, <c>[group, T, G*H]</c>.</summary>
         public Span<float> InputSideGradient { get; }
 
         /// <summary>GRU: with respect to the hidden-side products (they differ from the input side in the n gate).</summary>
@@ -614,10 +652,25 @@ public static class RecurrentKernels
 
         public Span<float> Direct { get; }
 
-        public static int Size(in RecurrentGeometry g)
+        /// <summary>H zeros: the state and cell before a direction's first step.</summary>
+        public ReadOnlySpan<float> Zero { get; }
+
+        /// <summary>The floats of one sample's buffers.</summary>
+        public static long PerSample(in RecurrentGeometry g)
         {
+            long steps = g.Steps;
             int widestInput = Math.Max(g.InputSize, g.SequenceWidth);
-            return (g.Steps * g.SequenceWidth) + (2 * g.Steps * widestInput) + (2 * g.Steps * g.GateWidth) + (g.Steps * g.Hidden) + (3 * g.Hidden);
+            int gateBuffers = g.Cell == RecurrentCell.Gru ? 2 : 1;
+            return (steps * g.SequenceWidth) + (2 * steps * widestInput) + (gateBuffers * steps * g.GateWidth) + (steps * g.Hidden) + (3L * g.Hidden);
+        }
+
+        public static int Size(in RecurrentGeometry g, int group) => checked((int)((group * PerSample(g)) + g.Hidden));
+
+        private static Span<float> Carve(Span<float> memory, scoped ref int at, int length)
+        {
+            Span<float> part = memory.Slice(at, length);
+            at += length;
+            return part;
         }
     }
 }

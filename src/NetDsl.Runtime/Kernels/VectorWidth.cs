@@ -42,6 +42,18 @@ internal interface IVectorWidth<TVector>
 
     /// <summary>The sums of the lanes of four vectors, in order.</summary>
     static abstract Vector128<float> Sum4(TVector a, TVector b, TVector c, TVector d);
+
+    /// <summary><c>a + b</c> per lane (IEEE, as the scalar operator: every lane equals <see cref="Width1"/>'s result).</summary>
+    static abstract TVector Add(TVector a, TVector b);
+
+    /// <summary><c>a - b</c> per lane.</summary>
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    /// <summary><c>a * b</c> per lane, rounded once (never fused with a following add).</summary>
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    /// <summary><paramref name="value"/> where <paramref name="test"/> <c>&gt; 0</c>, else 0 (NaN tests give 0), as <c>test &gt; 0f ? value : 0f</c>.</summary>
+    static abstract TVector WherePositive(TVector test, TVector value);
 }
 
 /// <summary>Chooses the widest vectors the machine accelerates and the tests' switch allows, for rows of a given length.</summary>
@@ -107,6 +119,18 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
         Width256.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> WherePositive(Vector512<float> test, Vector512<float> value) => Vector512.GreaterThan(test, Vector512<float>.Zero) & value;
 }
 
 internal readonly struct Width256 : IVectorWidth<Vector256<float>>
@@ -155,6 +179,18 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
 
         return Width128.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WherePositive(Vector256<float> test, Vector256<float> value) => Vector256.GreaterThan(test, Vector256<float>.Zero) & value;
 }
 
 internal readonly struct Width128 : IVectorWidth<Vector128<float>>
@@ -201,6 +237,18 @@ internal readonly struct Width128 : IVectorWidth<Vector128<float>>
 
         return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> WherePositive(Vector128<float> test, Vector128<float> value) => Vector128.GreaterThan(test, Vector128<float>.Zero) & value;
 }
 
 /// <summary>One float per "vector": the kernels' scalar path, for rows shorter than a vector or when vectors are switched off.</summary>
@@ -235,4 +283,16 @@ internal readonly struct Width1 : IVectorWidth<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(float a, float b, float c, float d) => Vector128.Create(a, b, c, d);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Add(float a, float b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Subtract(float a, float b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Multiply(float a, float b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float WherePositive(float test, float value) => test > 0f ? value : 0f;
 }

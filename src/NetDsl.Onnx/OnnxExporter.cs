@@ -43,6 +43,28 @@ public static class OnnxExporter
         return OnnxEncoder.Encode(ModelTranslator.Translate(network, options ?? new OnnxExportOptions()));
     }
 
+    /// <summary>
+    /// Encodes an int8 network in ONNX's QDQ form (QuantizeLinear/DequantizeLinear around float Gemm and Relu nodes, the
+    /// weights int8 per output channel, the biases int32), which ONNX Runtime runs with its integer kernels; see
+    /// docs/onnx.md and docs/quantization.md.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+    public static byte[] ToBytes(NetDsl.Quantization.QuantizedNetwork network, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return OnnxEncoder.Encode(QuantizedModelTranslator.Translate(network, options ?? new OnnxExportOptions()));
+    }
+
+    /// <summary>As <see cref="ToBytes(NetDsl.Quantization.QuantizedNetwork, OnnxExportOptions?)"/>, written to the file <paramref name="path"/> atomically.</summary>
+    /// <exception cref="IOException">The file could not be written.</exception>
+    public static void Export(NetDsl.Quantization.QuantizedNetwork network, string path, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] model = ToBytes(network, options);
+        AtomicFile.Write(path, stream => stream.Write(model));
+    }
+
     /// <summary>Writes the network as an ONNX model to <paramref name="destination"/> (nothing is written if the export fails).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="destination"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable, or the options' names are empty or collide.</exception>

@@ -85,7 +85,7 @@ public sealed class AtomicExportTests : IDisposable
     public void ArgumentsAreChecked()
     {
         INetwork network = SampleNetworks.Create(nameof(MlpNet));
-        Assert.Throws<ArgumentNullException>(() => OnnxExporter.Export(null!, Path.Combine(_directory, "x.onnx")));
+        Assert.Throws<ArgumentNullException>(() => OnnxExporter.Export((INetwork)null!, Path.Combine(_directory, "x.onnx")));
         Assert.Throws<ArgumentNullException>(() => OnnxExporter.Export(network, (string)null!));
         Assert.Throws<ArgumentException>(() => OnnxExporter.Export(network, ""));
         Assert.Throws<ArgumentNullException>(() => OnnxExporter.Export(network, (Stream)null!));

@@ -307,3 +307,22 @@ public partial class TransformerNet;
 [MaxOverTime]
 [Linear(2, Name = "fc")]
 public partial class SequenceInputNet;
+
+// Int8 networks (issue 15): exported in QDQ form and run in ONNX Runtime against NetDsl's integer kernels.
+[Network(Int8 = true)]
+[Input(20)]
+[Linear(32, Name = "fc1"), ReLU]
+[Dropout(0.3)]
+[Linear(16, Name = "fc2"), ReLU]
+[Linear(6, Name = "fc3")]
+public partial class Int8MlpNet;
+
+[Network(Int8 = true)]
+[Input(2, 3, 5)]
+[Flatten]
+[Linear(12, Name = "fc1", Bias = false)]
+[Dropout(0.1)]
+[ReLU]
+[Linear(4, Name = "fc2")]
+[LogSoftmax]
+public partial class Int8ShapesNet;

@@ -58,6 +58,33 @@ internal sealed class OnnxTensor
         return new OnnxTensor(name, OnnxFields.DataType.Int64, dimensions.ToArray(), raw);
     }
 
+    /// <summary>An int8 tensor of the given shape holding a copy of <paramref name="values"/>.</summary>
+    public static OnnxTensor Int8s(string name, ReadOnlySpan<long> dimensions, ReadOnlySpan<sbyte> values)
+    {
+        CheckCount(name, dimensions, values.Length);
+        return new OnnxTensor(name, OnnxFields.DataType.Int8, dimensions.ToArray(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).ToArray());
+    }
+
+    /// <summary>A uint8 tensor of the given shape holding a copy of <paramref name="values"/>.</summary>
+    public static OnnxTensor UInt8s(string name, ReadOnlySpan<long> dimensions, ReadOnlySpan<byte> values)
+    {
+        CheckCount(name, dimensions, values.Length);
+        return new OnnxTensor(name, OnnxFields.DataType.UInt8, dimensions.ToArray(), values.ToArray());
+    }
+
+    /// <summary>An int32 tensor of the given shape holding a copy of <paramref name="values"/>.</summary>
+    public static OnnxTensor Int32s(string name, ReadOnlySpan<long> dimensions, ReadOnlySpan<int> values)
+    {
+        CheckCount(name, dimensions, values.Length);
+        byte[] raw = new byte[values.Length * sizeof(int)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(raw.AsSpan(i * sizeof(int)), values[i]);
+        }
+
+        return new OnnxTensor(name, OnnxFields.DataType.Int32, dimensions.ToArray(), raw);
+    }
+
     private static void CheckCount(string name, ReadOnlySpan<long> dimensions, int count)
     {
         long expected = 1;

@@ -29,6 +29,9 @@ internal sealed record PlannedStage(PlannedKind Kind, LayerInfo Layer, bool Fuse
 /// </summary>
 internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnlyList<PlannedStage> Stages, FloatTail Tail, string Architecture)
 {
+    /// <summary>The shape of one input sample, as the network declares it.</summary>
+    public int[] InputShape { get; init; } = [InputSize];
+
     /// <summary>The layer kinds with an int8 form (<c>Softmax</c> and <c>LogSoftmax</c> only as the last layer).</summary>
     public static IReadOnlyList<string> SupportedKinds { get; } = new[] { "Linear", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax" };
 
@@ -79,7 +82,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
             }
         }
 
-        return new QuantizationPlan(inputSize, outputSize, stages, tail, architecture);
+        return new QuantizationPlan(inputSize, outputSize, stages, tail, architecture) { InputShape = layers[0].InputShape.ToArray() };
     }
 
     private static int ElementCount(ReadOnlySpan<int> shape)

@@ -1,0 +1,89 @@
+using System;
+using System.Linq;
+using NetDsl.Quantization;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NetDsl.Onnx.Tests;
+
+/// <summary>
+/// Int8 networks exported in QDQ form run in ONNX Runtime (with its QDQ fusions into integer kernels, and without any
+/// graph rewrite, in float) and give NetDsl's int8 outputs to within one quantization step of the last layer's inputs.
+/// </summary>
+public sealed class QuantizedExportTests(ITestOutputHelper output)
+{
+    public static TheoryData<string, bool> Cases() => new()
+    {
+        { nameof(Int8MlpNet), true }, { nameof(Int8MlpNet), false }, { nameof(Int8ShapesNet), true }, { nameof(Int8ShapesNet), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void OnnxRuntime_GivesNetDslsInt8Outputs(string name, bool optimize)
+    {
+        (INetwork model, QuantizedNetwork quantized) = Create(name);
+        var random = new Random(3);
+        int inputSize = quantized.InputSize;
+        float[] inputs = Enumerable.Range(0, 40 * inputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        var expected = new float[40 * quantized.OutputSize];
+        quantized.ForwardBatch(inputs, expected);
+
+        using var runner = new OnnxRuntimeRunner(OnnxExporter.ToBytes(quantized), optimize);
+        (float[] actual, long[] shape) = runner.Run(inputs, 40, model.Layers[0].InputShape);
+
+        Assert.Equal([40L, quantized.OutputSize], shape);
+        float[] step = OneStep(quantized);
+        double largest = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double difference = Math.Abs(actual[i] - expected[i]);
+            largest = Math.Max(largest, difference / step[i % quantized.OutputSize]);
+            Assert.True(difference <= step[i % quantized.OutputSize] + 1e-5 * Math.Abs(expected[i]),
+                $"{name}, output {i % quantized.OutputSize} of sample {i / quantized.OutputSize}: NetDsl {expected[i]}, ONNX Runtime {actual[i]}, one step {step[i % quantized.OutputSize]}.");
+        }
+
+        output.WriteLine($"{name} (optimize: {optimize}): largest difference {largest:0.000} of one step.");
+    }
+
+    [Fact]
+    public void TheModel_CarriesTheIntegerTensors()
+    {
+        (_, QuantizedNetwork quantized) = Create(nameof(Int8MlpNet));
+        using var runner = new OnnxRuntimeRunner(OnnxExporter.ToBytes(quantized), optimize: false);
+
+        Assert.Equal("int8", runner.Session.ModelMetadata.CustomMetadataMap["netdsl.quantization"]);
+        Assert.Equal(quantized.Architecture, runner.Session.ModelMetadata.CustomMetadataMap["netdsl.architecture"]);
+    }
+
+    /// <summary>
+    /// Per output of the last Linear layer: how much it moves when each of its inputs moves by one quantization step,
+    /// <c>s_in * s_w[o] * sum_k |w_q[o, k]|</c> — the size of one rounding difference in the layer before. A softmax tail
+    /// only shrinks differences (its outputs move at most as much as its inputs' spread).
+    /// </summary>
+    private static float[] OneStep(QuantizedNetwork network)
+    {
+        var last = (QuantizedLinear)network.Stages[^1];
+        var step = new float[last.OutFeatures];
+        for (int o = 0; o < step.Length; o++)
+        {
+            long total = 0;
+            for (int k = 0; k < last.InFeatures; k++)
+            {
+                total += Math.Abs((int)last.Weights[o * last.InFeatures + k]);
+            }
+
+            step[o] = (float)(last.Input.Scale * (double)last.WeightScales[o] * total);
+        }
+
+        return step;
+    }
+
+    private static (INetwork Model, QuantizedNetwork Quantized) Create(string name)
+    {
+        INetwork model = name == nameof(Int8MlpNet) ? new Int8MlpNet(seed: 4) : new Int8ShapesNet(seed: 4);
+        int inputSize = model.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);
+        var random = new Random(5);
+        float[] calibration = Enumerable.Range(0, 300 * inputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        return (model, QuantizedNetwork.Create(model, calibration));
+    }
+}

@@ -127,6 +127,9 @@ string weightsPath = Path.Combine(settings.OutputDirectory, "digits.safetensors"
 string plotPath = Path.Combine(settings.OutputDirectory, "training.png");
 ModelFile.Save(weightsPath, report.Model, report.Normalizer);
 console.WriteLine($"Saved the weights and normalizer to {weightsPath}");
+string int8Path = Path.Combine(settings.OutputDirectory, "digits.int8.safetensors");
+report.Int8.Save(int8Path);
+console.WriteLine($"Saved the int8 network to {int8Path} ({new FileInfo(int8Path).Length:N0} bytes; {new FileInfo(weightsPath).Length:N0} for the float weights and normalizer)");
 if (training.History.Count > 0)
 {
     TrainingPlot.Save(plotPath, training);

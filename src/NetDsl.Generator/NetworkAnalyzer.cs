@@ -87,11 +87,13 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             {
                 stage = PipelineStage.ShapeInference;
                 FaultInjection.ThrowIfInjected(PipelineStage.ShapeInference, type.Name);
-                if (ShapeInference.Infer(spec, diagnostics) is { } plan && plan.Spec.WeightsFile is not null)
+                if (ShapeInference.Infer(spec, diagnostics) is { } plan && (plan.Spec.WeightsFile ?? plan.Spec.Int8WeightsFile) is not null)
                 {
                     stage = PipelineStage.WeightsFile;
                     FaultInjection.ThrowIfInjected(PipelineStage.WeightsFile, type.Name);
-                    EmbeddedWeights.Read(plan, weightFiles?.Value ?? Array.Empty<WeightFileContent>(), diagnostics);
+                    IReadOnlyList<WeightFileContent> files = weightFiles?.Value ?? Array.Empty<WeightFileContent>();
+                    EmbeddedWeights.Read(plan, files, diagnostics);
+                    EmbeddedInt8Weights.Read(plan, files, diagnostics);
                 }
             }
         }

@@ -226,11 +226,13 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         if (network.Plan is { } plan)
         {
             (float[] Parameters, float[] Buffers)? pretrained = null;
+            byte[]? int8Pretrained = null;
             var weightDiagnostics = new List<DiagnosticInfo>();
             try
             {
                 FaultInjection.ThrowIfInjected(PipelineStage.WeightsFile, plan.Spec.ClassName);
                 pretrained = EmbeddedWeights.Read(plan, files, weightDiagnostics);
+                int8Pretrained = EmbeddedInt8Weights.Read(plan, files, weightDiagnostics);
                 if (weightDiagnostics.Any(d => d.IsError))
                 {
                     fallback = FallbackSpec.Create(plan.Spec, plan.InputShape, plan.OutputShape, weightDiagnostics);
@@ -247,7 +249,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 try
                 {
                     FaultInjection.ThrowIfInjected(PipelineStage.Emission, plan.Spec.ClassName);
-                    source = NetworkEmitter.Emit(plan, Version, pretrained);
+                    source = NetworkEmitter.Emit(plan, Version, pretrained, int8Pretrained);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

@@ -209,9 +209,7 @@ public sealed class EmbeddedWeightsTests
         return (analyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult(), driver.GetRunResult().Results[0], output);
     }
 
-    /// <summary>The text copy build/NetDsl.targets writes into obj/ for a <c>NetDslWeights</c> item.</summary>
-    private static AdditionalText WeightsText(string name, byte[] bytes) =>
-        new InMemoryText("/project/obj/netdsl/" + name + ".base64", WeightFileContent.Prefix + name + "\n" + Convert.ToBase64String(bytes));
+    private static AdditionalText WeightsText(string name, byte[] bytes) => WeightFileTexts.Of(name, bytes);
 
     /// <summary>A safetensors file written from the specification: length, JSON header padded to 8 bytes, little-endian F32 data.</summary>
     private static byte[] SafeTensors((string Name, int[] Shape, float[] Values)[] tensors)
@@ -244,12 +242,5 @@ public sealed class EmbeddedWeightsTests
         }
 
         return stream.ToArray();
-    }
-
-    private sealed class InMemoryText(string path, string text) : AdditionalText
-    {
-        public override string Path { get; } = path;
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text, Encoding.UTF8);
     }
 }

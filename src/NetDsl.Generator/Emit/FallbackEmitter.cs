@@ -54,7 +54,7 @@ internal static class FallbackEmitter
         fallback.Causes.Count == 0 ? "errors in its attributes" : string.Join(", ", fallback.Causes);
 
     /// <summary>The surface of <see cref="QuantizedTwinEmitter"/>: <c>Quantize</c> and the nested <c>Quantized</c> class, every member throwing.</summary>
-    private static void EmitQuantizedTwin(SourceWriter writer, string name, string doc)
+    private static void EmitQuantizedTwin(SourceWriter writer, string name, string doc, bool pretrained)
     {
         const string Runtime = "global::NetDsl.Quantization";
         writer.WriteLine(doc);
@@ -82,6 +82,13 @@ internal static class FallbackEmitter
         {
             writer.WriteLine(doc);
             writer.WriteLine(member);
+            writer.WriteLine();
+        }
+
+        if (pretrained)
+        {
+            writer.WriteLine(doc);
+            writer.WriteLine("public static Quantized CreatePretrained()" + Throws);
             writer.WriteLine();
         }
 
@@ -164,7 +171,7 @@ internal static class FallbackEmitter
 
         if (spec.Int8)
         {
-            EmitQuantizedTwin(writer, name, doc);
+            EmitQuantizedTwin(writer, name, doc, spec.Int8WeightsFile is not null);
         }
 
         if (segmented)

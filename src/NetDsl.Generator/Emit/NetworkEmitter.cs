@@ -16,7 +16,7 @@ internal static class NetworkEmitter
     /// <summary>The largest input or output for which the typed struct gets a constructor taking each element.</summary>
     private const int MaxElementwiseConstructorArity = 16;
 
-    public static string Emit(NetworkPlan plan, string generatorVersion, (float[] Parameters, float[] Buffers)? pretrained = null)
+    public static string Emit(NetworkPlan plan, string generatorVersion, (float[] Parameters, float[] Buffers)? pretrained = null, byte[]? int8Pretrained = null)
     {
         var writer = new SourceWriter();
         NetworkSpec spec = plan.Spec;
@@ -25,14 +25,14 @@ internal static class NetworkEmitter
         writer.WriteLine("// Do not edit: change the attributes and rebuild.");
         EnclosingDeclarations.Open(writer, spec);
 
-        EmitClass(writer, plan, generatorVersion, pretrained);
+        EmitClass(writer, plan, generatorVersion, pretrained, int8Pretrained);
 
         EnclosingDeclarations.Close(writer, spec);
 
         return writer.ToString();
     }
 
-    private static void EmitClass(SourceWriter writer, NetworkPlan plan, string generatorVersion, (float[] Parameters, float[] Buffers)? pretrained)
+    private static void EmitClass(SourceWriter writer, NetworkPlan plan, string generatorVersion, (float[] Parameters, float[] Buffers)? pretrained, byte[]? int8Pretrained)
     {
         string name = plan.Spec.ClassName;
         string[] table = SummaryTable.Lines(plan);
@@ -75,7 +75,7 @@ internal static class NetworkEmitter
 
         if (QuantizedTwinEmitter.Applies(plan))
         {
-            QuantizedTwinEmitter.Emit(writer, plan);
+            QuantizedTwinEmitter.Emit(writer, plan, int8Pretrained);
         }
 
         EmitInterfaceImplementation(writer, plan);

@@ -14,7 +14,7 @@ internal static class QuantizedTwinEmitter
 
     public static bool Applies(NetworkPlan plan) => plan.Spec.Int8;
 
-    public static void Emit(SourceWriter writer, NetworkPlan plan)
+    public static void Emit(SourceWriter writer, NetworkPlan plan, byte[]? pretrained)
     {
         string name = plan.Spec.ClassName;
         writer.WriteLine("/// <summary>");
@@ -56,6 +56,11 @@ internal static class QuantizedTwinEmitter
         writer.WriteLine("/// <summary>Saves the int8 weights, scales and zero points as a safetensors file, atomically; <see cref=\"Load\"/> reads it back without the float network.</summary>");
         writer.WriteLine("public void Save(string path) => _network.Save(path);");
         writer.WriteLine();
+        if (pretrained is not null)
+        {
+            EmitPretrained(writer, plan, pretrained);
+        }
+
         writer.WriteLine("/// <summary>Computes the output of one sample in int8.</summary>");
         writer.OpenBlock("public Output Forward(in Input input)");
         writer.WriteLine("Output output = default;");
@@ -74,4 +79,38 @@ internal static class QuantizedTwinEmitter
         writer.CloseBlock();
         writer.WriteLine();
     }
+
+    /// <summary>
+    /// <c>CreatePretrained()</c> over the file's bytes compiled in as read-only data (a <c>ReadOnlySpan&lt;byte&gt;</c> over a
+    /// constant array, which the compiler stores as raw data in the assembly).
+    /// </summary>
+    private static void EmitPretrained(SourceWriter writer, NetworkPlan plan, byte[] file)
+    {
+        string name = Literals.Xml(plan.Spec.Int8WeightsFile ?? string.Empty);
+        writer.WriteLine($"/// <summary>Creates the int8 network of <c>{name}</c>, compiled into the assembly and checked against the layers at build time.</summary>");
+        writer.WriteLine("public static Quantized CreatePretrained() => FromBytes(PretrainedFile);");
+        writer.WriteLine();
+        writer.WriteLine($"// The bytes of {name}: a safetensors file of int8 weights, scales and zero points.");
+        writer.WriteLine("private static global::System.ReadOnlySpan<byte> PretrainedFile => new byte[]");
+        writer.OpenBlock();
+        var line = new System.Text.StringBuilder();
+        for (int i = 0; i < file.Length; i++)
+        {
+            line.Append("0x").Append(file[i].ToString("X2", System.Globalization.CultureInfo.InvariantCulture)).Append(',');
+            if ((i + 1) % BytesPerLine == 0 || i == file.Length - 1)
+            {
+                writer.WriteLine(line.ToString());
+                line.Clear();
+            }
+            else
+            {
+                line.Append(' ');
+            }
+        }
+
+        writer.CloseBlock(";");
+        writer.WriteLine();
+    }
+
+    private const int BytesPerLine = 24;
 }

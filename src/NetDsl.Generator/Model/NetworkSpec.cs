@@ -21,7 +21,8 @@ internal sealed record NetworkSpec(
     int UnrollLimit,
     EquatableArray<LayerSpec> Layers,
     string? WeightsFile = null,
-    bool Int8 = false)
+    bool Int8 = false,
+    string? Int8WeightsFile = null)
 {
     /// <summary>The class's name qualified by its namespace and containing types, for messages and file names.</summary>
     public string FullName

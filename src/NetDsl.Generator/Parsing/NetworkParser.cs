@@ -38,7 +38,7 @@ internal static class NetworkParser
         // generator emits its fallback, but only where an error keeps the build failing: an NDSL error, or an attribute
         // the compiler could not bind. An attribute that is merely foreign (a source class of the same name taking other
         // arguments) gets no fallback: nothing would then stop a throwing class from building.
-        bool generatable = TryReadNetworkOptions(attributes[networkIndex], out int unrollLimit, out string? weightsFile, out bool int8);
+        bool generatable = TryReadNetworkOptions(attributes[networkIndex], out int unrollLimit, out string? weightsFile, out bool int8, out string? int8WeightsFile);
         bool compilerReportsIt = !generatable && HasBindingError(attributes[networkIndex]);
         var layers = new List<LayerSpec>();
         var declarations = new HashSet<SyntaxNode>();
@@ -75,7 +75,8 @@ internal static class NetworkParser
             UnrollLimit: unrollLimit,
             Layers: layers.ToEquatableArray(),
             WeightsFile: weightsFile,
-            Int8: int8);
+            Int8: int8,
+            Int8WeightsFile: int8WeightsFile);
         NetworkSpec? shell = type.TypeKind == TypeKind.Class ? spec : null;
         if (!generatable)
         {
@@ -241,11 +242,12 @@ internal static class NetworkParser
         || attribute.ConstructorArguments.Any(argument => argument.Kind == TypedConstantKind.Error)
         || attribute.NamedArguments.Any(argument => argument.Value.Kind == TypedConstantKind.Error);
 
-    private static bool TryReadNetworkOptions(AttributeData network, out int unrollLimit, out string? weightsFile, out bool int8)
+    private static bool TryReadNetworkOptions(AttributeData network, out int unrollLimit, out string? weightsFile, out bool int8, out string? int8WeightsFile)
     {
         unrollLimit = 256;
         weightsFile = null;
         int8 = false;
+        int8WeightsFile = null;
         foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
         {
             if (argument.Key == "Weights")
@@ -265,6 +267,15 @@ internal static class NetworkParser
                 }
 
                 unrollLimit = value;
+            }
+            else if (argument.Key == "Int8Weights")
+            {
+                if (argument.Value.Kind == TypedConstantKind.Error || (argument.Value.Value is not string && !argument.Value.IsNull))
+                {
+                    return false;
+                }
+
+                int8WeightsFile = argument.Value.Value as string;
             }
             else if (argument.Key == "Int8")
             {

@@ -42,4 +42,11 @@ public sealed class NetworkAttribute : Attribute
     /// without is a compile error (NDSL0034) on its attribute.
     /// </summary>
     public bool Int8 { get; set; }
+
+    /// <summary>
+    /// A quantized network's safetensors file (saved by <c>Net.Quantized.Save</c>, listed as <c>&lt;NetDslWeights Include="..." /&gt;</c>),
+    /// checked against the network at build time and compiled into the assembly: <c>Net.Quantized.CreatePretrained()</c> then
+    /// builds the int8 network with no I/O. Needs <see cref="Int8"/>. A missing or mismatching file is a compile error.
+    /// </summary>
+    public string? Int8Weights { get; set; }
 }

@@ -12,6 +12,7 @@ namespace NetDsl.Quantization;
 /// </summary>
 internal static class ActivationQuantization
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Quantize(ReadOnlySpan<float> x, QuantizationParameters parameters, Span<byte> q, bool allowVectors = true)
     {
         if (q.Length < x.Length)

@@ -82,6 +82,7 @@ internal static class FixedPointMultiplier
     /// As above; with <paramref name="allowVectors"/> the rows run through <see cref="VectorRequantization"/> 32 outputs at
     /// a time (the same bits) when every multiplier is non-negative.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Requantize(
         ReadOnlySpan<int> accumulators, int rows, int outputs, ReadOnlySpan<int> biases, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
         int outputZeroPoint, int min, int max, Span<byte> y, bool allowVectors)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace NetDsl.Quantization;
 
@@ -110,6 +111,7 @@ internal sealed class QuantizedLinear : QuantizedStage
     }
 
     /// <summary>The last stage: <c>y = s_in * s_w[o] * (sum + offset[o]) + b[o]</c> in float, then the fused ReLU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunToFloat(ReadOnlySpan<byte> x, int rows, Span<float> y, Span<int> accumulators)
     {
         Span<int> sums = accumulators.Slice(0, rows * OutFeatures);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using NetDsl.Generated;
 
 namespace NetDsl.Quantization;
@@ -241,6 +242,7 @@ public sealed class QuantizedNetwork
         return Evaluate(model, test.Features, labels);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run(ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
     {
         Span<byte> x = ThreadScratch.Of(ref t_first, ChunkRows * _widest);

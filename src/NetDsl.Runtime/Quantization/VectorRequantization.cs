@@ -20,6 +20,7 @@ internal static class VectorRequantization
     public static bool IsSupported => Avx2.IsSupported;
 
     /// <summary>Outputs 0 to the largest multiple of 32 of one row; returns how many it wrote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Row(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> biases, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int zeroPoint, int min, int max, Span<byte> y)
     {
         int count = accumulators.Length & ~31;

@@ -23,4 +23,7 @@ foreach (EpochMetrics epoch in report.Training.History)
 Console.WriteLine($"Stopped: {report.Training.StopReason}; best epoch {report.Training.BestEpoch} (* above), its parameters restored.");
 double accuracy = report.Test.Accuracy!.Value;
 Console.WriteLine($"Test accuracy: {accuracy:P2} on {report.Test.Count} held-out samples; {clock.Elapsed.TotalSeconds:0.0} s in all.");
+Console.WriteLine();
+Console.WriteLine("Int8 (docs/quantization.md):");
+Console.Write(report.Int8.ToString());
 return accuracy >= 0.97 ? 0 : 1;

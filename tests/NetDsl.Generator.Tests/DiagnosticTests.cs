@@ -557,18 +557,19 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void NDSL0034_ConvolutionInAnInt8Network() => AssertDiagnostic(
+    public void NDSL0034_AveragePoolInAnInt8Network() => AssertDiagnostic(
         """
         [Network(Int8 = true)]
         [Input(1, 8, 8)]
-        [[|Conv2D(4, Kernel = 3, Name = "conv1")|], ReLU]
+        [Conv2D(4, Kernel = 3), ReLU]
+        [[|AvgPool2D(2, Name = "pool")|]]
         [Flatten]
         [Linear(10)]
         public partial class Cnn;
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer 'conv1' (Conv2D) has no int8 form, but network 'Cnn' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer 'pool' (AvgPool2D) has no int8 form, but network 'Cnn' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_SoftmaxBeforeTheLastLayer() => AssertDiagnostic(
@@ -581,7 +582,22 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+
+    [Fact]
+    public void NDSL0034_BatchNormNotAfterAConvolution() => AssertDiagnostic(
+        """
+        [Network(Int8 = true)]
+        [Input(2, 6, 6)]
+        [[|BatchNorm2D(Name = "bn")|]]
+        [Conv2D(3, Kernel = 3), ReLU]
+        [Flatten]
+        [Linear(2)]
+        public partial class Norm;
+        """,
+        "NDSL0034",
+        DiagnosticSeverity.Error,
+        "Layer 'bn' (BatchNorm2D) has no int8 form unless right after a Conv2D (it is folded into the convolution), but network 'Norm' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_IsNotReportedWithoutInt8()

@@ -15,6 +15,7 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
     public static TheoryData<string, bool> Cases() => new()
     {
         { nameof(Int8MlpNet), true }, { nameof(Int8MlpNet), false }, { nameof(Int8ShapesNet), true }, { nameof(Int8ShapesNet), false },
+        { nameof(Int8CnnNet), true }, { nameof(Int8CnnNet), false },
     };
 
     [Theory]
@@ -80,7 +81,12 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
 
     private static (INetwork Model, QuantizedNetwork Quantized) Create(string name)
     {
-        INetwork model = name == nameof(Int8MlpNet) ? new Int8MlpNet(seed: 4) : new Int8ShapesNet(seed: 4);
+        INetwork model = name switch
+        {
+            nameof(Int8MlpNet) => new Int8MlpNet(seed: 4),
+            nameof(Int8CnnNet) => new Int8CnnNet(seed: 4),
+            _ => new Int8ShapesNet(seed: 4),
+        };
         int inputSize = model.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);
         var random = new Random(5);
         float[] calibration = Enumerable.Range(0, 300 * inputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();

@@ -326,3 +326,13 @@ public partial class Int8MlpNet;
 [Linear(4, Name = "fc2")]
 [LogSoftmax]
 public partial class Int8ShapesNet;
+
+[Network(Int8 = true)]
+[Input(1, 8, 8)]
+[Conv2D(4, Kernel = 3, Padding = 1, Name = "conv1")]
+[BatchNorm2D(Name = "bn1"), ReLU]
+[MaxPool2D(2)]
+[Conv2D(6, Kernel = 3, Name = "conv2"), ReLU]
+[Flatten]
+[Linear(5, Name = "fc")]
+public partial class Int8CnnNet;

@@ -23,5 +23,9 @@ public class DigitsCnnTests
         Assert.Equal(["conv1.weight", "conv1.bias", "bn1.weight", "bn1.bias", "conv2.weight", "conv2.bias", "fc.weight", "fc.bias"],
             report.Model.ParameterTensors.Select(t => t.Name));
         Assert.Equal(["bn1.running_mean", "bn1.running_var"], report.Model.BufferTensors.Select(t => t.Name));
+
+        // Issue 15's target: the int8 twin (bn1 folded into conv1) at most half a point below float on the test set.
+        Assert.True(report.Int8.AccuracyChangePoints >= -0.5, report.Int8.ToString());
+        Assert.Equal(["conv1", "3", "conv2", "6", "fc"], report.Int8.Layers.Select(l => l.Name));
     }
 }

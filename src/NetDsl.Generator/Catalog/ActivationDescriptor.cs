@@ -70,7 +70,7 @@ internal class ActivationDescriptor : LayerDescriptor
     public override bool IsActivation => true;
 
     /// <summary>ReLU only: <c>max(q, zero point)</c> on uint8, or fused into the Linear before it.</summary>
-    public override bool HasInt8Form(PlannedLayer layer, bool isLast) => Kind == LayerKind.ReLU;
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => Kind == LayerKind.ReLU;
 
     public override StageKind? Stage => StageKind.Activation;
 

@@ -18,7 +18,7 @@ internal sealed class DropoutDescriptor : LayerDescriptor
     public override StageKind? Stage => StageKind.Dropout;
 
     /// <summary>Inference has no dropout: nothing to quantize.</summary>
-    public override bool HasInt8Form(PlannedLayer layer, bool isLast) => true;
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => true;
 
     /// <summary>Unrolled only means that single-sample inference, where dropout is the identity, stays in locals.</summary>
     public override bool CanUnroll => true;

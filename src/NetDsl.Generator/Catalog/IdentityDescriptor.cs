@@ -14,7 +14,7 @@ internal sealed class IdentityDescriptor : ActivationDescriptor
 
     public override bool Computes => false;
 
-    public override bool HasInt8Form(PlannedLayer layer, bool isLast) => true;
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => true;
 
     public override ActivationFunction Activation(PlannedLayer layer) => ActivationFunction.Identity;
 }

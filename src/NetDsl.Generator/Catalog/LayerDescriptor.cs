@@ -75,7 +75,7 @@ internal abstract class LayerDescriptor
     /// <summary>
     /// Whether the layer has an int8 form in the quantized twin of a <c>[Network(Int8 = true)]</c> network
     /// (<c>NetDsl.Quantization.QuantizedNetwork</c> runs the same list); <paramref name="isLast"/> when it is the last layer.
-    /// A layer without one is NDSL0034.
+    /// A layer without one is NDSL0034. <paramref name="previous"/> is the layer before it, if any.
     /// </summary>
-    public virtual bool HasInt8Form(PlannedLayer layer, bool isLast) => false;
+    public virtual bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => false;
 }

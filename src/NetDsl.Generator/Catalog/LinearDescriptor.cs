@@ -31,7 +31,7 @@ internal sealed class LinearDescriptor : LayerDescriptor
         "Linear(" + Literals.Int(StepInFeatures(layer)) + ", " + Literals.Int(StepOutFeatures(layer)) + (layer.BiasOffset < 0 ? ", bias: false" : string.Empty) + (IsPerStep(layer) ? ", per step" : string.Empty) + ")";
 
     /// <summary>Whether the layer applies to every step of a sequence <c>[T, F]</c> (PyTorch's Linear on the last dimension).</summary>
-    public override bool HasInt8Form(PlannedLayer layer, bool isLast) => !IsPerStep(layer);
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => !IsPerStep(layer);
 
     public static bool IsPerStep(PlannedLayer layer) => layer.InputShape.Rank == 2;
 

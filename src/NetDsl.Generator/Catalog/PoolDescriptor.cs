@@ -23,6 +23,9 @@ internal sealed class PoolDescriptor : LayerDescriptor
 
     public override StageKind? Stage => StageKind.Pool;
 
+    /// <summary>MaxPool2D: the largest uint8 is the largest value, quantized (quantization is monotonic).</summary>
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => Kind == LayerKind.MaxPool2D;
+
     public override bool CanUnroll => true;
 
     public override long UnrollWork(PlannedLayer layer) => (long)layer.OutFeatures * layer.Window!.KernelHeight * layer.Window.KernelWidth;

@@ -21,5 +21,5 @@ internal sealed class ShapeOnlyDescriptor : LayerDescriptor
 
     public override StageKind? Stage => null;
 
-    public override bool HasInt8Form(PlannedLayer layer, bool isLast) => true;
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => true;
 }

@@ -16,5 +16,5 @@ internal sealed class SoftmaxDescriptor : LayerDescriptor
     public override StageKind? Stage => StageKind.Softmax;
 
     /// <summary>As the last layer only: the quantized twin applies it in float to the dequantized outputs.</summary>
-    public override bool HasInt8Form(PlannedLayer layer, bool isLast) => isLast && layer.InputShape.Rank == 1;
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => isLast && layer.InputShape.Rank == 1;
 }

@@ -19,7 +19,7 @@ internal static class Int8Forms
         {
             PlannedLayer layer = planned[position];
             bool last = position == planned.Count - 1;
-            if (LayerCatalog.For(layer.Kind).HasInt8Form(layer, last))
+            if (LayerCatalog.For(layer.Kind).HasInt8Form(layer, position > 0 ? planned[position - 1] : null, last))
             {
                 continue;
             }
@@ -28,6 +28,8 @@ internal static class Int8Forms
             {
                 LayerKind.Linear => " on a sequence (a per-step Linear)",
                 LayerKind.Softmax or LayerKind.LogSoftmax => " before the last layer",
+                LayerKind.Conv2D => " as the last layer",
+                LayerKind.BatchNorm2D => " unless right after a Conv2D (it is folded into the convolution)",
                 _ => string.Empty,
             };
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInt8Form, stack[position].AttributeIndex,

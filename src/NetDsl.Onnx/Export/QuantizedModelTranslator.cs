@@ -20,19 +20,27 @@ internal static class QuantizedModelTranslator
         QuantizationPlan plan = network.Plan;
         var builder = new GraphBuilder(options.GraphName is { Length: > 0 } name ? name : "Quantized", options.BatchDimensionName);
         builder.AddInput(options.InputName, plan.InputShape);
-        string current = options.InputName;
-        if (plan.InputShape.Length > 1)
+        string current = QuantizeDequantize(builder, "input", options.InputName, "input", network.InputQuantization);
+        bool flat = plan.InputShape.Length == 1;
+        for (int index = 0; index < network.Stages.Count; index++)
         {
-            current = builder.AddNode("input", "Flatten", [current], OnnxAttribute.Int("axis", 1));
-        }
+            QuantizedStage stage = network.Stages[index];
+            LayerInfo layer = plan.Stages[index].Layer;
+            if (stage is QuantizedLinear && !flat)
+            {
+                current = builder.AddNode(layer.Name, "Flatten", [current], OnnxAttribute.Int("axis", 1));
+                flat = true;
+            }
 
-        current = QuantizeDequantize(builder, "input", current, "input", network.InputQuantization);
-        foreach (QuantizedStage stage in network.Stages)
-        {
             current = stage switch
             {
-                QuantizedLinear linear => Linear(builder, linear, current),
-                _ => QuantizeDequantize(builder, stage.Name, builder.AddNode(stage.Name, "Relu", [current]), stage.Name + ".output", stage.Output),
+                QuantizedLinear linear => Linear(builder, linear, current, "Gemm", [linear.OutFeatures, linear.InFeatures], OnnxAttribute.Int("transB", 1)),
+                QuantizedConvolution convolution => Linear(builder, convolution.Product, current, "Conv",
+                    [convolution.Window.OutChannels, convolution.Window.InChannels, convolution.Window.KernelHeight, convolution.Window.KernelWidth],
+                    WindowAttributes(layer, convolution.Window, convolution: true)),
+                QuantizedMaxPool pool => builder.AddNode(layer.Name, "MaxPool", [current], WindowAttributes(layer, pool.Window, convolution: false)),
+                QuantizedRelu => QuantizeDequantize(builder, stage.Name, builder.AddNode(stage.Name, "Relu", [current]), stage.Name + ".output", stage.Output),
+                _ => throw new NotSupportedException($"Stage '{stage.Name}' ({stage.Kind}) has no QDQ translation."),
             };
         }
 
@@ -54,13 +62,35 @@ internal static class QuantizedModelTranslator
         return model;
     }
 
-    private static string Linear(GraphBuilder builder, QuantizedLinear linear, string input)
+    /// <summary>The kernel, stride, padding (begins, then ends) and dilation attributes of a Conv or MaxPool node.</summary>
+    private static OnnxAttribute[] WindowAttributes(LayerInfo layer, Int8Window window, bool convolution)
+    {
+        var attributes = new System.Collections.Generic.List<OnnxAttribute>
+        {
+            OnnxAttribute.Ints("kernel_shape", [window.KernelHeight, window.KernelWidth]),
+            OnnxAttribute.Ints("strides", [window.StrideHeight, window.StrideWidth]),
+            OnnxAttribute.Ints("pads", [window.PadTop, window.PadLeft, (long)layer.Option("PadBottom"), (long)layer.Option("PadRight")]),
+            OnnxAttribute.Ints("dilations", [window.DilationHeight, window.DilationWidth]),
+        };
+        if (!convolution)
+        {
+            attributes.Add(OnnxAttribute.Int("ceil_mode", 0));
+        }
+
+        return attributes.ToArray();
+    }
+
+    /// <summary>
+    /// A Gemm or Conv node on dequantized int8 weights (per output channel) and a dequantized int32 bias (or a float one for
+    /// the last layer), the fused Relu, then the output's QuantizeLinear/DequantizeLinear.
+    /// </summary>
+    private static string Linear(GraphBuilder builder, QuantizedLinear linear, string input, string operation, long[] weightShape, params OnnxAttribute[] attributes)
     {
         string name = linear.Name;
         long outputs = linear.OutFeatures;
         string weight = builder.AddNode(name, "DequantizeLinear",
             [
-                builder.AddInitializer(OnnxTensor.Int8s(name + ".weight", [outputs, linear.InFeatures], linear.Weights)),
+                builder.AddInitializer(OnnxTensor.Int8s(name + ".weight", weightShape, linear.Weights)),
                 builder.AddInitializer(OnnxTensor.Floats(name + ".weight_scale", [outputs], linear.WeightScales)),
                 builder.AddInitializer(OnnxTensor.Int8s(name + ".weight_zero_point", [outputs], new sbyte[outputs])),
             ],
@@ -88,7 +118,7 @@ internal static class QuantizedModelTranslator
                 OnnxAttribute.Int("axis", 0));
         }
 
-        string output = builder.AddNode(name, "Gemm", [input, weight, bias], OnnxAttribute.Int("transB", 1));
+        string output = builder.AddNode(name, operation, [input, weight, bias], attributes);
         if (linear.Relu)
         {
             output = builder.AddNode(name, "Relu", [output]);

@@ -8,6 +8,8 @@ internal enum PlannedKind
 {
     Linear,
     Relu,
+    Convolution,
+    MaxPool,
 }
 
 /// <summary>A float layer applied to the dequantized outputs at the end of the network.</summary>
@@ -18,8 +20,18 @@ internal enum FloatTail
     LogSoftmax,
 }
 
-/// <summary>One integer stage: a <c>Linear</c> (with the <c>ReLU</c> after it fused) or a lone <c>ReLU</c>.</summary>
-internal sealed record PlannedStage(PlannedKind Kind, LayerInfo Layer, bool FusedRelu, int InFeatures, int OutFeatures);
+/// <summary>
+/// One integer stage: a <c>Linear</c> or <c>Conv2D</c> (with a <c>BatchNorm2D</c> right after a convolution folded in,
+/// <see cref="FoldedNorm"/>, and a <c>ReLU</c> after either fused), a <c>MaxPool2D</c>, or a lone <c>ReLU</c>.
+/// </summary>
+internal sealed record PlannedStage(PlannedKind Kind, LayerInfo Layer, bool FusedRelu, int InFeatures, int OutFeatures)
+{
+    /// <summary>The batch normalization folded into a convolution's weights and bias, or null.</summary>
+    public LayerInfo? FoldedNorm { get; init; }
+
+    /// <summary>A convolution's or pool's geometry.</summary>
+    public Int8Window? Window { get; init; }
+}
 
 /// <summary>
 /// The integer stages of a float network: which layers have an int8 form, which fuse, which vanish at inference
@@ -33,7 +45,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
     public int[] InputShape { get; init; } = [InputSize];
 
     /// <summary>The layer kinds with an int8 form (<c>Softmax</c> and <c>LogSoftmax</c> only as the last layer).</summary>
-    public static IReadOnlyList<string> SupportedKinds { get; } = new[] { "Linear", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax" };
+    public static IReadOnlyList<string> SupportedKinds { get; } = new[] { "Linear", "Conv2D", "BatchNorm2D", "MaxPool2D", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax" };
 
     public static QuantizationPlan Of(INetwork model)
     {
@@ -66,6 +78,20 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                     stages.Add(new PlannedStage(PlannedKind.Linear, layer, relu, layer.InputShape[0], layer.OutputShape[0]));
                     i += relu ? 1 : 0;
                     break;
+                case "Conv2D" when !last:
+                    LayerInfo? norm = layers[i + 1].Kind == "BatchNorm2D" ? layers[i + 1] : null;
+                    int after = i + (norm is null ? 1 : 2);
+                    bool convolutionRelu = after < layers.Count && layers[after].Kind == "ReLU";
+                    stages.Add(new PlannedStage(PlannedKind.Convolution, layer, convolutionRelu, ElementCount(layer.InputShape), ElementCount(layer.OutputShape))
+                    {
+                        FoldedNorm = norm,
+                        Window = Int8Window.Of(layer),
+                    });
+                    i = after - 1 + (convolutionRelu ? 1 : 0);
+                    break;
+                case "MaxPool2D":
+                    stages.Add(new PlannedStage(PlannedKind.MaxPool, layer, false, ElementCount(layer.InputShape), ElementCount(layer.OutputShape)) { Window = Int8Window.Of(layer) });
+                    break;
                 case "ReLU":
                     int features = ElementCount(layer.InputShape);
                     stages.Add(new PlannedStage(PlannedKind.Relu, layer, false, features, features));
@@ -78,7 +104,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                 default:
                     throw new NotSupportedException(
                         $"Layer '{layer.Name}' ({layer.Kind}, input [{string.Join(", ", layer.InputShape.ToArray())}]) has no int8 form yet; "
-                        + "quantization supports Linear on feature vectors, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
+                        + "quantization supports Linear on feature vectors, Conv2D (not as the last layer, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
             }
         }
 

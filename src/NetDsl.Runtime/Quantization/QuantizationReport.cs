@@ -58,10 +58,10 @@ public sealed record QuantizationReport(int Samples, double FloatAccuracy, doubl
         CultureInfo invariant = CultureInfo.InvariantCulture;
         text.AppendLine(invariant, $"Accuracy on {Samples} samples: float {FloatAccuracy:P2}, int8 {Int8Accuracy:P2} ({AccuracyChangePoints:+0.00;-0.00;0.00} points)");
         text.AppendLine(invariant, $"Weights: float {FloatWeightBytes:N0} bytes, int8 {Int8WeightBytes:N0} bytes ({(double)FloatWeightBytes / Math.Max(1, Int8WeightBytes):0.0}x smaller)");
-        text.AppendLine("Layer            Kind          RMS error   max |error|   relative");
+        text.AppendLine("Layer            Kind                       RMS error   max |error|   relative");
         foreach (LayerQuantizationError layer in Layers)
         {
-            text.AppendLine(invariant, $"{layer.Name,-16} {layer.Kind,-12} {layer.RmsError,10:0.00000} {layer.MaxAbsError,13:0.00000} {layer.RelativeError,10:P2}");
+            text.AppendLine(invariant, $"{layer.Name,-16} {layer.Kind,-24} {layer.RmsError,10:0.00000} {layer.MaxAbsError,13:0.00000} {layer.RelativeError,10:P2}");
         }
 
         return text.ToString();

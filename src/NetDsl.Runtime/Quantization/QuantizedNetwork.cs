@@ -114,6 +114,24 @@ public sealed class QuantizedNetwork
                 continue;
             }
 
+            if (stage.Kind == PlannedKind.MaxPool)
+            {
+                stages[i] = new QuantizedMaxPool(stage.Layer.Name, stage.Window!, current);
+                continue;
+            }
+
+            if (stage.Kind == PlannedKind.Convolution)
+            {
+                // Never the float-output stage: a convolution's outputs are requantized, and the end dequantizes them.
+                QuantizationParameters convolutionOutput = ActivationRange.Calibrate(activations[i + 1], options);
+                (float[] kernel, float[] shift) = FloatPass.ConvolutionTensors(model, stage);
+                Int8Window window = stage.Window!;
+                QuantizedLinear product = QuantizedLinear.FromFloat(stage.Layer.Name, kernel, shift, window.Depth, window.OutChannels, current, convolutionOutput, stage.FusedRelu, floatOutput: false, path);
+                stages[i] = new QuantizedConvolution(stage.Layer.Name, ConvolutionKind(stage), window, product);
+                current = convolutionOutput;
+                continue;
+            }
+
             bool last = i == stages.Length - 1;
             QuantizationParameters output = last ? default : ActivationRange.Calibrate(activations[i + 1], options);
             (ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias) = FloatPass.LinearTensors(model, stage.Layer);
@@ -123,6 +141,10 @@ public sealed class QuantizedNetwork
 
         return new QuantizedNetwork(plan, input, stages);
     }
+
+    /// <summary>How reports name a convolution stage: <c>Conv2D</c>, <c>Conv2D+BatchNorm2D</c>, <c>Conv2D+ReLU</c>...</summary>
+    internal static string ConvolutionKind(PlannedStage stage) =>
+        "Conv2D" + (stage.FoldedNorm is null ? string.Empty : "+BatchNorm2D") + (stage.FusedRelu ? "+ReLU" : string.Empty);
 
     /// <summary>
     /// Saves the quantized network as a safetensors file (see docs/quantization.md for its tensors), atomically: a failure
@@ -217,6 +239,11 @@ public sealed class QuantizedNetwork
             if (stage.Kind == PlannedKind.Linear)
             {
                 floatBytes += 4L * (stage.InFeatures + 1) * stage.OutFeatures;
+            }
+            else if (stage is { Kind: PlannedKind.Convolution, Window: { } window })
+            {
+                // The convolution's weight and bias, and the batch normalization's four vectors folded into them.
+                floatBytes += 4L * (window.Depth + 1 + (stage.FoldedNorm is null ? 0 : 4)) * window.OutChannels;
             }
         }
 

@@ -27,12 +27,18 @@ internal static class QuantizedWeightFile
         AddParameters(writer, "input", network.InputQuantization);
         foreach (QuantizedStage stage in network.Stages)
         {
-            if (stage is not QuantizedLinear linear)
+            (QuantizedLinear? linear, int[] weightShape) = stage switch
+            {
+                QuantizedLinear l => (l, new[] { l.OutFeatures, l.InFeatures }),
+                QuantizedConvolution c => (c.Product, new[] { c.Window.OutChannels, c.Window.InChannels, c.Window.KernelHeight, c.Window.KernelWidth }),
+                _ => ((QuantizedLinear?)null, Array.Empty<int>()),
+            };
+            if (linear is null)
             {
                 continue;
             }
 
-            writer.AddRaw(linear.Name + ".weight", "I8", MemoryMarshal.AsBytes(linear.Weights.AsSpan()).ToArray(), linear.OutFeatures, linear.InFeatures);
+            writer.AddRaw(linear.Name + ".weight", "I8", MemoryMarshal.AsBytes(linear.Weights.AsSpan()).ToArray(), weightShape);
             writer.Add(linear.Name + ".weight_scale", linear.WeightScales, linear.OutFeatures);
             if (linear.FloatOutput)
             {
@@ -80,9 +86,19 @@ internal static class QuantizedWeightFile
                 continue;
             }
 
+            if (stage.Kind == PlannedKind.MaxPool)
+            {
+                stages[i] = new QuantizedMaxPool(stage.Layer.Name, stage.Window!, current);
+                continue;
+            }
+
             string name = stage.Layer.Name;
-            bool last = i == stages.Length - 1;
-            byte[] weightBytes = Raw(file, name + ".weight", "I8", expected, stage.OutFeatures, stage.InFeatures);
+            Int8Window? window = stage.Kind == PlannedKind.Convolution ? stage.Window : null;
+            int outputs = window?.OutChannels ?? stage.OutFeatures;
+            int depth = window?.Depth ?? stage.InFeatures;
+            bool last = window is null && i == stages.Length - 1;
+            int[] weightShape = window is null ? [outputs, depth] : [outputs, window.InChannels, window.KernelHeight, window.KernelWidth];
+            byte[] weightBytes = Raw(file, name + ".weight", "I8", expected, weightShape);
             sbyte[] weights = MemoryMarshal.Cast<byte, sbyte>(weightBytes).ToArray();
             for (int k = 0; k < weights.Length; k++)
             {
@@ -93,22 +109,22 @@ internal static class QuantizedWeightFile
                 }
             }
 
-            float[] scales = Floats(file, name + ".weight_scale", expected, stage.OutFeatures);
+            float[] scales = Floats(file, name + ".weight_scale", expected, outputs);
             for (int o = 0; o < scales.Length; o++)
             {
                 CheckScale(scales[o], $"{name}.weight_scale", o);
             }
 
-            var integerBias = new int[stage.OutFeatures];
-            float[] floatBias = new float[stage.OutFeatures];
+            var integerBias = new int[outputs];
+            float[] floatBias = new float[outputs];
             QuantizationParameters output = default;
             if (last)
             {
-                floatBias = Floats(file, name + ".bias", expected, stage.OutFeatures);
+                floatBias = Floats(file, name + ".bias", expected, outputs);
             }
             else
             {
-                byte[] bias = Raw(file, name + ".bias", "I32", expected, stage.OutFeatures);
+                byte[] bias = Raw(file, name + ".bias", "I32", expected, outputs);
                 for (int o = 0; o < integerBias.Length; o++)
                 {
                     integerBias[o] = BinaryPrimitives.ReadInt32LittleEndian(bias.AsSpan(4 * o));
@@ -117,7 +133,8 @@ internal static class QuantizedWeightFile
                 output = ReadParameters(file, name + ".output", expected);
             }
 
-            stages[i] = new QuantizedLinear(name, weights, scales, integerBias, floatBias, stage.InFeatures, stage.OutFeatures, current, output, stage.FusedRelu, last, Int8Paths.Best);
+            var linear = new QuantizedLinear(name, weights, scales, integerBias, floatBias, depth, outputs, current, output, stage.FusedRelu, last, Int8Paths.Best);
+            stages[i] = window is null ? linear : new QuantizedConvolution(name, QuantizedNetwork.ConvolutionKind(stage), window, linear);
             current = output;
         }
 

@@ -30,3 +30,15 @@ public partial class Int8Shapes;
 [Linear(8, Name = "fc1")]
 [Linear(3, Name = "fc2"), ReLU]
 public partial class Int8ReluHead;
+
+// Convolutions: padding, a batch normalization folded into the first, a pool, a strided second convolution with ReLU,
+// then a Linear on the flattened maps.
+[Network(Int8 = true)]
+[Input(2, 8, 8)]
+[Conv2D(5, Kernel = 3, Padding = 1, Name = "conv1")]
+[BatchNorm2D(Name = "bn1"), ReLU]
+[MaxPool2D(2)]
+[Conv2D(4, Kernel = 2, Stride = 2, Name = "conv2"), ReLU]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class Int8Cnn;

@@ -15,7 +15,7 @@ public sealed class QuantizedNetworkTests
 {
     private const int CalibrationSamples = 200;
 
-    public static TheoryData<string> Networks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead) };
+    public static TheoryData<string> Networks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn) };
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -216,6 +216,74 @@ public sealed class QuantizedNetworkTests
         foreach (QuantizedStage stage in network.Stages)
         {
             var next = new long[rows * stage.OutFeatures];
+            if (stage is QuantizedMaxPool pool)
+            {
+                Int8Window g = pool.Window;
+                for (int n = 0; n < rows; n++)
+                {
+                    for (int c = 0; c < g.OutChannels; c++)
+                    {
+                        for (int p = 0; p < g.OutPlane; p++)
+                        {
+                            long largest = long.MinValue;
+                            for (int i = 0; i < g.KernelHeight; i++)
+                            {
+                                for (int j = 0; j < g.KernelWidth; j++)
+                                {
+                                    (int row, int column) = g.Tap(p / g.OutWidth, p % g.OutWidth, i, j);
+                                    largest = g.Inside(row, column) ? Math.Max(largest, x[(n * g.InChannels + c) * g.InPlane + row * g.InWidth + column]) : largest;
+                                }
+                            }
+
+                            next[(n * g.OutChannels + c) * g.OutPlane + p] = largest;
+                        }
+                    }
+                }
+
+                x = next;
+                width = stage.OutFeatures;
+                continue;
+            }
+
+            if (stage is QuantizedConvolution convolution)
+            {
+                Int8Window g = convolution.Window;
+                QuantizedLinear product = convolution.Product;
+                for (int n = 0; n < rows; n++)
+                {
+                    for (int o = 0; o < g.OutChannels; o++)
+                    {
+                        for (int p = 0; p < g.OutPlane; p++)
+                        {
+                            long sum = 0;
+                            for (int c = 0; c < g.InChannels; c++)
+                            {
+                                for (int i = 0; i < g.KernelHeight; i++)
+                                {
+                                    for (int j = 0; j < g.KernelWidth; j++)
+                                    {
+                                        (int row, int column) = g.Tap(p / g.OutWidth, p % g.OutWidth, i, j);
+                                        long value = g.Inside(row, column) ? x[(n * g.InChannels + c) * g.InPlane + row * g.InWidth + column] - input.ZeroPoint : 0;
+                                        sum += value * product.Weights[((o * g.InChannels + c) * g.KernelHeight + i) * g.KernelWidth + j];
+                                    }
+                                }
+                            }
+
+                            // The folded bias is the convolution's own stage state: the product's integer bias is read back here.
+                            long biased = sum + product.IntegerBias[o];
+                            (int multiplier, int shift) = FixedPointMultiplier.Quantize((double)input.Scale * product.WeightScales[o] / convolution.Output.Scale);
+                            long y = convolution.Output.ZeroPoint + FixedPointMultiplier.Apply(checked((int)biased), multiplier, shift);
+                            next[(n * g.OutChannels + o) * g.OutPlane + p] = Math.Clamp(y, product.Relu ? convolution.Output.ZeroPoint : 0, 255);
+                        }
+                    }
+                }
+
+                x = next;
+                width = stage.OutFeatures;
+                input = convolution.Output;
+                continue;
+            }
+
             if (stage is QuantizedRelu)
             {
                 for (int i = 0; i < next.Length; i++)
@@ -292,8 +360,23 @@ public sealed class QuantizedNetworkTests
         nameof(Int8Mlp) => new Int8Mlp(seed),
         nameof(Int8Shapes) => new Int8Shapes(seed),
         nameof(Int8ReluHead) => new Int8ReluHead(seed),
+        nameof(Int8Cnn) => WithRunningStatistics(new Int8Cnn(seed), seed),
         _ => throw new ArgumentException(name),
     };
+
+    /// <summary>Running statistics away from 0 and 1, so that folding the batch normalization into the convolution is tested.</summary>
+    private static Int8Cnn WithRunningStatistics(Int8Cnn model, int seed)
+    {
+        var random = new Random(seed);
+        Span<float> buffers = model.Buffers;
+        for (int i = 0; i < 5; i++)
+        {
+            buffers[i] = (float)(random.NextDouble() - 0.5);         // running_mean
+            buffers[5 + i] = (float)(0.5 + random.NextDouble());     // running_var
+        }
+
+        return model;
+    }
 
     private static float[] Inputs(INetwork model, int count, int seed)
     {

@@ -35,6 +35,27 @@ public sealed class QuantizedWeightFileTests : IDisposable
     }
 
     [Fact]
+    public void AConvolutionalNetwork_RoundTrips()
+    {
+        var model = new Int8Cnn(2);
+        var random = new Random(3);
+        float[] inputs = Enumerable.Range(0, 30 * Int8Cnn.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        Int8Cnn.Quantized quantized = model.Quantize(inputs);
+        byte[] file = quantized.Network.ToBytes();
+
+        Int8Cnn.Quantized loaded = Int8Cnn.Quantized.FromBytes(file);
+
+        var expected = new float[30 * Int8Cnn.OutputSize];
+        var actual = new float[expected.Length];
+        quantized.ForwardBatch(inputs, expected);
+        loaded.ForwardBatch(inputs, actual);
+        Assert.Equal(expected, actual);
+        SafeTensorsFile parsed = SafeTensorsFile.Read(file);
+        Assert.Equal("I8 [5, 2, 3, 3]", parsed.GetTensor("conv1.weight").Dtype + " " + parsed.GetTensor("conv1.weight").ShapeText);
+        Assert.False(parsed.Contains("bn1.weight"), "the batch normalization is folded into conv1");
+    }
+
+    [Fact]
     public void TheFile_HoldsNamedIntegerTensors()
     {
         (_, Int8Mlp.Quantized quantized) = Quantized(seed: 3);

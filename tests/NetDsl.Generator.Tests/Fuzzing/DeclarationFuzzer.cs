@@ -94,7 +94,7 @@ internal sealed class DeclarationFuzzer
         int features = rank == 1 ? 1 + _random.Next(20) : 0;
         var stack = new List<string>
         {
-            Pick("Network", "Network", "Network(UnrollLimit = 0)", "Network(UnrollLimit = 2000)"),
+            Pick("Network", "Network", "Network(UnrollLimit = 0)", "Network(UnrollLimit = 2000)", "Network(Int8 = true)", "Network(Int8 = true, UnrollLimit = 0)"),
             rank switch { 1 => $"Input({features})", 2 => $"Input({channels}, {length})", _ => $"Input({channels}, {height}, {length})" },
         };
 
@@ -242,10 +242,11 @@ internal sealed class DeclarationFuzzer
         return stack + "\n" + declaration;
     }
 
-    private string NetworkAttribute() => _random.Next(5) switch
+    private string NetworkAttribute() => _random.Next(6) switch
     {
         0 => "Network(UnrollLimit = " + Pick("0", "1", "100000", "int.MaxValue", "-1") + ")",
         1 => "Network(UnrollLimit = 0)",
+        2 => "Network(Int8 = true)",
         _ => "Network",
     };
 

@@ -569,7 +569,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer 'pool' (AvgPool2D) has no int8 form, but network 'Cnn' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer 'pool' (AvgPool2D) has no int8 form, but network 'Cnn' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, the element-wise activations (ReLU in integers, the others in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_SoftmaxBeforeTheLastLayer() => AssertDiagnostic(
@@ -582,7 +582,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, the element-wise activations (ReLU in integers, the others in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_BatchNormNotAfterAConvolution() => AssertDiagnostic(
@@ -597,7 +597,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer 'bn' (BatchNorm2D) has no int8 form unless right after a Conv2D (it is folded into the convolution), but network 'Norm' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer 'bn' (BatchNorm2D) has no int8 form unless right after a Conv2D (it is folded into the convolution), but network 'Norm' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, the element-wise activations (ReLU in integers, the others in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_IsNotReportedWithoutInt8()

@@ -336,3 +336,11 @@ public partial class Int8ShapesNet;
 [Flatten]
 [Linear(5, Name = "fc")]
 public partial class Int8CnnNet;
+
+[Network(Int8 = true)]
+[Input(6)]
+[Linear(10, Name = "fc1"), GELU]
+[Linear(8, Name = "fc2"), Sigmoid]
+[Linear(8, Name = "fc3"), Mish]
+[Linear(3, Name = "fc4")]
+public partial class Int8ActivationsNet;

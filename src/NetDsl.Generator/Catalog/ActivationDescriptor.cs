@@ -69,8 +69,11 @@ internal class ActivationDescriptor : LayerDescriptor
 
     public override bool IsActivation => true;
 
-    /// <summary>ReLU only: <c>max(q, zero point)</c> on uint8, or fused into the Linear before it.</summary>
-    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => Kind == LayerKind.ReLU;
+    /// <summary>
+    /// Every element-wise activation: ReLU in integers (<c>max(q, zero point)</c>, or fused into the layer before it), the
+    /// others in float between a dequantize and a quantize step.
+    /// </summary>
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => true;
 
     public override StageKind? Stage => StageKind.Activation;
 

@@ -9,7 +9,7 @@ namespace NetDsl.Onnx.Export;
 /// </summary>
 internal sealed class LayerContext
 {
-    private readonly INetwork _network;
+    private readonly INetwork? _network;
 
     /// <summary>Describes layer <paramref name="index"/> of <paramref name="network"/>, whose input is the value <paramref name="input"/>.</summary>
     public LayerContext(GraphBuilder builder, INetwork network, int index, string input, IDictionary<int, string> blockInputs)
@@ -21,6 +21,20 @@ internal sealed class LayerContext
         Input = input;
         BlockInputs = blockInputs;
     }
+
+    /// <summary>
+    /// Describes a layer without parameters outside a network's translation (a quantized network's float activation),
+    /// whose input is the value <paramref name="input"/>. Its translation may read only the layer's options.
+    /// </summary>
+    public LayerContext(GraphBuilder builder, LayerInfo layer, string input)
+    {
+        Builder = builder;
+        Layer = layer;
+        Input = input;
+        BlockInputs = new Dictionary<int, string>();
+    }
+
+    private INetwork Network => _network ?? throw new InvalidOperationException($"Layer '{Layer.Name}' was translated without its network, but its translation reads tensors.");
 
     /// <summary>The graph being built.</summary>
     public GraphBuilder Builder { get; }
@@ -46,12 +60,12 @@ internal sealed class LayerContext
 
     /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th parameter tensor.</summary>
     /// <summary>The number of elements of the layer's parameter tensor at <paramref name="position"/>.</summary>
-    public int ParameterLength(int position) => _network.ParameterTensors[Layer.ParameterTensors[position]].Length;
+    public int ParameterLength(int position) => Network.ParameterTensors[Layer.ParameterTensors[position]].Length;
 
-    public string Parameter(int position) => _network.ParameterTensors[Layer.ParameterTensors[position]].Name;
+    public string Parameter(int position) => Network.ParameterTensors[Layer.ParameterTensors[position]].Name;
 
     /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th buffer tensor.</summary>
-    public string Buffer(int position) => _network.BufferTensors[Layer.BufferTensors[position]].Name;
+    public string Buffer(int position) => Network.BufferTensors[Layer.BufferTensors[position]].Name;
 
     /// <summary>An integer hyper-parameter of the layer.</summary>
     public long IntOption(string name) => checked((long)Layer.Option(name));

@@ -31,6 +31,10 @@ internal static class FloatPass
             {
                 MaxPool(current, next, rows, stage.Window!);
             }
+            else if (stage.Kind == PlannedKind.FloatActivation)
+            {
+                FloatActivations.Apply(stage.Layer, current, next);
+            }
             else
             {
                 for (int i = 0; i < next.Length; i++)

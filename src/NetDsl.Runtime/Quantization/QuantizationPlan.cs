@@ -10,6 +10,9 @@ internal enum PlannedKind
     Relu,
     Convolution,
     MaxPool,
+
+    /// <summary>An element-wise activation computed in float between a dequantize and a quantize step.</summary>
+    FloatActivation,
 }
 
 /// <summary>A float layer applied to the dequantized outputs at the end of the network.</summary>
@@ -45,7 +48,11 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
     public int[] InputShape { get; init; } = [InputSize];
 
     /// <summary>The layer kinds with an int8 form (<c>Softmax</c> and <c>LogSoftmax</c> only as the last layer).</summary>
-    public static IReadOnlyList<string> SupportedKinds { get; } = new[] { "Linear", "Conv2D", "BatchNorm2D", "MaxPool2D", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax" };
+    public static IReadOnlyList<string> SupportedKinds { get; } = new[]
+    {
+        "Linear", "Conv2D", "BatchNorm2D", "MaxPool2D", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax",
+        "Sigmoid", "Tanh", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardswish", "Mish",
+    };
 
     public static QuantizationPlan Of(INetwork model)
     {
@@ -98,13 +105,17 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                     break;
                 case "Flatten" or "Reshape" or "Dropout" or "Identity":
                     break;
+                case string kind when FloatActivations.Handles(kind):
+                    int width = ElementCount(layer.InputShape);
+                    stages.Add(new PlannedStage(PlannedKind.FloatActivation, layer, false, width, width));
+                    break;
                 case "Softmax" or "LogSoftmax" when last && layer.InputShape.Length == 1:
                     tail = layer.Kind == "Softmax" ? FloatTail.Softmax : FloatTail.LogSoftmax;
                     break;
                 default:
                     throw new NotSupportedException(
                         $"Layer '{layer.Name}' ({layer.Kind}, input [{string.Join(", ", layer.InputShape.ToArray())}]) has no int8 form yet; "
-                        + "quantization supports Linear on feature vectors, Conv2D (not as the last layer, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
+                        + "quantization supports Linear on feature vectors, Conv2D (not as the last layer, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU and the other element-wise activations (those in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
             }
         }
 

@@ -120,6 +120,14 @@ public sealed class QuantizedNetwork
                 continue;
             }
 
+            if (stage.Kind == PlannedKind.FloatActivation)
+            {
+                QuantizationParameters activated = ActivationRange.Calibrate(activations[i + 1], options);
+                stages[i] = new QuantizedFloatActivation(stage.Layer, stage.InFeatures, current, activated);
+                current = activated;
+                continue;
+            }
+
             if (stage.Kind == PlannedKind.Convolution)
             {
                 // Never the float-output stage: a convolution's outputs are requantized, and the end dequantizes them.

@@ -51,3 +51,37 @@ internal sealed class QuantizedRelu : QuantizedStage
         }
     }
 }
+
+/// <summary>
+/// An element-wise activation without an integer form (Sigmoid, Tanh, GELU...), run in float: the uint8 inputs are
+/// dequantized, the float network's own kernel applied, and the results quantized with the output's calibrated scale.
+/// </summary>
+internal sealed class QuantizedFloatActivation : QuantizedStage
+{
+    [ThreadStatic]
+    private static float[]? t_values;
+
+    public QuantizedFloatActivation(LayerInfo layer, int features, QuantizationParameters input, QuantizationParameters output)
+        : base(layer.Name, layer.Kind + " (float)", features, features, output)
+    {
+        Layer = layer;
+        Input = input;
+    }
+
+    public LayerInfo Layer { get; }
+
+    public QuantizationParameters Input { get; }
+
+    public override void Run(ReadOnlySpan<byte> x, int rows, Span<byte> y, Span<int> accumulators)
+    {
+        int count = rows * InFeatures;
+        Span<float> values = NetDsl.Generated.ThreadScratch.Of(ref t_values, count);
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = Input.Dequantize(x[i]);
+        }
+
+        FloatActivations.Apply(Layer, values, values);
+        ActivationQuantization.Quantize(values, Output, y.Slice(0, count));
+    }
+}

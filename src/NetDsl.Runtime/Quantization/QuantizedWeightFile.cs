@@ -33,6 +33,11 @@ internal static class QuantizedWeightFile
                 QuantizedConvolution c => (c.Product, new[] { c.Window.OutChannels, c.Window.InChannels, c.Window.KernelHeight, c.Window.KernelWidth }),
                 _ => ((QuantizedLinear?)null, Array.Empty<int>()),
             };
+            if (stage is QuantizedFloatActivation)
+            {
+                AddParameters(writer, stage.Name + ".output", stage.Output);
+            }
+
             if (linear is null)
             {
                 continue;
@@ -89,6 +94,14 @@ internal static class QuantizedWeightFile
             if (stage.Kind == PlannedKind.MaxPool)
             {
                 stages[i] = new QuantizedMaxPool(stage.Layer.Name, stage.Window!, current);
+                continue;
+            }
+
+            if (stage.Kind == PlannedKind.FloatActivation)
+            {
+                QuantizationParameters activated = ReadParameters(file, stage.Layer.Name + ".output", expected);
+                stages[i] = new QuantizedFloatActivation(stage.Layer, stage.InFeatures, current, activated);
+                current = activated;
                 continue;
             }
 

@@ -42,3 +42,13 @@ public partial class Int8ReluHead;
 [Flatten]
 [Linear(3, Name = "fc")]
 public partial class Int8Cnn;
+
+// Activations without an integer form, each run in float between a dequantize and a quantize step.
+[Network(Int8 = true)]
+[Input(7)]
+[Linear(12, Name = "fc1"), GELU]
+[Linear(10, Name = "fc2"), Tanh]
+[Linear(8, Name = "fc3"), Sigmoid]
+[Linear(6, Name = "fc4"), LeakyReLU(0.1)]
+[Linear(3, Name = "fc5")]
+public partial class Int8Activations;

@@ -56,6 +56,25 @@ public sealed class QuantizedWeightFileTests : IDisposable
     }
 
     [Fact]
+    public void FloatActivations_KeepTheirOutputQuantization()
+    {
+        var model = new Int8Activations(4);
+        var random = new Random(5);
+        float[] inputs = Enumerable.Range(0, 40 * Int8Activations.InputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        Int8Activations.Quantized quantized = model.Quantize(inputs);
+        byte[] file = quantized.Network.ToBytes();
+
+        Int8Activations.Quantized loaded = Int8Activations.Quantized.FromBytes(file);
+
+        var expected = new float[40 * Int8Activations.OutputSize];
+        var actual = new float[expected.Length];
+        quantized.ForwardBatch(inputs, expected);
+        loaded.ForwardBatch(inputs, actual);
+        Assert.Equal(expected, actual);
+        Assert.True(SafeTensorsFile.Read(file).Contains("1.output_scale"), "the GELU after fc1 (layer '1') keeps its output scale");
+    }
+
+    [Fact]
     public void TheFile_HoldsNamedIntegerTensors()
     {
         (_, Int8Mlp.Quantized quantized) = Quantized(seed: 3);

@@ -17,6 +17,7 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
         { nameof(Int8MlpNet), true }, { nameof(Int8MlpNet), false }, { nameof(Int8ShapesNet), true }, { nameof(Int8ShapesNet), false },
         { nameof(Int8CnnNet), true }, { nameof(Int8CnnNet), false },
         { nameof(Int8ActivationsNet), true }, { nameof(Int8ActivationsNet), false },
+        { nameof(Int8PoolsNet), true }, { nameof(Int8PoolsNet), false },
     };
 
     [Theory]
@@ -87,6 +88,7 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
             nameof(Int8MlpNet) => new Int8MlpNet(seed: 4),
             nameof(Int8CnnNet) => new Int8CnnNet(seed: 4),
             nameof(Int8ActivationsNet) => new Int8ActivationsNet(seed: 4),
+            nameof(Int8PoolsNet) => new Int8PoolsNet(seed: 4),
             _ => new Int8ShapesNet(seed: 4),
         };
         int inputSize = model.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);

@@ -344,3 +344,12 @@ public partial class Int8CnnNet;
 [Linear(8, Name = "fc3"), Mish]
 [Linear(3, Name = "fc4")]
 public partial class Int8ActivationsNet;
+
+[Network(Int8 = true)]
+[Input(2, 8, 8)]
+[Conv2D(4, Kernel = 3, Padding = 1, Name = "conv1"), ReLU]
+[AvgPool2D(2)]
+[Conv2D(6, Kernel = 3, Padding = 1, Name = "conv2"), SiLU]
+[GlobalAvgPool]
+[Linear(3, Name = "fc")]
+public partial class Int8PoolsNet;

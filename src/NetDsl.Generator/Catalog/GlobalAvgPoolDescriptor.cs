@@ -18,4 +18,7 @@ internal sealed class GlobalAvgPoolDescriptor : LayerDescriptor
     public override bool CanUnroll => true;
 
     public override long UnrollWork(PlannedLayer layer) => layer.InFeatures;
+
+    /// <summary>In float between a dequantize and a quantize step.</summary>
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => true;
 }

@@ -32,6 +32,7 @@ internal static class QuantizedModelTranslator
                 flat = true;
             }
 
+            flat |= stage is QuantizedFloatLayer { Layer.Kind: "GlobalAvgPool" };
             current = stage switch
             {
                 QuantizedLinear linear => Linear(builder, linear, current, "Gemm", [linear.OutFeatures, linear.InFeatures], OnnxAttribute.Int("transB", 1)),
@@ -40,8 +41,8 @@ internal static class QuantizedModelTranslator
                     WindowAttributes(layer, convolution.Window, convolution: true)),
                 QuantizedMaxPool pool => builder.AddNode(layer.Name, "MaxPool", [current], WindowAttributes(layer, pool.Window, convolution: false)),
                 QuantizedRelu => QuantizeDequantize(builder, stage.Name, builder.AddNode(stage.Name, "Relu", [current]), stage.Name + ".output", stage.Output),
-                QuantizedFloatActivation activation => QuantizeDequantize(builder, stage.Name,
-                    NetDsl.Onnx.Layers.LayerTranslators.Translate(new LayerContext(builder, activation.Layer, current)), stage.Name + ".output", stage.Output),
+                QuantizedFloatLayer floatLayer => QuantizeDequantize(builder, stage.Name,
+                    NetDsl.Onnx.Layers.LayerTranslators.Translate(new LayerContext(builder, floatLayer.Layer, current)), stage.Name + ".output", stage.Output),
                 _ => throw new NotSupportedException($"Stage '{stage.Name}' ({stage.Kind}) has no QDQ translation."),
             };
         }

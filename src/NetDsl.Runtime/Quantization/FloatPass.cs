@@ -31,9 +31,9 @@ internal static class FloatPass
             {
                 MaxPool(current, next, rows, stage.Window!);
             }
-            else if (stage.Kind == PlannedKind.FloatActivation)
+            else if (stage.Kind == PlannedKind.FloatLayer)
             {
-                FloatActivations.Apply(stage.Layer, current, next);
+                FloatLayers.Apply(stage.Layer, current, next, rows);
             }
             else
             {

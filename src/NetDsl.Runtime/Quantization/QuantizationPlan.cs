@@ -11,8 +11,8 @@ internal enum PlannedKind
     Convolution,
     MaxPool,
 
-    /// <summary>An element-wise activation computed in float between a dequantize and a quantize step.</summary>
-    FloatActivation,
+    /// <summary>A layer computed in float between a dequantize and a quantize step (<see cref="FloatLayers"/>).</summary>
+    FloatLayer,
 }
 
 /// <summary>A float layer applied to the dequantized outputs at the end of the network.</summary>
@@ -51,7 +51,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
     public static IReadOnlyList<string> SupportedKinds { get; } = new[]
     {
         "Linear", "Conv2D", "BatchNorm2D", "MaxPool2D", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax",
-        "Sigmoid", "Tanh", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardswish", "Mish",
+        "Sigmoid", "Tanh", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardswish", "Mish", "AvgPool2D", "GlobalAvgPool",
     };
 
     public static QuantizationPlan Of(INetwork model)
@@ -105,9 +105,8 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                     break;
                 case "Flatten" or "Reshape" or "Dropout" or "Identity":
                     break;
-                case string kind when FloatActivations.Handles(kind):
-                    int width = ElementCount(layer.InputShape);
-                    stages.Add(new PlannedStage(PlannedKind.FloatActivation, layer, false, width, width));
+                case string kind when FloatLayers.Handles(kind):
+                    stages.Add(new PlannedStage(PlannedKind.FloatLayer, layer, false, ElementCount(layer.InputShape), ElementCount(layer.OutputShape)));
                     break;
                 case "Softmax" or "LogSoftmax" when last && layer.InputShape.Length == 1:
                     tail = layer.Kind == "Softmax" ? FloatTail.Softmax : FloatTail.LogSoftmax;
@@ -115,7 +114,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                 default:
                     throw new NotSupportedException(
                         $"Layer '{layer.Name}' ({layer.Kind}, input [{string.Join(", ", layer.InputShape.ToArray())}]) has no int8 form yet; "
-                        + "quantization supports Linear on feature vectors, Conv2D (not as the last layer, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU and the other element-wise activations (those in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
+                        + "quantization supports Linear on feature vectors, Conv2D (not as the last layer, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU and the other element-wise activations, AvgPool2D and GlobalAvgPool (those in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
             }
         }
 

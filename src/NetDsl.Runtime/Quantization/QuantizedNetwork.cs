@@ -120,10 +120,10 @@ public sealed class QuantizedNetwork
                 continue;
             }
 
-            if (stage.Kind == PlannedKind.FloatActivation)
+            if (stage.Kind == PlannedKind.FloatLayer)
             {
                 QuantizationParameters activated = ActivationRange.Calibrate(activations[i + 1], options);
-                stages[i] = new QuantizedFloatActivation(stage.Layer, stage.InFeatures, current, activated);
+                stages[i] = new QuantizedFloatLayer(stage.Layer, stage.InFeatures, stage.OutFeatures, current, activated);
                 current = activated;
                 continue;
             }

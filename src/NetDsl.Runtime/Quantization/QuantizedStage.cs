@@ -53,16 +53,16 @@ internal sealed class QuantizedRelu : QuantizedStage
 }
 
 /// <summary>
-/// An element-wise activation without an integer form (Sigmoid, Tanh, GELU...), run in float: the uint8 inputs are
-/// dequantized, the float network's own kernel applied, and the results quantized with the output's calibrated scale.
+/// A layer without an integer form (Sigmoid, Tanh, GELU..., AvgPool2D, GlobalAvgPool), run in float: the uint8 inputs are
+/// dequantized, <see cref="FloatLayers"/> applied, and the results quantized with the output's calibrated scale.
 /// </summary>
-internal sealed class QuantizedFloatActivation : QuantizedStage
+internal sealed class QuantizedFloatLayer : QuantizedStage
 {
     [ThreadStatic]
     private static float[]? t_values;
 
-    public QuantizedFloatActivation(LayerInfo layer, int features, QuantizationParameters input, QuantizationParameters output)
-        : base(layer.Name, layer.Kind + " (float)", features, features, output)
+    public QuantizedFloatLayer(LayerInfo layer, int inFeatures, int outFeatures, QuantizationParameters input, QuantizationParameters output)
+        : base(layer.Name, layer.Kind + " (float)", inFeatures, outFeatures, output)
     {
         Layer = layer;
         Input = input;
@@ -74,14 +74,16 @@ internal sealed class QuantizedFloatActivation : QuantizedStage
 
     public override void Run(ReadOnlySpan<byte> x, int rows, Span<byte> y, Span<int> accumulators)
     {
-        int count = rows * InFeatures;
-        Span<float> values = NetDsl.Generated.ThreadScratch.Of(ref t_values, count);
-        for (int i = 0; i < count; i++)
+        int inputs = rows * InFeatures;
+        int outputs = rows * OutFeatures;
+        Span<float> values = NetDsl.Generated.ThreadScratch.Of(ref t_values, inputs + outputs);
+        Span<float> results = values.Slice(inputs, outputs);
+        for (int i = 0; i < inputs; i++)
         {
             values[i] = Input.Dequantize(x[i]);
         }
 
-        FloatActivations.Apply(Layer, values, values);
-        ActivationQuantization.Quantize(values, Output, y.Slice(0, count));
+        FloatLayers.Apply(Layer, values.Slice(0, inputs), results, rows);
+        ActivationQuantization.Quantize(results, Output, y.Slice(0, outputs));
     }
 }

@@ -33,7 +33,7 @@ internal static class QuantizedWeightFile
                 QuantizedConvolution c => (c.Product, new[] { c.Window.OutChannels, c.Window.InChannels, c.Window.KernelHeight, c.Window.KernelWidth }),
                 _ => ((QuantizedLinear?)null, Array.Empty<int>()),
             };
-            if (stage is QuantizedFloatActivation)
+            if (stage is QuantizedFloatLayer)
             {
                 AddParameters(writer, stage.Name + ".output", stage.Output);
             }
@@ -97,10 +97,10 @@ internal static class QuantizedWeightFile
                 continue;
             }
 
-            if (stage.Kind == PlannedKind.FloatActivation)
+            if (stage.Kind == PlannedKind.FloatLayer)
             {
                 QuantizationParameters activated = ReadParameters(file, stage.Layer.Name + ".output", expected);
-                stages[i] = new QuantizedFloatActivation(stage.Layer, stage.InFeatures, current, activated);
+                stages[i] = new QuantizedFloatLayer(stage.Layer, stage.InFeatures, stage.OutFeatures, current, activated);
                 current = activated;
                 continue;
             }

@@ -52,3 +52,13 @@ public partial class Int8Cnn;
 [Linear(6, Name = "fc4"), LeakyReLU(0.1)]
 [Linear(3, Name = "fc5")]
 public partial class Int8Activations;
+
+// Average pools, in float between a dequantize and a quantize step, in a CNN ending on GlobalAvgPool.
+[Network(Int8 = true)]
+[Input(2, 8, 8)]
+[Conv2D(4, Kernel = 3, Padding = 1, Name = "conv1"), ReLU]
+[AvgPool2D(2, Padding = 1, CountIncludePad = false)]
+[Conv2D(6, Kernel = 3, Padding = 1, Name = "conv2"), Tanh]
+[GlobalAvgPool]
+[Linear(3, Name = "fc")]
+public partial class Int8Pools;

@@ -18,7 +18,7 @@ public sealed class QuantizedNetworkTests
     public static TheoryData<string> Networks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn) };
 
     /// <summary>Every network, including those with activations computed in float, which the integer reference does not model.</summary>
-    public static TheoryData<string> AllNetworks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn), nameof(Int8Activations) };
+    public static TheoryData<string> AllNetworks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn), nameof(Int8Activations), nameof(Int8Pools) };
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -365,6 +365,7 @@ public sealed class QuantizedNetworkTests
         nameof(Int8ReluHead) => new Int8ReluHead(seed),
         nameof(Int8Cnn) => WithRunningStatistics(new Int8Cnn(seed), seed),
         nameof(Int8Activations) => new Int8Activations(seed),
+        nameof(Int8Pools) => new Int8Pools(seed),
         _ => throw new ArgumentException(name),
     };
 

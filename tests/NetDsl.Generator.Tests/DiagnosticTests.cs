@@ -557,18 +557,18 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void NDSL0034_Conv1DInAnInt8Network() => AssertDiagnostic(
+    public void NDSL0034_LayerNormInAnInt8Network() => AssertDiagnostic(
         """
         [Network(Int8 = true)]
-        [Input(2, 16)]
-        [[|Conv1D(4, Kernel = 3, Name = "conv")|], ReLU]
-        [Flatten]
+        [Input(16)]
+        [Linear(8), ReLU]
+        [[|LayerNorm(Name = "norm")|]]
         [Linear(10)]
-        public partial class Signal;
+        public partial class Features;
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer 'conv' (Conv1D) has no int8 form, but network 'Signal' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, the element-wise activations (ReLU in integers, the others in float), AvgPool2D and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer 'norm' (LayerNorm) has no int8 form, but network 'Features' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_SoftmaxBeforeTheLastLayer() => AssertDiagnostic(
@@ -581,7 +581,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, the element-wise activations (ReLU in integers, the others in float), AvgPool2D and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_BatchNormNotAfterAConvolution() => AssertDiagnostic(
@@ -596,7 +596,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer 'bn' (BatchNorm2D) has no int8 form unless right after a Conv2D (it is folded into the convolution), but network 'Norm' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv2D (not last, with a BatchNorm2D right after it folded in), MaxPool2D, the element-wise activations (ReLU in integers, the others in float), AvgPool2D and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer 'bn' (BatchNorm2D) has no int8 form unless right after a Conv2D (it is folded into the convolution), but network 'Norm' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_IsNotReportedWithoutInt8()

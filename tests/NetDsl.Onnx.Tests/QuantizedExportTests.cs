@@ -18,6 +18,7 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
         { nameof(Int8CnnNet), true }, { nameof(Int8CnnNet), false },
         { nameof(Int8ActivationsNet), true }, { nameof(Int8ActivationsNet), false },
         { nameof(Int8PoolsNet), true }, { nameof(Int8PoolsNet), false },
+        { nameof(Int8SignalNet), true }, { nameof(Int8SignalNet), false },
     };
 
     [Theory]
@@ -89,6 +90,7 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
             nameof(Int8CnnNet) => new Int8CnnNet(seed: 4),
             nameof(Int8ActivationsNet) => new Int8ActivationsNet(seed: 4),
             nameof(Int8PoolsNet) => new Int8PoolsNet(seed: 4),
+            nameof(Int8SignalNet) => new Int8SignalNet(seed: 4),
             _ => new Int8ShapesNet(seed: 4),
         };
         int inputSize = model.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);

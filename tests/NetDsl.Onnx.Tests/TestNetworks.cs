@@ -353,3 +353,14 @@ public partial class Int8ActivationsNet;
 [GlobalAvgPool]
 [Linear(3, Name = "fc")]
 public partial class Int8PoolsNet;
+
+[Network(Int8 = true)]
+[Input(3, 20)]
+[Conv1D(6, Kernel = 5, Padding = 2, Name = "conv1")]
+[BatchNorm1D(Name = "bn1"), ReLU]
+[MaxPool1D(2)]
+[Conv1D(4, Kernel = 3, Dilation = 2, Name = "conv2"), ReLU]
+[AvgPool1D(2)]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class Int8SignalNet;

@@ -21,8 +21,8 @@ internal sealed class ConvolutionDescriptor : LayerDescriptor
 
     public override StageKind? Stage => StageKind.Convolution;
 
-    /// <summary>Conv2D, not as the last layer: its outputs are requantized to uint8 (a last Linear is what writes floats).</summary>
-    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => Kind == LayerKind.Conv2D && !isLast;
+    /// <summary>Conv1D and Conv2D, not as the last layer: their outputs are requantized to uint8 (a last Linear is what writes floats).</summary>
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => !isLast;
 
     public override bool CanUnroll => true;
 

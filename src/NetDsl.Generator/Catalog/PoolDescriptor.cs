@@ -24,10 +24,10 @@ internal sealed class PoolDescriptor : LayerDescriptor
     public override StageKind? Stage => StageKind.Pool;
 
     /// <summary>
-    /// MaxPool2D in integers (the largest uint8 is the largest value, quantized: quantization is monotonic); AvgPool2D in
-    /// float between a dequantize and a quantize step.
+    /// Max pools in integers (the largest uint8 is the largest value, quantized: quantization is monotonic); average pools
+    /// in float between a dequantize and a quantize step.
     /// </summary>
-    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => Kind is LayerKind.MaxPool2D or LayerKind.AvgPool2D;
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => true;
 
     public override bool CanUnroll => true;
 

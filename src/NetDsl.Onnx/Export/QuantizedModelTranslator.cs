@@ -37,7 +37,7 @@ internal static class QuantizedModelTranslator
             {
                 QuantizedLinear linear => Linear(builder, linear, current, "Gemm", [linear.OutFeatures, linear.InFeatures], OnnxAttribute.Int("transB", 1)),
                 QuantizedConvolution convolution => Linear(builder, convolution.Product, current, "Conv",
-                    [convolution.Window.OutChannels, convolution.Window.InChannels, convolution.Window.KernelHeight, convolution.Window.KernelWidth],
+                    System.Array.ConvertAll(QuantizedWeightFile.WeightShape(convolution.Window), d => (long)d),
                     WindowAttributes(layer, convolution.Window, convolution: true)),
                 QuantizedMaxPool pool => builder.AddNode(layer.Name, "MaxPool", [current], WindowAttributes(layer, pool.Window, convolution: false)),
                 QuantizedRelu => QuantizeDequantize(builder, stage.Name, builder.AddNode(stage.Name, "Relu", [current]), stage.Name + ".output", stage.Output),
@@ -68,13 +68,21 @@ internal static class QuantizedModelTranslator
     /// <summary>The kernel, stride, padding (begins, then ends) and dilation attributes of a Conv or MaxPool node.</summary>
     private static OnnxAttribute[] WindowAttributes(LayerInfo layer, Int8Window window, bool convolution)
     {
-        var attributes = new System.Collections.Generic.List<OnnxAttribute>
-        {
-            OnnxAttribute.Ints("kernel_shape", [window.KernelHeight, window.KernelWidth]),
-            OnnxAttribute.Ints("strides", [window.StrideHeight, window.StrideWidth]),
-            OnnxAttribute.Ints("pads", [window.PadTop, window.PadLeft, (long)layer.Option("PadBottom"), (long)layer.Option("PadRight")]),
-            OnnxAttribute.Ints("dilations", [window.DilationHeight, window.DilationWidth]),
-        };
+        var attributes = window.OneDimensional
+            ? new System.Collections.Generic.List<OnnxAttribute>
+            {
+                OnnxAttribute.Ints("kernel_shape", [window.KernelWidth]),
+                OnnxAttribute.Ints("strides", [window.StrideWidth]),
+                OnnxAttribute.Ints("pads", [window.PadLeft, (long)layer.Option("PadRight")]),
+                OnnxAttribute.Ints("dilations", [window.DilationWidth]),
+            }
+            : new System.Collections.Generic.List<OnnxAttribute>
+            {
+                OnnxAttribute.Ints("kernel_shape", [window.KernelHeight, window.KernelWidth]),
+                OnnxAttribute.Ints("strides", [window.StrideHeight, window.StrideWidth]),
+                OnnxAttribute.Ints("pads", [window.PadTop, window.PadLeft, (long)layer.Option("PadBottom"), (long)layer.Option("PadRight")]),
+                OnnxAttribute.Ints("dilations", [window.DilationHeight, window.DilationWidth]),
+            };
         if (!convolution)
         {
             attributes.Add(OnnxAttribute.Int("ceil_mode", 0));

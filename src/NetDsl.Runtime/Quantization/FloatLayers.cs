@@ -12,14 +12,14 @@ internal static class FloatLayers
 {
     /// <summary>The layer kinds this class computes.</summary>
     public static bool Handles(string kind) =>
-        kind is "Sigmoid" or "Tanh" or "LeakyReLU" or "ELU" or "GELU" or "SiLU" or "Softplus" or "Hardswish" or "Mish" or "AvgPool2D" or "GlobalAvgPool";
+        kind is "Sigmoid" or "Tanh" or "LeakyReLU" or "ELU" or "GELU" or "SiLU" or "Softplus" or "Hardswish" or "Mish" or "AvgPool1D" or "AvgPool2D" or "GlobalAvgPool";
 
     /// <summary>Computes <paramref name="rows"/> samples of <paramref name="layer"/>.</summary>
     public static void Apply(LayerInfo layer, ReadOnlySpan<float> x, Span<float> y, int rows)
     {
         switch (layer.Kind)
         {
-            case "AvgPool2D": AveragePool(layer, x, y, rows); return;
+            case "AvgPool1D" or "AvgPool2D": AveragePool(layer, x, y, rows); return;
             case "GlobalAvgPool": GlobalAveragePool(layer, x, y, rows); return;
             default: Activation(layer, x, y); return;
         }

@@ -50,8 +50,8 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
     /// <summary>The layer kinds with an int8 form (<c>Softmax</c> and <c>LogSoftmax</c> only as the last layer).</summary>
     public static IReadOnlyList<string> SupportedKinds { get; } = new[]
     {
-        "Linear", "Conv2D", "BatchNorm2D", "MaxPool2D", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax",
-        "Sigmoid", "Tanh", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardswish", "Mish", "AvgPool2D", "GlobalAvgPool",
+        "Linear", "Conv1D", "Conv2D", "BatchNorm1D", "BatchNorm2D", "MaxPool1D", "MaxPool2D", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax",
+        "Sigmoid", "Tanh", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardswish", "Mish", "AvgPool1D", "AvgPool2D", "GlobalAvgPool",
     };
 
     public static QuantizationPlan Of(INetwork model)
@@ -85,8 +85,8 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                     stages.Add(new PlannedStage(PlannedKind.Linear, layer, relu, layer.InputShape[0], layer.OutputShape[0]));
                     i += relu ? 1 : 0;
                     break;
-                case "Conv2D" when !last:
-                    LayerInfo? norm = layers[i + 1].Kind == "BatchNorm2D" ? layers[i + 1] : null;
+                case "Conv2D" or "Conv1D" when !last:
+                    LayerInfo? norm = layers[i + 1].Kind == (layer.Kind == "Conv2D" ? "BatchNorm2D" : "BatchNorm1D") ? layers[i + 1] : null;
                     int after = i + (norm is null ? 1 : 2);
                     bool convolutionRelu = after < layers.Count && layers[after].Kind == "ReLU";
                     stages.Add(new PlannedStage(PlannedKind.Convolution, layer, convolutionRelu, ElementCount(layer.InputShape), ElementCount(layer.OutputShape))
@@ -96,7 +96,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                     });
                     i = after - 1 + (convolutionRelu ? 1 : 0);
                     break;
-                case "MaxPool2D":
+                case "MaxPool2D" or "MaxPool1D":
                     stages.Add(new PlannedStage(PlannedKind.MaxPool, layer, false, ElementCount(layer.InputShape), ElementCount(layer.OutputShape)) { Window = Int8Window.Of(layer) });
                     break;
                 case "ReLU":
@@ -114,7 +114,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                 default:
                     throw new NotSupportedException(
                         $"Layer '{layer.Name}' ({layer.Kind}, input [{string.Join(", ", layer.InputShape.ToArray())}]) has no int8 form yet; "
-                        + "quantization supports Linear on feature vectors, Conv2D (not as the last layer, with a BatchNorm2D right after it folded in), MaxPool2D, ReLU and the other element-wise activations, AvgPool2D and GlobalAvgPool (those in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
+                        + "quantization supports Linear on feature vectors, Conv1D/Conv2D (not as the last layer, with a BatchNorm1D/2D right after it folded in), max pools, ReLU and the other element-wise activations, average pools and GlobalAvgPool (those in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
             }
         }
 

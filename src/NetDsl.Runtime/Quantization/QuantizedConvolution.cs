@@ -89,7 +89,7 @@ internal sealed class QuantizedConvolution : QuantizedStage
 internal sealed class QuantizedMaxPool : QuantizedStage
 {
     public QuantizedMaxPool(string name, Int8Window window, QuantizationParameters parameters)
-        : base(name, "MaxPool2D", window.InChannels * window.InPlane, window.OutChannels * window.OutPlane, parameters)
+        : base(name, window.OneDimensional ? "MaxPool1D" : "MaxPool2D", window.InChannels * window.InPlane, window.OutChannels * window.OutPlane, parameters)
     {
         Window = window;
     }

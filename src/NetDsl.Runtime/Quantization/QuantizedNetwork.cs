@@ -150,9 +150,9 @@ public sealed class QuantizedNetwork
         return new QuantizedNetwork(plan, input, stages);
     }
 
-    /// <summary>How reports name a convolution stage: <c>Conv2D</c>, <c>Conv2D+BatchNorm2D</c>, <c>Conv2D+ReLU</c>...</summary>
+    /// <summary>How reports name a convolution stage: <c>Conv2D</c>, <c>Conv2D+BatchNorm2D</c>, <c>Conv1D+ReLU</c>...</summary>
     internal static string ConvolutionKind(PlannedStage stage) =>
-        "Conv2D" + (stage.FoldedNorm is null ? string.Empty : "+BatchNorm2D") + (stage.FusedRelu ? "+ReLU" : string.Empty);
+        stage.Layer.Kind + (stage.FoldedNorm is null ? string.Empty : "+" + stage.FoldedNorm.Kind) + (stage.FusedRelu ? "+ReLU" : string.Empty);
 
     /// <summary>
     /// Saves the quantized network as a safetensors file (see docs/quantization.md for its tensors), atomically: a failure

@@ -30,7 +30,7 @@ internal static class QuantizedWeightFile
             (QuantizedLinear? linear, int[] weightShape) = stage switch
             {
                 QuantizedLinear l => (l, new[] { l.OutFeatures, l.InFeatures }),
-                QuantizedConvolution c => (c.Product, new[] { c.Window.OutChannels, c.Window.InChannels, c.Window.KernelHeight, c.Window.KernelWidth }),
+                QuantizedConvolution c => (c.Product, WeightShape(c.Window)),
                 _ => ((QuantizedLinear?)null, Array.Empty<int>()),
             };
             if (stage is QuantizedFloatLayer)
@@ -110,7 +110,7 @@ internal static class QuantizedWeightFile
             int outputs = window?.OutChannels ?? stage.OutFeatures;
             int depth = window?.Depth ?? stage.InFeatures;
             bool last = window is null && i == stages.Length - 1;
-            int[] weightShape = window is null ? [outputs, depth] : [outputs, window.InChannels, window.KernelHeight, window.KernelWidth];
+            int[] weightShape = window is null ? [outputs, depth] : WeightShape(window);
             byte[] weightBytes = Raw(file, name + ".weight", "I8", expected, weightShape);
             sbyte[] weights = MemoryMarshal.Cast<byte, sbyte>(weightBytes).ToArray();
             for (int k = 0; k < weights.Length; k++)
@@ -161,6 +161,11 @@ internal static class QuantizedWeightFile
 
         return (input, stages);
     }
+
+    /// <summary>A convolution's weight shape as PyTorch's: <c>[out, C, kh, kw]</c>, or <c>[out, C, k]</c> for a 1-D one.</summary>
+    public static int[] WeightShape(Int8Window window) => window.OneDimensional
+        ? [window.OutChannels, window.InChannels, window.KernelWidth]
+        : [window.OutChannels, window.InChannels, window.KernelHeight, window.KernelWidth];
 
     private static void AddParameters(SafeTensorsWriter writer, string prefix, QuantizationParameters parameters)
     {

@@ -62,3 +62,14 @@ public partial class Int8Activations;
 [GlobalAvgPool]
 [Linear(3, Name = "fc")]
 public partial class Int8Pools;
+
+// One-dimensional convolutions: padding, a folded BatchNorm1D, a pool, a dilated second convolution.
+[Network(Int8 = true)]
+[Input(3, 20)]
+[Conv1D(6, Kernel = 5, Padding = 2, Name = "conv1")]
+[BatchNorm1D(Name = "bn1"), ReLU]
+[MaxPool1D(2)]
+[Conv1D(4, Kernel = 3, Dilation = 2, Name = "conv2"), ReLU]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class Int8Signal;

@@ -15,10 +15,10 @@ public sealed class QuantizedNetworkTests
 {
     private const int CalibrationSamples = 200;
 
-    public static TheoryData<string> Networks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn) };
+    public static TheoryData<string> Networks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn), nameof(Int8Signal) };
 
     /// <summary>Every network, including those with activations computed in float, which the integer reference does not model.</summary>
-    public static TheoryData<string> AllNetworks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn), nameof(Int8Activations), nameof(Int8Pools) };
+    public static TheoryData<string> AllNetworks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn), nameof(Int8Signal), nameof(Int8Activations), nameof(Int8Pools) };
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -364,20 +364,25 @@ public sealed class QuantizedNetworkTests
         nameof(Int8Shapes) => new Int8Shapes(seed),
         nameof(Int8ReluHead) => new Int8ReluHead(seed),
         nameof(Int8Cnn) => WithRunningStatistics(new Int8Cnn(seed), seed),
+        nameof(Int8Signal) => WithRunningStatistics(new Int8Signal(seed), seed),
         nameof(Int8Activations) => new Int8Activations(seed),
         nameof(Int8Pools) => new Int8Pools(seed),
         _ => throw new ArgumentException(name),
     };
 
     /// <summary>Running statistics away from 0 and 1, so that folding the batch normalization into the convolution is tested.</summary>
-    private static Int8Cnn WithRunningStatistics(Int8Cnn model, int seed)
+    private static T WithRunningStatistics<T>(T model, int seed)
+        where T : INetwork
     {
         var random = new Random(seed);
-        Span<float> buffers = model.Buffers;
-        for (int i = 0; i < 5; i++)
+        foreach (TensorInfo tensor in model.BufferTensors)
         {
-            buffers[i] = (float)(random.NextDouble() - 0.5);         // running_mean
-            buffers[5 + i] = (float)(0.5 + random.NextDouble());     // running_var
+            Span<float> values = model.Buffers.Slice(tensor.Offset, tensor.Length);
+            bool mean = tensor.Name.EndsWith("running_mean", StringComparison.Ordinal);
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = mean ? (float)(random.NextDouble() - 0.5) : (float)(0.5 + random.NextDouble());
+            }
         }
 
         return model;

@@ -57,23 +57,69 @@ internal sealed class QuantizedConvolution : QuantizedStage
         }
     }
 
-    /// <summary>One row per output pixel: the window's values in PyTorch's weight order (channel, kernel row, kernel column).</summary>
+    /// <summary>
+    /// One row per output pixel: the window's values in PyTorch's weight order (channel, kernel row, kernel column). A
+    /// window wholly inside the image is copied without per-tap checks; one that reaches the padding checks each tap.
+    /// </summary>
     private static void Columns(ReadOnlySpan<byte> sample, Span<byte> columns, Int8Window g, byte zero)
     {
-        int index = 0;
-        for (int oh = 0; oh < g.OutHeight; oh++)
+        if (sample.Length < g.InChannels * g.InPlane || columns.Length < g.OutPlane * g.Depth)
         {
-            for (int ow = 0; ow < g.OutWidth; ow++)
+            throw new ArgumentException("The convolution's spans are too short.");
+        }
+
+        // The geometry in locals, as in the max pool: byte writes could alias the window's fields.
+        (int channels, int inHeight, int inWidth, int outHeight, int outWidth) = (g.InChannels, g.InHeight, g.InWidth, g.OutHeight, g.OutWidth);
+        (int kernelHeight, int kernelWidth, int strideHeight, int strideWidth) = (g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth);
+        (int padTop, int padLeft, int dilationHeight, int dilationWidth) = (g.PadTop, g.PadLeft, g.DilationHeight, g.DilationWidth);
+        int inPlane = inHeight * inWidth;
+        ref byte source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(sample);
+        ref byte target = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(columns);
+        int index = 0;
+        for (int oh = 0; oh < outHeight; oh++)
+        {
+            int top = (oh * strideHeight) - padTop;
+            bool rowsInside = top >= 0 && top + ((kernelHeight - 1) * dilationHeight) < inHeight;
+            for (int ow = 0; ow < outWidth; ow++)
             {
-                for (int c = 0; c < g.InChannels; c++)
+                int left = (ow * strideWidth) - padLeft;
+                if (rowsInside && left >= 0 && left + ((kernelWidth - 1) * dilationWidth) < inWidth)
                 {
-                    ReadOnlySpan<byte> plane = sample.Slice(c * g.InPlane, g.InPlane);
-                    for (int i = 0; i < g.KernelHeight; i++)
+                    for (int c = 0; c < channels; c++)
                     {
-                        for (int j = 0; j < g.KernelWidth; j++)
+                        for (int i = 0; i < kernelHeight; i++)
                         {
-                            (int row, int column) = g.Tap(oh, ow, i, j);
-                            columns[index++] = g.Inside(row, column) ? plane[row * g.InWidth + column] : zero;
+                            ref byte row = ref Unsafe.Add(ref source, (c * inPlane) + ((top + (i * dilationHeight)) * inWidth) + left);
+                            for (int j = 0; j < kernelWidth; j++)
+                            {
+                                Unsafe.Add(ref target, index++) = Unsafe.Add(ref row, j * dilationWidth);
+                            }
+                        }
+                    }
+
+                    continue;
+                }
+
+                for (int c = 0; c < channels; c++)
+                {
+                    for (int i = 0; i < kernelHeight; i++)
+                    {
+                        int row = top + (i * dilationHeight);
+                        if ((uint)row >= (uint)inHeight)
+                        {
+                            for (int j = 0; j < kernelWidth; j++)
+                            {
+                                Unsafe.Add(ref target, index++) = zero;
+                            }
+
+                            continue;
+                        }
+
+                        ref byte line = ref Unsafe.Add(ref source, (c * inPlane) + (row * inWidth));
+                        for (int j = 0; j < kernelWidth; j++)
+                        {
+                            int column = left + (j * dilationWidth);
+                            Unsafe.Add(ref target, index++) = (uint)column < (uint)inWidth ? Unsafe.Add(ref line, column) : zero;
                         }
                     }
                 }
@@ -100,30 +146,52 @@ internal sealed class QuantizedMaxPool : QuantizedStage
     public override void Run(ReadOnlySpan<byte> x, int rows, Span<byte> y, Span<int> accumulators)
     {
         Int8Window g = Window;
+        if (x.Length < rows * InFeatures || y.Length < rows * OutFeatures)
+        {
+            throw new ArgumentException("The pool's spans are too short.");
+        }
+
+        // The geometry in locals: writes through the byte references could alias the window's fields, so the JIT would
+        // read them again on every tap.
+        (int channels, int inHeight, int inWidth, int outHeight, int outWidth) = (g.OutChannels, g.InHeight, g.InWidth, g.OutHeight, g.OutWidth);
+        (int kernelHeight, int kernelWidth, int strideHeight, int strideWidth) = (g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth);
+        (int padTop, int padLeft, int dilationHeight, int dilationWidth) = (g.PadTop, g.PadLeft, g.DilationHeight, g.DilationWidth);
+        int inPlane = inHeight * inWidth, outPlane = outHeight * outWidth;
+        ref byte source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref byte target = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
         for (int n = 0; n < rows; n++)
         {
-            for (int c = 0; c < g.OutChannels; c++)
+            for (int c = 0; c < channels; c++)
             {
-                ReadOnlySpan<byte> plane = x.Slice((n * g.InChannels + c) * g.InPlane, g.InPlane);
-                Span<byte> output = y.Slice((n * g.OutChannels + c) * g.OutPlane, g.OutPlane);
-                for (int oh = 0; oh < g.OutHeight; oh++)
+                ref byte plane = ref Unsafe.Add(ref source, (n * channels + c) * inPlane);
+                ref byte output = ref Unsafe.Add(ref target, (n * channels + c) * outPlane);
+                for (int oh = 0; oh < outHeight; oh++)
                 {
-                    for (int ow = 0; ow < g.OutWidth; ow++)
+                    int top = (oh * strideHeight) - padTop;
+                    for (int ow = 0; ow < outWidth; ow++)
                     {
-                        byte largest = 0;
-                        for (int i = 0; i < g.KernelHeight; i++)
+                        int left = (ow * strideWidth) - padLeft;
+                        int largest = 0;
+                        for (int i = 0; i < kernelHeight; i++)
                         {
-                            for (int j = 0; j < g.KernelWidth; j++)
+                            int row = top + (i * dilationHeight);
+                            if ((uint)row >= (uint)inHeight)
                             {
-                                (int row, int column) = g.Tap(oh, ow, i, j);
-                                if (g.Inside(row, column))
+                                continue;
+                            }
+
+                            ref byte line = ref Unsafe.Add(ref plane, row * inWidth);
+                            for (int j = 0; j < kernelWidth; j++)
+                            {
+                                int column = left + (j * dilationWidth);
+                                if ((uint)column < (uint)inWidth)
                                 {
-                                    largest = Math.Max(largest, plane[row * g.InWidth + column]);
+                                    largest = Math.Max(largest, Unsafe.Add(ref line, column));
                                 }
                             }
                         }
 
-                        output[oh * g.OutWidth + ow] = largest;
+                        Unsafe.Add(ref output, (oh * outWidth) + ow) = (byte)largest;
                     }
                 }
             }

@@ -19,11 +19,11 @@ internal static class VectorRequantization
 {
     public static bool IsSupported => Avx2.IsSupported;
 
-    /// <summary>Outputs 0 to the largest multiple of 32 of one row; returns how many it wrote.</summary>
+    /// <summary>Outputs 0 to the largest multiple of 8 of one row (32 at a time, then 8); returns how many it wrote.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Row(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> biases, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int zeroPoint, int min, int max, Span<byte> y)
     {
-        int count = accumulators.Length & ~31;
+        int count = accumulators.Length & ~7;
         ref int acc = ref MemoryMarshal.GetReference(accumulators);
         ref int bias = ref MemoryMarshal.GetReference(biases);
         ref int multiplier = ref MemoryMarshal.GetReference(multipliers);
@@ -32,13 +32,22 @@ internal static class VectorRequantization
         Vector256<int> offset = Vector256.Create(zeroPoint);
         Vector256<int> lowest = Vector256.Create(min);
         Vector256<int> highest = Vector256.Create(max);
-        for (int o = 0; o < count; o += 32)
+        int o = 0;
+        for (; o <= count - 32; o += 32)
         {
             Vector256<int> a = Eight(ref acc, ref bias, ref multiplier, ref shift, o, offset, lowest, highest);
             Vector256<int> b = Eight(ref acc, ref bias, ref multiplier, ref shift, o + 8, offset, lowest, highest);
             Vector256<int> c = Eight(ref acc, ref bias, ref multiplier, ref shift, o + 16, offset, lowest, highest);
             Vector256<int> d = Eight(ref acc, ref bias, ref multiplier, ref shift, o + 24, offset, lowest, highest);
             Vector256.Narrow(Vector256.Narrow(a, b).AsUInt16(), Vector256.Narrow(c, d).AsUInt16()).StoreUnsafe(ref target, (nuint)o);
+        }
+
+        for (; o < count; o += 8)
+        {
+            // Eight outputs: narrowed with zeros, the first 8 bytes are theirs.
+            Vector256<int> a = Eight(ref acc, ref bias, ref multiplier, ref shift, o, offset, lowest, highest);
+            Vector256<byte> bytes = Vector256.Narrow(Vector256.Narrow(a, Vector256<int>.Zero).AsUInt16(), Vector256<ushort>.Zero);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, o), bytes.AsUInt64().ToScalar());
         }
 
         return count;

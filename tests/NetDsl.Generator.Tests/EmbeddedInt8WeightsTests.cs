@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Immutable;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -124,22 +122,7 @@ public sealed class EmbeddedInt8WeightsTests
         return WithAssembly(output, use);
     }
 
-    private static T WithAssembly<T>(Compilation compilation, Func<Assembly, T> use)
-    {
-        using var stream = new MemoryStream();
-        Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream);
-        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
-        var context = new AssemblyLoadContext("int8-weights", isCollectible: true);
-        try
-        {
-            stream.Position = 0;
-            return use(context.LoadFromStream(stream));
-        }
-        finally
-        {
-            context.Unload();
-        }
-    }
+    private static T WithAssembly<T>(Compilation compilation, Func<Assembly, T> use) => TestCompilation.Load(compilation, use);
 
     private static (ImmutableArray<Diagnostic> Analyzer, GeneratorRunResult Generator, Compilation Output) Run(string source, params AdditionalText[] files)
     {

@@ -49,6 +49,27 @@ internal static class TestCompilation
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
+    /// <summary>
+    /// Emits <paramref name="compilation"/> (which must succeed), loads it into a collectible context, runs
+    /// <paramref name="use"/> on the assembly and unloads it.
+    /// </summary>
+    public static T Load<T>(Compilation compilation, Func<System.Reflection.Assembly, T> use)
+    {
+        using var stream = new System.IO.MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var context = new System.Runtime.Loader.AssemblyLoadContext("test-load", isCollectible: true);
+        try
+        {
+            stream.Position = 0;
+            return use(context.LoadFromStream(stream));
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
     public static TestRun Run(params string[] sources) => Run(Create(sources));
 
     /// <summary>

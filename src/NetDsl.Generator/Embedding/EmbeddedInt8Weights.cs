@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Emit;
 using NetDsl.Generator.Model;
@@ -35,23 +34,9 @@ internal static class EmbeddedInt8Weights
             return null;
         }
 
-        WeightFileContent? file = files.FirstOrDefault(f => f.Matches(weights));
-        if (file is null)
+        if (EmbeddedWeights.Bytes(weights, index, network, files, diagnostics) is not { } bytes)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileMissing, index, weights, network));
             return null;
-        }
-
-        if (file.Bytes is not { } content)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileMismatch, index, weights, network, "its bytes could not be read"));
-            return null;
-        }
-
-        byte[] bytes = content.ToArray();
-        if (bytes.Length > EmbeddedWeights.LargeFileBytes)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileLarge, index, weights, network, (bytes.Length / (1024.0 * 1024.0)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         try

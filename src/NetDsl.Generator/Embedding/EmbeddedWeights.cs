@@ -28,23 +28,9 @@ internal static class EmbeddedWeights
 
         int index = plan.Spec.NetworkAttributeIndex;
         string network = plan.Spec.ClassName;
-        WeightFileContent? file = files.FirstOrDefault(f => f.Matches(weights));
-        if (file is null)
+        if (Bytes(weights, index, network, files, diagnostics) is not { } bytes)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileMissing, index, weights, network));
             return null;
-        }
-
-        if (file.Bytes is not { } content)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileMismatch, index, weights, network, "its bytes could not be read"));
-            return null;
-        }
-
-        byte[] bytes = content.ToArray();
-        if (bytes.Length > LargeFileBytes)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileLarge, index, weights, network, (bytes.Length / (1024.0 * 1024.0)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         try
@@ -71,6 +57,34 @@ internal static class EmbeddedWeights
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileMismatch, index, weights, network, exception.Message));
             return null;
         }
+    }
+
+    /// <summary>
+    /// The bytes of the weights file named <paramref name="weights"/> among <paramref name="files"/>, or null after NDSL0028
+    /// (not given to the build) or NDSL0029 (unreadable); a file above <see cref="LargeFileBytes"/> adds NDSL0030.
+    /// </summary>
+    public static byte[]? Bytes(string weights, int networkIndex, string network, IReadOnlyList<WeightFileContent> files, List<DiagnosticInfo> diagnostics)
+    {
+        WeightFileContent? file = files.FirstOrDefault(f => f.Matches(weights));
+        if (file is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileMissing, networkIndex, weights, network));
+            return null;
+        }
+
+        if (file.Bytes is not { } content)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileMismatch, networkIndex, weights, network, "its bytes could not be read"));
+            return null;
+        }
+
+        byte[] bytes = content.ToArray();
+        if (bytes.Length > LargeFileBytes)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileLarge, networkIndex, weights, network, (bytes.Length / (1024.0 * 1024.0)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return bytes;
     }
 
     private static float[] Decode(SafeTensorsHeader header, List<PlannedTensor> tensors, int count, ReadOnlySpan<byte> data)

@@ -38,13 +38,22 @@ internal static class PretrainedEmitter
     private static void EmitValues(SourceWriter writer, string property, string summary, float[] values)
     {
         writer.WriteLine($"// {summary}");
-        writer.WriteLine($"private static global::System.ReadOnlySpan<float> {property} => new float[]");
+        EmitReadOnlyData(writer, "float", property, values.Length, ValuesPerLine, i => Literals.Float(values[i]));
+    }
+
+    /// <summary>
+    /// <c>private static ReadOnlySpan&lt;T&gt; Property =&gt; new T[] { ... };</c> with <paramref name="perLine"/> elements a line:
+    /// the compiler stores such a constant array as raw data in the assembly and the span reads it in place.
+    /// </summary>
+    internal static void EmitReadOnlyData(SourceWriter writer, string elementType, string property, int count, int perLine, System.Func<int, string> element)
+    {
+        writer.WriteLine($"private static global::System.ReadOnlySpan<{elementType}> {property} => new {elementType}[]");
         writer.OpenBlock();
         var line = new StringBuilder();
-        for (int i = 0; i < values.Length; i++)
+        for (int i = 0; i < count; i++)
         {
-            line.Append(Literals.Float(values[i])).Append(',');
-            if ((i + 1) % ValuesPerLine == 0 || i == values.Length - 1)
+            line.Append(element(i)).Append(',');
+            if ((i + 1) % perLine == 0 || i == count - 1)
             {
                 writer.WriteLine(line.ToString());
                 line.Clear();

@@ -91,25 +91,7 @@ internal static class QuantizedTwinEmitter
         writer.WriteLine("public static Quantized CreatePretrained() => FromBytes(PretrainedFile);");
         writer.WriteLine();
         writer.WriteLine($"// The bytes of {name}: a safetensors file of int8 weights, scales and zero points.");
-        writer.WriteLine("private static global::System.ReadOnlySpan<byte> PretrainedFile => new byte[]");
-        writer.OpenBlock();
-        var line = new System.Text.StringBuilder();
-        for (int i = 0; i < file.Length; i++)
-        {
-            line.Append("0x").Append(file[i].ToString("X2", System.Globalization.CultureInfo.InvariantCulture)).Append(',');
-            if ((i + 1) % BytesPerLine == 0 || i == file.Length - 1)
-            {
-                writer.WriteLine(line.ToString());
-                line.Clear();
-            }
-            else
-            {
-                line.Append(' ');
-            }
-        }
-
-        writer.CloseBlock(";");
-        writer.WriteLine();
+        PretrainedEmitter.EmitReadOnlyData(writer, "byte", "PretrainedFile", file.Length, BytesPerLine, i => "0x" + file[i].ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private const int BytesPerLine = 24;

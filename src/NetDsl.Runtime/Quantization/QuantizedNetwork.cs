@@ -27,7 +27,6 @@ public sealed class QuantizedNetwork
     private static int[]? t_sums;
 
     private readonly QuantizedStage[] _stages;
-    private readonly FloatTail _tail;
     private readonly int _widest;
 
     private QuantizedNetwork(QuantizationPlan plan, QuantizationParameters input, QuantizedStage[] stages)
@@ -35,7 +34,6 @@ public sealed class QuantizedNetwork
         Plan = plan;
         InputQuantization = input;
         _stages = stages;
-        _tail = plan.Tail;
         _widest = plan.InputSize;
         var layers = new List<QuantizedLayerInfo>();
         foreach (QuantizedStage stage in stages)
@@ -108,15 +106,9 @@ public sealed class QuantizedNetwork
         for (int i = 0; i < stages.Length; i++)
         {
             PlannedStage stage = plan.Stages[i];
-            if (stage.Kind == PlannedKind.Relu)
+            if (PassingQuantizationThrough(stage, current) is { } passing)
             {
-                stages[i] = new QuantizedRelu(stage.Layer.Name, stage.InFeatures, current);
-                continue;
-            }
-
-            if (stage.Kind == PlannedKind.MaxPool)
-            {
-                stages[i] = new QuantizedMaxPool(stage.Layer.Name, stage.Window!, current);
+                stages[i] = passing;
                 continue;
             }
 
@@ -311,15 +303,26 @@ public sealed class QuantizedNetwork
         ApplyTail(outputs, rows);
     }
 
-    private void ApplyTail(Span<float> outputs, int rows)
+    private void ApplyTail(Span<float> outputs, int rows) => ApplyTail(Plan, outputs, rows);
+
+    /// <summary>The plan's float tail (Softmax, LogSoftmax) on <paramref name="rows"/> outputs, in place.</summary>
+    private static void ApplyTail(QuantizationPlan plan, Span<float> outputs, int rows)
     {
-        Span<float> values = outputs.Slice(0, rows * OutputSize);
-        switch (_tail)
+        Span<float> values = outputs.Slice(0, rows * plan.OutputSize);
+        switch (plan.Tail)
         {
-            case FloatTail.Softmax: SoftmaxKernels.Softmax(values, values, rows, OutputSize); break;
-            case FloatTail.LogSoftmax: SoftmaxKernels.LogSoftmax(values, values, rows, OutputSize); break;
+            case FloatTail.Softmax: SoftmaxKernels.Softmax(values, values, rows, plan.OutputSize); break;
+            case FloatTail.LogSoftmax: SoftmaxKernels.LogSoftmax(values, values, rows, plan.OutputSize); break;
         }
     }
+
+    /// <summary>A stage that keeps its input's quantization and has nothing to store (ReLU, max pool), or null for others.</summary>
+    internal static QuantizedStage? PassingQuantizationThrough(PlannedStage stage, QuantizationParameters input) => stage.Kind switch
+    {
+        PlannedKind.Relu => new QuantizedRelu(stage.Layer.Name, stage.InFeatures, input),
+        PlannedKind.MaxPool => new QuantizedMaxPool(stage.Layer.Name, stage.Window!, input),
+        _ => null,
+    };
 
     /// <summary>Every stage's outputs as real values (dequantized; the last Linear's float outputs before the tail).</summary>
     private List<float[]> Trace(ReadOnlySpan<float> inputs, int rows)
@@ -366,11 +369,7 @@ public sealed class QuantizedNetwork
         var expected = new float[rows * plan.OutputSize];
         model.ForwardBatch(inputs.Slice(0, rows * plan.InputSize), expected);
         var actual = (float[])stagesOutput.Clone();
-        switch (plan.Tail)
-        {
-            case FloatTail.Softmax: SoftmaxKernels.Softmax(actual, actual, rows, plan.OutputSize); break;
-            case FloatTail.LogSoftmax: SoftmaxKernels.LogSoftmax(actual, actual, rows, plan.OutputSize); break;
-        }
+        ApplyTail(plan, actual, rows);
 
         for (int i = 0; i < expected.Length; i++)
         {

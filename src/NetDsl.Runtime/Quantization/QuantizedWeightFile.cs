@@ -85,15 +85,9 @@ internal static class QuantizedWeightFile
         for (int i = 0; i < stages.Length; i++)
         {
             PlannedStage stage = plan.Stages[i];
-            if (stage.Kind == PlannedKind.Relu)
+            if (QuantizedNetwork.PassingQuantizationThrough(stage, current) is { } passing)
             {
-                stages[i] = new QuantizedRelu(stage.Layer.Name, stage.InFeatures, current);
-                continue;
-            }
-
-            if (stage.Kind == PlannedKind.MaxPool)
-            {
-                stages[i] = new QuantizedMaxPool(stage.Layer.Name, stage.Window!, current);
+                stages[i] = passing;
                 continue;
             }
 

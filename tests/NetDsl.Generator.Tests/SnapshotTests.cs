@@ -62,7 +62,7 @@ public sealed class SnapshotTests
 
     /// <summary>
     /// A small CNN with both code paths: conv1 (32 outputs x 4 taps = 128) and the pool unroll; conv2 (36 outputs x 8 taps =
-    /// 288) calls the im2col kernel; batch normalization and dropout always call kernels; the global pool unrolls.
+    /// 288) calls the convolution kernels; batch normalization and dropout always call kernels; the global pool unrolls.
     /// </summary>
     public const string TinyCnn = """
         using NetDsl;
@@ -92,6 +92,43 @@ public sealed class SnapshotTests
         Assert.Contains("global::NetDsl.Generated.NormalizationKernels.BatchNormMoments(a3, _batchStatistics[0], batch, 4, 9);", source, System.StringComparison.Ordinal);
         Assert.Contains("partial class TinyCnn : global::NetDsl.INetwork<TinyCnn>, global::NetDsl.Generated.ISegmentedTraining", source, System.StringComparison.Ordinal);
         Assert.Contains("new(\"bn.running_mean\", 0, 4),", source, System.StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An image network whose inference keeps the activations channels-last between its convolutions, pools, batch
+    /// normalization and ReLUs (InferenceLayouts): the first convolution (one input channel, rows of 12) takes the row
+    /// kernel and writes planar activations, the pool after it converts, and the last pool converts back before Flatten.
+    /// </summary>
+    public const string ChannelsLastCnn = """
+        using NetDsl;
+
+        namespace Vision;
+
+        /// <summary>A small image network with channels-last inference activations.</summary>
+        [Network]
+        [Input(1, 12, 12)]
+        [Conv2D(16, Kernel = 3, Padding = 1, Name = "conv1"), ReLU]
+        [MaxPool2D(2)]
+        [Conv2D(32, Kernel = 3, Padding = 1, Name = "conv2")]
+        [BatchNorm2D(Name = "bn"), ReLU]
+        [MaxPool2D(2)]
+        [Flatten, Dropout(0.2)]
+        [Linear(4, Name = "head")]
+        public partial class ChannelsLastCnn;
+        """;
+
+    [Fact]
+    public void ChannelsLastCnn_MatchesSnapshot()
+    {
+        string source = AssertSnapshot("ChannelsLastCnn", ChannelsLastCnn, "Vision.ChannelsLastCnn.g.cs");
+
+        Assert.Contains("// s2, s3, s4, s5: channels-last activations ([H, W, C] per sample)", source, System.StringComparison.Ordinal);
+        Assert.Contains("PoolingKernels.MaxForward(s1, s2, batch, in s_window2, global::NetDsl.Generated.ActivationLayout.Planar, global::NetDsl.Generated.ActivationLayout.ChannelsLast);", source, System.StringComparison.Ordinal);
+        Assert.Contains("1E-05f, global::NetDsl.Generated.ActivationLayout.ChannelsLast);", source, System.StringComparison.Ordinal);
+        Assert.Contains("PoolingKernels.MaxForward(s5, s6, batch, in s_window6, global::NetDsl.Generated.ActivationLayout.ChannelsLast, global::NetDsl.Generated.ActivationLayout.Planar);", source, System.StringComparison.Ordinal);
+
+        // Training passes stay planar.
+        Assert.DoesNotContain("ActivationLayout.ChannelsLast", source.Substring(source.IndexOf("ForwardTrainingSegment(int segment", System.StringComparison.Ordinal)), System.StringComparison.Ordinal);
     }
 
     [Fact]

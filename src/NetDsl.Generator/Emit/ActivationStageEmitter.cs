@@ -30,7 +30,7 @@ internal sealed class ActivationStageEmitter : IStageEmitter
     public void EmitForward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
         bool callsKernel = !stage.IsUnrolled || stage.Activation!.KernelMatchesScalar;
-        writer.WriteLine(StageDescription.Of(plan, stage, callsKernel));
+        writer.WriteLine(StageDescription.Of(plan, stage, callsKernel) + context.LayoutNote);
         if (callsKernel)
         {
             writer.WriteLine(ActivationCode.KernelForward(stage.Activation!, context.Input, context.Output));

@@ -44,15 +44,17 @@ internal sealed class AffineStageEmitter : IStageEmitter
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
         string weight = Slice("p", layer.Tensor("weight")!);
         string bias = layer.Tensor("bias") is { } b ? Slice("p", b) : "default";
-        writer.WriteLine(StageDescription.Of(plan, stage));
+        writer.WriteLine(StageDescription.Of(plan, stage) + context.LayoutNote);
         if (!stage.IsUnrolled)
         {
             writer.WriteLine(stage.Kind == StageKind.Linear
                 ? TypeNames.LinearKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + LinearRows(layer) + ");"
-                : TypeNames.ConvolutionKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + ");");
+                : TypeNames.ConvolutionKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + (context.AnyChannelsLast ? context.LayoutArguments : string.Empty) + ");");
             if (ActivationCode.Applies(stage.Activation))
             {
-                writer.WriteLine(ActivationCode.KernelForward(stage.Activation!, context.Output, context.Output));
+                writer.WriteLine(context.ActivationDeferred
+                    ? "// The " + stage.Activation!.Name + " runs after the max pool that follows, on its fewer outputs (the same values)."
+                    : ActivationCode.KernelForward(stage.Activation!, context.Output, context.Output));
             }
 
             writer.WriteLine();

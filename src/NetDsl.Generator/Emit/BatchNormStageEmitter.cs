@@ -24,8 +24,9 @@ internal sealed class BatchNormStageEmitter : IStageEmitter
         }
 
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
-        writer.WriteLine(StageDescription.Of(plan, stage));
-        writer.WriteLine($"{TypeNames.NormalizationKernels}.BatchNormInference({context.Input}, {context.Output}, {KernelOnlyStageEmitter.Affine(layer, "p")}{RunningStatistics(layer)}{Sizes(layer)}, {Literals.Float(Eps(layer))});");
+        writer.WriteLine(StageDescription.Of(plan, stage) + context.LayoutNote);
+        string layout = context.InputChannelsLast ? ", " + StageContext.Layout(channelsLast: true) : string.Empty;
+        writer.WriteLine($"{TypeNames.NormalizationKernels}.BatchNormInference({context.Input}, {context.Output}, {KernelOnlyStageEmitter.Affine(layer, "p")}{RunningStatistics(layer)}{Sizes(layer)}, {Literals.Float(Eps(layer))}{layout});");
         writer.WriteLine();
     }
 

@@ -24,7 +24,7 @@ internal sealed class DropoutStageEmitter : IStageEmitter
     public void EmitForward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
-        writer.WriteLine(StageDescription.Of(plan, stage));
+        writer.WriteLine(StageDescription.Of(plan, stage) + context.LayoutNote);
         writer.WriteLine(context.Training
             ? TypeNames.DropoutKernels + ".Forward(" + context.Input + ", " + context.Output + ", " + context.Auxiliary + ", " + Literals.Float(layer.HyperParametersAs<DropoutParameters>().P) + ", _dropoutRandom);"
             : context.Input + ".CopyTo(" + context.Output + ");");

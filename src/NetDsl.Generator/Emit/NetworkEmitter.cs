@@ -517,14 +517,26 @@ internal static class NetworkEmitter
         }
 
         writer.WriteLine($"global::System.Span<float> s{count} = outputs;");
+        bool[] channelsLast = InferenceLayouts.Plan(plan);
+        if (channelsLast.Any(c => c))
+        {
+            string spans = string.Join(", ", Enumerable.Range(0, count + 1).Where(k => channelsLast[k]).Select(k => "s" + Literals.Int(k)));
+            writer.WriteLine($"// {spans}: channels-last activations ([H, W, C] per sample), read and written by the convolutions and pools around them without conversion.");
+        }
+
         NumericCheckCode.Inputs(writer, plan, "s0");
         writer.WriteLine();
         foreach (Stage stage in plan.Stages)
         {
             string previous = "s" + Literals.Int(stage.Index - 1);
             string current = "s" + Literals.Int(stage.Index);
-            EmitterFor(stage).EmitForward(writer, plan, stage, new StageContext(previous, current, string.Empty, string.Empty, null, null, Training: false, ActivationPrefix: "s"));
-            NumericCheckCode.StageOutputs(writer, plan, stage, current, last: stage.Index == count);
+            Stage? before = stage.Index > 1 ? plan.Stages[stage.Index - 2] : null;
+            var context = new StageContext(previous, current, string.Empty, string.Empty, null, null, Training: false, ActivationPrefix: "s",
+                InputChannelsLast: channelsLast[stage.Index - 1], OutputChannelsLast: channelsLast[stage.Index],
+                ActivationDeferred: InferenceLayouts.ReLUAfterPool(plan, stage),
+                DeferredActivation: before is not null && InferenceLayouts.ReLUAfterPool(plan, before) ? before.Activation : null);
+            EmitterFor(stage).EmitForward(writer, plan, stage, context);
+            NumericCheckCode.StageOutputs(writer, plan, stage, current, last: stage.Index == count, channelsLast: channelsLast[stage.Index]);
         }
 
         writer.CloseBlock();

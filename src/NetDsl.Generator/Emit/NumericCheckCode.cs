@@ -16,9 +16,19 @@ internal static class NumericCheckCode
         Samples(writer, plan, span, "InputSize", "the input");
 
     /// <summary>Checks a stage's outputs, <c>[batch, OutputWidth]</c>, after its code (which ends with a blank line), then a blank line unless <paramref name="last"/>.</summary>
-    public static void StageOutputs(SourceWriter writer, NetworkPlan plan, Stage stage, string span, bool last = false)
+    public static void StageOutputs(SourceWriter writer, NetworkPlan plan, Stage stage, string span, bool last = false, bool channelsLast = false)
     {
-        Samples(writer, plan, span, Literals.Int(stage.OutputWidth), "the output of layer " + Describe(plan, stage));
+        string location = "the output of layer " + Describe(plan, stage);
+        if (channelsLast)
+        {
+            int channels = plan.Layers[stage.LayerIndex].OutputShape.Dimensions[0];
+            writer.WriteLine($"if ({TypeNames.NumericChecks}.Enabled) {TypeNames.FiniteCheck}.ChannelsLastSamples({span}, {Literals.Int(channels)}, {Literals.Int(stage.OutputWidth / channels)}, {Literals.String(plan.Spec.ClassName)}, {Literals.String(location)});");
+        }
+        else
+        {
+            Samples(writer, plan, span, Literals.Int(stage.OutputWidth), location);
+        }
+
         if (!last)
         {
             writer.WriteLine();

@@ -28,15 +28,20 @@ internal sealed class PoolStageEmitter : IStageEmitter
     public void EmitForward(SourceWriter writer, NetworkPlan plan, Stage stage, StageContext context)
     {
         PlannedLayer layer = plan.Layers[stage.LayerIndex];
-        writer.WriteLine(StageDescription.Of(plan, stage));
+        writer.WriteLine(StageDescription.Of(plan, stage) + context.LayoutNote);
         if (!stage.IsUnrolled)
         {
             writer.WriteLine(layer.Kind switch
             {
                 LayerKind.GlobalAvgPool => TypeNames.PoolingKernels + ".GlobalAverageForward(" + context.Input + ", " + context.Output + ", batch, " + Channels(layer) + ", " + Positions(layer) + ");",
-                LayerKind.MaxPool1D or LayerKind.MaxPool2D => TypeNames.PoolingKernels + ".MaxForward(" + context.Input + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + ");",
+                LayerKind.MaxPool1D or LayerKind.MaxPool2D => TypeNames.PoolingKernels + ".MaxForward(" + context.Input + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + (context.AnyChannelsLast ? context.LayoutArguments : string.Empty) + ");",
                 _ => TypeNames.PoolingKernels + ".AverageForward(" + context.Input + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + ", countIncludePad: " + (CountIncludePad(layer) ? "true" : "false") + ");",
             });
+            if (context.DeferredActivation is { } deferred)
+            {
+                writer.WriteLine(ActivationCode.KernelForward(deferred, context.Output, context.Output) + " // the preceding convolution's");
+            }
+
             writer.WriteLine();
             return;
         }

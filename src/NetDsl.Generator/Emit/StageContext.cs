@@ -9,6 +9,10 @@ namespace NetDsl.Generator.Emit;
 /// <param name="InputGradientCondition">Backward: a condition under which the input gradient is wanted, or null for always.</param>
 /// <param name="Training">Forward: whether this is <c>ForwardTraining</c> (dropout active, batch statistics) rather than inference.</param>
 /// <param name="ActivationPrefix">The prefix of the spans holding each stage's outputs in this pass (<c>a</c>: <c>a0</c>, <c>a1</c>, ...).</param>
+/// <param name="InputChannelsLast">Inference: whether <paramref name="Input"/> holds channels-last activations (<see cref="InferenceLayouts"/>).</param>
+/// <param name="OutputChannelsLast">Inference: whether <paramref name="Output"/> is to hold channels-last activations.</param>
+/// <param name="ActivationDeferred">Inference: the stage's fused activation is left to the max pool that follows (<see cref="InferenceLayouts.ReLUAfterPool"/>).</param>
+/// <param name="DeferredActivation">Inference: an activation of the preceding stage this max pool applies to its output.</param>
 internal sealed record StageContext(
     string Input,
     string Output,
@@ -17,8 +21,24 @@ internal sealed record StageContext(
     string? Auxiliary,
     string? InputGradientCondition,
     bool Training,
-    string ActivationPrefix)
+    string ActivationPrefix,
+    bool InputChannelsLast = false,
+    bool OutputChannelsLast = false,
+    bool ActivationDeferred = false,
+    Catalog.ActivationFunction? DeferredActivation = null)
 {
+    /// <summary>The layout arguments of a kernel call that converts between layouts: <c>, ActivationLayout.X, ActivationLayout.Y</c>.</summary>
+    public string LayoutArguments => ", " + Layout(InputChannelsLast) + ", " + Layout(OutputChannelsLast);
+
+    /// <summary>Whether either side of the stage is channels-last.</summary>
+    public bool AnyChannelsLast => InputChannelsLast || OutputChannelsLast;
+
+    /// <summary>The end of the stage's comment that says so, or nothing.</summary>
+    public string LayoutNote => !AnyChannelsLast ? string.Empty
+        : " Activations " + (InputChannelsLast ? "channels-last" : "planar") + " in, " + (OutputChannelsLast ? "channels-last" : "planar") + " out.";
+
+    public static string Layout(bool channelsLast) => TypeNames.ActivationLayout + (channelsLast ? ".ChannelsLast" : ".Planar");
+
     /// <summary>Prefixes <paramref name="statement"/> with the input-gradient condition, if any.</summary>
     public string Guarded(string statement) => InputGradientCondition is null ? statement : "if (" + InputGradientCondition + ") " + statement;
 

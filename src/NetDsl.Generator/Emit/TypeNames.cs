@@ -22,5 +22,6 @@ internal static class TypeNames
     public const string AttentionKernels = "global::NetDsl.Generated.AttentionKernels";
     public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
     public const string NumericChecks = "global::NetDsl.NumericChecks";
+    public const string ActivationLayout = "global::NetDsl.Generated.ActivationLayout";
     public const string FiniteCheck = "global::NetDsl.Generated.FiniteCheck";
 }

@@ -20,6 +20,35 @@ public static class FiniteCheck
         }
     }
 
+    /// <summary>
+    /// <see cref="Samples"/> for channels-last samples (<c>[positions, channels]</c> each): names the first non-finite value
+    /// in the planar order (<c>[channels, positions]</c>) that the sample's public layout has, so the index a message
+    /// gives does not depend on how generated code laid the activations out.
+    /// </summary>
+    /// <exception cref="NonFiniteValueException">A value is NaN or infinite.</exception>
+    public static void ChannelsLastSamples(ReadOnlySpan<float> values, int channels, int positions, string network, string location)
+    {
+        int index = IndexOfNonFinite(values);
+        if (index < 0)
+        {
+            return;
+        }
+
+        int width = channels * positions;
+        int sample = index / width;
+        ReadOnlySpan<float> rows = values.Slice(sample * width, width);
+        int first = int.MaxValue;
+        for (int i = index % width; i < width; i++)
+        {
+            if (!float.IsFinite(rows[i]))
+            {
+                first = Math.Min(first, i % channels * positions + i / channels);
+            }
+        }
+
+        throw new NonFiniteValueException(network, location, sample, first, rows[first % positions * channels + first / positions]);
+    }
+
     /// <summary>Throws at the first non-finite value of a tensor that belongs to no sample (a parameter gradient).</summary>
     /// <exception cref="NonFiniteValueException">A value is NaN or infinite.</exception>
     public static void Tensor(ReadOnlySpan<float> values, string network, string location)

@@ -41,17 +41,21 @@ internal static class ChannelsLastConvolution
         || (g.InChannels >= 8 && g.OutChannels >= 16 && g.OutWidth < 12)
         || (g.InChannels >= 4 && g.OutChannels >= 8 && g.OutWidth < 10);
 
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g) =>
+        Forward(x, weight, bias, y, batch, g, ActivationLayout.Planar, ActivationLayout.Planar);
+
+    /// <summary>The forward pass with the input and the output in the given layouts (channels-last ones are read and written without conversion).</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, ActivationLayout inputLayout, ActivationLayout outputLayout)
     {
         KernelTeam? team = KernelTeam.Current;
         if (team is null || !WorthSplitting(g, batch))
         {
-            ForwardPart(x, weight, bias, y, batch, g, 0, 1);
+            ForwardPart(x, weight, bias, y, batch, g, 0, 1, inputLayout, outputLayout);
             return;
         }
 
         ConvolutionWork work = t_work ??= new ConvolutionWork();
-        work.RunForward(team, x, weight, bias, y, batch, g);
+        work.RunForward(team, x, weight, bias, y, batch, g, inputLayout, outputLayout);
     }
 
     /// <summary>Adds the parameter gradients of the batch and, unless <paramref name="dx"/> is empty, overwrites it with the input gradient.</summary>
@@ -73,14 +77,15 @@ internal static class ChannelsLastConvolution
         (long)batch * g.OutPlane * g.OutChannels * g.InChannels * g.KernelHeight * g.KernelWidth >= 4_000_000;
 
     /// <summary>The forward pass's part <paramref name="part"/> of <paramref name="parts"/>: whole groups of samples, or, with fewer groups than parts, blocks of output channels.</summary>
-    internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts)
+    internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts,
+        ActivationLayout inputLayout = ActivationLayout.Planar, ActivationLayout outputLayout = ActivationLayout.Planar)
     {
         switch (ChannelsLastTileShape.WidthFor(g.OutChannels))
         {
-            case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g, part, parts); break;
-            case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g, part, parts); break;
-            case 128: Forward<Vector128<float>, Width128>(x, weight, bias, y, batch, g, part, parts); break;
-            default: Forward<float, Width1>(x, weight, bias, y, batch, g, part, parts); break;
+            case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout); break;
+            case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout); break;
+            case 128: Forward<Vector128<float>, Width128>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout); break;
+            default: Forward<float, Width1>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout); break;
         }
     }
 
@@ -112,7 +117,8 @@ internal static class ChannelsLastConvolution
         }
     }
 
-    private static void Forward<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts)
+    private static void Forward<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts,
+        ActivationLayout inputLayout, ActivationLayout outputLayout)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -124,10 +130,15 @@ internal static class ChannelsLastConvolution
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
         int depthChunk = Math.Max(1, WeightChunkFloats / block);
         int inputLength = cl.SamplesPerGroup * cl.PaddedPlane * g.InChannels;
-        Span<float> floats = Floats(channels + inputLength + groupPixels * channels);
+
+        // A channels-last output whose channels fill whole blocks is written in place; otherwise the tiles write rows of
+        // `channels` floats that are then copied (or transposed) into the output.
+        bool inPlace = outputLayout == ActivationLayout.ChannelsLast && channels == g.OutChannels;
+        int rowsLength = inPlace ? 0 : groupPixels * channels;
+        Span<float> floats = Floats(channels + inputLength + rowsLength);
         Span<float> packedBias = floats.Slice(0, channels);
         Span<float> padded = floats.Slice(channels, inputLength);
-        Span<float> rows = floats.Slice(channels + inputLength, groupPixels * channels);
+        Span<float> scratchRows = floats.Slice(channels + inputLength, rowsLength);
         Span<int> offsets = Offsets(cl.Depth + groupPixels);
         Span<int> depthOffsets = offsets.Slice(0, cl.Depth);
         Span<int> pixelOffsets = offsets.Slice(cl.Depth, groupPixels);
@@ -161,7 +172,16 @@ internal static class ChannelsLastConvolution
             int first = group * cl.SamplesPerGroup;
             int count = Math.Min(cl.SamplesPerGroup, batch - first);
             int pixels = count * g.OutPlane;
-            ChannelsLastLayout.PadInput(x.Slice(first * g.InputSize), count, padded, g.InChannels, g, cl);
+            if (inputLayout == ActivationLayout.ChannelsLast)
+            {
+                ChannelsLastLayout.PadChannelsLastInput(x.Slice(first * g.InputSize), count, padded, g, cl);
+            }
+            else
+            {
+                ChannelsLastLayout.PadInput(x.Slice(first * g.InputSize), count, padded, g.InChannels, g, cl);
+            }
+
+            Span<float> rows = inPlace ? y.Slice(first * g.OutputSize, pixels * channels) : scratchRows;
             cl.FillPixelOffsets(pixelOffsets, count, g.InChannels, g);
             for (int b = firstBlock * block; b < endBlock * block; b += block)
             {
@@ -193,7 +213,15 @@ internal static class ChannelsLastConvolution
                 }
             }
 
-            ChannelsLastLayout.ToPlanes(rows, count, channels, y.Slice(first * g.OutputSize), firstBlock * block, Math.Min(endBlock * block, g.OutChannels), g);
+            int endChannel = Math.Min(endBlock * block, g.OutChannels);
+            if (outputLayout == ActivationLayout.Planar)
+            {
+                ChannelsLastLayout.ToPlanes(rows, count, channels, y.Slice(first * g.OutputSize), firstBlock * block, endChannel, g);
+            }
+            else if (!inPlace)
+            {
+                ChannelsLastLayout.CopyChannels(rows, pixels, channels, y.Slice(first * g.OutputSize), g.OutChannels, firstBlock * block, endChannel);
+            }
         }
     }
 

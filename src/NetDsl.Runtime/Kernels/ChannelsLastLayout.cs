@@ -49,6 +49,50 @@ internal static class ChannelsLastLayout
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="count"/> channels-last input samples (<c>[H, W, InChannels]</c>) as zero-padded images of
+    /// <c>InChannels</c> floats per pixel: each input row is one contiguous copy.
+    /// </summary>
+    public static void PadChannelsLastInput(ReadOnlySpan<float> samples, int count, Span<float> padded, in WindowGeometry g, in ChannelsLastGeometry cl)
+    {
+        int channels = g.InChannels;
+        padded.Slice(0, count * cl.PaddedPlane * channels).Clear();
+        int rows = Math.Min(g.InHeight, cl.PaddedHeight - g.PadTop);
+        int columns = Math.Min(g.InWidth, cl.PaddedWidth - g.PadLeft);
+        if (count * g.InputSize > samples.Length || count * cl.PaddedPlane * channels > padded.Length)
+        {
+            throw new ArgumentException("The channels-last conversion's spans are too short.");
+        }
+
+        for (int n = 0; n < count; n++)
+        {
+            for (int ih = 0; ih < rows; ih++)
+            {
+                samples.Slice(n * g.InputSize + ih * g.InWidth * channels, columns * channels)
+                    .CopyTo(padded.Slice(((n * cl.PaddedHeight + ih + g.PadTop) * cl.PaddedWidth + g.PadLeft) * channels));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies channels <paramref name="firstChannel"/> to <paramref name="endChannel"/> of <paramref name="pixels"/> rows of
+    /// <paramref name="channelStride"/> floats into rows of <paramref name="channels"/> floats (a channels-last output
+    /// whose channel count is not a whole number of the kernel's blocks).
+    /// </summary>
+    public static void CopyChannels(ReadOnlySpan<float> rows, int pixels, int channelStride, Span<float> target, int channels, int firstChannel, int endChannel)
+    {
+        if ((long)pixels * channelStride > rows.Length || (long)pixels * channels > target.Length || endChannel > channels)
+        {
+            throw new ArgumentException("The channels-last copy's spans are too short.");
+        }
+
+        int width = endChannel - firstChannel;
+        for (int q = 0; q < pixels; q++)
+        {
+            rows.Slice(q * channelStride + firstChannel, width).CopyTo(target.Slice(q * channels + firstChannel, width));
+        }
+    }
+
     /// <summary>The inverse of <see cref="PadInput"/> for gradients: overwrites the planar <paramref name="samples"/> with the padded images' inner pixels (0 where no window reached).</summary>
     public static void CropInput(ReadOnlySpan<float> padded, int count, int channelStride, Span<float> samples, in WindowGeometry g, in ChannelsLastGeometry cl)
     {

@@ -29,6 +29,23 @@ public static class ConvolutionKernels
     }
 
     /// <summary>
+    /// <c>y = conv(x, weight) + bias</c> with the input and output in the given layouts: generated inference code keeps the
+    /// activations between consecutive convolution and pooling stages channels-last (<c>[N, H, W, C]</c>), which the
+    /// channels-last kernel reads and writes without converting them. Planar on both sides is <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, in WindowGeometry)"/>.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, ActivationLayout inputLayout, ActivationLayout outputLayout)
+    {
+        if (inputLayout == ActivationLayout.Planar && outputLayout == ActivationLayout.Planar)
+        {
+            Forward(x, weight, bias, y, batch, g);
+            return;
+        }
+
+        Check(x, y, weight, batch, g);
+        ChannelsLastConvolution.Forward(x, weight, bias, y, batch, g, inputLayout, outputLayout);
+    }
+
+    /// <summary>
     /// Adds the parameter gradients of a batch (<c>dW += dz (*) x</c>, <c>db += sum of dz</c>) and, unless
     /// <paramref name="dx"/> is empty, overwrites <paramref name="dx"/> with the input gradient.
     /// </summary>

@@ -14,12 +14,13 @@ internal sealed unsafe class ConvolutionWork : IKernelWork
     private int _xLength, _weightLength, _biasLength, _yLength, _dzLength, _weightGradientLength, _biasGradientLength, _dxLength;
     private int _batch;
     private WindowGeometry _geometry;
+    private ActivationLayout _inputLayout, _outputLayout;
 
-    public void RunForward(KernelTeam team, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
+    public void RunForward(KernelTeam team, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, ActivationLayout inputLayout, ActivationLayout outputLayout)
     {
         fixed (float* px = x, pw = weight, pb = bias, py = y)
         {
-            (_backward, _batch, _geometry) = (false, batch, g);
+            (_backward, _batch, _geometry, _inputLayout, _outputLayout) = (false, batch, g, inputLayout, outputLayout);
             _x = px;
             _weight = pw;
             _bias = pb;
@@ -57,7 +58,7 @@ internal sealed unsafe class ConvolutionWork : IKernelWork
         else
         {
             ChannelsLastConvolution.ForwardPart(new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_weight, _weightLength), new ReadOnlySpan<float>(_bias, _biasLength),
-                new Span<float>(_y, _yLength), _batch, _geometry, part, parts);
+                new Span<float>(_y, _yLength), _batch, _geometry, part, parts, _inputLayout, _outputLayout);
         }
     }
 

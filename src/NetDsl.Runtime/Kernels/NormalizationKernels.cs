@@ -16,6 +16,10 @@ namespace NetDsl.Generated;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class NormalizationKernels
 {
+    // The channels-last inference pass's per-channel scales and shifts.
+    [ThreadStatic]
+    private static float[]? t_affine;
+
     /// <summary>
     /// Training-mode batch normalization of <c>[batch, channels, positions]</c>, first half: measures the mean and the sum of
     /// squared deviations of each channel of <paramref name="x"/> into <paramref name="statistics"/> (two passes in double
@@ -70,6 +74,55 @@ public static class NormalizationKernels
             float scale = weight.IsEmpty ? invStd : weight[c] * invStd;
             float shift = (bias.IsEmpty ? 0f : bias[c]) - runningMean[c] * scale;
             ScaleAndShift(x, y, scale, shift, c, batch, channels, positions);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="BatchNormInference(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, float)"/>
+    /// on activations in <paramref name="layout"/>; channels-last, each pixel's channels are scaled and shifted as one
+    /// vector, with the same scale, shift and rounding per element as the planar pass (the same bits).
+    /// </summary>
+    public static void BatchNormInference(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, int batch, int channels, int positions, float eps, ActivationLayout layout)
+    {
+        if (layout == ActivationLayout.Planar)
+        {
+            BatchNormInference(x, y, weight, bias, runningMean, runningVariance, batch, channels, positions, eps);
+            return;
+        }
+
+        int length = checked(batch * channels * positions);
+        if (x.Length < length || y.Length < length)
+        {
+            throw new ArgumentException($"Batch normalization's operands are too short for a batch of {batch}: input {x.Length}, output {y.Length} (need {length}).");
+        }
+
+        Span<float> scales = ThreadScratch.Of(ref t_affine, 2 * channels);
+        Span<float> shifts = scales.Slice(channels);
+        scales = scales.Slice(0, channels);
+        for (int c = 0; c < channels; c++)
+        {
+            float invStd = (float)(1.0 / Math.Sqrt((double)runningVariance[c] + eps));
+            scales[c] = weight.IsEmpty ? invStd : weight[c] * invStd;
+            shifts[c] = (bias.IsEmpty ? 0f : bias[c]) - runningMean[c] * scales[c];
+        }
+
+        for (int pixel = 0; pixel < batch * positions; pixel++)
+        {
+            ReadOnlySpan<float> source = x.Slice(pixel * channels, channels);
+            Span<float> target = y.Slice(pixel * channels, channels);
+            int c = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; c + Vector<float>.Count <= channels; c += Vector<float>.Count)
+                {
+                    (new Vector<float>(source.Slice(c)) * new Vector<float>(scales.Slice(c)) + new Vector<float>(shifts.Slice(c))).CopyTo(target.Slice(c));
+                }
+            }
+
+            for (; c < channels; c++)
+            {
+                target[c] = source[c] * scales[c] + shifts[c];
+            }
         }
     }
 

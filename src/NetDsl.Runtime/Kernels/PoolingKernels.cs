@@ -42,6 +42,10 @@ public static class PoolingKernels
         }
     }
 
+    /// <summary>Max pooling with the input and output in the given layouts (generated inference code between channels-last stages); the same bits as the planar pass.</summary>
+    public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, int batch, in WindowGeometry g, ActivationLayout inputLayout, ActivationLayout outputLayout) =>
+        ChannelsLastPooling.MaxForward(x, y, batch, g, inputLayout, outputLayout);
+
     /// <summary>Adds each output's gradient to the first maximum of its window; overwrites <paramref name="dx"/>.</summary>
     public static void MaxBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int batch, in WindowGeometry g)
     {

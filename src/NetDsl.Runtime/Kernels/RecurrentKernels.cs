@@ -139,7 +139,7 @@ public static class RecurrentKernels
             parameterOffset += geometry.BlockParameterCount(layer);
             Span<float> h = state.Slice(layer * hidden, hidden);
             Span<float> c = geometry.Cell == RecurrentCell.Lstm ? state.Slice((geometry.Layers + layer) * hidden, hidden) : default;
-            LinearKernels.Forward(input, block.WeightIh, block.BiasIh, z, 1, block.InputSize, gateWidth);
+            ProjectInputs(input, block, geometry, layer, z, 1);
             RecurrentProduct.Compute(h, RecurrentProduct.Transposed(block.WeightHh, geometry, layer), block.BiasHh, rec);
             CellStep(geometry.Cell, z, rec, h, c, c, h, temporary, hidden);
             input = h;
@@ -163,7 +163,8 @@ public static class RecurrentKernels
                 var block = new Block(g, layer, parameters.Slice(parameterOffset, g.BlockParameterCount(layer)));
                 parameterOffset += g.BlockParameterCount(layer);
                 var states = new States(g, workspace, layer, direction);
-                RunDirection(g, direction, layerInput, block, RecurrentProduct.Transposed(block.WeightHh, g, (layer * g.Directions) + direction), states, recurrent);
+                int blockIndex = (layer * g.Directions) + direction;
+                RunDirection(g, direction, layerInput, block, blockIndex, RecurrentProduct.Transposed(block.WeightHh, g, blockIndex), states, recurrent);
 
                 Span<float> destination = last ? (g.ReturnSequences ? y : default) : sequence;
                 if (!destination.IsEmpty)
@@ -185,7 +186,7 @@ public static class RecurrentKernels
         }
     }
 
-    private static void RunDirection(in RecurrentGeometry g, int direction, ReadOnlySpan<float> input, in Block block, ReadOnlySpan<float> transposedWeightHh, in States states, Span<float> recurrent)
+    private static void RunDirection(in RecurrentGeometry g, int direction, ReadOnlySpan<float> input, in Block block, int blockIndex, ReadOnlySpan<float> transposedWeightHh, in States states, Span<float> recurrent)
     {
         int steps = g.Steps;
         int hidden = g.Hidden;
@@ -193,7 +194,7 @@ public static class RecurrentKernels
 
         // The input projections of every step at once: [T, input] x W_ih^T + b_ih, into the gates (or, for RNN, the states).
         Span<float> projections = g.IsGated ? states.Gates : states.Hidden;
-        LinearKernels.Forward(input.Slice(0, steps * block.InputSize), block.WeightIh, block.BiasIh, projections.Slice(0, steps * gateWidth), steps, block.InputSize, gateWidth);
+        ProjectInputs(input.Slice(0, steps * block.InputSize), block, g, blockIndex, projections.Slice(0, steps * gateWidth), steps);
 
         for (int s = 0; s < steps; s++)
         {
@@ -214,6 +215,28 @@ public static class RecurrentKernels
             // LSTM keeps tanh(c_t) for the backward pass; the other cells use scratch.
             Span<float> temporary = g.Cell == RecurrentCell.Lstm ? states.TanhCell.Slice(t * hidden, hidden) : recurrent.Slice(gateWidth + hidden, hidden);
             CellStep(g.Cell, z, rec, previousState, previousCell, second, h, temporary, hidden);
+        }
+    }
+
+    /// <summary>
+    /// The input projections <c>W_ih x_t + b_ih</c> of <paramref name="steps"/> consecutive inputs, the same way in the
+    /// whole-sequence pass and in <see cref="Step"/> (so that streaming gives the same bits): narrow inputs one step at a
+    /// time through <see cref="RecurrentProduct.Compute"/> on <c>W_ihᵀ</c>, wide ones through the Linear kernel over all steps
+    /// (<see cref="RecurrentProduct.ProjectsInputs"/>).
+    /// </summary>
+    private static void ProjectInputs(ReadOnlySpan<float> input, in Block block, in RecurrentGeometry g, int blockIndex, Span<float> projections, int steps)
+    {
+        int gateWidth = g.GateWidth;
+        if (!RecurrentProduct.ProjectsInputs(block.InputSize))
+        {
+            LinearKernels.Forward(input, block.WeightIh, block.BiasIh, projections, steps, block.InputSize, gateWidth);
+            return;
+        }
+
+        ReadOnlySpan<float> transposed = RecurrentProduct.TransposedInput(block.WeightIh, block.InputSize, g, blockIndex);
+        for (int t = 0; t < steps; t++)
+        {
+            RecurrentProduct.Compute(input.Slice(t * block.InputSize, block.InputSize), transposed, block.BiasIh, projections.Slice(t * gateWidth, gateWidth));
         }
     }
 
@@ -239,20 +262,8 @@ public static class RecurrentKernels
                 TensorPrimitives.Max(z, 0f, h);
                 break;
             case RecurrentCell.Lstm:
-            {
-                TensorPrimitives.Add(z, rec, z);
-                Span<float> inputAndForget = z.Slice(0, 2 * hidden);
-                Span<float> candidate = z.Slice(2 * hidden, hidden);
-                Span<float> output = z.Slice(3 * hidden, hidden);
-                TensorPrimitives.Sigmoid(inputAndForget, inputAndForget);
-                TensorPrimitives.Tanh(candidate, candidate);
-                TensorPrimitives.Sigmoid(output, output);
-                TensorPrimitives.Multiply(z.Slice(hidden, hidden), previousCell, second); // f * c_(t-1)
-                TensorPrimitives.FusedMultiplyAdd(z.Slice(0, hidden), candidate, second, second); // + i * g
-                TensorPrimitives.Tanh(second, temporary);
-                TensorPrimitives.Multiply(output, temporary, h);
+                LstmCell.Step(z, rec, previousCell, second, temporary, h, hidden); // c_t = f c_(t-1) + i g, h_t = o tanh(c_t)
                 break;
-            }
 
             default:
             {

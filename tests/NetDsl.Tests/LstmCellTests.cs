@@ -1,0 +1,103 @@
+using System;
+using System.Linq;
+using System.Numerics.Tensors;
+using NetDsl.Generated;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>
+/// The fused LSTM step (<see cref="LstmCell"/>) against the double-precision formulas at every hidden size, and bit for
+/// bit against the eight TensorPrimitives calls it replaced wherever those run on whole vectors (hidden sizes that are
+/// multiples of 8): the inputs include huge, tiny, signed-zero and NaN pre-activations.
+/// </summary>
+[Collection(VectorWidthCollection.Name)]
+public sealed class LstmCellTests
+{
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(48)]
+    [InlineData(72)]
+    public void TheFusedStepGivesTheBitsOfTheTensorPrimitivesSequence(int hidden)
+    {
+        var random = new Random(hidden);
+        foreach (int bits in new[] { 512, 256 })
+        {
+            for (int trial = 0; trial < 50; trial++)
+            {
+                (float[] z, float[] rec, float[] previousCell) = Draw(random, hidden);
+                float[] expectedGates = z.ToArray(), expectedCell = new float[hidden], expectedTanh = new float[hidden], expectedH = new float[hidden];
+                TensorPrimitives.Add(expectedGates, rec, expectedGates);
+                TensorPrimitives.Sigmoid(expectedGates.AsSpan(0, 2 * hidden), expectedGates.AsSpan(0, 2 * hidden));
+                TensorPrimitives.Tanh(expectedGates.AsSpan(2 * hidden, hidden), expectedGates.AsSpan(2 * hidden, hidden));
+                TensorPrimitives.Sigmoid(expectedGates.AsSpan(3 * hidden, hidden), expectedGates.AsSpan(3 * hidden, hidden));
+                TensorPrimitives.Multiply(expectedGates.AsSpan(hidden, hidden), previousCell, expectedCell);
+                TensorPrimitives.FusedMultiplyAdd(expectedGates.AsSpan(0, hidden), expectedGates.AsSpan(2 * hidden, hidden), expectedCell, expectedCell);
+                TensorPrimitives.Tanh(expectedCell, expectedTanh);
+                TensorPrimitives.Multiply(expectedGates.AsSpan(3 * hidden, hidden), expectedTanh, expectedH);
+
+                float[] gates = z.ToArray(), cell = new float[hidden], tanhCell = new float[hidden], h = new float[hidden];
+                VectorBits.With(bits, () => LstmCell.Step(gates, rec, previousCell, cell, tanhCell, h, hidden));
+                string what = $"hidden {hidden}, {bits} bits, trial {trial}";
+                AssertSameBits(expectedGates, gates, what + ": gates");
+                AssertSameBits(expectedCell, cell, what + ": c");
+                AssertSameBits(expectedTanh, tanhCell, what + ": tanh(c)");
+                AssertSameBits(expectedH, h, what + ": h");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(13)]
+    [InlineData(32)]
+    [InlineData(37)]
+    public void TheFusedStepMatchesTheDoublePrecisionFormulasAtEveryWidth(int hidden)
+    {
+        var random = new Random(100 + hidden);
+        foreach (int bits in new[] { 512, 256, 128, 0 })
+        {
+            float[] z = TestData.Uniform(random, 4 * hidden, -4f, 4f), rec = TestData.Uniform(random, 4 * hidden, -4f, 4f), previousCell = TestData.Uniform(random, hidden, -2f, 2f);
+            float[] gates = z.ToArray(), cell = previousCell.ToArray(), tanhCell = new float[hidden], h = new float[hidden];
+            VectorBits.With(bits, () => LstmCell.Step(gates, rec, cell, cell, tanhCell, h, hidden)); // c in place, as the streaming step
+            for (int j = 0; j < hidden; j++)
+            {
+                double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+                double i = Sigmoid(z[j] + (double)rec[j]), f = Sigmoid(z[hidden + j] + (double)rec[hidden + j]);
+                double g = Math.Tanh(z[(2 * hidden) + j] + (double)rec[(2 * hidden) + j]), o = Sigmoid(z[(3 * hidden) + j] + (double)rec[(3 * hidden) + j]);
+                double c = (f * previousCell[j]) + (i * g);
+                string what = $"hidden {hidden}, {bits} bits, unit {j}";
+                Assert.True(Math.Abs(c - cell[j]) <= 1e-5 * (1 + Math.Abs(c)), $"{what}: c {cell[j]} against {c}");
+                Assert.True(Math.Abs(Math.Tanh(c) - tanhCell[j]) <= 1e-5, $"{what}: tanh(c) {tanhCell[j]} against {Math.Tanh(c)}");
+                Assert.True(Math.Abs((o * Math.Tanh(c)) - h[j]) <= 1e-5, $"{what}: h {h[j]} against {o * Math.Tanh(c)}");
+                Assert.True(Math.Abs(g - gates[(2 * hidden) + j]) <= 1e-6 && Math.Abs(o - gates[(3 * hidden) + j]) <= 1e-6, $"{what}: gates");
+            }
+        }
+    }
+
+    private static (float[] Z, float[] Rec, float[] PreviousCell) Draw(Random random, int hidden)
+    {
+        float One() => random.Next(10) switch
+        {
+            0 => (float)(random.NextDouble() - 0.5) * 1e-6f,
+            1 => (float)(random.NextDouble() - 0.5) * 200f,
+            2 => 0f,
+            3 => -0f,
+            4 => float.NaN,
+            _ => (float)(random.NextDouble() - 0.5) * 8f,
+        };
+        return (Enumerable.Range(0, 4 * hidden).Select(_ => One()).ToArray(), Enumerable.Range(0, 4 * hidden).Select(_ => One()).ToArray(), Enumerable.Range(0, hidden).Select(_ => One()).ToArray());
+    }
+
+    // The same bits, or NaN where NaN (the vector and scalar NaNs may differ in payload).
+    private static void AssertSameBits(float[] expected, float[] actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]) || (float.IsNaN(expected[i]) && float.IsNaN(actual[i])), $"{what}, element {i}: {actual[i]} against {expected[i]}");
+        }
+    }
+}

@@ -94,6 +94,12 @@ internal static class RecurrentProduct
                 Four512(h, ref w, ref b, hasBias, ref r, o, width);
             }
 
+            if (o + (2 * Vector512<float>.Count) <= width)
+            {
+                Two512(h, ref w, ref b, hasBias, ref r, o, width); // GRU's 96 gate outputs: 64 + 32
+                o += 2 * Vector512<float>.Count;
+            }
+
             for (; o + Vector512<float>.Count <= width; o += Vector512<float>.Count)
             {
                 Vector512<float> acc = hasBias ? Vector512.LoadUnsafe(ref b, (nuint)o) : Vector512<float>.Zero;
@@ -167,6 +173,25 @@ internal static class RecurrentProduct
         a5.StoreUnsafe(ref r, (nuint)(o + (5 * n)));
         a6.StoreUnsafe(ref r, (nuint)(o + (6 * n)));
         a7.StoreUnsafe(ref r, (nuint)(o + (7 * n)));
+    }
+
+    /// <summary>Two vectors of outputs at once (each output's chain as in <see cref="Four512"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Two512(ReadOnlySpan<float> h, ref float w, ref float b, bool hasBias, ref float r, int o, int width)
+    {
+        int n = Vector512<float>.Count;
+        Vector512<float> a0 = hasBias ? Vector512.LoadUnsafe(ref b, (nuint)o) : Vector512<float>.Zero;
+        Vector512<float> a1 = hasBias ? Vector512.LoadUnsafe(ref b, (nuint)(o + n)) : Vector512<float>.Zero;
+        for (int k = 0; k < h.Length; k++)
+        {
+            Vector512<float> x = Vector512.Create(h[k]);
+            ref float row = ref Unsafe.Add(ref w, (k * width) + o);
+            a0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref row), a0);
+            a1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref row, (nuint)n), a1);
+        }
+
+        a0.StoreUnsafe(ref r, (nuint)o);
+        a1.StoreUnsafe(ref r, (nuint)(o + n));
     }
 
     /// <summary>Four vectors of outputs at once: four independent FMA chains hide the FMA latency.</summary>

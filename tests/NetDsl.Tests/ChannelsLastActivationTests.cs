@@ -52,6 +52,12 @@ public sealed class ChannelsLastActivationTests
         Assert.True(ConvolutionCase(random, 0, c: 32, h: 14, w: 14, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, bias: true, batch: 3));
         Assert.True(ConvolutionCase(random, 0, c: 64, h: 7, w: 7, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, bias: true, batch: 9));
         Assert.True(ConvolutionCase(random, 0, c: 8, h: 13, w: 13, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, bias: true, batch: 2));
+
+        // One input channel and a 3x3 kernel: the weights-in-registers tile (ChannelsLastStationaryTiles), 4 pixels at a
+        // time with the rest (49 and 11 pixels per sample) on the general tiles; stride, dilation and no bias too.
+        Assert.True(ConvolutionCase(random, 0, c: 1, h: 28, w: 28, o: 32, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, bias: true, batch: 3));
+        Assert.True(ConvolutionCase(random, 0, c: 1, h: 7, w: 7, o: 37, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, bias: true, batch: 5));
+        Assert.True(ConvolutionCase(random, 0, c: 1, h: 9, w: 12, o: 64, kh: 3, kw: 3, sh: 2, sw: 1, ph: 1, pw: 0, dh: 1, dw: 2, bias: false, batch: 2));
     }
 
     [Theory]

@@ -158,6 +158,7 @@ internal static class ChannelsLastConvolution
 
         FillDepthOffsets(depthOffsets, g, cl);
         ref float paddedRef = ref MemoryMarshal.GetReference(padded);
+        bool stationary = shape == ChannelsLastTile.Narrow && cl.Depth == ChannelsLastStationaryTiles.Depth;
         int groups = (batch + cl.SamplesPerGroup - 1) / cl.SamplesPerGroup;
         (int firstGroup, int endGroup, int firstBlock, int endBlock) = groups >= parts
             ? (Share(groups, part, parts), Share(groups, part + 1, parts), 0, channels / block)
@@ -191,7 +192,13 @@ internal static class ChannelsLastConvolution
                 {
                     int steps = Math.Min(depthChunk, cl.Depth - k);
                     ref float tileWeights = ref packed[b * cl.Depth + k * block];
-                    for (int q = 0; q < pixels; q += tileRows)
+                    int q = 0;
+                    if (stationary)
+                    {
+                        q = ChannelsLastStationaryTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[0], pixels, ref depthOffsets[0], ref tileWeights, ref packedBias[b], ref rows[b], channels);
+                    }
+
+                    for (; q < pixels; q += tileRows)
                     {
                         int valid = Math.Min(tileRows, pixels - q);
                         ref float output = ref rows[q * channels + b];

@@ -89,12 +89,12 @@ internal static class LstmCell
     {
         ref float zr = ref MemoryMarshal.GetReference(z);
         ref float rr = ref MemoryMarshal.GetReference(rec);
-        Vector512<float> i = Sigmoid(Vector512.LoadUnsafe(ref zr, (nuint)j) + Vector512.LoadUnsafe(ref rr, (nuint)j));
-        Vector512<float> f = Sigmoid(Vector512.LoadUnsafe(ref zr, (nuint)(hidden + j)) + Vector512.LoadUnsafe(ref rr, (nuint)(hidden + j)));
-        Vector512<float> g = Tanh(Vector512.LoadUnsafe(ref zr, (nuint)((2 * hidden) + j)) + Vector512.LoadUnsafe(ref rr, (nuint)((2 * hidden) + j)));
-        Vector512<float> o = Sigmoid(Vector512.LoadUnsafe(ref zr, (nuint)((3 * hidden) + j)) + Vector512.LoadUnsafe(ref rr, (nuint)((3 * hidden) + j)));
+        Vector512<float> i = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref zr, (nuint)j) + Vector512.LoadUnsafe(ref rr, (nuint)j));
+        Vector512<float> f = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref zr, (nuint)(hidden + j)) + Vector512.LoadUnsafe(ref rr, (nuint)(hidden + j)));
+        Vector512<float> g = VectorMath.Tanh(Vector512.LoadUnsafe(ref zr, (nuint)((2 * hidden) + j)) + Vector512.LoadUnsafe(ref rr, (nuint)((2 * hidden) + j)));
+        Vector512<float> o = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref zr, (nuint)((3 * hidden) + j)) + Vector512.LoadUnsafe(ref rr, (nuint)((3 * hidden) + j)));
         Vector512<float> c = Vector512.FusedMultiplyAdd(i, g, f * Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(previousCell), (nuint)j));
-        Vector512<float> t = Tanh(c);
+        Vector512<float> t = VectorMath.Tanh(c);
         i.StoreUnsafe(ref zr, (nuint)j);
         f.StoreUnsafe(ref zr, (nuint)(hidden + j));
         g.StoreUnsafe(ref zr, (nuint)((2 * hidden) + j));
@@ -108,12 +108,12 @@ internal static class LstmCell
     {
         ref float zr = ref MemoryMarshal.GetReference(z);
         ref float rr = ref MemoryMarshal.GetReference(rec);
-        Vector256<float> i = Sigmoid(Vector256.LoadUnsafe(ref zr, (nuint)j) + Vector256.LoadUnsafe(ref rr, (nuint)j));
-        Vector256<float> f = Sigmoid(Vector256.LoadUnsafe(ref zr, (nuint)(hidden + j)) + Vector256.LoadUnsafe(ref rr, (nuint)(hidden + j)));
-        Vector256<float> g = Tanh(Vector256.LoadUnsafe(ref zr, (nuint)((2 * hidden) + j)) + Vector256.LoadUnsafe(ref rr, (nuint)((2 * hidden) + j)));
-        Vector256<float> o = Sigmoid(Vector256.LoadUnsafe(ref zr, (nuint)((3 * hidden) + j)) + Vector256.LoadUnsafe(ref rr, (nuint)((3 * hidden) + j)));
+        Vector256<float> i = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zr, (nuint)j) + Vector256.LoadUnsafe(ref rr, (nuint)j));
+        Vector256<float> f = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zr, (nuint)(hidden + j)) + Vector256.LoadUnsafe(ref rr, (nuint)(hidden + j)));
+        Vector256<float> g = VectorMath.Tanh(Vector256.LoadUnsafe(ref zr, (nuint)((2 * hidden) + j)) + Vector256.LoadUnsafe(ref rr, (nuint)((2 * hidden) + j)));
+        Vector256<float> o = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zr, (nuint)((3 * hidden) + j)) + Vector256.LoadUnsafe(ref rr, (nuint)((3 * hidden) + j)));
         Vector256<float> c = Vector256.FusedMultiplyAdd(i, g, f * Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(previousCell), (nuint)j));
-        Vector256<float> t = Tanh(c);
+        Vector256<float> t = VectorMath.Tanh(c);
         i.StoreUnsafe(ref zr, (nuint)j);
         f.StoreUnsafe(ref zr, (nuint)(hidden + j));
         g.StoreUnsafe(ref zr, (nuint)((2 * hidden) + j));
@@ -147,27 +147,5 @@ internal static class LstmCell
         TensorPrimitives.FusedMultiplyAdd(z.Slice(j, n), z.Slice((2 * hidden) + j, n), c, c);
         TensorPrimitives.Tanh(c, tanhCell.Slice(j, n));
         TensorPrimitives.Multiply(z.Slice((3 * hidden) + j, n), tanhCell.Slice(j, n), h.Slice(j, n));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Tanh(Vector512<float> x)
-    {
-        Vector512<float> z = Vector512.Exp(Vector512.Create(-2f) * Vector512.Abs(x)) - Vector512<float>.One;
-        Vector512<uint> sign = x.AsUInt32() & Vector512.Create(0x8000_0000u);
-        return (sign ^ (-z / (z + Vector512.Create(2f))).AsUInt32()).AsSingle();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Tanh(Vector256<float> x)
-    {
-        Vector256<float> z = Vector256.Exp(Vector256.Create(-2f) * Vector256.Abs(x)) - Vector256<float>.One;
-        Vector256<uint> sign = x.AsUInt32() & Vector256.Create(0x8000_0000u);
-        return (sign ^ (-z / (z + Vector256.Create(2f))).AsUInt32()).AsSingle();
     }
 }

@@ -266,24 +266,8 @@ public static class RecurrentKernels
                 break;
 
             default:
-            {
-                Span<float> resetAndUpdate = z.Slice(0, 2 * hidden);
-                TensorPrimitives.Add(resetAndUpdate, rec.Slice(0, 2 * hidden), resetAndUpdate);
-                TensorPrimitives.Sigmoid(resetAndUpdate, resetAndUpdate);
-                ReadOnlySpan<float> hiddenProjection = rec.Slice(2 * hidden, hidden);
-                if (!second.IsEmpty)
-                {
-                    hiddenProjection.CopyTo(second);
-                }
-
-                Span<float> n = z.Slice(2 * hidden, hidden);
-                TensorPrimitives.Multiply(z.Slice(0, hidden), hiddenProjection, temporary); // r * (W_hn h + b_hn)
-                TensorPrimitives.Add(n, temporary, n);
-                TensorPrimitives.Tanh(n, n);
-                TensorPrimitives.Subtract(previousState, n, temporary); // h = n + z * (h_(t-1) - n) = (1 - z) n + z h_(t-1)
-                TensorPrimitives.FusedMultiplyAdd(z.Slice(hidden, hidden), temporary, n, h);
+                GruCell.Step(z, rec, previousState, second, h, temporary, hidden); // h_t = n + z (h_(t-1) - n), (1 - z) n + z h_(t-1)
                 break;
-            }
         }
     }
 

@@ -1,0 +1,91 @@
+using System;
+using System.Linq;
+using System.Numerics.Tensors;
+using NetDsl.Generated;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>
+/// The fused GRU step (<see cref="GruCell"/>) bit for bit against the TensorPrimitives calls it replaced wherever those
+/// run on whole vectors (hidden sizes that are multiples of 8), on extreme inputs, and against the double-precision
+/// formulas at every hidden size and vector width (the state updated in place, as the streaming step does).
+/// </summary>
+[Collection(VectorWidthCollection.Name)]
+public sealed class GruCellTests
+{
+    [Theory]
+    [InlineData(8)]
+    [InlineData(32)]
+    [InlineData(48)]
+    [InlineData(72)]
+    public void TheFusedStepGivesTheBitsOfTheTensorPrimitivesSequence(int hidden)
+    {
+        var random = new Random(hidden);
+        foreach (int bits in new[] { 512, 256 })
+        {
+            for (int trial = 0; trial < 50; trial++)
+            {
+                float[] z = Draw(random, 3 * hidden), rec = Draw(random, 3 * hidden), previous = Draw(random, hidden);
+                float[] expected = z.ToArray(), expectedH = new float[hidden], scratch = new float[hidden];
+                TensorPrimitives.Add(expected.AsSpan(0, 2 * hidden), rec.AsSpan(0, 2 * hidden), expected.AsSpan(0, 2 * hidden));
+                TensorPrimitives.Sigmoid(expected.AsSpan(0, 2 * hidden), expected.AsSpan(0, 2 * hidden));
+                TensorPrimitives.Multiply(expected.AsSpan(0, hidden), rec.AsSpan(2 * hidden, hidden), scratch);
+                TensorPrimitives.Add(expected.AsSpan(2 * hidden, hidden), scratch, expected.AsSpan(2 * hidden, hidden));
+                TensorPrimitives.Tanh(expected.AsSpan(2 * hidden, hidden), expected.AsSpan(2 * hidden, hidden));
+                TensorPrimitives.Subtract(previous, expected.AsSpan(2 * hidden, hidden), scratch);
+                TensorPrimitives.FusedMultiplyAdd(expected.AsSpan(hidden, hidden), scratch, expected.AsSpan(2 * hidden, hidden), expectedH);
+
+                float[] gates = z.ToArray(), h = new float[hidden], projection = new float[hidden], temporary = new float[hidden];
+                VectorBits.With(bits, () => GruCell.Step(gates, rec, previous, projection, h, temporary, hidden));
+                string what = $"hidden {hidden}, {bits} bits, trial {trial}";
+                AssertSameBits(expected, gates, what + ": gates");
+                AssertSameBits(expectedH, h, what + ": h");
+                AssertSameBits(rec.AsSpan(2 * hidden, hidden).ToArray(), projection, what + ": W_hn h + b_hn");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(13)]
+    [InlineData(32)]
+    [InlineData(37)]
+    public void TheFusedStepMatchesTheDoublePrecisionFormulasAtEveryWidth(int hidden)
+    {
+        var random = new Random(200 + hidden);
+        foreach (int bits in new[] { 512, 256, 128, 0 })
+        {
+            float[] z = TestData.Uniform(random, 3 * hidden, -4f, 4f), rec = TestData.Uniform(random, 3 * hidden, -4f, 4f), previous = TestData.Uniform(random, hidden);
+            float[] gates = z.ToArray(), h = previous.ToArray(), temporary = new float[hidden];
+            VectorBits.With(bits, () => GruCell.Step(gates, rec, h, default, h, temporary, hidden));
+            for (int j = 0; j < hidden; j++)
+            {
+                double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+                double r = Sigmoid(z[j] + (double)rec[j]), u = Sigmoid(z[hidden + j] + (double)rec[hidden + j]);
+                double n = Math.Tanh(z[(2 * hidden) + j] + (r * rec[(2 * hidden) + j]));
+                double expected = ((1 - u) * n) + (u * previous[j]);
+                Assert.True(Math.Abs(expected - h[j]) <= 1e-5, $"hidden {hidden}, {bits} bits, unit {j}: h {h[j]} against {expected}");
+            }
+        }
+    }
+
+    private static float[] Draw(Random random, int count) => Enumerable.Range(0, count).Select(_ => random.Next(10) switch
+    {
+        0 => (float)(random.NextDouble() - 0.5) * 1e-6f,
+        1 => (float)(random.NextDouble() - 0.5) * 200f,
+        2 => 0f,
+        3 => -0f,
+        4 => float.NaN,
+        _ => (float)(random.NextDouble() - 0.5) * 8f,
+    }).ToArray();
+
+    private static void AssertSameBits(float[] expected, float[] actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]) || (float.IsNaN(expected[i]) && float.IsNaN(actual[i])), $"{what}, element {i}: {actual[i]} against {expected[i]}");
+        }
+    }
+}

@@ -26,7 +26,7 @@ public sealed class GruCellTests
         {
             for (int trial = 0; trial < 50; trial++)
             {
-                float[] z = Draw(random, 3 * hidden), rec = Draw(random, 3 * hidden), previous = Draw(random, hidden);
+                float[] z = ExtremeValues.Draw(random, 3 * hidden), rec = ExtremeValues.Draw(random, 3 * hidden), previous = ExtremeValues.Draw(random, hidden);
                 float[] expected = z.ToArray(), expectedH = new float[hidden], scratch = new float[hidden];
                 TensorPrimitives.Add(expected.AsSpan(0, 2 * hidden), rec.AsSpan(0, 2 * hidden), expected.AsSpan(0, 2 * hidden));
                 TensorPrimitives.Sigmoid(expected.AsSpan(0, 2 * hidden), expected.AsSpan(0, 2 * hidden));
@@ -39,9 +39,9 @@ public sealed class GruCellTests
                 float[] gates = z.ToArray(), h = new float[hidden], projection = new float[hidden], temporary = new float[hidden];
                 VectorBits.With(bits, () => GruCell.Step(gates, rec, previous, projection, h, temporary, hidden));
                 string what = $"hidden {hidden}, {bits} bits, trial {trial}";
-                AssertSameBits(expected, gates, what + ": gates");
-                AssertSameBits(expectedH, h, what + ": h");
-                AssertSameBits(rec.AsSpan(2 * hidden, hidden).ToArray(), projection, what + ": W_hn h + b_hn");
+                ExtremeValues.AssertSameBits(expected, gates, what + ": gates");
+                ExtremeValues.AssertSameBits(expectedH, h, what + ": h");
+                ExtremeValues.AssertSameBits(rec.AsSpan(2 * hidden, hidden).ToArray(), projection, what + ": W_hn h + b_hn");
             }
         }
     }
@@ -68,24 +68,6 @@ public sealed class GruCellTests
                 double expected = ((1 - u) * n) + (u * previous[j]);
                 Assert.True(Math.Abs(expected - h[j]) <= 1e-5, $"hidden {hidden}, {bits} bits, unit {j}: h {h[j]} against {expected}");
             }
-        }
-    }
-
-    private static float[] Draw(Random random, int count) => Enumerable.Range(0, count).Select(_ => random.Next(10) switch
-    {
-        0 => (float)(random.NextDouble() - 0.5) * 1e-6f,
-        1 => (float)(random.NextDouble() - 0.5) * 200f,
-        2 => 0f,
-        3 => -0f,
-        4 => float.NaN,
-        _ => (float)(random.NextDouble() - 0.5) * 8f,
-    }).ToArray();
-
-    private static void AssertSameBits(float[] expected, float[] actual, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]) || (float.IsNaN(expected[i]) && float.IsNaN(actual[i])), $"{what}, element {i}: {actual[i]} against {expected[i]}");
         }
     }
 }

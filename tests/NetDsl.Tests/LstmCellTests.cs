@@ -27,7 +27,7 @@ public sealed class LstmCellTests
         {
             for (int trial = 0; trial < 50; trial++)
             {
-                (float[] z, float[] rec, float[] previousCell) = Draw(random, hidden);
+                float[] z = ExtremeValues.Draw(random, 4 * hidden), rec = ExtremeValues.Draw(random, 4 * hidden), previousCell = ExtremeValues.Draw(random, hidden);
                 float[] expectedGates = z.ToArray(), expectedCell = new float[hidden], expectedTanh = new float[hidden], expectedH = new float[hidden];
                 TensorPrimitives.Add(expectedGates, rec, expectedGates);
                 TensorPrimitives.Sigmoid(expectedGates.AsSpan(0, 2 * hidden), expectedGates.AsSpan(0, 2 * hidden));
@@ -41,10 +41,10 @@ public sealed class LstmCellTests
                 float[] gates = z.ToArray(), cell = new float[hidden], tanhCell = new float[hidden], h = new float[hidden];
                 VectorBits.With(bits, () => LstmCell.Step(gates, rec, previousCell, cell, tanhCell, h, hidden));
                 string what = $"hidden {hidden}, {bits} bits, trial {trial}";
-                AssertSameBits(expectedGates, gates, what + ": gates");
-                AssertSameBits(expectedCell, cell, what + ": c");
-                AssertSameBits(expectedTanh, tanhCell, what + ": tanh(c)");
-                AssertSameBits(expectedH, h, what + ": h");
+                ExtremeValues.AssertSameBits(expectedGates, gates, what + ": gates");
+                ExtremeValues.AssertSameBits(expectedCell, cell, what + ": c");
+                ExtremeValues.AssertSameBits(expectedTanh, tanhCell, what + ": tanh(c)");
+                ExtremeValues.AssertSameBits(expectedH, h, what + ": h");
             }
         }
     }
@@ -75,29 +75,6 @@ public sealed class LstmCellTests
                 Assert.True(Math.Abs((o * Math.Tanh(c)) - h[j]) <= 1e-5, $"{what}: h {h[j]} against {o * Math.Tanh(c)}");
                 Assert.True(Math.Abs(g - gates[(2 * hidden) + j]) <= 1e-6 && Math.Abs(o - gates[(3 * hidden) + j]) <= 1e-6, $"{what}: gates");
             }
-        }
-    }
-
-    private static (float[] Z, float[] Rec, float[] PreviousCell) Draw(Random random, int hidden)
-    {
-        float One() => random.Next(10) switch
-        {
-            0 => (float)(random.NextDouble() - 0.5) * 1e-6f,
-            1 => (float)(random.NextDouble() - 0.5) * 200f,
-            2 => 0f,
-            3 => -0f,
-            4 => float.NaN,
-            _ => (float)(random.NextDouble() - 0.5) * 8f,
-        };
-        return (Enumerable.Range(0, 4 * hidden).Select(_ => One()).ToArray(), Enumerable.Range(0, 4 * hidden).Select(_ => One()).ToArray(), Enumerable.Range(0, hidden).Select(_ => One()).ToArray());
-    }
-
-    // The same bits, or NaN where NaN (the vector and scalar NaNs may differ in payload).
-    private static void AssertSameBits(float[] expected, float[] actual, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]) || (float.IsNaN(expected[i]) && float.IsNaN(actual[i])), $"{what}, element {i}: {actual[i]} against {expected[i]}");
         }
     }
 }

@@ -1,0 +1,30 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>Inputs that find where two implementations of a function part ways, and the comparison of their bits.</summary>
+internal static class ExtremeValues
+{
+    /// <summary>Floats mixing tiny, huge, signed-zero, NaN and ordinary values (±4).</summary>
+    public static float[] Draw(Random random, int count) => Enumerable.Range(0, count).Select(_ => random.Next(10) switch
+    {
+        0 => (float)(random.NextDouble() - 0.5) * 1e-6f,
+        1 => (float)(random.NextDouble() - 0.5) * 200f,
+        2 => 0f,
+        3 => -0f,
+        4 => float.NaN,
+        _ => (float)(random.NextDouble() - 0.5) * 8f,
+    }).ToArray();
+
+    /// <summary>The same bits element by element, or NaN where NaN (vector and scalar NaNs may differ in payload).</summary>
+    public static void AssertSameBits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]) || (float.IsNaN(expected[i]) && float.IsNaN(actual[i])), $"{what}, element {i}: {actual[i]} against {expected[i]}");
+        }
+    }
+}

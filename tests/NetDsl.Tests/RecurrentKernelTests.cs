@@ -215,4 +215,33 @@ public sealed class RecurrentKernelTests
         int at = Enumerable.Range(0, expected.Length).FirstOrDefault(i => BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]), -1);
         Assert.True(at < 0, at < 0 ? what : $"{what}: element {at} is {actual[at]:R}, expected {expected[at]:R}.");
     }
+
+    [Theory]
+    [InlineData(32, 128)]
+    [InlineData(32, 96)]
+    [InlineData(20, 64)]
+    [InlineData(7, 40)]
+    public void TheGroupedStepProductGivesEachSamplesBits(int hidden, int width)
+    {
+        // Training's forward pass runs one W_hh product per step for up to 8 samples (ComputeGroup); each of its outputs
+        // must be the chain one sample's product sums, so that a batch gives its samples' bits and streaming those of Forward.
+        var random = new Random(hidden + width);
+        float[] transposed = TestData.Uniform(random, hidden * width);
+        float[] bias = TestData.Uniform(random, width);
+        foreach (int count in new[] { 1, 3, 4, 5, 8 })
+        {
+            foreach (int stride in new[] { 0, hidden + 3 })
+            {
+                float[] states = TestData.Uniform(random, ((count - 1) * stride) + hidden);
+                var grouped = new float[count * width];
+                RecurrentProduct.ComputeGroup(states, stride, count, hidden, transposed, bias, grouped, width);
+                for (int n = 0; n < count; n++)
+                {
+                    var alone = new float[width];
+                    RecurrentProduct.Compute(states.AsSpan(n * stride, hidden), transposed, bias, alone);
+                    Assert.True(alone.SequenceEqual(grouped.AsSpan(n * width, width).ToArray()), $"hidden {hidden}, {width} outputs, {count} samples {stride} apart: sample {n}");
+                }
+            }
+        }
+    }
 }

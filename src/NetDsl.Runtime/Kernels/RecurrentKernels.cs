@@ -46,6 +46,26 @@ public static class RecurrentKernels
             Require(workspace.Length, (long)batch * geometry.WorkspaceSize, "workspace");
         }
 
+        if (keep && batch > 1)
+        {
+            // Training: groups of samples advance through time together, one W_hh product per step for the group.
+            Span<float> scratch = ThreadScratch.Of(ref t_scratch, (ForwardGroupSize * geometry.GateWidth) + (2 * geometry.Hidden));
+            for (int first = 0; first < batch; first += ForwardGroupSize)
+            {
+                int count = Math.Min(ForwardGroupSize, batch - first);
+                ForwardGroup(
+                    geometry,
+                    x.Slice(first * geometry.SampleInputSize, count * geometry.SampleInputSize),
+                    parameters,
+                    y.Slice(first * geometry.SampleOutputSize, count * geometry.SampleOutputSize),
+                    workspace.Slice(first * geometry.WorkspaceSize, count * geometry.WorkspaceSize),
+                    count,
+                    scratch);
+            }
+
+            return;
+        }
+
         Span<float> sampleWorkspace = keep ? default : ThreadScratch.Of(ref t_inferenceWorkspace, geometry.WorkspaceSize);
         Span<float> recurrent = ThreadScratch.Of(ref t_scratch, geometry.GateWidth + (2 * geometry.Hidden));
         for (int b = 0; b < batch; b++)
@@ -186,36 +206,128 @@ public static class RecurrentKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="ForwardSample"/> for <paramref name="count"/> samples with workspaces (training) together: per layer and
+    /// direction each sample's input projections, then step by step one <see cref="RecurrentProduct.ComputeGroup"/> for
+    /// the group's <c>W_hh h_(t-1)</c> (the same chain per output as one sample's product: the same bits) and each
+    /// sample's cell.
+    /// </summary>
+    private static void ForwardGroup(in RecurrentGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> parameters, Span<float> y, Span<float> workspace, int count, Span<float> scratch)
+    {
+        int steps = g.Steps;
+        int hidden = g.Hidden;
+        int gateWidth = g.GateWidth;
+        int size = g.WorkspaceSize;
+        Span<float> recs = scratch.Slice(0, count * gateWidth);
+        Span<float> zeroState = scratch.Slice(ForwardGroupSize * gateWidth, hidden);
+        Span<float> cellScratch = scratch.Slice((ForwardGroupSize * gateWidth) + hidden, hidden);
+        zeroState.Clear();
+        int parameterOffset = 0;
+        for (int layer = 0; layer < g.Layers; layer++)
+        {
+            bool last = layer == g.Layers - 1;
+            for (int direction = 0; direction < g.Directions; direction++)
+            {
+                var block = new Block(g, layer, parameters.Slice(parameterOffset, g.BlockParameterCount(layer)));
+                parameterOffset += g.BlockParameterCount(layer);
+                int blockIndex = (layer * g.Directions) + direction;
+                ReadOnlySpan<float> transposedWeightHh = RecurrentProduct.Transposed(block.WeightHh, g, blockIndex);
+                for (int n = 0; n < count; n++)
+                {
+                    Span<float> sampleWorkspace = workspace.Slice(n * size, size);
+                    ReadOnlySpan<float> input = layer == 0 ? x.Slice(n * g.SampleInputSize, g.SampleInputSize) : Sequence(g, sampleWorkspace, layer - 1);
+                    ProjectDirection(g, input, block, blockIndex, new States(g, sampleWorkspace, layer, direction));
+                }
+
+                // Where sample n's state of step t lies in the workspace: its Hidden block starts the direction's block.
+                int hiddenOffset = blockIndex * g.BlockWorkspaceSize;
+                for (int s = 0; s < steps; s++)
+                {
+                    int previous = s == 0 ? -1 : StepAt(direction, s - 1, steps);
+                    if (previous < 0)
+                    {
+                        RecurrentProduct.ComputeGroup(zeroState, 0, count, hidden, transposedWeightHh, block.BiasHh, recs, gateWidth);
+                    }
+                    else
+                    {
+                        RecurrentProduct.ComputeGroup(workspace.Slice(hiddenOffset + (previous * hidden)), size, count, hidden, transposedWeightHh, block.BiasHh, recs, gateWidth);
+                    }
+
+                    for (int n = 0; n < count; n++)
+                    {
+                        AdvanceCell(g, direction, s, new States(g, workspace.Slice(n * size, size), layer, direction), recs.Slice(n * gateWidth, gateWidth), zeroState, cellScratch);
+                    }
+                }
+
+                for (int n = 0; n < count; n++)
+                {
+                    Span<float> sampleWorkspace = workspace.Slice(n * size, size);
+                    var states = new States(g, sampleWorkspace, layer, direction);
+                    Span<float> sampleOutput = y.Slice(n * g.SampleOutputSize, g.SampleOutputSize);
+                    Span<float> destination = last ? (g.ReturnSequences ? sampleOutput : default) : Sequence(g, sampleWorkspace, layer);
+                    if (!destination.IsEmpty)
+                    {
+                        for (int t = 0; t < steps; t++)
+                        {
+                            states.Hidden.Slice(t * hidden, hidden).CopyTo(destination.Slice((t * g.SequenceWidth) + (direction * hidden), hidden));
+                        }
+                    }
+                    else if (last)
+                    {
+                        int finalStep = direction == 0 ? steps - 1 : 0;
+                        states.Hidden.Slice(finalStep * hidden, hidden).CopyTo(sampleOutput.Slice(direction * hidden, hidden));
+                    }
+                }
+            }
+        }
+    }
+
+    // Samples advanced through time together in training's forward pass (ForwardGroup).
+    private const int ForwardGroupSize = 8;
+
     private static void RunDirection(in RecurrentGeometry g, int direction, ReadOnlySpan<float> input, in Block block, int blockIndex, ReadOnlySpan<float> transposedWeightHh, in States states, Span<float> recurrent)
     {
         int steps = g.Steps;
         int hidden = g.Hidden;
         int gateWidth = g.GateWidth;
 
-        // The input projections of every step at once: [T, input] x W_ih^T + b_ih, into the gates (or, for RNN, the states).
-        Span<float> projections = g.IsGated ? states.Gates : states.Hidden;
-        ProjectInputs(input.Slice(0, steps * block.InputSize), block, g, blockIndex, projections.Slice(0, steps * gateWidth), steps);
-
+        ProjectDirection(g, input, block, blockIndex, states);
+        Span<float> rec = recurrent.Slice(0, gateWidth);
+        Span<float> zeroState = recurrent.Slice(gateWidth, hidden);
+        zeroState.Clear();
         for (int s = 0; s < steps; s++)
         {
-            int t = StepAt(direction, s, steps);
-            int previous = s == 0 ? -1 : StepAt(direction, s - 1, steps);
             // The first step reads a zero state through the same product as the others (and as Step), so that a
             // sequence streamed one step at a time gives the same bits whatever the signs of zero in b_hh.
-            Span<float> rec = recurrent.Slice(0, gateWidth);
-            Span<float> zeroState = recurrent.Slice(gateWidth, hidden);
-            zeroState.Clear();
-            ReadOnlySpan<float> previousState = previous < 0 ? zeroState : states.Hidden.Slice(previous * hidden, hidden);
-            RecurrentProduct.Compute(previousState, transposedWeightHh, block.BiasHh, rec);
-
-            Span<float> z = projections.Slice(t * gateWidth, gateWidth);
-            Span<float> h = states.Hidden.Slice(t * hidden, hidden);
-            Span<float> second = g.IsGated ? states.Second.Slice(t * hidden, hidden) : default;
-            ReadOnlySpan<float> previousCell = g.Cell == RecurrentCell.Lstm && previous >= 0 ? states.Second.Slice(previous * hidden, hidden) : zeroState;
-            // LSTM keeps tanh(c_t) for the backward pass; the other cells use scratch.
-            Span<float> temporary = g.Cell == RecurrentCell.Lstm ? states.TanhCell.Slice(t * hidden, hidden) : recurrent.Slice(gateWidth + hidden, hidden);
-            CellStep(g.Cell, z, rec, previousState, previousCell, second, h, temporary, hidden);
+            int previous = s == 0 ? -1 : StepAt(direction, s - 1, steps);
+            RecurrentProduct.Compute(previous < 0 ? zeroState : states.Hidden.Slice(previous * hidden, hidden), transposedWeightHh, block.BiasHh, rec);
+            AdvanceCell(g, direction, s, states, rec, zeroState, recurrent.Slice(gateWidth + hidden, hidden));
         }
+    }
+
+    // The input projections of every step at once: [T, input] x W_ih^T + b_ih, into the gates (or, for RNN, the states).
+    private static void ProjectDirection(in RecurrentGeometry g, ReadOnlySpan<float> input, in Block block, int blockIndex, in States states)
+    {
+        Span<float> projections = g.IsGated ? states.Gates : states.Hidden;
+        ProjectInputs(input.Slice(0, g.Steps * block.InputSize), block, g, blockIndex, projections.Slice(0, g.Steps * g.GateWidth), g.Steps);
+    }
+
+    // The cell of step s (the direction's s-th), given rec = W_hh h_(t-1) + b_hh.
+    private static void AdvanceCell(in RecurrentGeometry g, int direction, int s, in States states, ReadOnlySpan<float> rec, ReadOnlySpan<float> zeroState, Span<float> scratch)
+    {
+        int hidden = g.Hidden;
+        int gateWidth = g.GateWidth;
+        int t = StepAt(direction, s, g.Steps);
+        int previous = s == 0 ? -1 : StepAt(direction, s - 1, g.Steps);
+        Span<float> projections = g.IsGated ? states.Gates : states.Hidden;
+        Span<float> z = projections.Slice(t * gateWidth, gateWidth);
+        Span<float> h = states.Hidden.Slice(t * hidden, hidden);
+        Span<float> second = g.IsGated ? states.Second.Slice(t * hidden, hidden) : default;
+        ReadOnlySpan<float> previousState = previous < 0 ? zeroState : states.Hidden.Slice(previous * hidden, hidden);
+        ReadOnlySpan<float> previousCell = g.Cell == RecurrentCell.Lstm && previous >= 0 ? states.Second.Slice(previous * hidden, hidden) : zeroState;
+        // LSTM keeps tanh(c_t) for the backward pass; the other cells use scratch.
+        Span<float> temporary = g.Cell == RecurrentCell.Lstm ? states.TanhCell.Slice(t * hidden, hidden) : scratch;
+        CellStep(g.Cell, z, rec, previousState, previousCell, second, h, temporary, hidden);
     }
 
     /// <summary>

@@ -176,6 +176,31 @@ public static partial class LinearKernels
         return j;
     }
 
+    /// <summary>
+    /// <c>c[r, j] += sum over k of a[r * aRowStride + k] b[k, j]</c> for <paramref name="rows"/> rows of
+    /// <paramref name="columns"/>, each output one chain of fused multiply-adds from its value in depth order (the
+    /// recurrent layers' per-step product for a group of samples, <see cref="RecurrentProduct.ComputeGroup"/>).
+    /// <paramref name="aRowStride"/> may be 0: every row reads the same <c>a</c>.
+    /// </summary>
+    internal static void AccumulateRowProducts(ReadOnlySpan<float> a, int aRowStride, ReadOnlySpan<float> b, Span<float> c, int rows, int columns, int depth)
+    {
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        if (aRowStride < 0 || a.Length < ((long)(rows - 1) * aRowStride) + depth || b.Length < (long)depth * columns || c.Length < (long)rows * columns)
+        {
+            throw new ArgumentException($"The row products of {rows} rows, depth {depth} and {columns} columns got spans of {a.Length}, {b.Length} and {c.Length} floats.");
+        }
+
+        Broadcast(
+            ref MemoryMarshal.GetReference(a), aRowStride, 1,
+            ref MemoryMarshal.GetReference(b), columns,
+            ref MemoryMarshal.GetReference(c), columns,
+            rows, columns, depth, accumulate: true);
+    }
+
     private static void Broadcast(ref float a, int aRowStride, int aDepthStride, ref float b, int bStride, ref float c, int cStride, int rows, int columns, int depth, bool accumulate)
     {
         switch (VectorWidth.For(columns))

@@ -140,75 +140,32 @@ internal static class RecurrentProduct
 
     /// <summary>
     /// <see cref="Compute"/> for <paramref name="count"/> states <c>h_n</c> of <paramref name="hidden"/> floats,
-    /// <paramref name="stateStride"/> floats apart (0: one state for all), into rows of <paramref name="recStride"/>:
-    /// each weight vector loaded once feeds four samples. Every output is the chain <see cref="Compute"/> sums: the same bits.
+    /// <paramref name="stateStride"/> floats apart (0: one state for all), into rows of <paramref name="recStride"/>: the
+    /// Linear kernels' broadcast product over the group, each weight vector loaded once for several samples. Every output
+    /// is the chain <see cref="Compute"/> sums (the bias, then the state's elements in order): the same bits.
     /// </summary>
     public static void ComputeGroup(ReadOnlySpan<float> states, int stateStride, int count, int hidden, ReadOnlySpan<float> transposed, ReadOnlySpan<float> bias, Span<float> rec, int recStride)
     {
         int width = recStride;
-        if (count <= 0 || states.Length < ((count - 1) * (long)stateStride) + hidden || rec.Length < count * (long)recStride || transposed.Length < hidden * width || (!bias.IsEmpty && bias.Length < width))
+        if (count <= 0 || rec.Length < count * (long)recStride || (!bias.IsEmpty && bias.Length < width))
         {
-            throw new ArgumentException($"The grouped recurrent product's operands are too short for {count} states of {hidden} and {width} outputs.");
+            throw new ArgumentException($"The grouped recurrent product's operands are too short for {count} states and {width} outputs.");
         }
 
-        int n = 0;
-        if (Vector512.IsHardwareAccelerated && width % (2 * Vector512<float>.Count) == 0)
+        for (int n = 0; n < count; n++)
         {
-            for (; n + 4 <= count; n += 4)
+            Span<float> row = rec.Slice(n * recStride, width);
+            if (bias.IsEmpty)
             {
-                for (int o = 0; o < width; o += 2 * Vector512<float>.Count)
-                {
-                    FourSamples512(states.Slice(n * stateStride), stateStride, hidden, transposed, bias, rec.Slice(n * recStride), recStride, o, width);
-                }
+                row.Clear();
+            }
+            else
+            {
+                bias.Slice(0, width).CopyTo(row);
             }
         }
 
-        for (; n < count; n++)
-        {
-            Compute(states.Slice(n * stateStride, hidden), transposed, bias, rec.Slice(n * recStride, width));
-        }
-    }
-
-    // Four samples x two vectors of outputs: per input element, two weight loads and four broadcasts feed eight FMAs.
-    private static void FourSamples512(ReadOnlySpan<float> states, int stride, int hidden, ReadOnlySpan<float> transposed, ReadOnlySpan<float> bias, Span<float> rec, int recStride, int o, int width)
-    {
-        int lanes = Vector512<float>.Count;
-        ref float h = ref MemoryMarshal.GetReference(states);
-        ref float w = ref MemoryMarshal.GetReference(transposed);
-        ref float r = ref MemoryMarshal.GetReference(rec);
-        Vector512<float> b0 = bias.IsEmpty ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)o);
-        Vector512<float> b1 = bias.IsEmpty ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)(o + lanes));
-        Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
-        ref float h0 = ref h;
-        ref float h1 = ref Unsafe.Add(ref h, stride);
-        ref float h2 = ref Unsafe.Add(ref h, 2 * stride);
-        ref float h3 = ref Unsafe.Add(ref h, 3 * stride);
-        for (int k = 0; k < hidden; k++)
-        {
-            ref float row = ref Unsafe.Add(ref w, (k * width) + o);
-            Vector512<float> w0 = Vector512.LoadUnsafe(ref row), w1 = Vector512.LoadUnsafe(ref row, (nuint)lanes);
-            Vector512<float> v = Vector512.Create(Unsafe.Add(ref h0, k));
-            a00 = Vector512.FusedMultiplyAdd(v, w0, a00);
-            a01 = Vector512.FusedMultiplyAdd(v, w1, a01);
-            v = Vector512.Create(Unsafe.Add(ref h1, k));
-            a10 = Vector512.FusedMultiplyAdd(v, w0, a10);
-            a11 = Vector512.FusedMultiplyAdd(v, w1, a11);
-            v = Vector512.Create(Unsafe.Add(ref h2, k));
-            a20 = Vector512.FusedMultiplyAdd(v, w0, a20);
-            a21 = Vector512.FusedMultiplyAdd(v, w1, a21);
-            v = Vector512.Create(Unsafe.Add(ref h3, k));
-            a30 = Vector512.FusedMultiplyAdd(v, w0, a30);
-            a31 = Vector512.FusedMultiplyAdd(v, w1, a31);
-        }
-
-        a00.StoreUnsafe(ref r, (nuint)o);
-        a01.StoreUnsafe(ref r, (nuint)(o + lanes));
-        a10.StoreUnsafe(ref r, (nuint)(recStride + o));
-        a11.StoreUnsafe(ref r, (nuint)(recStride + o + lanes));
-        a20.StoreUnsafe(ref r, (nuint)((2 * recStride) + o));
-        a21.StoreUnsafe(ref r, (nuint)((2 * recStride) + o + lanes));
-        a30.StoreUnsafe(ref r, (nuint)((3 * recStride) + o));
-        a31.StoreUnsafe(ref r, (nuint)((3 * recStride) + o + lanes));
+        LinearKernels.AccumulateRowProducts(states, stateStride, transposed, rec, count, width, hidden);
     }
 
     /// <summary>Eight vectors of outputs at once (each output's chain in the same order as in <see cref="Four512"/>).</summary>

@@ -70,11 +70,17 @@ public static class NormalizationKernels
     {
         for (int c = 0; c < channels; c++)
         {
-            float invStd = (float)(1.0 / Math.Sqrt((double)runningVariance[c] + eps));
-            float scale = weight.IsEmpty ? invStd : weight[c] * invStd;
-            float shift = (bias.IsEmpty ? 0f : bias[c]) - runningMean[c] * scale;
+            (float scale, float shift) = InferenceAffine(weight, bias, runningMean, runningVariance, c, eps);
             ScaleAndShift(x, y, scale, shift, c, batch, channels, positions);
         }
+    }
+
+    // Inference's y = x * scale + shift for channel c, from the running statistics and the affine parameters.
+    private static (float Scale, float Shift) InferenceAffine(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, int c, float eps)
+    {
+        float invStd = (float)(1.0 / Math.Sqrt((double)runningVariance[c] + eps));
+        float scale = weight.IsEmpty ? invStd : weight[c] * invStd;
+        return (scale, (bias.IsEmpty ? 0f : bias[c]) - runningMean[c] * scale);
     }
 
     /// <summary>
@@ -101,9 +107,7 @@ public static class NormalizationKernels
         scales = scales.Slice(0, channels);
         for (int c = 0; c < channels; c++)
         {
-            float invStd = (float)(1.0 / Math.Sqrt((double)runningVariance[c] + eps));
-            scales[c] = weight.IsEmpty ? invStd : weight[c] * invStd;
-            shifts[c] = (bias.IsEmpty ? 0f : bias[c]) - runningMean[c] * scales[c];
+            (scales[c], shifts[c]) = InferenceAffine(weight, bias, runningMean, runningVariance, c, eps);
         }
 
         for (int pixel = 0; pixel < batch * positions; pixel++)

@@ -185,21 +185,7 @@ public static class RecurrentKernels
                 var states = new States(g, workspace, layer, direction);
                 int blockIndex = (layer * g.Directions) + direction;
                 RunDirection(g, direction, layerInput, block, blockIndex, RecurrentProduct.Transposed(block.WeightHh, g, blockIndex), states, recurrent);
-
-                Span<float> destination = last ? (g.ReturnSequences ? y : default) : sequence;
-                if (!destination.IsEmpty)
-                {
-                    for (int t = 0; t < steps; t++)
-                    {
-                        states.Hidden.Slice(t * hidden, hidden).CopyTo(destination.Slice((t * g.SequenceWidth) + (direction * hidden), hidden));
-                    }
-                }
-                else if (last)
-                {
-                    // h_n: the state after the direction's last step (step T-1 forward, step 0 in reverse).
-                    int finalStep = direction == 0 ? steps - 1 : 0;
-                    states.Hidden.Slice(finalStep * hidden, hidden).CopyTo(y.Slice(direction * hidden, hidden));
-                }
+                WriteStates(g, direction, last, states, sequence, y);
             }
 
             layerInput = sequence;
@@ -262,23 +248,32 @@ public static class RecurrentKernels
                 for (int n = 0; n < count; n++)
                 {
                     Span<float> sampleWorkspace = workspace.Slice(n * size, size);
-                    var states = new States(g, sampleWorkspace, layer, direction);
-                    Span<float> sampleOutput = y.Slice(n * g.SampleOutputSize, g.SampleOutputSize);
-                    Span<float> destination = last ? (g.ReturnSequences ? sampleOutput : default) : Sequence(g, sampleWorkspace, layer);
-                    if (!destination.IsEmpty)
-                    {
-                        for (int t = 0; t < steps; t++)
-                        {
-                            states.Hidden.Slice(t * hidden, hidden).CopyTo(destination.Slice((t * g.SequenceWidth) + (direction * hidden), hidden));
-                        }
-                    }
-                    else if (last)
-                    {
-                        int finalStep = direction == 0 ? steps - 1 : 0;
-                        states.Hidden.Slice(finalStep * hidden, hidden).CopyTo(sampleOutput.Slice(direction * hidden, hidden));
-                    }
+                    WriteStates(g, direction, last, new States(g, sampleWorkspace, layer, direction), last ? default : Sequence(g, sampleWorkspace, layer), y.Slice(n * g.SampleOutputSize, g.SampleOutputSize));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A direction's states into the next layer's input <paramref name="sequence"/> (inner layers), or into the output
+    /// <paramref name="y"/>: every step with ReturnSequences, else h_n, the state after the direction's last step (step
+    /// T-1 forward, step 0 in reverse).
+    /// </summary>
+    private static void WriteStates(in RecurrentGeometry g, int direction, bool last, in States states, Span<float> sequence, Span<float> y)
+    {
+        int hidden = g.Hidden;
+        Span<float> destination = last ? (g.ReturnSequences ? y : default) : sequence;
+        if (!destination.IsEmpty)
+        {
+            for (int t = 0; t < g.Steps; t++)
+            {
+                states.Hidden.Slice(t * hidden, hidden).CopyTo(destination.Slice((t * g.SequenceWidth) + (direction * hidden), hidden));
+            }
+        }
+        else if (last)
+        {
+            int finalStep = direction == 0 ? g.Steps - 1 : 0;
+            states.Hidden.Slice(finalStep * hidden, hidden).CopyTo(y.Slice(direction * hidden, hidden));
         }
     }
 

@@ -27,4 +27,23 @@ internal static class ExtremeValues
             Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]) || (float.IsNaN(expected[i]) && float.IsNaN(actual[i])), $"{what}, element {i}: {actual[i]} against {expected[i]}");
         }
     }
+
+    private const int SentinelBits = 0x7FC0_1234;
+
+    /// <summary>An array of <paramref name="length"/> floats and <paramref name="beyond"/> more past them, all a NaN sentinel.</summary>
+    public static float[] Sentinels(int length, int beyond)
+    {
+        float[] array = new float[length + beyond];
+        array.AsSpan().Fill(BitConverter.Int32BitsToSingle(SentinelBits));
+        return array;
+    }
+
+    /// <summary>That nothing wrote to <paramref name="array"/> past its first <paramref name="length"/> floats (see <see cref="Sentinels"/>).</summary>
+    public static void AssertUntouchedPast(float[] array, int length, string what)
+    {
+        for (int i = length; i < array.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(array[i]) == SentinelBits, $"{what}: written past its end, at {i - length}");
+        }
+    }
 }

@@ -70,4 +70,49 @@ public sealed class GruCellTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(13)]
+    [InlineData(20)]
+    public void TheLastUnitsGiveTheBitsOfAZeroPaddedStepAndWriteNothingBeyondTheirSpans(int hidden)
+    {
+        // As LstmCellTests: the masked last units against a zero-padded step on whole vectors; h_t written over h_(t-1).
+        int padded = (hidden + 7) / 8 * 8;
+        var random = new Random(300 + hidden);
+        foreach (int bits in new[] { 512, 256 })
+        {
+            for (int trial = 0; trial < 20; trial++)
+            {
+                float[] z = ExtremeValues.Draw(random, 3 * hidden), rec = ExtremeValues.Draw(random, 3 * hidden), previous = ExtremeValues.Draw(random, hidden);
+                float[] paddedGates = new float[3 * padded], paddedRec = new float[3 * padded], paddedPrevious = new float[padded];
+                for (int gate = 0; gate < 3; gate++)
+                {
+                    z.AsSpan(gate * hidden, hidden).CopyTo(paddedGates.AsSpan(gate * padded));
+                    rec.AsSpan(gate * hidden, hidden).CopyTo(paddedRec.AsSpan(gate * padded));
+                }
+
+                previous.CopyTo(paddedPrevious, 0);
+                float[] expectedH = new float[padded], paddedScratch = new float[padded];
+                VectorBits.With(bits, () => GruCell.Step(paddedGates, paddedRec, paddedPrevious, default, expectedH, paddedScratch, padded));
+
+                const int Beyond = 9;
+                float[] gates = ExtremeValues.Sentinels(3 * hidden, Beyond), h = ExtremeValues.Sentinels(hidden, Beyond), scratch = new float[hidden];
+                z.CopyTo(gates, 0);
+                previous.CopyTo(h, 0);
+                VectorBits.With(bits, () => GruCell.Step(gates.AsSpan(0, 3 * hidden), rec, h.AsSpan(0, hidden), default, h.AsSpan(0, hidden), scratch, hidden));
+                string what = $"hidden {hidden}, {bits} bits, trial {trial}";
+                for (int gate = 0; gate < 3; gate++)
+                {
+                    ExtremeValues.AssertSameBits(paddedGates.AsSpan(gate * padded, hidden), gates.AsSpan(gate * hidden, hidden), $"{what}, gate {gate}");
+                }
+
+                ExtremeValues.AssertSameBits(expectedH.AsSpan(0, hidden), h.AsSpan(0, hidden), $"{what}, h");
+                ExtremeValues.AssertUntouchedPast(gates, 3 * hidden, $"{what}, gates");
+                ExtremeValues.AssertUntouchedPast(h, hidden, $"{what}, h");
+            }
+        }
+    }
 }

@@ -77,4 +77,54 @@ public sealed class LstmCellTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(13)]
+    [InlineData(20)]
+    public void TheLastUnitsGiveTheBitsOfAZeroPaddedStepAndWriteNothingBeyondTheirSpans(int hidden)
+    {
+        // The last (hidden mod 8) units load through masks; a step on zero-padded copies whose hidden size is a multiple of
+        // 8 runs every unit on whole vectors, so each unit must come out with the same bits.
+        int padded = (hidden + 7) / 8 * 8;
+        var random = new Random(200 + hidden);
+        foreach (int bits in new[] { 512, 256 })
+        {
+            for (int trial = 0; trial < 20; trial++)
+            {
+                float[] z = ExtremeValues.Draw(random, 4 * hidden), rec = ExtremeValues.Draw(random, 4 * hidden), previousCell = ExtremeValues.Draw(random, hidden);
+                float[] paddedGates = new float[4 * padded], paddedRec = new float[4 * padded], paddedCell = new float[padded];
+                for (int gate = 0; gate < 4; gate++)
+                {
+                    z.AsSpan(gate * hidden, hidden).CopyTo(paddedGates.AsSpan(gate * padded));
+                    rec.AsSpan(gate * hidden, hidden).CopyTo(paddedRec.AsSpan(gate * padded));
+                }
+
+                previousCell.CopyTo(paddedCell, 0);
+                float[] expectedCell = new float[padded], expectedTanh = new float[padded], expectedH = new float[padded];
+                VectorBits.With(bits, () => LstmCell.Step(paddedGates, paddedRec, paddedCell, expectedCell, expectedTanh, expectedH, padded));
+
+                // Every output lies in a larger array whose floats past the span are sentinels the step must leave alone.
+                const int Beyond = 9;
+                float[] gates = ExtremeValues.Sentinels(4 * hidden, Beyond), cell = ExtremeValues.Sentinels(hidden, Beyond), tanhCell = ExtremeValues.Sentinels(hidden, Beyond), h = ExtremeValues.Sentinels(hidden, Beyond);
+                z.CopyTo(gates, 0);
+                VectorBits.With(bits, () => LstmCell.Step(gates.AsSpan(0, 4 * hidden), rec, previousCell, cell.AsSpan(0, hidden), tanhCell.AsSpan(0, hidden), h.AsSpan(0, hidden), hidden));
+                string what = $"hidden {hidden}, {bits} bits, trial {trial}";
+                for (int gate = 0; gate < 4; gate++)
+                {
+                    ExtremeValues.AssertSameBits(paddedGates.AsSpan(gate * padded, hidden), gates.AsSpan(gate * hidden, hidden), $"{what}, gate {gate}");
+                }
+
+                ExtremeValues.AssertSameBits(expectedCell.AsSpan(0, hidden), cell.AsSpan(0, hidden), $"{what}, c");
+                ExtremeValues.AssertSameBits(expectedTanh.AsSpan(0, hidden), tanhCell.AsSpan(0, hidden), $"{what}, tanh(c)");
+                ExtremeValues.AssertSameBits(expectedH.AsSpan(0, hidden), h.AsSpan(0, hidden), $"{what}, h");
+                ExtremeValues.AssertUntouchedPast(gates, 4 * hidden, $"{what}, gates");
+                ExtremeValues.AssertUntouchedPast(cell, hidden, $"{what}, c");
+                ExtremeValues.AssertUntouchedPast(tanhCell, hidden, $"{what}, tanh(c)");
+                ExtremeValues.AssertUntouchedPast(h, hidden, $"{what}, h");
+            }
+        }
+    }
 }

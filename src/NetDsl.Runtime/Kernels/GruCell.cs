@@ -41,16 +41,17 @@ internal static class GruCell
             }
         }
 
-        if (Vector256.IsHardwareAccelerated && ElementwiseKernels.MaximumVectorBits >= 256)
+        if (Vector256.IsHardwareAccelerated && FirstLanes256.IsSupported && ElementwiseKernels.MaximumVectorBits >= 256)
         {
             for (; j + Vector256<float>.Count <= hidden; j += Vector256<float>.Count)
             {
-                Step256(gates, rec, previousState, h, hidden, j);
+                Step256(gates, rec, previousState, h, hidden, j, default(AllLanes256));
             }
 
+            // The last units (fewer than 8) through the same vector arithmetic, the missing lanes read as zeros.
             if (j < hidden)
             {
-                PaddedStep256(gates, rec, previousState, h, hidden, j);
+                Step256(gates, rec, previousState, h, hidden, j, new FirstLanes256(hidden - j));
             }
 
             return;
@@ -73,45 +74,19 @@ internal static class GruCell
         Vector512.FusedMultiplyAdd(z, previous - n, n).StoreUnsafe(ref MemoryMarshal.GetReference(h), (nuint)j);
     }
 
-    private static void Step256(Span<float> gates, ReadOnlySpan<float> rec, ReadOnlySpan<float> previousState, Span<float> h, int hidden, int j)
+    private static void Step256<TLanes>(Span<float> gates, ReadOnlySpan<float> rec, ReadOnlySpan<float> previousState, Span<float> h, int hidden, int j, TLanes lanes)
+        where TLanes : struct, ILanes256
     {
         ref float g = ref MemoryMarshal.GetReference(gates);
         ref float rr = ref MemoryMarshal.GetReference(rec);
-        Vector256<float> r = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref g, (nuint)j) + Vector256.LoadUnsafe(ref rr, (nuint)j));
-        Vector256<float> z = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref g, (nuint)(hidden + j)) + Vector256.LoadUnsafe(ref rr, (nuint)(hidden + j)));
-        Vector256<float> n = VectorMath.Tanh(Vector256.LoadUnsafe(ref g, (nuint)((2 * hidden) + j)) + (r * Vector256.LoadUnsafe(ref rr, (nuint)((2 * hidden) + j))));
-        Vector256<float> previous = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(previousState), (nuint)j);
-        r.StoreUnsafe(ref g, (nuint)j);
-        z.StoreUnsafe(ref g, (nuint)(hidden + j));
-        n.StoreUnsafe(ref g, (nuint)((2 * hidden) + j));
-        Vector256.FusedMultiplyAdd(z, previous - n, n).StoreUnsafe(ref MemoryMarshal.GetReference(h), (nuint)j);
-    }
-
-    // The last units (fewer than 8) as one vector step on zero-padded copies.
-    private static void PaddedStep256(Span<float> gates, ReadOnlySpan<float> rec, ReadOnlySpan<float> previousState, Span<float> h, int hidden, int j)
-    {
-        const int Lanes = 8;
-        int count = hidden - j;
-        Span<float> g = stackalloc float[3 * Lanes];
-        Span<float> sums = stackalloc float[3 * Lanes];
-        Span<float> states = stackalloc float[2 * Lanes];
-        g.Clear();
-        sums.Clear();
-        states.Clear();
-        for (int gate = 0; gate < 3; gate++)
-        {
-            gates.Slice((gate * hidden) + j, count).CopyTo(g.Slice(gate * Lanes));
-            rec.Slice((gate * hidden) + j, count).CopyTo(sums.Slice(gate * Lanes));
-        }
-
-        previousState.Slice(j, count).CopyTo(states);
-        Step256(g, sums, states.Slice(0, Lanes), states.Slice(Lanes, Lanes), Lanes, 0);
-        for (int gate = 0; gate < 3; gate++)
-        {
-            g.Slice(gate * Lanes, count).CopyTo(gates.Slice((gate * hidden) + j));
-        }
-
-        states.Slice(Lanes, count).CopyTo(h.Slice(j));
+        Vector256<float> r = VectorMath.Sigmoid(lanes.Load(ref g, (nuint)j) + lanes.Load(ref rr, (nuint)j));
+        Vector256<float> z = VectorMath.Sigmoid(lanes.Load(ref g, (nuint)(hidden + j)) + lanes.Load(ref rr, (nuint)(hidden + j)));
+        Vector256<float> n = VectorMath.Tanh(lanes.Load(ref g, (nuint)((2 * hidden) + j)) + (r * lanes.Load(ref rr, (nuint)((2 * hidden) + j))));
+        Vector256<float> previous = lanes.Load(ref MemoryMarshal.GetReference(previousState), (nuint)j);
+        lanes.Store(r, ref g, (nuint)j);
+        lanes.Store(z, ref g, (nuint)(hidden + j));
+        lanes.Store(n, ref g, (nuint)((2 * hidden) + j));
+        lanes.Store(Vector256.FusedMultiplyAdd(z, previous - n, n), ref MemoryMarshal.GetReference(h), (nuint)j);
     }
 
     // Without 256-bit vectors (or with them turned off by a test): the same step through TensorPrimitives.

@@ -37,52 +37,23 @@ internal static class LstmCell
             }
         }
 
-        if (Vector256.IsHardwareAccelerated && ElementwiseKernels.MaximumVectorBits >= 256)
+        if (Vector256.IsHardwareAccelerated && FirstLanes256.IsSupported && ElementwiseKernels.MaximumVectorBits >= 256)
         {
             for (; j + Vector256<float>.Count <= hidden; j += Vector256<float>.Count)
             {
-                Step256(z, rec, previousCell, cell, tanhCell, h, hidden, j);
+                Step256(z, rec, previousCell, cell, tanhCell, h, hidden, j, default(AllLanes256));
             }
 
+            // The last units (fewer than 8) through the same vector arithmetic, the missing lanes read as zeros.
             if (j < hidden)
             {
-                PaddedStep256(z, rec, previousCell, cell, tanhCell, h, hidden, j);
+                Step256(z, rec, previousCell, cell, tanhCell, h, hidden, j, new FirstLanes256(hidden - j));
             }
 
             return;
         }
 
         Scalar(z, rec, previousCell, cell, tanhCell, h, hidden);
-    }
-
-    // The last units (fewer than 8) as one vector step on zero-padded copies, so that every unit goes through the same
-    // vector arithmetic whatever the hidden size.
-    private static void PaddedStep256(Span<float> z, ReadOnlySpan<float> rec, ReadOnlySpan<float> previousCell, Span<float> cell, Span<float> tanhCell, Span<float> h, int hidden, int j)
-    {
-        const int Lanes = 8;
-        int n = hidden - j;
-        Span<float> gates = stackalloc float[4 * Lanes];
-        Span<float> sums = stackalloc float[4 * Lanes];
-        Span<float> states = stackalloc float[4 * Lanes];
-        gates.Clear();
-        sums.Clear();
-        states.Clear();
-        for (int gate = 0; gate < 4; gate++)
-        {
-            z.Slice((gate * hidden) + j, n).CopyTo(gates.Slice(gate * Lanes));
-            rec.Slice((gate * hidden) + j, n).CopyTo(sums.Slice(gate * Lanes));
-        }
-
-        previousCell.Slice(j, n).CopyTo(states);
-        Step256(gates, sums, states.Slice(0, Lanes), states.Slice(Lanes, Lanes), states.Slice(2 * Lanes, Lanes), states.Slice(3 * Lanes, Lanes), Lanes, 0);
-        for (int gate = 0; gate < 4; gate++)
-        {
-            gates.Slice(gate * Lanes, n).CopyTo(z.Slice((gate * hidden) + j));
-        }
-
-        states.Slice(Lanes, n).CopyTo(cell.Slice(j));
-        states.Slice(2 * Lanes, n).CopyTo(tanhCell.Slice(j));
-        states.Slice(3 * Lanes, n).CopyTo(h.Slice(j));
     }
 
     private static void Step512(Span<float> z, ReadOnlySpan<float> rec, ReadOnlySpan<float> previousCell, Span<float> cell, Span<float> tanhCell, Span<float> h, int hidden, int j)
@@ -104,23 +75,24 @@ internal static class LstmCell
         (o * t).StoreUnsafe(ref MemoryMarshal.GetReference(h), (nuint)j);
     }
 
-    private static void Step256(Span<float> z, ReadOnlySpan<float> rec, ReadOnlySpan<float> previousCell, Span<float> cell, Span<float> tanhCell, Span<float> h, int hidden, int j)
+    private static void Step256<TLanes>(Span<float> z, ReadOnlySpan<float> rec, ReadOnlySpan<float> previousCell, Span<float> cell, Span<float> tanhCell, Span<float> h, int hidden, int j, TLanes lanes)
+        where TLanes : struct, ILanes256
     {
         ref float zr = ref MemoryMarshal.GetReference(z);
         ref float rr = ref MemoryMarshal.GetReference(rec);
-        Vector256<float> i = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zr, (nuint)j) + Vector256.LoadUnsafe(ref rr, (nuint)j));
-        Vector256<float> f = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zr, (nuint)(hidden + j)) + Vector256.LoadUnsafe(ref rr, (nuint)(hidden + j)));
-        Vector256<float> g = VectorMath.Tanh(Vector256.LoadUnsafe(ref zr, (nuint)((2 * hidden) + j)) + Vector256.LoadUnsafe(ref rr, (nuint)((2 * hidden) + j)));
-        Vector256<float> o = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zr, (nuint)((3 * hidden) + j)) + Vector256.LoadUnsafe(ref rr, (nuint)((3 * hidden) + j)));
-        Vector256<float> c = Vector256.FusedMultiplyAdd(i, g, f * Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(previousCell), (nuint)j));
+        Vector256<float> i = VectorMath.Sigmoid(lanes.Load(ref zr, (nuint)j) + lanes.Load(ref rr, (nuint)j));
+        Vector256<float> f = VectorMath.Sigmoid(lanes.Load(ref zr, (nuint)(hidden + j)) + lanes.Load(ref rr, (nuint)(hidden + j)));
+        Vector256<float> g = VectorMath.Tanh(lanes.Load(ref zr, (nuint)((2 * hidden) + j)) + lanes.Load(ref rr, (nuint)((2 * hidden) + j)));
+        Vector256<float> o = VectorMath.Sigmoid(lanes.Load(ref zr, (nuint)((3 * hidden) + j)) + lanes.Load(ref rr, (nuint)((3 * hidden) + j)));
+        Vector256<float> c = Vector256.FusedMultiplyAdd(i, g, f * lanes.Load(ref MemoryMarshal.GetReference(previousCell), (nuint)j));
         Vector256<float> t = VectorMath.Tanh(c);
-        i.StoreUnsafe(ref zr, (nuint)j);
-        f.StoreUnsafe(ref zr, (nuint)(hidden + j));
-        g.StoreUnsafe(ref zr, (nuint)((2 * hidden) + j));
-        o.StoreUnsafe(ref zr, (nuint)((3 * hidden) + j));
-        c.StoreUnsafe(ref MemoryMarshal.GetReference(cell), (nuint)j);
-        t.StoreUnsafe(ref MemoryMarshal.GetReference(tanhCell), (nuint)j);
-        (o * t).StoreUnsafe(ref MemoryMarshal.GetReference(h), (nuint)j);
+        lanes.Store(i, ref zr, (nuint)j);
+        lanes.Store(f, ref zr, (nuint)(hidden + j));
+        lanes.Store(g, ref zr, (nuint)((2 * hidden) + j));
+        lanes.Store(o, ref zr, (nuint)((3 * hidden) + j));
+        lanes.Store(c, ref MemoryMarshal.GetReference(cell), (nuint)j);
+        lanes.Store(t, ref MemoryMarshal.GetReference(tanhCell), (nuint)j);
+        lanes.Store(o * t, ref MemoryMarshal.GetReference(h), (nuint)j);
     }
 
     // Without 256-bit vectors (or with them turned off by a test): the same step through TensorPrimitives.

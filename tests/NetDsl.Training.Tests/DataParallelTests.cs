@@ -229,17 +229,38 @@ public sealed class DataParallelTests
         float[] parameters = new KernelClassifier(seed: 30).Parameters.ToArray();
         float[] inputs = Fill(batch * KernelClassifier.InputSize, 31);
         float[] targets = loss is CrossEntropyLoss ? Classes(batch, 4, 32) : Fill(batch * KernelClassifier.OutputSize, 32);
-        var separate = Step<KernelClassifier>(parameters, inputs, targets, loss, threads);
+        AssertComputeGradientsEqualsTheSeparateCalls<KernelClassifier>(parameters, inputs, targets, loss, threads);
+    }
 
-        var model = new KernelClassifier(seed: 99);
+    /// <summary>One <c>ComputeGradients</c> call gives the loss, outputs and gradients of forward, loss and backward called separately.</summary>
+    private static void AssertComputeGradientsEqualsTheSeparateCalls<TNetwork>(float[] parameters, float[] inputs, float[] targets, ILoss loss, int threads)
+        where TNetwork : class, INetwork<TNetwork>
+    {
+        var separate = Step<TNetwork>(parameters, inputs, targets, loss, threads);
+        TNetwork model = TNetwork.Create(99);
         parameters.CopyTo(model.Parameters);
-        using var parallel = new DataParallel<KernelClassifier>(model, threads, Chunk);
-        var outputs = new float[batch * KernelClassifier.OutputSize];
+        using var parallel = new DataParallel<TNetwork>(model, threads, Chunk);
+        var outputs = new float[inputs.Length / TNetwork.InputSize * TNetwork.OutputSize];
         model.ZeroGradients();
         float value = parallel.ComputeGradients(inputs, targets, loss, outputs);
         Assert.Equal(BitConverter.SingleToInt32Bits(separate.Loss), BitConverter.SingleToInt32Bits(value));
         Assert.Equal(Bits(separate.Outputs), Bits(outputs));
         Assert.Equal(Bits(separate.Gradients), Bits(model.Gradients.ToArray()));
+    }
+
+    [Theory]
+    [InlineData(37, 2)]
+    [InlineData(37, 3)]
+    public void A_per_step_cross_entropy_gives_the_bits_of_the_separate_calls_on_any_number_of_threads(int batch, int threads)
+    {
+        // Rows of 5 logits per step, 6 steps per sample: each chunk's thread writes its samples' gradient rows; ignored
+        // steps (-100) and class weights change the mean's divisor, which is computed once from the whole batch.
+        var loss = new CrossEntropyLoss(labelSmoothing: 0.1f, classWeights: [1f, 2f, 0.5f, 1f, 3f], classes: 5);
+        float[] parameters = new PerStepClassifier(seed: 40).Parameters.ToArray();
+        float[] inputs = Fill(batch * PerStepClassifier.InputSize, 41);
+        var random = new Random(42);
+        float[] targets = Enumerable.Range(0, batch * 6).Select(_ => random.Next(7) is int c && c < 5 ? (float)c : -100f).ToArray();
+        AssertComputeGradientsEqualsTheSeparateCalls<PerStepClassifier>(parameters, inputs, targets, loss, threads);
     }
 
     [Fact]
@@ -251,7 +272,7 @@ public sealed class DataParallelTests
         targets[37] = 4f;
         model.ZeroGradients();
         var error = Assert.Throws<ArgumentException>(() => parallel.ComputeGradients(Fill(40 * 16, 35), targets, new CrossEntropyLoss(), new float[40 * 4]));
-        Assert.Contains("Expected class indices 0 to 3 as whole numbers, but targets[37] is 4.", error.Message);
+        Assert.Contains("Expected class indices 0 to 3 as whole numbers (or the ignored index -100), but targets[37] is 4.", error.Message);
         Assert.All(model.Gradients.ToArray(), g => Assert.Equal(0f, g));
         Assert.Throws<ArgumentNullException>(() => parallel.ComputeGradients(new float[16], [0f], null!, new float[4]));
     }
@@ -467,3 +488,10 @@ public sealed class DataParallelTests
         Assert.Null(new Trainer<KernelClassifier>(serialModel, options).Parallel);
     }
 }
+
+// Six steps of 3 features, a GRU returning every step, a per-step head of 5 logits: [6, 3] -> [6, 8] -> [6, 5].
+[Network]
+[Input(6, 3)]
+[GRU(8)]
+[Linear(5)]
+public partial class PerStepClassifier;

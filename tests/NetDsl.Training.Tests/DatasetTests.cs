@@ -33,6 +33,28 @@ public class DatasetTests
     }
 
     [Fact]
+    public void Class_targets_may_be_one_per_step_with_ignored_steps()
+    {
+        // Two samples of three steps: one class target per step (a per-step head), -100 where a step counts for nothing.
+        var data = new Dataset([1f, 2f, 3f, 4f, 5f, 6f], 3, [0f, 2f, -100f, 1f, 1f, 2f], targetWidth: 3, classCount: 3);
+        Assert.Equal([1, 2, 2], data.CountPerClass());
+        Assert.Equal("2 samples of 3 features, 3 classes, 3 class targets each", data.ToString());
+        Assert.Equal([1f, 1f, 2f], data.GetTargets(1).ToArray());
+        var one = Assert.Throws<InvalidOperationException>(() => data.GetClass(0));
+        Assert.Contains("3 class targets per sample (one per step)", one.Message);
+
+        var range = Assert.Throws<ArgumentException>(() => new Dataset([1f, 2f], 1, [0f, 1f, 3f, 0f], targetWidth: 2, classCount: 3));
+        Assert.Contains("Expected class indices 0 to 2 as whole numbers (or -100, ignored), but target 0 of sample 1 is 3.", range.Message);
+        Assert.Throws<ArgumentException>(() => new Dataset([1f, 2f], 1, [0f, -100f], targetWidth: 1, classCount: 3)); // one class per sample: nothing to ignore
+
+        // Splitting does not stratify by a sample's first step; asked to, it says why it cannot.
+        DatasetSplit split = DatasetSplitter.Split(data, 0.5, 0.5, 0.0, seed: 1);
+        Assert.Equal(1, split.Training.Count);
+        var stratified = Assert.Throws<ArgumentException>(() => DatasetSplitter.Split(data, 0.5, 0.5, 0.0, seed: 1, stratify: true));
+        Assert.Contains("Stratification needs one class per sample, but the dataset has 3 class targets per sample.", stratified.Message);
+    }
+
+    [Fact]
     public void Cleaning_a_dataset_drops_or_imputes_and_reports()
     {
         var data = new Dataset([1f, float.NaN, 3f, float.PositiveInfinity, 5f, 6f], 2, [0f, float.NaN, 1f]);

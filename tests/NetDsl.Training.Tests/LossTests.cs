@@ -22,6 +22,11 @@ public class LossTests
         double total = 0, divisor = 0;
         for (int i = 0; i < n; i++)
         {
+            if (targets[i] == -100)
+            {
+                continue; // PyTorch's ignore_index: no loss, no weight in the mean
+            }
+
             double[] z = logits.Skip(i * c).Take(c).Select(v => (double)v).ToArray();
             double logSum = Math.Log(z.Sum(Math.Exp));
             int y = (int)targets[i];
@@ -81,13 +86,63 @@ public class LossTests
     {
         var loss = new CrossEntropyLoss();
         var error = Assert.Throws<ArgumentException>(() => loss.Compute(Logits, [0f, 4f, 1f]));
-        Assert.Contains("Expected class indices 0 to 3 as whole numbers, but targets[1] is 4", error.Message);
+        Assert.Contains("Expected class indices 0 to 3 as whole numbers (or the ignored index -100), but targets[1] is 4", error.Message);
         Assert.Throws<ArgumentException>(() => loss.Compute(Logits, [0f, 1.5f, 1f]));
         Assert.Throws<ArgumentException>(() => loss.Compute(new float[12], new float[5]));
         Assert.Throws<ArgumentException>(() => loss.TargetSize(1));
         Assert.Throws<ArgumentException>(() => new CrossEntropyLoss(classWeights: [1f, 2f]).TargetSize(4));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CrossEntropyLoss(labelSmoothing: 1.5f));
         Assert.Equal(1, loss.TargetSize(10));
+    }
+
+    // Two samples of a per-step head [3, 4]: three steps of four logits each, one target per step, two steps ignored.
+    private static readonly float[] StepLogits =
+    [
+        2.0f, -1.0f, 0.5f, 0.1f,   -0.3f, 0.8f, 1.5f, -2.0f,   0.0f, 0.0f, 0.0f, 0.0f,
+        1.2f, 0.4f, -0.7f, 0.9f,   3.0f, -3.0f, 0.2f, 0.0f,    -1.1f, 0.6f, 0.6f, 2.2f,
+    ];
+
+    private static readonly float[] StepClasses = [0f, -100f, 3f, 2f, 1f, -100f];
+
+    [Theory]
+    [MemberData(nameof(CrossEntropyCases))]
+    public void Per_step_cross_entropy_is_PyTorchs_loss_over_the_flattened_steps_with_ignored_steps_left_out(float smoothing, bool weighted, LossReduction reduction)
+    {
+        // PyTorch: nn.CrossEntropyLoss(weight, reduction, label_smoothing)(logits.view(-1, 4), targets.view(-1)), ignore_index -100.
+        double[]? weights = weighted ? [0.5, 2.0, 1.0, 3.0] : null;
+        var loss = new CrossEntropyLoss(reduction, smoothing, weights?.Select(w => (float)w).ToArray(), classes: 4);
+        Assert.Equal(3, loss.TargetSize(12));
+        float[] gradients = Enumerable.Repeat(float.NaN, StepLogits.Length).ToArray();
+        float value = loss.ComputeWithGradient(StepLogits, StepClasses, gradients);
+        double expected = ReferenceCrossEntropy(StepLogits, StepClasses, smoothing, weights, reduction);
+        Assert.Equal(expected, value, 5);
+        Assert.Equal(value, loss.Compute(StepLogits, StepClasses));
+        Assert.All(gradients.Skip(4).Take(4).Concat(gradients.Skip(20)), g => Assert.Equal(0f, g)); // the ignored steps' rows
+
+        AssertGradientMatchesFiniteDifferences(
+            logits => ReferenceCrossEntropy(logits, StepClasses, smoothing, weights, reduction), StepLogits, gradients);
+    }
+
+    [Fact]
+    public void Per_step_cross_entropy_checks_its_rows_and_an_all_ignored_mean_is_NaN_as_in_PyTorch()
+    {
+        var loss = new CrossEntropyLoss(classes: 4);
+        var rows = Assert.Throws<ArgumentException>(() => loss.TargetSize(10));
+        Assert.Contains("CrossEntropyLoss(classes: 4) expects the outputs in rows of 4 logits, but the network has 10 outputs", rows.Message);
+        var count = Assert.Throws<ArgumentException>(() => loss.Compute(StepLogits, [0f, 1f, 2f]));
+        Assert.Contains("6 targets for 24 predictions, but got 3", count.Message);
+        var range = Assert.Throws<ArgumentException>(() => loss.Compute(StepLogits, [0f, 1f, 2f, 4f, 0f, 0f]));
+        Assert.Contains("Expected class indices 0 to 3 as whole numbers (or the ignored index -100), but targets[3] is 4", range.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CrossEntropyLoss(classes: 1));
+        Assert.Throws<ArgumentException>(() => new CrossEntropyLoss(classWeights: [1f, 2f], classes: 4));
+        Assert.True(float.IsNaN(loss.Compute(StepLogits, Enumerable.Repeat(-100f, 6).ToArray())));
+        Assert.Equal(0f, new CrossEntropyLoss(LossReduction.Sum, classes: 4).Compute(StepLogits, Enumerable.Repeat(-100f, 6).ToArray()));
+
+        // Another ignored index, here a real class (a padding token), as PyTorch allows.
+        var padding = new CrossEntropyLoss(classes: 4, ignoreIndex: 0);
+        float[] targets = [0f, 1f, 3f, 2f, 0f, 0f];
+        double expected = ReferenceCrossEntropy(StepLogits, targets.Select(t => t == 0f ? -100f : t).ToArray(), 0, null, LossReduction.Mean);
+        Assert.Equal(expected, padding.Compute(StepLogits, targets), 5);
     }
 
     public static TheoryData<string> ElementwiseCases => ["mse", "l1", "smoothl1", "smoothl1-0", "huber", "huber-2", "bce", "bce-weighted"];

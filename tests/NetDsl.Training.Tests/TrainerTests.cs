@@ -345,10 +345,54 @@ public class TrainerTests
 
         Assert.Contains("PerStepTagger outputs shape [8, 28]: its 224 values would be one softmax over 224 classes", error.Message, StringComparison.Ordinal);
         Assert.Contains("[LastStep]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("For one target per step, use new CrossEntropyLoss(classes: 28)", error.Message, StringComparison.Ordinal);
+
+        // Rows that are not the output's last dimension are refused too.
+        ArgumentException rows = Assert.Throws<ArgumentException>(() =>
+            new Trainer<PerStepTagger>(new PerStepTagger(1), new TrainingOptions { Loss = new CrossEntropyLoss(classes: 14), Optimizer = new Sgd(0.1f) }));
+        Assert.Contains("reads rows of 14 logits, but PerStepTagger outputs shape [8, 28], whose last dimension is 28: expected classes: 28", rows.Message, StringComparison.Ordinal);
 
         // Reduced to one vector per sample, the same layers train.
         var reduced = new Trainer<PerStepTaggerLastStep>(new PerStepTaggerLastStep(1), new TrainingOptions { Loss = new CrossEntropyLoss(), Optimizer = new Sgd(0.1f) });
         Assert.NotNull(reduced);
+    }
+
+    /// <summary>
+    /// A per-step head trained with one class target per step (<c>CrossEntropyLoss(classes: 28)</c>): each step predicts
+    /// the token before it, which the GRU must remember; the first step and the padding after a short sequence are
+    /// ignored (-100), in the loss and in the accuracy, on two threads.
+    /// </summary>
+    [Fact]
+    public void A_per_step_head_trains_with_one_class_target_per_step_and_ignored_steps()
+    {
+        static Dataset PreviousTokens(int count, int seed)
+        {
+            var random = new Random(seed);
+            float[] tokens = new float[count * 8], targets = new float[count * 8];
+            for (int n = 0; n < count; n++)
+            {
+                int length = random.Next(4, 9);
+                for (int t = 0; t < 8; t++)
+                {
+                    tokens[(n * 8) + t] = t < length ? random.Next(1, 28) : 0;
+                    targets[(n * 8) + t] = t == 0 || t >= length ? Dataset.IgnoredTarget : tokens[(n * 8) + t - 1];
+                }
+            }
+
+            return new Dataset(tokens, 8, targets, targetWidth: 8, classCount: 28);
+        }
+
+        var options = new TrainingOptions { Loss = new CrossEntropyLoss(classes: 28), Optimizer = new Adam(0.01f), Epochs = 12, BatchSize = 32, Threads = 2, Seed = 3 };
+        var trainer = new Trainer<PerStepTagger>(new PerStepTagger(seed: 1), options);
+        Dataset validation = PreviousTokens(128, seed: 2);
+        TrainingResult result = trainer.Fit(PreviousTokens(768, seed: 1), validation);
+
+        EpochMetrics last = result.Last!;
+        Assert.True(last.TrainingLoss < result.History[0].TrainingLoss / 3, $"training loss {result.History[0].TrainingLoss} -> {last.TrainingLoss}");
+        Assert.True(last.Validation!.Accuracy > 0.9, $"validation accuracy {last.Validation.Accuracy}");
+        int counted = validation.Targets.ToArray().Count(t => t != Dataset.IgnoredTarget);
+        Assert.Equal(counted, last.Validation.ConfusionMatrix!.Total);
+        Assert.Equal(28, last.Validation.ConfusionMatrix.ClassCount);
     }
 }
 

@@ -6,8 +6,9 @@ namespace NetDsl;
 /// <summary>
 /// An immutable table of samples: <see cref="Count"/> rows of <see cref="FeatureCount"/> features and
 /// <see cref="TargetWidth"/> targets, both row-major float arrays. For classification, <see cref="ClassCount"/>
-/// is set and each sample has one target: its class index <c>0 … ClassCount−1</c> stored as a whole float (the layout
-/// <see cref="CrossEntropyLoss"/> expects).
+/// is set and each target is a class index <c>0 … ClassCount−1</c> stored as a whole float (the layout
+/// <see cref="CrossEntropyLoss"/> expects): one per sample, or one per step for a per-step head
+/// (<c>CrossEntropyLoss(classes: C)</c>), where <see cref="IgnoredTarget"/> marks a step that counts for nothing.
 /// </summary>
 public sealed class Dataset
 {
@@ -19,7 +20,7 @@ public sealed class Dataset
     /// <param name="features">The features, row-major: <c>count * featureCount</c> floats.</param>
     /// <param name="featureCount">The number of features per sample.</param>
     /// <param name="targets">The targets, row-major: <c>count * targetWidth</c> floats.</param>
-    /// <param name="targetWidth">The number of targets per sample (1 for class indices).</param>
+    /// <param name="targetWidth">The number of targets per sample (for class indices: 1, or one per step).</param>
     /// <param name="classCount">For classification: the number of classes; each target is then a class index.</param>
     /// <param name="featureNames">Optional names of the features (for example a CSV header).</param>
     /// <exception cref="ArgumentException">The lengths do not describe the same number of samples, or a class index is out of range.</exception>
@@ -53,6 +54,12 @@ public sealed class Dataset
     /// <summary>The number of target floats per sample.</summary>
     public int TargetWidth { get; }
 
+    /// <summary>
+    /// The class target of a step that counts for nothing (padding after a short sequence), in datasets with several
+    /// class targets per sample: −100, PyTorch's and <see cref="CrossEntropyLoss"/>'s default <c>ignore_index</c>.
+    /// </summary>
+    public const int IgnoredTarget = -100;
+
     /// <summary>The number of classes for classification (targets are class indices), or null.</summary>
     public int? ClassCount { get; }
 
@@ -80,7 +87,7 @@ public sealed class Dataset
     }
 
     /// <summary>The class index of sample <paramref name="index"/>.</summary>
-    /// <exception cref="InvalidOperationException">The dataset is not a classification dataset.</exception>
+    /// <exception cref="InvalidOperationException">The dataset is not a classification dataset, or has several class targets per sample.</exception>
     public int GetClass(int index)
     {
         if (ClassCount is null)
@@ -88,10 +95,15 @@ public sealed class Dataset
             throw new InvalidOperationException("The dataset has no classes (ClassCount is null): its targets are values, not class indices.");
         }
 
+        if (TargetWidth != 1)
+        {
+            throw new InvalidOperationException($"The dataset has {TargetWidth} class targets per sample (one per step), not one class per sample: read them with GetTargets.");
+        }
+
         return (int)GetTargets(index)[0];
     }
 
-    /// <summary>The number of samples of each class.</summary>
+    /// <summary>The number of targets of each class: samples, or steps when each sample has several class targets (ignored steps left out).</summary>
     /// <exception cref="InvalidOperationException">The dataset is not a classification dataset.</exception>
     public int[] CountPerClass()
     {
@@ -101,9 +113,12 @@ public sealed class Dataset
         }
 
         int[] counts = new int[classes];
-        for (int i = 0; i < Count; i++)
+        foreach (float target in _targets)
         {
-            counts[(int)_targets[i]]++;
+            if (target != IgnoredTarget)
+            {
+                counts[(int)target]++;
+            }
         }
 
         return counts;
@@ -140,7 +155,7 @@ public sealed class Dataset
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Count} samples of {FeatureCount} features" + (ClassCount is int classes ? $", {classes} classes" : $", {TargetWidth} target value(s)");
+        $"{Count} samples of {FeatureCount} features" + (ClassCount is int classes ? $", {classes} classes" + (TargetWidth > 1 ? $", {TargetWidth} class targets each" : "") : $", {TargetWidth} target value(s)");
 
     private void CheckIndex(int index)
     {
@@ -186,17 +201,14 @@ public sealed class Dataset
                 throw new ArgumentOutOfRangeException(nameof(classCount), classes, $"Expected a positive number of classes, but got {classes}.");
             }
 
-            if (targetWidth != 1)
-            {
-                throw new ArgumentException($"Class targets are one class index per sample, but the target width is {targetWidth}.", nameof(targetWidth));
-            }
-
             for (int i = 0; i < targets.Length; i++)
             {
                 float target = targets[i];
-                if (!(target >= 0f && target < classes) || target != MathF.Floor(target))
+                if ((!(target >= 0f && target < classes) || target != MathF.Floor(target)) && !(targetWidth > 1 && target == IgnoredTarget))
                 {
-                    throw new ArgumentException($"Expected class indices 0 to {classes - 1} as whole numbers, but the target of sample {i} is {target}.", nameof(targets));
+                    string which = targetWidth == 1 ? $"the target of sample {i}" : $"target {i % targetWidth} of sample {i / targetWidth}";
+                    string ignored = targetWidth == 1 ? "" : $" (or {IgnoredTarget}, ignored)";
+                    throw new ArgumentException($"Expected class indices 0 to {classes - 1} as whole numbers{ignored}, but {which} is {target}.", nameof(targets));
                 }
             }
         }

@@ -16,7 +16,7 @@ public static class DatasetSplitter
     /// <param name="validationFraction">The fraction for validation, in [0, 1).</param>
     /// <param name="testFraction">The fraction for testing, in [0, 1); the three fractions add up to 1.</param>
     /// <param name="seed">The seed of the shuffle: the same seed gives the same split.</param>
-    /// <param name="stratify">Whether to stratify by class; null (the default) stratifies classification datasets.</param>
+    /// <param name="stratify">Whether to stratify by class; null (the default) stratifies datasets of one class per sample.</param>
     /// <returns>
     /// The parts, each shuffled. Part sizes are <c>round(n * fraction)</c> for validation and test (the rest is training);
     /// stratified, each class contributes <c>floor(n_c * fraction)</c> samples plus one for the classes with the
@@ -27,10 +27,15 @@ public static class DatasetSplitter
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckFractions(trainingFraction, validationFraction, testFraction);
-        bool stratified = stratify ?? data.ClassCount is not null;
+        bool stratified = stratify ?? (data.ClassCount is not null && data.TargetWidth == 1);
         if (stratified && data.ClassCount is null)
         {
             throw new ArgumentException("Stratification needs class targets, but the dataset has none (ClassCount is null).", nameof(stratify));
+        }
+
+        if (stratified && data.TargetWidth != 1)
+        {
+            throw new ArgumentException($"Stratification needs one class per sample, but the dataset has {data.TargetWidth} class targets per sample.", nameof(stratify));
         }
 
         var random = new SeededRandom(seed);

@@ -81,7 +81,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     private IChunkedLoss? _chunkedLoss;
     private double _lossScale;
     private float[] _lossGradients = [];
-    private double[] _sampleLosses = [];
+    private double[] _targetLosses = [];
 
     private int _recorded;
 
@@ -260,7 +260,11 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         if (_lossGradients.Length < outputs.Length)
         {
             _lossGradients = new float[outputs.Length];
-            _sampleLosses = new double[count];
+        }
+
+        if (_targetLosses.Length < targets.Length)
+        {
+            _targetLosses = new double[targets.Length];
         }
 
         Span<float> outputGradients = _lossGradients.AsSpan(0, outputs.Length);
@@ -303,11 +307,11 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             Leave();
         }
 
-        // The samples' losses in sample order: the sum ComputeWithGradient makes.
+        // The targets' losses in target order: the sum ComputeWithGradient makes.
         double total = 0;
-        foreach (double sampleLoss in _sampleLosses.AsSpan(0, count))
+        foreach (double targetLoss in _targetLosses.AsSpan(0, targets.Length))
         {
-            total += sampleLoss;
+            total += targetLoss;
         }
 
         return (float)(total * scale);
@@ -569,9 +573,10 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             {
                 (int start, int n) = Chunk(item);
                 int all = _count * outputSize;
+                int targetsPerSample = _targetLength / _count;
                 _chunkedLoss!.Rows(
                     new ReadOnlySpan<float>(_outputs, all), new ReadOnlySpan<float>(_targets, _targetLength), new Span<float>(_outputGradients, all),
-                    _lossScale, start, n, _sampleLosses);
+                    _lossScale, start * targetsPerSample, n * targetsPerSample, _targetLosses);
                 BackwardChunk(item);
                 break;
             }

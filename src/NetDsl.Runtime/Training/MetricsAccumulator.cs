@@ -11,19 +11,28 @@ internal sealed class MetricsAccumulator
 {
     private readonly TargetKind _targets;
     private readonly int _outputSize;
+    private readonly int _classes;
+    private readonly int? _ignoredClass;
     private readonly ConfusionMatrix? _confusion;
     private double _weightedLoss;
     private double _absoluteError;
     private double _squaredError;
     private long _elements;
 
-    public MetricsAccumulator(TargetKind targets, int outputSize)
+    /// <summary>
+    /// Metrics for <paramref name="targets"/> on <paramref name="outputSize"/> outputs per sample; class indices are
+    /// read against rows of <paramref name="classes"/> logits (the whole output, or each step of a per-step head), and a
+    /// target equal to <paramref name="ignoredClass"/> is not counted.
+    /// </summary>
+    public MetricsAccumulator(TargetKind targets, int outputSize, int classes, int? ignoredClass)
     {
         _targets = targets;
         _outputSize = outputSize;
+        _classes = classes;
+        _ignoredClass = ignoredClass;
         _confusion = targets switch
         {
-            TargetKind.ClassIndex => new ConfusionMatrix(outputSize),
+            TargetKind.ClassIndex => new ConfusionMatrix(classes),
             TargetKind.Binary => new ConfusionMatrix(2),
             _ => null,
         };
@@ -56,10 +65,15 @@ internal sealed class MetricsAccumulator
         switch (_targets)
         {
             case TargetKind.ClassIndex:
-                for (int i = 0; i < count; i++)
+                for (int row = 0; row < count * (_outputSize / _classes); row++)
                 {
-                    int predicted = TensorPrimitives.IndexOfMax(outputs.Slice(i * _outputSize, _outputSize));
-                    _confusion!.Add((int)targets[i], predicted < 0 ? 0 : predicted);
+                    if (targets[row] == _ignoredClass)
+                    {
+                        continue;
+                    }
+
+                    int predicted = TensorPrimitives.IndexOfMax(outputs.Slice(row * _classes, _classes));
+                    _confusion!.Add((int)targets[row], predicted < 0 ? 0 : predicted);
                 }
 
                 break;

@@ -66,13 +66,24 @@ public sealed class Trainer<TNetwork> : IDisposable
             MetricFacts.RequireTargets(options.ScheduleMetric, options.Loss.Targets, "ScheduleMetric");
         }
 
-        if (options.Loss.Targets == TargetKind.ClassIndex && TNetwork.OutputShape.Length > 1)
+        int classes = ClassesPerRow(options.Loss);
+        if (options.Loss.Targets == TargetKind.ClassIndex && TNetwork.OutputShape.Length > 1 && classes == TNetwork.OutputSize)
         {
             // One class index per sample against a [T, C] (or [C, L]) output would silently be one softmax over all its values.
+            int last = TNetwork.OutputShape[^1];
             throw new ArgumentException(
                 $"A class-index loss expects one vector of logits per sample, but {typeof(TNetwork).Name} outputs shape [{string.Join(", ", TNetwork.OutputShape.ToArray())}]: " +
-                $"its {TNetwork.OutputSize} values would be one softmax over {TNetwork.OutputSize} classes. Reduce the sequence first ([LastStep], [MeanOverTime], or a recurrent layer with ReturnSequences = false), " +
-                "or [Flatten] if that is what you mean; a per-step cross-entropy is not available yet.",
+                $"its {TNetwork.OutputSize} values would be one softmax over {TNetwork.OutputSize} classes. For one target per step, use new CrossEntropyLoss(classes: {last}); " +
+                "otherwise reduce the sequence first ([LastStep], [MeanOverTime], or a recurrent layer with ReturnSequences = false), or [Flatten] if that is what you mean.",
+                nameof(options));
+        }
+
+        if (options.Loss.Targets == TargetKind.ClassIndex && classes != TNetwork.OutputSize && classes != TNetwork.OutputShape[^1])
+        {
+            // Rows of `classes` logits must be the output's last dimension (a per-step head [T, C]), not an arbitrary split.
+            throw new ArgumentException(
+                $"{options.Loss.GetType().Name} reads rows of {classes} logits, but {typeof(TNetwork).Name} outputs shape [{string.Join(", ", TNetwork.OutputShape.ToArray())}], " +
+                $"whose last dimension is {TNetwork.OutputShape[^1]}: expected classes: {TNetwork.OutputShape[^1]}.",
                 nameof(options));
         }
 
@@ -83,8 +94,9 @@ public sealed class Trainer<TNetwork> : IDisposable
         _outputGradients = new float[_outputs.Length];
         _previousParameters = new float[TNetwork.ParameterCount];
         _bestParameters = new float[TNetwork.ParameterCount];
-        _epochMetrics = new MetricsAccumulator(options.Loss.Targets, TNetwork.OutputSize);
-        _evaluationMetrics = new MetricsAccumulator(options.Loss.Targets, TNetwork.OutputSize);
+        int? ignoredClass = options.Loss is CrossEntropyLoss crossEntropy ? crossEntropy.IgnoreIndex : null;
+        _epochMetrics = new MetricsAccumulator(options.Loss.Targets, TNetwork.OutputSize, classes, ignoredClass);
+        _evaluationMetrics = new MetricsAccumulator(options.Loss.Targets, TNetwork.OutputSize, classes, ignoredClass);
         if (options.IsDataParallel)
         {
             if (DataParallel<TNetwork>.TrainingRefusal(network) is string refusal)
@@ -412,10 +424,18 @@ public sealed class Trainer<TNetwork> : IDisposable
                 throw new ArgumentException($"{Options.Loss.GetType().Name} expects class-index targets, but the {name} set has no classes (ClassCount is null).", name);
             }
 
-            if (classes > TNetwork.OutputSize)
+            int logits = ClassesPerRow(Options.Loss);
+            if (classes > logits)
             {
-                throw new ArgumentException($"Expected at most {TNetwork.OutputSize} classes ({network}.OutputSize logits), but the {name} set has {classes}.", name);
+                throw new ArgumentException(
+                    logits == TNetwork.OutputSize
+                        ? $"Expected at most {TNetwork.OutputSize} classes ({network}.OutputSize logits), but the {name} set has {classes}."
+                        : $"Expected at most {logits} classes (rows of {logits} logits), but the {name} set has {classes}.",
+                    name);
             }
         }
     }
+
+    /// <summary>How many logits each class-index target reads: a per-step cross-entropy's row width, else the whole output.</summary>
+    private static int ClassesPerRow(ILoss loss) => loss is CrossEntropyLoss { Classes: int classes } ? classes : TNetwork.OutputSize;
 }

@@ -92,6 +92,16 @@ public partial class TokenStackStream;
 [Linear(2, Name = "fc")]
 public partial class LastStepStream;
 
+// Inputs wider than 64 floats: the inner recurrent layers project them through the Linear kernel (all steps at once in the
+// whole-sequence pass, one row in a step) rather than through RecurrentProduct.
+[Network]
+[Input(5, 3)]
+[GRU(72, ReturnSequences = true, Name = "gru")]
+[Linear(66, Name = "proj"), ReLU]
+[LSTM(5, Layers = 2, ReturnSequences = true, Name = "lstm")]
+[Linear(2, Name = "fc")]
+public partial class WideStackStream;
+
 /// <summary>
 /// The streaming API: stepping through a sequence from a default state gives the whole-sequence <c>Forward</c> bit for
 /// bit, at every prefix; streams are independent values; Step allocates nothing and runs on many threads at once.
@@ -182,6 +192,21 @@ public sealed class StreamingTests
             float[] expected = rows.AsSpan(t * ThreeKindsStream.StepOutputSize, ThreeKindsStream.StepOutputSize).ToArray();
             AssertSameBits(expected, Floats(output), $"RNN, LSTM x2, GRU, step {t}");
             AssertSameBits(expected, written, $"RNN, LSTM x2, GRU into a span, step {t}");
+        }
+    }
+
+    [Fact]
+    public void WideInputsOfInnerRecurrentLayersStreamToo()
+    {
+        var model = new WideStackStream(seed: 8);
+        float[] x = TestData.Uniform(new Random(8), WideStackStream.InputSize);
+        float[] rows = Forward(model, x);
+        WideStackStream.StreamState state = default;
+        var output = new float[WideStackStream.StepOutputSize];
+        for (int t = 0; t < 5; t++)
+        {
+            model.Step(ref state, x.AsSpan(t * 3, 3), output);
+            AssertSameBits(rows.AsSpan(t * 2, 2).ToArray(), output, $"GRU(72), Linear(66), LSTM x2, step {t}");
         }
     }
 

@@ -19,13 +19,8 @@ internal static class StreamingEmitter
     public static void Emit(SourceWriter writer, NetworkPlan plan)
     {
         StreamingForm form = StreamingForm.Of(plan)!;
-        NetworkPlan step = form.StepPlan;
-        bool tokens = step.Stages[0].Kind == StageKind.Embedding;
-        int features = tokens ? 1 : step.InputShape.Dimensions[1];
-        string outputType = form.ReturnsEveryStep ? "StepOutput" : "Output";
-        string outputSize = form.ReturnsEveryStep ? "StepOutputSize" : "OutputSize";
-        string returned = form.ReturnsEveryStep ? "this step's output" : "the output the network gives a sequence that ends with this step";
-
+        bool tokens = form.StepPlan.Stages[0].Kind == StageKind.Embedding;
+        int features = tokens ? 1 : plan.InputShape.Dimensions[1];
         writer.WriteLine(tokens
             ? "/// <summary>One step of a stream is one token index.</summary>"
             : $"/// <summary>The features of one step of a stream, {Literals.Int(features)}.</summary>");
@@ -40,7 +35,7 @@ internal static class StreamingEmitter
         }
 
         EmitStreamState(writer, plan, form);
-        int[] widths = step.Stages.Select(s => s.OutputWidth).ToArray();
+        int[] widths = form.StepPlan.Stages.Select(s => s.OutputWidth).ToArray();
         int workspace = widths.Take(widths.Length - 1).Sum();
         if (workspace > 0)
         {
@@ -50,7 +45,25 @@ internal static class StreamingEmitter
             writer.WriteLine();
         }
 
-        writer.WriteLine($"/// <summary>Advances <paramref name=\"state\"/> by one step of <paramref name=\"features\"/> and returns {returned}.</summary>");
+        EmitReturningOverloads(writer, form, tokens, features);
+        writer.WriteLine($"/// <summary>Advances <paramref name=\"state\"/> by one step of <paramref name=\"features\"/> and writes {Returned(form)}.</summary>");
+        writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        writer.OpenBlock("public void Step(ref StreamState state, global::System.ReadOnlySpan<float> features, global::System.Span<float> output)");
+        writer.WriteLine($"{TypeNames.Guard}.Length(features.Length, StepSize, nameof(features));");
+        writer.WriteLine($"{TypeNames.Guard}.Length(output.Length, {(form.ReturnsEveryStep ? "StepOutputSize" : "OutputSize")}, nameof(output));");
+        EmitStepBody(writer, plan, form, widths, workspace);
+        writer.CloseBlock();
+        writer.WriteLine();
+    }
+
+    private static string Returned(StreamingForm form) =>
+        form.ReturnsEveryStep ? "this step's output" : "the output the network gives a sequence that ends with this step";
+
+    /// <summary>The <c>Step</c> overloads that return the step's output as a value: for features, and for a token.</summary>
+    private static void EmitReturningOverloads(SourceWriter writer, StreamingForm form, bool tokens, int features)
+    {
+        string outputType = form.ReturnsEveryStep ? "StepOutput" : "Output";
+        writer.WriteLine($"/// <summary>Advances <paramref name=\"state\"/> by one step of <paramref name=\"features\"/> and returns {Returned(form)}.</summary>");
         writer.WriteLine($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"features\"/> does not hold {Literals.Int(features)} floats.</exception>");
         writer.OpenBlock($"public {outputType} Step(ref StreamState state, global::System.ReadOnlySpan<float> features)");
         writer.WriteLine($"{outputType} output = default;");
@@ -58,25 +71,18 @@ internal static class StreamingEmitter
         writer.WriteLine("return output;");
         writer.CloseBlock();
         writer.WriteLine();
-
-        if (tokens)
+        if (!tokens)
         {
-            int vocabulary = step.Layers[step.Stages[0].LayerIndex].HyperParametersAs<EmbeddingParameters>().Vocabulary;
-            writer.WriteLine($"/// <summary>Advances <paramref name=\"state\"/> by the token <paramref name=\"token\"/> and returns {(form.ReturnsEveryStep ? "its output" : "the output the network gives a sequence that ends with it")}.</summary>");
-            writer.WriteLine($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"token\"/> is not in [0, {Literals.Int(vocabulary)}).</exception>");
-            writer.OpenBlock($"public {outputType} Step(ref StreamState state, int token)");
-            writer.WriteLine("float index = token;");
-            writer.WriteLine("return Step(ref state, new global::System.ReadOnlySpan<float>(in index));");
-            writer.CloseBlock();
-            writer.WriteLine();
+            return;
         }
 
-        writer.WriteLine($"/// <summary>Advances <paramref name=\"state\"/> by one step of <paramref name=\"features\"/> and writes {returned}.</summary>");
-        writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        writer.OpenBlock("public void Step(ref StreamState state, global::System.ReadOnlySpan<float> features, global::System.Span<float> output)");
-        writer.WriteLine($"{TypeNames.Guard}.Length(features.Length, StepSize, nameof(features));");
-        writer.WriteLine($"{TypeNames.Guard}.Length(output.Length, {outputSize}, nameof(output));");
-        EmitStepBody(writer, plan, form, widths, workspace);
+        NetworkPlan step = form.StepPlan;
+        int vocabulary = step.Layers[step.Stages[0].LayerIndex].HyperParametersAs<EmbeddingParameters>().Vocabulary;
+        writer.WriteLine($"/// <summary>Advances <paramref name=\"state\"/> by the token <paramref name=\"token\"/> and returns {Returned(form).Replace("this step", "this token")}.</summary>");
+        writer.WriteLine($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"token\"/> is not in [0, {Literals.Int(vocabulary)}).</exception>");
+        writer.OpenBlock($"public {outputType} Step(ref StreamState state, int token)");
+        writer.WriteLine("float index = token;");
+        writer.WriteLine("return Step(ref state, new global::System.ReadOnlySpan<float>(in index));");
         writer.CloseBlock();
         writer.WriteLine();
     }

@@ -6,7 +6,7 @@ using NetDsl.Generator.Model;
 namespace NetDsl.Generator.Emit;
 
 /// <summary>
-/// How a sequence network advances by one step, or why it cannot (<see cref="Of"/> returns null). A network streams when
+/// How a sequence network advances by one step (<see cref="Of"/> returns null for one that cannot). A network streams when
 /// its layers, from the first, are causal and step by step: an optional <c>Embedding</c> first, then unidirectional
 /// recurrent layers (any number, each with its own <c>Layers</c>), per-step <c>Linear</c> layers, element-wise
 /// activations, dropout and per-step <c>LayerNorm</c>, with at least one recurrent layer. That run either reaches the end
@@ -14,7 +14,7 @@ namespace NetDsl.Generator.Emit;
 /// final state or at a <c>LastStep</c>, after which any layers form the head, computed on the one state. Everything that
 /// reads the whole sequence has no streaming form: bidirectional layers, attention, reductions over time other than the
 /// last step, positional encodings (they depend on the step's position), a Flatten or Reshape of the steps, residual
-/// blocks, PReLU, batch normalization and softmax (on a sequence they mix the steps).
+/// blocks, and PReLU and batch normalization (on a sequence their channels are the steps).
 /// </summary>
 /// <param name="Steps">T, the steps of the declared sequence (the stream may run longer).</param>
 /// <param name="StepStages">The stages that run once per step, in order: each recurrent layer's step and the per-step layers.</param>

@@ -22,6 +22,7 @@ public sealed class GeneratedCodeTests
     [InlineData(SnapshotTests.DeepMixed)]
     [InlineData(SnapshotTests.TinyCnn)]
     [InlineData(SnapshotTests.SensorLstm)]
+    [InlineData(SnapshotTests.StackedSensorStream)]
     [InlineData(SnapshotTests.Int8Digits)]
     [InlineData(FallbackNetwork)]
     public void EveryGeneratedMemberButTheViews_IsReserved(string source)
@@ -102,6 +103,49 @@ public sealed class GeneratedCodeTests
         Assert.Empty(run.Exceptions);
         Assert.Contains("public void Step(ref StreamState state", run.SingleSource, System.StringComparison.Ordinal);
         TestCompilation.AssertCompilesWithWarningsAsErrors(run.Output, "head '" + head + "':\n");
+    }
+
+    /// <summary>
+    /// Every network whose layers from the first are causal and step by step streams: stacked recurrent attributes with
+    /// per-step layers between them, a final state or a LastStep followed by any head, or every step's output
+    /// (<c>StepOutput</c>). The step compiles without warnings.
+    /// </summary>
+    [Theory]
+    [InlineData("[Input(6, 3)][LSTM(5)][Tanh][Linear(7)][GRU(7, Layers = 2, ReturnSequences = false)][Linear(4)]", "Output")]
+    [InlineData("[Input(6, 3)][RNN(4)][Dropout(0.5)][LSTM(5)][LayerNorm][Linear(2), Sigmoid]", "StepOutput")]
+    [InlineData("[Input(6)][Embedding(9, 4)][Linear(5)][GRU(3)][LastStep][Linear(2)][Softmax]", "Output")]
+    [InlineData("[Input(6, 3, Sequence = true)][Linear(8), GELU][GRU(3)]", "StepOutput")]
+    [InlineData("[Input(6, 3)][GRU(4)][Identity][LeakyReLU(0.1)][RNN(2, Layers = 3, ReturnSequences = false)]", "Output")]
+    public void CausalStepByStepNetworks_Stream(string layers, string stepReturns)
+    {
+        TestRun run = TestCompilation.Run("using NetDsl;\n\nnamespace App;\n\n[Network]\n" + layers + "\npublic partial class Streamed;\n");
+
+        Assert.Empty(run.Exceptions);
+        Assert.Empty(run.AnalyzerDiagnostics);
+        Assert.Contains("public " + stepReturns + " Step(ref StreamState state, global::System.ReadOnlySpan<float> features)", run.SingleSource, System.StringComparison.Ordinal);
+        TestCompilation.AssertCompilesWithWarningsAsErrors(run.Output, layers + ":\n");
+    }
+
+    /// <summary>Networks that read the whole sequence (or carry no recurrent state) get no streaming API, and no diagnostic for it.</summary>
+    [Theory]
+    [InlineData("[Input(6, 3)][LSTM(5, Bidirectional = true, ReturnSequences = false)][Linear(2)]")]
+    [InlineData("[Input(6, 3)][LSTM(5)][GRU(4, Bidirectional = true, ReturnSequences = false)]")]
+    [InlineData("[Input(6, 3)][GRU(4)][MeanOverTime][Linear(2)]")]
+    [InlineData("[Input(6, 3)][GRU(4)][MaxOverTime]")]
+    [InlineData("[Input(6, 3)][GRU(4)][Flatten][Linear(2)]")]
+    [InlineData("[Input(6, 3)][GRU(4)][PositionalEncoding][Linear(2)]")]
+    [InlineData("[Input(6, 3)][GRU(4)][MultiheadAttention(2, Causal = true)][LastStep]")]
+    [InlineData("[Input(6, 3)][GRU(4)][Residual, Linear(4), EndResidual]")]
+    [InlineData("[Input(6, 3)][GRU(4)][BatchNorm1D]")]
+    [InlineData("[Input(6, 3)][GRU(4)][PReLU]")]
+    [InlineData("[Input(6, 3, Sequence = true)][Linear(4)][LastStep]")]
+    public void NetworksThatReadTheWholeSequence_HaveNoStep(string layers)
+    {
+        TestRun run = TestCompilation.Run("using NetDsl;\n\nnamespace App;\n\n[Network]\n" + layers + "\npublic partial class NotStreamed;\n");
+
+        Assert.Empty(run.Exceptions);
+        Assert.Empty(run.AnalyzerDiagnostics);
+        Assert.DoesNotContain("StreamState", run.SingleSource, System.StringComparison.Ordinal);
     }
 
     [Fact]

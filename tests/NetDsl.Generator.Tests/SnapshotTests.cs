@@ -184,6 +184,33 @@ public sealed class SnapshotTests
         Assert.Contains("public global::NetDsl.NamedTensorsView Lstm => ", source, System.StringComparison.Ordinal);
     }
 
+    /// <summary>A streamed sensor tagger: two recurrent attributes of different kinds with per-step layers between them, every step tagged.</summary>
+    public const string StackedSensorStream = """
+        using NetDsl;
+
+        namespace Sensors;
+
+        /// <summary>Tags each of 20 steps of 3 accelerometer axes with one of 4 activities.</summary>
+        [Network]
+        [Input(20, 3)]
+        [LSTM(16, ReturnSequences = true, Name = "lstm")]
+        [Dropout(0.2)]
+        [Linear(8, Name = "proj"), Tanh]
+        [GRU(8, Layers = 2, ReturnSequences = true, Name = "gru")]
+        [Linear(4, Name = "head")]
+        public partial class StackedSensorStream;
+        """;
+
+    [Fact]
+    public void StackedSensorStream_MatchesSnapshot()
+    {
+        string source = AssertSnapshot("StackedSensorStream", StackedSensorStream, "Sensors.StackedSensorStream.g.cs");
+
+        Assert.Contains("public StepOutput Step(ref StreamState state, global::System.ReadOnlySpan<float> features)", source, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Generated.RecurrentKernels.Step(in s_window1, s0, p.Slice(0, 1344), states.Slice(0, 32), s1);", source, System.StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Generated.RecurrentKernels.Step(in s_window4, s3, ", source, System.StringComparison.Ordinal);
+    }
+
     /// <summary>A digits classifier with its int8 twin.</summary>
     public const string Int8Digits = """
         using NetDsl;

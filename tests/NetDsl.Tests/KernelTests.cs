@@ -133,6 +133,44 @@ public sealed class KernelTests
         });
     }
 
+    private delegate void SpanKernel(ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>
+    /// TensorPrimitives computes a span shorter than a vector with its scalar functions, which round differently from its
+    /// vector lanes; the kernels give every element the lanes' bits whatever the span's length, so that a stream's step
+    /// (a few features) matches the same layer on a whole sequence (many).
+    /// </summary>
+    [Theory]
+    [InlineData("Sigmoid")]
+    [InlineData("Tanh")]
+    [InlineData("SiLU")]
+    public void ExpActivationsGiveEachElementTheSameBitsWhateverTheSpansLength(string name)
+    {
+        SpanKernel kernel = name switch
+        {
+            "Sigmoid" => ActivationKernels.Sigmoid,
+            "Tanh" => ActivationKernels.Tanh,
+            _ => ActivationKernels.SiLU,
+        };
+        float[] x = TestData.Uniform(new Random(5), 37, -6f, 6f);
+        var whole = new float[x.Length];
+        kernel(x, whole);
+        for (int length = 1; length <= 17; length++)
+        {
+            for (int start = 0; start + length <= x.Length; start += length)
+            {
+                var part = new float[length];
+                kernel(x.AsSpan(start, length), part);
+                for (int j = 0; j < length; j++)
+                {
+                    Assert.True(
+                        BitConverter.SingleToInt32Bits(whole[start + j]) == BitConverter.SingleToInt32Bits(part[j]),
+                        $"{name} of {x[start + j]:R} in a span of {length}: {part[j]:R}, in a span of {x.Length}: {whole[start + j]:R}");
+                }
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(VectorWidths))]
     public void LinearKernelsMatchPlainLoops(int vectorBits)

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace NetDsl.Tests;
 
-// Streaming networks: one unidirectional recurrent layer returning its final state, then a head.
+// Streaming networks: one unidirectional recurrent layer returning its final state, then a head (stacked ones below).
 [Network]
 [Input(9, 3)]
 [LSTM(5, Layers = 2, ReturnSequences = false, Name = "lstm")]
@@ -39,6 +39,68 @@ public partial class StreamingRnn;
 [GRU(4, Layers = 2, ReturnSequences = false, Name = "gru")]
 [Linear(2, Name = "fc")]
 public partial class StreamingTokens;
+
+// Stacked recurrent attributes of mixed kinds and odd sizes, with element-wise and per-step layers between them. Without
+// unrolled layers, so that the final-state network and its every-step twin (the same parameters) run the same head code.
+[Network(UnrollLimit = 0)]
+[Input(8, 3)]
+[LSTM(5, ReturnSequences = true, Name = "lstm")]
+[Tanh]
+[Linear(7, Name = "proj")]
+[GRU(7, Layers = 2, ReturnSequences = false, Name = "gru")]
+[Linear(4, Name = "fc")]
+public partial class StackedStream;
+
+// StackedStream returning every step: row t of its output is StackedStream's output for the first t + 1 steps.
+[Network(UnrollLimit = 0)]
+[Input(8, 3)]
+[LSTM(5, ReturnSequences = true, Name = "lstm")]
+[Tanh]
+[Linear(7, Name = "proj")]
+[GRU(7, Layers = 2, ReturnSequences = true, Name = "gru")]
+[Linear(4, Name = "fc")]
+public partial class StackedStreamEveryStep;
+
+// Three recurrent kinds in a row, the last returning every step, then per-step heads: Step returns one row.
+[Network]
+[Input(6, 3)]
+[RNN(7, ReturnSequences = true, Name = "rnn")]
+[Dropout(0.3)]
+[LSTM(16, Layers = 2, ReturnSequences = true, Name = "lstm")]
+[ReLU]
+[GRU(5, ReturnSequences = true, Name = "gru")]
+[LayerNorm(Name = "norm")]
+[Linear(2, Name = "fc"), Sigmoid]
+public partial class ThreeKindsStream;
+
+// Tokens through an embedding and two recurrent layers.
+[Network]
+[Input(7)]
+[Embedding(11, 3, Name = "emb")]
+[GRU(5, ReturnSequences = true, Name = "gru")]
+[SiLU]
+[LSTM(7, ReturnSequences = false, Name = "lstm")]
+[Linear(3, Name = "fc")]
+public partial class TokenStackStream;
+
+// The last step of a sequence is the final state of a stream: LastStep ends the per-step layers, the head follows.
+[Network]
+[Input(5, 3)]
+[GRU(5, ReturnSequences = true, Name = "gru")]
+[Linear(7, Name = "proj"), Tanh]
+[LastStep]
+[Linear(2, Name = "fc")]
+public partial class LastStepStream;
+
+// Inputs wider than 64 floats: the inner recurrent layers project them through the Linear kernel (all steps at once in the
+// whole-sequence pass, one row in a step) rather than through RecurrentProduct.
+[Network]
+[Input(5, 3)]
+[GRU(72, ReturnSequences = true, Name = "gru")]
+[Linear(66, Name = "proj"), ReLU]
+[LSTM(5, Layers = 2, ReturnSequences = true, Name = "lstm")]
+[Linear(2, Name = "fc")]
+public partial class WideStackStream;
 
 /// <summary>
 /// The streaming API: stepping through a sequence from a default state gives the whole-sequence <c>Forward</c> bit for
@@ -84,6 +146,121 @@ public sealed class StreamingTests
         }
 
         AssertSameBits(Forward(rnn, r), Floats(rnnOutput), "RNN");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void StackedRecurrentLayersStream_EveryPrefixGivesTheForwardBits(int seed)
+    {
+        var model = new StackedStream(seed);
+        var everyStep = new StackedStreamEveryStep(seed: 0);
+        model.Parameters.CopyTo(everyStep.Parameters); // ReturnSequences does not change the parameters
+        float[] x = TestData.Uniform(new Random(seed), StackedStream.InputSize);
+        float[] rows = Forward(everyStep, x);
+
+        StackedStream.StreamState state = default;
+        StackedStream.Output output = default;
+        for (int t = 0; t < 8; t++)
+        {
+            output = model.Step(ref state, x.AsSpan(t * StackedStream.StepSize, StackedStream.StepSize));
+            AssertSameBits(rows.AsSpan(t * StackedStream.OutputSize, StackedStream.OutputSize).ToArray(), Floats(output), $"stacked LSTM, GRU x2 after {t + 1} steps");
+        }
+
+        AssertSameBits(Forward(model, x), Floats(output), "stacked LSTM, GRU x2 on the whole sequence");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ANetworkReturningEveryStepStreamsEachRow(int seed)
+    {
+        var model = new ThreeKindsStream(seed);
+        float[] x = TestData.Uniform(new Random(seed), ThreeKindsStream.InputSize);
+        float[] rows = Forward(model, x);
+        Assert.Equal(ThreeKindsStream.OutputSize / 6, ThreeKindsStream.StepOutputSize);
+
+        ThreeKindsStream.StreamState state = default;
+        var written = new float[ThreeKindsStream.StepOutputSize];
+        for (int t = 0; t < 6; t++)
+        {
+            ThreeKindsStream.StreamState copy = state;
+            ThreeKindsStream.StepOutput output = model.Step(ref state, x.AsSpan(t * 3, 3));
+            model.Step(ref copy, x.AsSpan(t * 3, 3), written);
+            float[] expected = rows.AsSpan(t * ThreeKindsStream.StepOutputSize, ThreeKindsStream.StepOutputSize).ToArray();
+            AssertSameBits(expected, Floats(output), $"RNN, LSTM x2, GRU, step {t}");
+            AssertSameBits(expected, written, $"RNN, LSTM x2, GRU into a span, step {t}");
+        }
+    }
+
+    [Fact]
+    public void WideInputsOfInnerRecurrentLayersStreamToo()
+    {
+        var model = new WideStackStream(seed: 8);
+        float[] x = TestData.Uniform(new Random(8), WideStackStream.InputSize);
+        float[] rows = Forward(model, x);
+        WideStackStream.StreamState state = default;
+        var output = new float[WideStackStream.StepOutputSize];
+        for (int t = 0; t < 5; t++)
+        {
+            model.Step(ref state, x.AsSpan(t * 3, 3), output);
+            AssertSameBits(rows.AsSpan(t * 2, 2).ToArray(), output, $"GRU(72), Linear(66), LSTM x2, step {t}");
+        }
+    }
+
+    [Fact]
+    public void TokensStreamThroughAnEmbeddingAndStackedLayers()
+    {
+        var model = new TokenStackStream(seed: 6);
+        float[] tokens = [4, 10, 0, 3, 3, 9, 1];
+        TokenStackStream.StreamState state = default;
+        TokenStackStream.Output output = default;
+        foreach (float token in tokens)
+        {
+            output = model.Step(ref state, (int)token);
+        }
+
+        AssertSameBits(Forward(model, tokens), Floats(output), "Embedding + GRU + SiLU + LSTM");
+    }
+
+    [Fact]
+    public void LastStepEndsTheStreamedLayers()
+    {
+        var model = new LastStepStream(seed: 7);
+        float[] x = TestData.Uniform(new Random(7), LastStepStream.InputSize);
+        LastStepStream.StreamState state = default;
+        LastStepStream.Output output = default;
+        for (int t = 0; t < 5; t++)
+        {
+            output = model.Step(ref state, x.AsSpan(t * 3, 3));
+        }
+
+        AssertSameBits(Forward(model, x), Floats(output), "GRU, per-step Linear, LastStep, Linear");
+    }
+
+    [Fact]
+    public void ResetStartsAStackedStreamOver()
+    {
+        var model = new ThreeKindsStream(seed: 3);
+        float[] a = TestData.Uniform(new Random(11), ThreeKindsStream.InputSize);
+        float[] b = TestData.Uniform(new Random(12), ThreeKindsStream.InputSize);
+        ThreeKindsStream.StreamState state = default;
+        for (int t = 0; t < 6; t++)
+        {
+            model.Step(ref state, a.AsSpan(t * 3, 3));
+        }
+
+        Assert.True(((ReadOnlySpan<float>)state).IndexOfAnyExcept(0f) >= 0);
+        state.Reset();
+        Assert.True(((ReadOnlySpan<float>)state).IndexOfAnyExcept(0f) < 0);
+        float[] rows = Forward(model, b);
+        for (int t = 0; t < 6; t++)
+        {
+            ThreeKindsStream.StepOutput output = model.Step(ref state, b.AsSpan(t * 3, 3));
+            AssertSameBits(rows.AsSpan(t * 2, 2).ToArray(), Floats(output), $"after Reset, step {t}");
+        }
     }
 
     [Fact]
@@ -188,6 +365,35 @@ public sealed class StreamingTests
     }
 
     [Fact]
+    public void ManyThreadsStreamThroughOneStackedModel()
+    {
+        var model = new ThreeKindsStream(seed: 9);
+        float[][] sequences = Enumerable.Range(0, 16).Select(i => TestData.Uniform(new Random(200 + i), ThreeKindsStream.InputSize)).ToArray();
+        float[][] expected = sequences.Select(s => Forward(model, s)).ToArray();
+        var actual = new float[sequences.Length][];
+        Parallel.For(0, sequences.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var rows = new float[ThreeKindsStream.OutputSize];
+            ThreeKindsStream.StreamState state = default;
+            for (int repeat = 0; repeat < 50; repeat++)
+            {
+                state.Reset();
+                for (int t = 0; t < 6; t++)
+                {
+                    model.Step(ref state, sequences[i].AsSpan(t * 3, 3), rows.AsSpan(t * ThreeKindsStream.StepOutputSize, ThreeKindsStream.StepOutputSize));
+                }
+            }
+
+            actual[i] = rows;
+        });
+
+        for (int i = 0; i < sequences.Length; i++)
+        {
+            AssertSameBits(expected[i], actual[i], $"stream {i}");
+        }
+    }
+
+    [Fact]
     public void StepAllocatesNothingAfterTheFirstCallOfAThread()
     {
         var model = new StreamingLstm(seed: 1);
@@ -208,6 +414,40 @@ public sealed class StreamingTests
         for (int t = 0; t < 1000; t++)
         {
             model.Step(ref state, x.AsSpan((t % 9) * 3, 3), output);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void StackedStepsAllocateNothingAfterTheFirstCallOfAThread()
+    {
+        var stacked = new StackedStream(seed: 1);
+        var threeKinds = new ThreeKindsStream(seed: 1);
+        var tokens = new TokenStackStream(seed: 1);
+        float[] x = TestData.Uniform(new Random(1), StackedStream.InputSize);
+        var stackedOutput = new float[StackedStream.OutputSize];
+        var rowOutput = new float[ThreeKindsStream.StepOutputSize];
+        StackedStream.StreamState stackedState = default;
+        ThreeKindsStream.StreamState threeKindsState = default;
+        TokenStackStream.StreamState tokenState = default;
+        void StepAll(int t)
+        {
+            stacked.Step(ref stackedState, x.AsSpan((t % 8) * 3, 3), stackedOutput);
+            threeKinds.Step(ref threeKindsState, x.AsSpan((t % 8) * 3, 3), rowOutput);
+            tokens.Step(ref tokenState, t % 11);
+        }
+
+        // As above: past the first calls (the workspaces) and tiered compilation's call-count threshold (30).
+        for (int t = 0; t < 101; t++)
+        {
+            StepAll(t);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 1000; t++)
+        {
+            StepAll(t);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

@@ -18,7 +18,7 @@ internal static class GeneratedMembers
         "Forward", "ForwardBatch", "ForwardTraining", "Backward", "ZeroGradients", "ResetParameters", "TrainStep",
         "Create", "CreatePretrained", "PretrainedParameters", "PretrainedBuffers",
         "ForwardTrainingSegment", "BackwardSegment", "LastTrainingSegment",
-        "StepSize", "StreamState", "Step", "Quantized", "Quantize",
+        "StepSize", "StepOutputSize", "StepOutput", "StreamState", "Step", "Quantized", "Quantize",
     };
 
     /// <summary>The members every class inherits from object.</summary>

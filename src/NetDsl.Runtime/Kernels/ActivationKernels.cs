@@ -30,17 +30,10 @@ public static class ActivationKernels
     public static void ReLU(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
     /// <summary><c>y = 1 / (1 + exp(-x))</c>.</summary>
-    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
-    {
-        // TensorPrimitives.Sigmoid, unlike Max and Tanh, throws on an empty input; like the other kernels, do nothing.
-        if (!x.IsEmpty)
-        {
-            TensorPrimitives.Sigmoid(x, y);
-        }
-    }
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => InVectorLanes(x, y, TensorPrimitives.Sigmoid);
 
     /// <summary><c>y = tanh(x)</c>.</summary>
-    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
+    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => InVectorLanes(x, y, TensorPrimitives.Tanh);
 
     /// <summary><c>dx = y &gt; 0 ? dy : 0</c> (PyTorch's gradient at 0 is 0).</summary>
     public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
@@ -61,10 +54,39 @@ public static class ActivationKernels
     public static void IdentityBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => dy.CopyTo(dx);
 
     /// <summary><c>x * sigmoid(x)</c>, vectorized.</summary>
-    public static void SiLU(ReadOnlySpan<float> x, Span<float> y)
+    public static void SiLU(ReadOnlySpan<float> x, Span<float> y) => InVectorLanes(x, y, static (x, y) =>
     {
         TensorPrimitives.Sigmoid(x, y);
         TensorPrimitives.Multiply(x, y, y);
+    });
+
+    private delegate void SpanFunction(ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>
+    /// Applies a TensorPrimitives function so that each element gets the bits of its vector lanes whatever the span's
+    /// length: TensorPrimitives computes a span shorter than a vector with the scalar function, which rounds differently,
+    /// so such a span runs through one padded vector. A stream's step (a few features) then matches the same layer on a
+    /// whole sequence (many). Empty spans do nothing (TensorPrimitives.Sigmoid would throw).
+    /// </summary>
+    private static void InVectorLanes(ReadOnlySpan<float> x, Span<float> y, SpanFunction function)
+    {
+        if (x.IsEmpty)
+        {
+            return;
+        }
+
+        if (x.Length >= Vector128<float>.Count || !Vector128.IsHardwareAccelerated)
+        {
+            function(x, y);
+            return;
+        }
+
+        // Separate input and output lanes: SiLU reads its input after writing its output.
+        Span<float> lanes = stackalloc float[2 * Vector128<float>.Count];
+        lanes.Clear();
+        x.CopyTo(lanes);
+        function(lanes.Slice(0, Vector128<float>.Count), lanes.Slice(Vector128<float>.Count));
+        lanes.Slice(Vector128<float>.Count, x.Length).CopyTo(y);
     }
 
     /// <summary>Leaky ReLU.</summary>

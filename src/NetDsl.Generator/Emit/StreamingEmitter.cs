@@ -104,13 +104,13 @@ internal static class StreamingEmitter
         {
             string cell = recurrent[i].Kind == LayerKind.LSTM ? " and cell" : string.Empty;
             string range = i == 0 ? "floats " : string.Empty;
-            parts[i] = $"layer '{Literals.Xml(recurrent[i].Name)}''s hidden{cell} states ({range}{Literals.Int(offset)} to {Literals.Int(offset + StateSize(recurrent[i]) - 1)})";
+            parts[i] = $"the hidden{cell} states of layer '{Literals.Xml(recurrent[i].Name)}' ({range}{Literals.Int(offset)} to {Literals.Int(offset + StateSize(recurrent[i]) - 1)})";
             offset += StateSize(recurrent[i]);
         }
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// The state one stream carries between <see cref=\"Step(ref StreamState, global::System.ReadOnlySpan{{float}})\"/> calls, {Literals.Int(stateSize)} floats:");
-        writer.WriteLine($"/// {string.Join(", ", parts)}. A value the caller owns: <c>default</c> starts a sequence");
+        writer.WriteLine($"/// {string.Join("; ", parts)}. A value the caller owns: <c>default</c> starts a sequence");
         writer.WriteLine("/// (zero states, as PyTorch's), and each stream keeps its own.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.Runtime.CompilerServices.InlineArray({stateSize})]");

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NetDsl.Quantization;
@@ -136,44 +137,68 @@ internal sealed class Int8ConvolutionLayout
         }
     }
 
-    /// <summary>Copies a planar <paramref name="sample"/> into the map inside the padding of <paramref name="buffer"/>, channels last.</summary>
-    public void Fill(ReadOnlySpan<byte> sample, Span<byte> buffer)
+    /// <summary>
+    /// Copies <paramref name="sample"/> (planar <c>[C, H, W]</c>, or <c>[H, W, C]</c> if <paramref name="channelsLast"/>)
+    /// into the map inside the padding of <paramref name="buffer"/>, channels last.
+    /// </summary>
+    public void Fill(ReadOnlySpan<byte> sample, Span<byte> buffer, bool channelsLast)
     {
         Int8Window g = Window;
-        (int channels, int height, int width, int plane) = (g.InChannels, g.InHeight, g.InWidth, g.InPlane);
-        int rowStart = g.PadLeft * channels;
-        int rowValues = PaddedWidth * channels;
-        if (ElementBytes == 1 && channels == 1)
+        if (sample.Length < g.InChannels * g.InPlane || buffer.Length < BufferBytes)
         {
+            throw new ArgumentException($"Expected a sample of {g.InChannels * g.InPlane} values and a buffer of {BufferBytes} bytes, but got {sample.Length} and {buffer.Length}.");
+        }
+
+        // The geometry in locals: writes through the references could alias the window's fields.
+        (int channels, int height, int width, int plane) = (g.InChannels, g.InHeight, g.InWidth, g.InPlane);
+        int rowValues = PaddedWidth * channels;
+        int first = (g.PadTop * rowValues) + (g.PadLeft * channels);
+        ref byte source = ref MemoryMarshal.GetReference(sample);
+        ref byte target = ref MemoryMarshal.GetReference(buffer);
+        if (channelsLast || channels == 1)
+        {
+            // A row of the map is contiguous on both sides.
+            int values = width * channels;
             for (int h = 0; h < height; h++)
             {
-                sample.Slice(h * width, width).CopyTo(buffer.Slice(((h + g.PadTop) * rowValues) + rowStart));
+                ref byte from = ref Unsafe.Add(ref source, h * values);
+                int to = first + (h * rowValues);
+                if (ElementBytes == 1)
+                {
+                    Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref target, to), ref from, (uint)values);
+                    continue;
+                }
+
+                ref short wide = ref Unsafe.As<byte, short>(ref Unsafe.Add(ref target, 2 * to));
+                for (int k = 0; k < values; k++)
+                {
+                    Unsafe.Add(ref wide, k) = Unsafe.Add(ref from, k);
+                }
             }
 
             return;
         }
 
-        Span<short> wide = ElementBytes == 2 ? MemoryMarshal.Cast<byte, short>(buffer) : default;
         for (int h = 0; h < height; h++)
         {
-            int first = ((h + g.PadTop) * rowValues) + rowStart;
+            int to = first + (h * rowValues);
             for (int c = 0; c < channels; c++)
             {
-                ReadOnlySpan<byte> row = sample.Slice((c * plane) + (h * width), width);
+                ref byte row = ref Unsafe.Add(ref source, (c * plane) + (h * width));
                 if (ElementBytes == 1)
                 {
-                    Span<byte> target = buffer.Slice(first + c);
-                    for (int w = 0; w < row.Length; w++)
+                    ref byte column = ref Unsafe.Add(ref target, to + c);
+                    for (int w = 0; w < width; w++)
                     {
-                        target[w * channels] = row[w];
+                        Unsafe.Add(ref column, w * channels) = Unsafe.Add(ref row, w);
                     }
                 }
                 else
                 {
-                    Span<short> target = wide.Slice(first + c);
-                    for (int w = 0; w < row.Length; w++)
+                    ref short column = ref Unsafe.As<byte, short>(ref Unsafe.Add(ref target, 2 * (to + c)));
+                    for (int w = 0; w < width; w++)
                     {
-                        target[w * channels] = row[w];
+                        Unsafe.Add(ref column, w * channels) = Unsafe.Add(ref row, w);
                     }
                 }
             }

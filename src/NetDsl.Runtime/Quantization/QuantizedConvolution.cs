@@ -6,12 +6,13 @@ namespace NetDsl.Quantization;
 
 /// <summary>
 /// A <c>Conv2D</c> or <c>Conv1D</c> in integers (with a following batch normalization folded into its weights and bias,
-/// and a <c>ReLU</c> fused): each sample's planar uint8 input is copied into a padded channels-last buffer
+/// and a <c>ReLU</c> fused): each sample's uint8 input is copied into a padded channels-last buffer
 /// (<see cref="Int8ConvolutionLayout"/>; the padding holds the input's zero point, the quantized 0),
 /// <see cref="Int8Convolution"/> sums every output pixel's window from it, and the sums are requantized as a
-/// <c>Linear</c>'s (<see cref="Product"/>'s multipliers and offsets), then stored in PyTorch's planar layout.
+/// <c>Linear</c>'s (<see cref="Product"/>'s multipliers and offsets), pixel by pixel: that is the channels-last output,
+/// moved to PyTorch's planar layout when the next stage needs it.
 /// </summary>
-internal sealed class QuantizedConvolution : QuantizedStage
+internal sealed class QuantizedConvolution : QuantizedWindowStage
 {
     [ThreadStatic]
     private static byte[]? t_input;
@@ -28,15 +29,12 @@ internal sealed class QuantizedConvolution : QuantizedStage
     private readonly PackedInt8Weights _weights;
 
     public QuantizedConvolution(string name, string kind, Int8Window window, QuantizedLinear product)
-        : base(name, kind, window.InChannels * window.InPlane, window.OutChannels * window.OutPlane, product.Output)
+        : base(name, kind, window, product.Output)
     {
-        Window = window;
         Product = product;
         _layout = new Int8ConvolutionLayout(window, product.Path);
         _weights = PackedInt8Weights.Pack(_layout.ArrangeWeights(product.Weights), window.OutChannels, _layout.Depth, product.Path);
     }
-
-    public Int8Window Window { get; }
 
     /// <summary>
     /// The convolution as a per-pixel product: weights <c>[out, C * kh * kw]</c> (PyTorch's order, as files and ONNX
@@ -63,18 +61,17 @@ internal sealed class QuantizedConvolution : QuantizedStage
         _layout.Clear(input, (byte)Product.Input.ZeroPoint);
         for (int n = 0; n < rows; n++)
         {
-            _layout.Fill(x.Slice(n * InFeatures, InFeatures), input);
+            _layout.Fill(x.Slice(n * InFeatures, InFeatures), input, ChannelsLastInput);
             Int8Convolution.Accumulate(input, _layout, _weights, sums);
-            Product.Requantize(sums, pixels, pixelMajor);
             Span<byte> output = y.Slice(n * OutFeatures, OutFeatures);
-            for (int o = 0; o < channels; o++)
+            if (ChannelsLastOutput)
             {
-                Span<byte> plane = output.Slice(o * pixels, pixels);
-                for (int p = 0; p < pixels; p++)
-                {
-                    plane[p] = pixelMajor[(p * channels) + o];
-                }
+                Product.Requantize(sums, pixels, output);
+                continue;
             }
+
+            Product.Requantize(sums, pixels, pixelMajor);
+            ChannelsLastSamples.ToPlanar(pixelMajor, 1, channels, pixels, output);
         }
     }
 }

@@ -132,11 +132,42 @@ public sealed class Int8ConvolutionTests(ITestOutputHelper output)
     private static int OutputSize(int size, int kernel, int stride, int padding, int dilation) =>
         size + (2 * padding) - (dilation * (kernel - 1)) - 1 < 0 ? 0 : ((size + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
 
-    // Half the cases have a non-zero input zero point (the padding must read it), half a fused ReLU; two samples each.
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(16, 0)]
+    [InlineData(17, 1)]
+    [InlineData(33, 2)]
+    public void MaxPoolOnChannelsLastSamplesMatchesTheReference(int channels, int padding)
+    {
+        var random = new Random(channels);
+        foreach ((int kernel, int stride, int dilation) in new[] { (2, 2, 1), (3, 1, 1), (3, 2, 2), (7, 7, 1) })
+        {
+            int height = 9, width = 7;
+            int outHeight = OutputSize(height, kernel, stride, Math.Min(padding, kernel / 2), dilation);
+            int outWidth = OutputSize(width, kernel, stride, Math.Min(padding, kernel / 2), dilation);
+            int pad = Math.Min(padding, kernel / 2);
+            var window = new Int8Window(channels, height, width, channels, outHeight, outWidth, kernel, kernel, stride, stride, pad, pad, dilation, dilation);
+            var pool = new QuantizedMaxPool("pool", window, new QuantizationParameters(0.1f, 7));
+            const int rows = 3;
+            byte[] x = Int8MatrixMultiplyTests.RandomActivations(random, rows * pool.InFeatures);
+            foreach (bool channelsLastOutput in new[] { true, false })
+            {
+                pool.UseChannelsLast(true, channelsLastOutput);
+                var y = new byte[rows * pool.OutFeatures];
+                pool.Run(Transposed(x, rows, channels, window.InPlane), rows, y, default);
+                Assert.Equal(PoolReference(window, x, rows), channelsLastOutput ? Transposed(y, rows, window.OutPlane, channels) : y);
+            }
+        }
+    }
+
+    // Half the cases have a non-zero input zero point (the padding must read it), half a fused ReLU, some read or write
+    // channels-last samples; two samples each.
     private static void AssertMatchesReference(Int8Window window, Int8Path path, Random random, int variant, bool extremes = false)
     {
         int zeroPoint = variant % 2 == 0 ? 0 : extremes ? 255 : 1 + random.Next(255);
         QuantizedConvolution convolution = Convolution(window, path, random, zeroPoint, relu: variant % 4 >= 2, extremes);
+        (bool channelsLastInput, bool channelsLastOutput) = (variant % 3 == 1, variant % 5 >= 3);
+        convolution.UseChannelsLast(channelsLastInput, channelsLastOutput);
         const int rows = 2;
         byte[] x = Int8MatrixMultiplyTests.RandomActivations(random, rows * convolution.InFeatures);
         if (extremes)
@@ -147,14 +178,16 @@ public sealed class Int8ConvolutionTests(ITestOutputHelper output)
         const int sentinels = 17;
         var y = new byte[(rows * convolution.OutFeatures) + sentinels];
         Array.Fill(y, (byte)0xA5);
-        convolution.Run(x, rows, y, new int[rows * convolution.OutFeatures]);
+        convolution.Run(channelsLastInput ? Transposed(x, rows, window.InChannels, window.InPlane) : x, rows, y, new int[rows * convolution.OutFeatures]);
         byte[] expected = Reference(convolution, x, rows);
+        byte[] actual = channelsLastOutput ? Transposed(y, rows, window.OutPlane, window.OutChannels) : y;
+        string layouts = $"{(channelsLastInput ? "channels-last" : "planar")} -> {(channelsLastOutput ? "channels-last" : "planar")}";
         for (int i = 0; i < expected.Length; i++)
         {
-            if (y[i] != expected[i])
+            if (actual[i] != expected[i])
             {
                 int n = i / convolution.OutFeatures, o = i % convolution.OutFeatures / window.OutPlane, p = i % window.OutPlane;
-                Assert.Fail($"{path}, {window}, input zero point {zeroPoint}: sample {n}, channel {o}, pixel {p} is {y[i]}, expected {expected[i]}.");
+                Assert.Fail($"{path}, {window}, {layouts}, input zero point {zeroPoint}: sample {n}, channel {o}, pixel {p} is {actual[i]}, expected {expected[i]}.");
             }
         }
 
@@ -162,6 +195,58 @@ public sealed class Int8ConvolutionTests(ITestOutputHelper output)
         {
             Assert.True(y[i] == 0xA5, $"{path}, {window}: wrote past the outputs, at {i}.");
         }
+    }
+
+    // Each sample [a, b] as [b, a]: planar [C, pixels] to channels-last [pixels, C] and back.
+    private static byte[] Transposed(byte[] samples, int rows, int a, int b)
+    {
+        var result = new byte[samples.Length];
+        for (int n = 0; n < rows; n++)
+        {
+            for (int i = 0; i < a; i++)
+            {
+                for (int j = 0; j < b; j++)
+                {
+                    result[(n * a * b) + (j * a) + i] = samples[(n * a * b) + (i * b) + j];
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static byte[] PoolReference(Int8Window g, byte[] x, int rows)
+    {
+        var y = new byte[rows * g.OutChannels * g.OutPlane];
+        for (int n = 0; n < rows; n++)
+        {
+            for (int c = 0; c < g.OutChannels; c++)
+            {
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                {
+                    for (int ow = 0; ow < g.OutWidth; ow++)
+                    {
+                        int largest = 0;
+                        for (int i = 0; i < g.KernelHeight; i++)
+                        {
+                            for (int j = 0; j < g.KernelWidth; j++)
+                            {
+                                int row = (oh * g.StrideHeight) - g.PadTop + (i * g.DilationHeight);
+                                int column = (ow * g.StrideWidth) - g.PadLeft + (j * g.DilationWidth);
+                                if (row >= 0 && row < g.InHeight && column >= 0 && column < g.InWidth)
+                                {
+                                    largest = Math.Max(largest, x[(((n * g.InChannels) + c) * g.InPlane) + (row * g.InWidth) + column]);
+                                }
+                            }
+                        }
+
+                        y[(((n * g.OutChannels) + c) * g.OutPlane) + (oh * g.OutWidth) + ow] = (byte)largest;
+                    }
+                }
+            }
+        }
+
+        return y;
     }
 
     private static QuantizedConvolution Convolution(Int8Window window, Int8Path path, Random random, int zeroPoint, bool relu, bool extremes)

@@ -51,60 +51,53 @@ internal sealed class QuantizedMaxPool : QuantizedWindowStage
         (int kernelHeight, int kernelWidth, int strideHeight, int strideWidth) = (g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth);
         (int padTop, int padLeft, int dilationHeight, int dilationWidth) = (g.PadTop, g.PadLeft, g.DilationHeight, g.DilationWidth);
         ref byte source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref byte target = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        int vectors = channels >= Vector128<byte>.Count ? (channels + Vector128<byte>.Count - 1) / Vector128<byte>.Count : 0;
+        ref byte pixel = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
         for (int n = 0; n < rows; n++)
         {
             ref byte sample = ref Unsafe.Add(ref source, n * InFeatures);
-            ref byte pixel = ref Unsafe.Add(ref target, n * OutFeatures);
             for (int oh = 0; oh < outHeight; oh++)
             {
                 int top = (oh * strideHeight) - padTop;
                 for (int ow = 0; ow < outWidth; ow++, pixel = ref Unsafe.Add(ref pixel, channels))
                 {
                     int left = (ow * strideWidth) - padLeft;
-
-                    // Whole vectors of channels, the last one overlapping the one before; fewer channels than a vector one by one.
-                    for (int v = 0; v < vectors; v++)
+                    Unsafe.InitBlockUnaligned(ref pixel, 0, (uint)channels);
+                    for (int i = 0; i < kernelHeight; i++)
                     {
-                        int c = Math.Min(v * Vector128<byte>.Count, channels - Vector128<byte>.Count);
-                        Vector128<byte> largest = Vector128<byte>.Zero;
-                        for (int i = 0; i < kernelHeight; i++)
+                        int row = top + (i * dilationHeight);
+                        for (int j = 0; j < kernelWidth && (uint)row < (uint)inHeight; j++)
                         {
-                            int row = top + (i * dilationHeight);
-                            for (int j = 0; j < kernelWidth && (uint)row < (uint)inHeight; j++)
+                            int column = left + (j * dilationWidth);
+                            if ((uint)column < (uint)inWidth)
                             {
-                                int column = left + (j * dilationWidth);
-                                if ((uint)column < (uint)inWidth)
-                                {
-                                    largest = Vector128.Max(largest, Vector128.LoadUnsafe(ref sample, (nuint)((((row * inWidth) + column) * channels) + c)));
-                                }
+                                MaxInto(ref pixel, ref Unsafe.Add(ref sample, ((row * inWidth) + column) * channels), channels);
                             }
                         }
-
-                        largest.StoreUnsafe(ref pixel, (nuint)c);
-                    }
-
-                    for (int c = 0; vectors == 0 && c < channels; c++)
-                    {
-                        int largest = 0;
-                        for (int i = 0; i < kernelHeight; i++)
-                        {
-                            int row = top + (i * dilationHeight);
-                            for (int j = 0; j < kernelWidth && (uint)row < (uint)inHeight; j++)
-                            {
-                                int column = left + (j * dilationWidth);
-                                if ((uint)column < (uint)inWidth)
-                                {
-                                    largest = Math.Max(largest, Unsafe.Add(ref sample, (((row * inWidth) + column) * channels) + c));
-                                }
-                            }
-                        }
-
-                        Unsafe.Add(ref pixel, c) = (byte)largest;
                     }
                 }
             }
+        }
+    }
+
+    // largest[c] = max(largest[c], values[c]) for c < channels: whole vectors, the last one overlapping the one before
+    // (a maximum taken twice is the same); fewer channels than a vector one by one.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaxInto(ref byte largest, ref byte values, int channels)
+    {
+        if (channels < Vector128<byte>.Count)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                Unsafe.Add(ref largest, c) = Math.Max(Unsafe.Add(ref largest, c), Unsafe.Add(ref values, c));
+            }
+
+            return;
+        }
+
+        for (int c = 0; c < channels; c += Vector128<byte>.Count)
+        {
+            nuint at = (nuint)Math.Min(c, channels - Vector128<byte>.Count);
+            Vector128.Max(Vector128.LoadUnsafe(ref largest, at), Vector128.LoadUnsafe(ref values, at)).StoreUnsafe(ref largest, at);
         }
     }
 

@@ -44,3 +44,26 @@ public partial class N3Net;
 [Flatten, Dropout(0.3)]
 [Linear(10)]
 public partial class N4Net;
+
+/// <summary>The digits CNN of <c>samples/DigitsCnn</c> on 1x8x8, with its int8 twin (issue 15, the int8 convolution).</summary>
+[Network(Int8 = true)]
+[Input(1, 8, 8)]
+[Conv2D(16, Kernel = 3, Padding = 1), BatchNorm2D, ReLU]
+[MaxPool2D(2)]
+[Conv2D(32, Kernel = 3, Padding = 1), ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Linear(10)]
+public partial class DigitsCnnNet;
+
+/// <summary>
+/// N4's third convolution (64x7x7 -> 64x7x7, kernel 3, padding 1) with the least around it that an int8 twin needs (a
+/// convolution is never the last int8 stage): a 7x7 max pool and a Linear(64, 10), a few percent of its time.
+/// </summary>
+[Network(Int8 = true)]
+[Input(64, 7, 7)]
+[Conv2D(64, Kernel = 3, Padding = 1), ReLU]
+[MaxPool2D(7)]
+[Flatten]
+[Linear(10)]
+public partial class N4ConvLayerNet;

@@ -114,7 +114,8 @@ public static class ParallelProbe
         Console.WriteLine($"load average: {LoadAverage()}");
     }
 
-    private static string LoadAverage()
+    /// <summary>The first three fields of <c>/proc/loadavg</c>, or "unknown".</summary>
+    internal static string LoadAverage()
     {
         try
         {

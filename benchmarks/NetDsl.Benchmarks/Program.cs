@@ -34,6 +34,12 @@ public static class Program
             return;
         }
 
+        if (args.Length == 1 && args[0] == "--int8-conv-probe")
+        {
+            Int8ConvolutionProbe.Run();
+            return;
+        }
+
         if (args.Length == 1 && args[0] == "--recurrent-phases")
         {
             RecurrentPhaseProbe.Run(Console.Out);

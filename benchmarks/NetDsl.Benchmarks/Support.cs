@@ -53,20 +53,25 @@ public static class Check
         N2Net.Quantized int8 = model.Quantize(Uniform(500 * 784, seed: 99));
         var y = new float[expected.Length];
         int8.ForwardBatch(x, y);
+        Int8Close("N2 int8", y, expected);
+        return int8;
+    }
+
+    /// <summary>Throws unless an int8 twin's outputs are within 5% (relative RMS) of the float network's.</summary>
+    public static void Int8Close(string what, ReadOnlySpan<float> int8, ReadOnlySpan<float> expected)
+    {
         double errors = 0, squares = 0;
-        for (int i = 0; i < y.Length; i++)
+        for (int i = 0; i < int8.Length; i++)
         {
-            errors += (y[i] - (double)expected[i]) * (y[i] - expected[i]);
+            errors += (int8[i] - (double)expected[i]) * (int8[i] - expected[i]);
             squares += expected[i] * (double)expected[i];
         }
 
         double relative = Math.Sqrt(errors / squares);
         if (!(relative < 0.05))
         {
-            throw new InvalidOperationException($"N2 int8: outputs are {relative:P2} (relative RMS) from the float network's; expected under 5%.");
+            throw new InvalidOperationException($"{what}: outputs are {relative:P2} (relative RMS) from the float network's; expected under 5%.");
         }
-
-        return int8;
     }
 
     /// <summary>Deterministic uniform values in [lo, hi).</summary>

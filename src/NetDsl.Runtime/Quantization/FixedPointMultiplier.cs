@@ -80,7 +80,7 @@ internal static class FixedPointMultiplier
 
     /// <summary>
     /// As above; with <paramref name="allowVectors"/> the rows run through <see cref="VectorRequantization"/> 32 outputs at
-    /// a time (the same bits) when every multiplier is non-negative.
+    /// a time (the same bits) when every multiplier is non-negative, all rows as one run when their length is a multiple of 8.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Requantize(
@@ -119,6 +119,12 @@ internal static class FixedPointMultiplier
         biases = biases[..outputs];
         multipliers = multipliers[..outputs];
         shifts = shifts[..outputs];
+        if (vectors && outputs % 8 == 0 && rows > 1)
+        {
+            VectorRequantization.Rows(accumulators[..(int)count], outputs, biases, multipliers, shifts, outputZeroPoint, min, max, y);
+            return;
+        }
+
         for (int n = 0; n < rows; n++)
         {
             ReadOnlySpan<int> row = accumulators.Slice(n * outputs, outputs);

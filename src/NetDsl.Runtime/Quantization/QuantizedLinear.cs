@@ -76,6 +76,9 @@ internal sealed class QuantizedLinear : QuantizedStage
 
     public bool Relu { get; }
 
+    /// <summary>The kernel path the weights are packed for.</summary>
+    public Int8Path Path => _weights.Path;
+
     /// <summary>Whether this is the network's last integer stage, writing float outputs.</summary>
     public bool FloatOutput { get; }
 
@@ -107,8 +110,15 @@ internal sealed class QuantizedLinear : QuantizedStage
     {
         Span<int> sums = accumulators.Slice(0, rows * OutFeatures);
         Int8MatrixMultiply.Multiply(x, rows, InFeatures, _weights, sums);
-        FixedPointMultiplier.Requantize(sums, rows, OutFeatures, _offsets, _multipliers, _shifts, Output.ZeroPoint, Relu ? Output.ZeroPoint : 0, 255, y);
+        Requantize(sums, rows, y);
     }
+
+    /// <summary>
+    /// <paramref name="rows"/> rows of <see cref="QuantizedStage.OutFeatures"/> int32 sums (of the inputs times
+    /// <see cref="Weights"/>) to uint8 outputs: the offsets added, the fixed-point multipliers applied, the ReLU clamped.
+    /// </summary>
+    public void Requantize(ReadOnlySpan<int> sums, int rows, Span<byte> y) =>
+        FixedPointMultiplier.Requantize(sums, rows, OutFeatures, _offsets, _multipliers, _shifts, Output.ZeroPoint, Relu ? Output.ZeroPoint : 0, 255, y);
 
     /// <summary>The last stage: <c>y = s_in * s_w[o] * (sum + offset[o]) + b[o]</c> in float, then the fused ReLU.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

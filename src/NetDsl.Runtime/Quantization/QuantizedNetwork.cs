@@ -44,6 +44,7 @@ public sealed class QuantizedNetwork
         }
 
         Layers = layers;
+        ChooseLayouts(stages);
     }
 
     /// <summary>The layer kinds with an int8 form (<c>Softmax</c> and <c>LogSoftmax</c> only as the last layer, in float).</summary>
@@ -316,6 +317,30 @@ public sealed class QuantizedNetwork
         }
     }
 
+    /// <summary>
+    /// Samples stay channels-last from a convolution to the next window stage (a ReLU between them does not count), and
+    /// from a pool that reads them so to the next; every other stage, and the network's end, sees planar samples.
+    /// </summary>
+    private static void ChooseLayouts(QuantizedStage[] stages)
+    {
+        bool channelsLast = false;
+        for (int i = 0; i < stages.Length; i++)
+        {
+            if (stages[i] is QuantizedWindowStage window)
+            {
+                int next = i + 1;
+                while (next < stages.Length && stages[next] is QuantizedRelu)
+                {
+                    next++;
+                }
+
+                bool output = next < stages.Length && stages[next] is QuantizedWindowStage && (window is QuantizedConvolution || channelsLast);
+                window.UseChannelsLast(channelsLast, output);
+                channelsLast = output;
+            }
+        }
+    }
+
     /// <summary>A stage that keeps its input's quantization and has nothing to store (ReLU, max pool), or null for others.</summary>
     internal static QuantizedStage? PassingQuantizationThrough(PlannedStage stage, QuantizationParameters input) => stage.Kind switch
     {
@@ -336,6 +361,7 @@ public sealed class QuantizedNetwork
             x[i] = InputQuantization.Quantize(inputs[i]);
         }
 
+        QuantizedWindowStage? channelsLast = null;
         foreach (QuantizedStage stage in _stages)
         {
             var values = new float[rows * stage.OutFeatures];
@@ -346,9 +372,24 @@ public sealed class QuantizedNetwork
             else
             {
                 stage.Run(x, rows, y, sums);
+                channelsLast = stage switch
+                {
+                    QuantizedWindowStage window => window.ChannelsLastOutput ? window : null,
+                    QuantizedRelu => channelsLast,
+                    _ => null,
+                };
+
+                // Reported in PyTorch's planar order, as the float network's outputs are.
+                byte[] planar = y;
+                if (channelsLast is not null)
+                {
+                    planar = new byte[values.Length];
+                    ChannelsLastSamples.ToPlanar(y, rows, channelsLast.Window.OutChannels, channelsLast.Window.OutPlane, planar);
+                }
+
                 for (int i = 0; i < values.Length; i++)
                 {
-                    values[i] = stage.Output.Dequantize(y[i]);
+                    values[i] = stage.Output.Dequantize(planar[i]);
                 }
 
                 (x, y) = (y, x);

@@ -20,10 +20,32 @@ internal static class VectorRequantization
     public static bool IsSupported => Avx2.IsSupported;
 
     /// <summary>Outputs 0 to the largest multiple of 8 of one row (32 at a time, then 8); returns how many it wrote.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Row(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> biases, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int zeroPoint, int min, int max, Span<byte> y)
     {
         int count = accumulators.Length & ~7;
+        if (count > 0)
+        {
+            Rows(accumulators[..count], count, biases, multipliers, shifts, zeroPoint, min, max, y);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Whole rows of <paramref name="outputs"/> values, a multiple of 8, as one run (no work per row: a convolution's
+    /// rows are its pixels, often only 8 or 16 channels long): value <c>i</c> takes the parameters of output
+    /// <c>i % outputs</c>, 32 values at a time, then 8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Rows(ReadOnlySpan<int> accumulators, int outputs, ReadOnlySpan<int> biases, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int zeroPoint, int min, int max, Span<byte> y)
+    {
+        if (outputs <= 0 || outputs % 8 != 0 || accumulators.Length % outputs != 0 || y.Length < accumulators.Length
+            || biases.Length < outputs || multipliers.Length < outputs || shifts.Length < outputs)
+        {
+            throw new ArgumentException($"Expected whole rows of a multiple of 8 outputs ({outputs}) and as many outputs and parameters, but got {accumulators.Length} values, room for {y.Length} and {biases.Length}, {multipliers.Length} and {shifts.Length} parameters.");
+        }
+
+        int count = accumulators.Length;
         ref int acc = ref MemoryMarshal.GetReference(accumulators);
         ref int bias = ref MemoryMarshal.GetReference(biases);
         ref int multiplier = ref MemoryMarshal.GetReference(multipliers);
@@ -32,25 +54,34 @@ internal static class VectorRequantization
         Vector256<int> offset = Vector256.Create(zeroPoint);
         Vector256<int> lowest = Vector256.Create(min);
         Vector256<int> highest = Vector256.Create(max);
-        int o = 0;
-        for (; o <= count - 32; o += 32)
+        int i = 0, o = 0;
+        for (; i <= count - 32; i += 32)
         {
-            Vector256<int> a = Eight(ref acc, ref bias, ref multiplier, ref shift, o, offset, lowest, highest);
-            Vector256<int> b = Eight(ref acc, ref bias, ref multiplier, ref shift, o + 8, offset, lowest, highest);
-            Vector256<int> c = Eight(ref acc, ref bias, ref multiplier, ref shift, o + 16, offset, lowest, highest);
-            Vector256<int> d = Eight(ref acc, ref bias, ref multiplier, ref shift, o + 24, offset, lowest, highest);
-            Vector256.Narrow(Vector256.Narrow(a, b).AsUInt16(), Vector256.Narrow(c, d).AsUInt16()).StoreUnsafe(ref target, (nuint)o);
+            int o1 = Next(o, outputs), o2 = Next(o1, outputs), o3 = Next(o2, outputs);
+            Vector256<int> a = Eight(ref acc, i, ref bias, ref multiplier, ref shift, o, offset, lowest, highest);
+            Vector256<int> b = Eight(ref acc, i + 8, ref bias, ref multiplier, ref shift, o1, offset, lowest, highest);
+            Vector256<int> c = Eight(ref acc, i + 16, ref bias, ref multiplier, ref shift, o2, offset, lowest, highest);
+            Vector256<int> d = Eight(ref acc, i + 24, ref bias, ref multiplier, ref shift, o3, offset, lowest, highest);
+            Vector256.Narrow(Vector256.Narrow(a, b).AsUInt16(), Vector256.Narrow(c, d).AsUInt16()).StoreUnsafe(ref target, (nuint)i);
+            o = Next(o3, outputs);
         }
 
-        for (; o < count; o += 8)
+        for (; i < count; i += 8, o = Next(o, outputs))
         {
-            // Eight outputs: narrowed with zeros, the first 8 bytes are theirs.
-            Vector256<int> a = Eight(ref acc, ref bias, ref multiplier, ref shift, o, offset, lowest, highest);
-            Vector256<byte> bytes = Vector256.Narrow(Vector256.Narrow(a, Vector256<int>.Zero).AsUInt16(), Vector256<ushort>.Zero);
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, o), bytes.AsUInt64().ToScalar());
+            StoreEight(Eight(ref acc, i, ref bias, ref multiplier, ref shift, o, offset, lowest, highest), ref Unsafe.Add(ref target, i));
         }
+    }
 
-        return count;
+    // The parameters' index of the 8 values after those of output `o`.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Next(int o, int outputs) => o + 8 == outputs ? 0 : o + 8;
+
+    // Eight outputs: narrowed with zeros, the first 8 bytes are theirs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreEight(Vector256<int> values, ref byte target)
+    {
+        Vector256<byte> bytes = Vector256.Narrow(Vector256.Narrow(values, Vector256<int>.Zero).AsUInt16(), Vector256<ushort>.Zero);
+        Unsafe.WriteUnaligned(ref target, bytes.AsUInt64().ToScalar());
     }
 
     /// <summary><c>a + b</c> saturated to int32, as the scalar loop's clamp of the 64-bit sum: an overflow has the sign of neither.</summary>
@@ -64,9 +95,9 @@ internal static class VectorRequantization
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Eight(ref int acc, ref int bias, ref int multiplier, ref int shift, int o, Vector256<int> zeroPoint, Vector256<int> min, Vector256<int> max)
+    private static Vector256<int> Eight(ref int acc, int i, ref int bias, ref int multiplier, ref int shift, int o, Vector256<int> zeroPoint, Vector256<int> min, Vector256<int> max)
     {
-        Vector256<int> value = SaturatingAdd(Vector256.LoadUnsafe(ref acc, (nuint)o), Vector256.LoadUnsafe(ref bias, (nuint)o));
+        Vector256<int> value = SaturatingAdd(Vector256.LoadUnsafe(ref acc, (nuint)i), Vector256.LoadUnsafe(ref bias, (nuint)o));
         Vector256<int> m = Vector256.LoadUnsafe(ref multiplier, (nuint)o);
         Vector256<int> s = Vector256.LoadUnsafe(ref shift, (nuint)o);
         Vector256<uint> left = Vector256.Max(s, Vector256<int>.Zero).AsUInt32();

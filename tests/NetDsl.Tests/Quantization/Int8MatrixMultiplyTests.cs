@@ -157,7 +157,7 @@ public sealed class Int8MatrixMultiplyTests(ITestOutputHelper output)
         return accumulators;
     }
 
-    private static sbyte[] RandomWeights(Random random, int length)
+    internal static sbyte[] RandomWeights(Random random, int length)
     {
         var w = new sbyte[length];
         for (int i = 0; i < length; i++)
@@ -170,7 +170,7 @@ public sealed class Int8MatrixMultiplyTests(ITestOutputHelper output)
         return w;
     }
 
-    private static byte[] RandomActivations(Random random, int length)
+    internal static byte[] RandomActivations(Random random, int length)
     {
         var x = new byte[length];
         random.NextBytes(x);

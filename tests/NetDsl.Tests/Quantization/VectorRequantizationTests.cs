@@ -16,6 +16,10 @@ public sealed class VectorRequantizationTests
     [InlineData(5, 45, 3)]     // a tail of 13 outputs after one vector block
     [InlineData(64, 96, 4)]
     [InlineData(2, 7, 5)]      // shorter than a block: scalar only
+    [InlineData(64, 16, 6)]    // rows of a multiple of 8 run as one: 32 values span two rows
+    [InlineData(9, 8, 7)]      // ... four rows, and a tail of one row
+    [InlineData(7, 24, 8)]     // ... parameters that wrap inside a block of 32
+    [InlineData(3, 40, 9)]
     public void Requantize_VectorsEqualTheScalarLoop(int rows, int outputs, int seed)
     {
         var random = new Random(seed);

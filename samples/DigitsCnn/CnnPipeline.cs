@@ -6,7 +6,7 @@ using NetDsl.Quantization;
 namespace DigitsCnn;
 
 /// <summary>What the CNN sample produced.</summary>
-public sealed record CnnReport(DatasetSplit Split, DigitsCnnModel Model, TrainingResult Training, EvaluationMetrics Test, QuantizationReport Int8);
+public sealed record CnnReport(DatasetSplit Split, DigitsCnnModel Model, TrainingResult Training, EvaluationMetrics Test, DigitsCnnModel.Quantized Int8Model, QuantizationReport Int8);
 
 /// <summary>
 /// Trains <see cref="DigitsCnnModel"/> on the bundled digits: stratified 70/15/15 split, pixels scaled from 0..16 to
@@ -47,6 +47,6 @@ public static class CnnPipeline
         TrainingResult training = trainer.Fit(split.Training, split.Validation, progress);
         int calibration = Math.Min(500, split.Training.Count);
         DigitsCnnModel.Quantized int8 = model.Quantize(split.Training.Features[..(calibration * split.Training.FeatureCount)]);
-        return new CnnReport(split, model, training, trainer.Evaluate(split.Test), int8.Evaluate(model, split.Test));
+        return new CnnReport(split, model, training, trainer.Evaluate(split.Test), int8, int8.Evaluate(model, split.Test));
     }
 }

@@ -50,6 +50,47 @@ public sealed class ConvolutionKernelWidthTests
         });
     }
 
+    /// <summary>
+    /// The row kernels' weight gradient runs the batch in passes of a few samples (their gradient rows stay in cache while
+    /// every pair of taps reads them) and carries each tile's sums from pass to pass: any pass size gives the bits of one
+    /// pass over the whole batch. N4's first layer (1 -> 32 channels, 28x28) and a layer with a partial channel block.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 32, 28, 28, 3)]
+    [InlineData(2, 9, 6, 13, 2)]
+    public void TheWeightGradientHasTheSameBitsWhateverTheSamplesPerPass(int inChannels, int outChannels, int height, int width, int kernel)
+    {
+        var g = new WindowGeometry(inChannels, height, width, outChannels, height, width, kernel, kernel, 1, 1, (kernel - 1) / 2, (kernel - 1) / 2, 1, 1);
+        Assert.True(RowConvolution.Applies(g) && !ChannelsLastConvolution.Applies(g), "the geometry must take the row kernels");
+        const int Batch = 7;
+        var random = new Random(inChannels * 100 + outChannels);
+        float[] x = TestData.Uniform(random, Batch * g.InputSize), dz = TestData.Uniform(random, Batch * g.OutputSize);
+        float[] weight = TestData.Uniform(random, outChannels * inChannels * kernel * kernel);
+
+        float[] Gradient(int bytesPerPass)
+        {
+            int saved = RowConvolution.GradientBytesPerPass;
+            RowConvolution.GradientBytesPerPass = bytesPerPass;
+            try
+            {
+                var gradient = new float[weight.Length + outChannels];
+                ConvolutionKernels.Backward(x, weight, dz, gradient.AsSpan(0, weight.Length), gradient.AsSpan(weight.Length), default, Batch, g);
+                return gradient;
+            }
+            finally
+            {
+                RowConvolution.GradientBytesPerPass = saved;
+            }
+        }
+
+        float[] onePass = Gradient(int.MaxValue);
+        int sampleBytes = sizeof(float) * 8 * g.OutPlane;
+        foreach (int samplesPerPass in new[] { 1, 3, 6 })
+        {
+            ExtremeValues.AssertSameBits(onePass, Gradient(samplesPerPass * sampleBytes), $"{samplesPerPass} samples per pass");
+        }
+    }
+
     private static bool RunCase(Random random, int seed, int vectorBits)
     {
         int[] channelChoices = [1, 2, 7, 8, 9, 16, 19];

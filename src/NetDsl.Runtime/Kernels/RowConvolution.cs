@@ -82,11 +82,13 @@ internal static class RowConvolution
         int packedByInput = inputGradient ? Sizes.Blocks(g.InChannels) * g.OutChannels * g.KernelHeight * g.KernelWidth * Lanes : 0;
         int paddedGradient = inputGradient ? g.OutChannels * s.GradientPlane : 0;
         int inputGradientPlanes = inputGradient && s.Padded ? s.PaddedSample : 0;
-        Span<float> scratch = Scratch(paddedInputs + packedByInput + paddedGradient + inputGradientPlanes);
+        int partialSums = TapPairs(s) * TileSums;
+        Span<float> scratch = Scratch(paddedInputs + packedByInput + paddedGradient + inputGradientPlanes + partialSums);
         Span<float> paddedX = scratch.Slice(0, paddedInputs);
         Span<float> packed = scratch.Slice(paddedInputs, packedByInput);
         Span<float> dzPadded = scratch.Slice(paddedInputs + packedByInput, paddedGradient);
         Span<float> dxPadded = scratch.Slice(paddedInputs + packedByInput + paddedGradient, inputGradientPlanes);
+        Span<float> partial = scratch.Slice(paddedInputs + packedByInput + paddedGradient + inputGradientPlanes, partialSums);
 
         ReadOnlySpan<float> inputs = x;
         int sampleStride = g.InputSize;
@@ -112,7 +114,7 @@ internal static class RowConvolution
             }
         }
 
-        AccumulateWeightGradient(inputs, sampleStride, dz, weightGradient, batch, g, s);
+        AccumulateWeightGradient(inputs, sampleStride, dz, weightGradient, batch, g, s, partial);
         if (!inputGradient)
         {
             return;
@@ -192,23 +194,63 @@ internal static class RowConvolution
         b.StoreUnsafe(ref row, (nuint)second);
     }
 
-    // dW[oc, tap] += sum over the batch and output positions of dz[oc, pos] * x[tap shifted to pos]: tiles of 8 channels x 2 taps.
-    private static void AccumulateWeightGradient(ReadOnlySpan<float> inputs, int sampleStride, ReadOnlySpan<float> dz, Span<float> weightGradient, int batch, in WindowGeometry g, in Sizes s)
+    // The 16 vectors of sums a weight-gradient tile carries (8 channels x 2 taps), kept in `partial` between passes.
+    private const int TileSums = 16 * Lanes;
+
+    /// <summary>
+    /// The bytes of output gradient (one block of 8 channels, a few samples) that every pair of taps reads in turn: small
+    /// enough to stay in the core's L2 between the pairs. Streaming the whole batch's gradient once per pair instead
+    /// (N4's first layer: 1.6 MB per block, 5 pairs) left the tiles waiting on memory. Settable for tests, which check
+    /// that it changes no bit.
+    /// </summary>
+    internal static int GradientBytesPerPass { get; set; } = 192 * 1024;
+
+    private static int TapPairs(in Sizes s) => (s.Taps + 1) / 2;
+
+    /// <summary>
+    /// dW[oc, tap] += the sum over the batch and output positions of dz[oc, pos] * x[tap shifted to pos], in tiles of 8
+    /// channels x 2 taps. The samples go through in passes of a few, each pass running every pair of taps over the same
+    /// gradient rows while they are in cache; a tile's sums are carried from pass to pass in <paramref name="partial"/>,
+    /// so every lane adds its products in the order one pass over the whole batch would (samples, rows, segments): the
+    /// pass size changes no bit.
+    /// </summary>
+    private static void AccumulateWeightGradient(ReadOnlySpan<float> inputs, int sampleStride, ReadOnlySpan<float> dz, Span<float> weightGradient, int batch, in WindowGeometry g, in Sizes s, Span<float> partial)
     {
         int taps = s.Taps;
+        int pairs = TapPairs(s);
+        int samplesPerPass = Math.Max(1, GradientBytesPerPass / (sizeof(float) * Lanes * g.OutPlane));
         for (int block = 0; block < Sizes.Blocks(g.OutChannels); block++)
         {
             int firstChannel = block * Lanes;
-            for (int tap = 0; tap < taps; tap += 2)
+            partial.Clear();
+            for (int first = 0; first < batch; first += samplesPerPass)
             {
-                int secondTap = Math.Min(tap + 1, taps - 1);
-                WeightGradientTile(inputs, sampleStride, dz, weightGradient, batch, firstChannel, tap, secondTap, g, s);
+                int count = Math.Min(samplesPerPass, batch - first);
+                for (int pair = 0; pair < pairs; pair++)
+                {
+                    int tap = 2 * pair;
+                    WeightGradientTile(inputs, sampleStride, dz, first, count, firstChannel, tap, Math.Min(tap + 1, taps - 1), g, s, partial.Slice(pair * TileSums, TileSums));
+                }
+            }
+
+            int channels = Math.Min(Lanes, g.OutChannels - firstChannel);
+            ref float gradient = ref weightGradient[firstChannel * taps];
+            for (int pair = 0; pair < pairs; pair++)
+            {
+                int tap = 2 * pair;
+                ref float sums = ref partial[pair * TileSums];
+                for (int c = 0; c < Lanes; c++)
+                {
+                    AddSums(ref gradient, taps, tap, Math.Min(tap + 1, taps - 1), channels, c, Vector256.LoadUnsafe(ref sums, (nuint)(c * Lanes)), Vector256.LoadUnsafe(ref sums, (nuint)((Lanes + c) * Lanes)));
+                }
             }
         }
     }
 
+    // Samples first .. first + count - 1 of one tile: the sums a (first tap) and b (second tap) of 8 channels, read from
+    // and written back to `sums`.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WeightGradientTile(ReadOnlySpan<float> inputs, int sampleStride, ReadOnlySpan<float> dz, Span<float> weightGradient, int batch, int firstChannel, int tap, int secondTap, in WindowGeometry g, in Sizes s)
+    private static void WeightGradientTile(ReadOnlySpan<float> inputs, int sampleStride, ReadOnlySpan<float> dz, int first, int count, int firstChannel, int tap, int secondTap, in WindowGeometry g, in Sizes s, Span<float> sums)
     {
         int channels = Math.Min(Lanes, g.OutChannels - firstChannel);
         // Channels past the last one repeat it; their sums are dropped at the end.
@@ -217,11 +259,20 @@ internal static class RowConvolution
         int c4 = Math.Min(4, channels - 1) * plane, c5 = Math.Min(5, channels - 1) * plane, c6 = Math.Min(6, channels - 1) * plane;
         int c7 = Math.Min(7, channels - 1) * plane;
         nint offsetA = s.TapOffset(tap, g), offsetB = s.TapOffset(secondTap, g);
-        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+        ref float carried = ref MemoryMarshal.GetReference(sums);
+        Vector256<float> a0 = Vector256.LoadUnsafe(ref carried, 0 * Lanes), a1 = Vector256.LoadUnsafe(ref carried, 1 * Lanes);
+        Vector256<float> a2 = Vector256.LoadUnsafe(ref carried, 2 * Lanes), a3 = Vector256.LoadUnsafe(ref carried, 3 * Lanes);
+        Vector256<float> a4 = Vector256.LoadUnsafe(ref carried, 4 * Lanes), a5 = Vector256.LoadUnsafe(ref carried, 5 * Lanes);
+        Vector256<float> a6 = Vector256.LoadUnsafe(ref carried, 6 * Lanes), a7 = Vector256.LoadUnsafe(ref carried, 7 * Lanes);
+        Vector256<float> b0 = Vector256.LoadUnsafe(ref carried, 8 * Lanes), b1 = Vector256.LoadUnsafe(ref carried, 9 * Lanes);
+        Vector256<float> b2 = Vector256.LoadUnsafe(ref carried, 10 * Lanes), b3 = Vector256.LoadUnsafe(ref carried, 11 * Lanes);
+        Vector256<float> b4 = Vector256.LoadUnsafe(ref carried, 12 * Lanes), b5 = Vector256.LoadUnsafe(ref carried, 13 * Lanes);
+        Vector256<float> b6 = Vector256.LoadUnsafe(ref carried, 14 * Lanes), b7 = Vector256.LoadUnsafe(ref carried, 15 * Lanes);
+        int segments = s.Segments;
+        (int lastStart, Vector256<float> lastMask) = s.Segment(segments - 1);
         ref float xBase = ref MemoryMarshal.GetReference(inputs);
         ref float dzBase = ref MemoryMarshal.GetReference(dz);
-        for (int n = 0; n < batch; n++)
+        for (int n = first; n < first + count; n++)
         {
             ref float xs = ref Unsafe.Add(ref xBase, n * sampleStride);
             ref float d = ref Unsafe.Add(ref dzBase, n * g.OutputSize + firstChannel * plane);
@@ -229,10 +280,12 @@ internal static class RowConvolution
             {
                 ref float xRow = ref Unsafe.Add(ref xs, oh * s.RowStride);
                 ref float dRow = ref Unsafe.Add(ref d, oh * g.OutWidth);
-                for (int segment = 0; segment < s.Segments; segment++)
+                for (int segment = 0; segment < segments; segment++)
                 {
                     // The last segment may overlap the one before: its mask zeroes the lanes already counted.
-                    (int start, Vector256<float> mask) = s.Segment(segment);
+                    bool last = segment == segments - 1;
+                    int start = last ? lastStart : segment * Lanes;
+                    Vector256<float> mask = last ? lastMask : Vector256<float>.AllBitsSet;
                     Vector256<float> p = Vector256.LoadUnsafe(ref xRow, (nuint)(offsetA + start)) & mask;
                     Vector256<float> q = Vector256.LoadUnsafe(ref xRow, (nuint)(offsetB + start)) & mask;
                     ref float ds = ref Unsafe.Add(ref dRow, start);
@@ -256,16 +309,10 @@ internal static class RowConvolution
             }
         }
 
-        int taps = s.Taps;
-        ref float gradient = ref weightGradient[firstChannel * taps];
-        AddSums(ref gradient, taps, tap, secondTap, channels, 0, a0, b0);
-        AddSums(ref gradient, taps, tap, secondTap, channels, 1, a1, b1);
-        AddSums(ref gradient, taps, tap, secondTap, channels, 2, a2, b2);
-        AddSums(ref gradient, taps, tap, secondTap, channels, 3, a3, b3);
-        AddSums(ref gradient, taps, tap, secondTap, channels, 4, a4, b4);
-        AddSums(ref gradient, taps, tap, secondTap, channels, 5, a5, b5);
-        AddSums(ref gradient, taps, tap, secondTap, channels, 6, a6, b6);
-        AddSums(ref gradient, taps, tap, secondTap, channels, 7, a7, b7);
+        a0.StoreUnsafe(ref carried, 0 * Lanes); a1.StoreUnsafe(ref carried, 1 * Lanes); a2.StoreUnsafe(ref carried, 2 * Lanes); a3.StoreUnsafe(ref carried, 3 * Lanes);
+        a4.StoreUnsafe(ref carried, 4 * Lanes); a5.StoreUnsafe(ref carried, 5 * Lanes); a6.StoreUnsafe(ref carried, 6 * Lanes); a7.StoreUnsafe(ref carried, 7 * Lanes);
+        b0.StoreUnsafe(ref carried, 8 * Lanes); b1.StoreUnsafe(ref carried, 9 * Lanes); b2.StoreUnsafe(ref carried, 10 * Lanes); b3.StoreUnsafe(ref carried, 11 * Lanes);
+        b4.StoreUnsafe(ref carried, 12 * Lanes); b5.StoreUnsafe(ref carried, 13 * Lanes); b6.StoreUnsafe(ref carried, 14 * Lanes); b7.StoreUnsafe(ref carried, 15 * Lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

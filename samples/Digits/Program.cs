@@ -118,7 +118,7 @@ console.WriteLine($"Test accuracy: {accuracy:P2} ({test.Count} samples, loss {te
 console.WriteLine();
 console.WriteLine($"Int8 (calibrated on {Math.Min(DigitsPipeline.CalibrationSamples, split.Training.Count)} training samples):");
 console.Write(report.Quantization.ToString());
-(double floatMicroseconds, double int8Microseconds) = InferenceSpeed.Measure(report.Model, report.Int8, split.Test);
+(double floatMicroseconds, double int8Microseconds) = InferenceSpeed.Measure(split.Test, DigitsClassifier.OutputSize, report.Model.Forward, report.Int8.Forward);
 console.WriteLine($"One sample: float {floatMicroseconds:0.00} µs, int8 {int8Microseconds:0.00} µs ({floatMicroseconds / int8Microseconds:0.0}x).");
 console.WriteLine();
 

@@ -26,6 +26,6 @@ Console.WriteLine($"Test accuracy: {accuracy:P2} on {report.Test.Count} held-out
 Console.WriteLine();
 Console.WriteLine("Int8 (docs/quantization.md):");
 Console.Write(report.Int8.ToString());
-(double floatMicroseconds, double int8Microseconds) = CnnSpeed.Measure(report.Model, report.Int8Model, report.Split.Test);
+(double floatMicroseconds, double int8Microseconds) = Digits.InferenceSpeed.Measure(report.Split.Test, DigitsCnnModel.OutputSize, report.Model.Forward, report.Int8Model.Forward);
 Console.WriteLine($"One image: float {floatMicroseconds:0.00} µs, int8 {int8Microseconds:0.00} µs ({floatMicroseconds / int8Microseconds:0.0}x).");
 return accuracy >= 0.97 ? 0 : 1;

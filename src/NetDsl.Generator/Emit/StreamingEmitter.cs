@@ -162,10 +162,14 @@ internal static class StreamingEmitter
             NetworkEmitter.EmitterFor(stage).EmitForward(stages, plan, stage, Context(stage));
         }
 
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
-        writer.WriteLine("global::System.Span<float> r = _buffers;");
-        writer.WriteLine("global::System.Span<float> states = state;");
         string code = stages.ToString();
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+        if (System.Text.RegularExpressions.Regex.IsMatch(code, @"\br\b"))
+        {
+            writer.WriteLine("global::System.Span<float> r = _buffers;"); // only where a stage reads buffers (running statistics)
+        }
+
+        writer.WriteLine("global::System.Span<float> states = state;");
         if (System.Text.RegularExpressions.Regex.IsMatch(code, @"\bbatch\b"))
         {
             writer.WriteLine("const int batch = 1;");

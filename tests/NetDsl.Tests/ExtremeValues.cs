@@ -28,6 +28,21 @@ internal static class ExtremeValues
         }
     }
 
+    /// <summary>
+    /// <paramref name="values"/> as <paramref name="blocks"/> blocks of <paramref name="length"/> floats (a cell's gates),
+    /// each followed by zeros up to <paramref name="paddedLength"/>: the zero-padded copy a partial vector is checked against.
+    /// </summary>
+    public static float[] PadBlocks(float[] values, int blocks, int length, int paddedLength)
+    {
+        float[] padded = new float[blocks * paddedLength];
+        for (int block = 0; block < blocks; block++)
+        {
+            values.AsSpan(block * length, length).CopyTo(padded.AsSpan(block * paddedLength));
+        }
+
+        return padded;
+    }
+
     private const int SentinelBits = 0x7FC0_1234;
 
     /// <summary>An array of <paramref name="length"/> floats and <paramref name="beyond"/> more past them, all a NaN sentinel.</summary>

@@ -87,14 +87,8 @@ public sealed class GruCellTests
             for (int trial = 0; trial < 20; trial++)
             {
                 float[] z = ExtremeValues.Draw(random, 3 * hidden), rec = ExtremeValues.Draw(random, 3 * hidden), previous = ExtremeValues.Draw(random, hidden);
-                float[] paddedGates = new float[3 * padded], paddedRec = new float[3 * padded], paddedPrevious = new float[padded];
-                for (int gate = 0; gate < 3; gate++)
-                {
-                    z.AsSpan(gate * hidden, hidden).CopyTo(paddedGates.AsSpan(gate * padded));
-                    rec.AsSpan(gate * hidden, hidden).CopyTo(paddedRec.AsSpan(gate * padded));
-                }
-
-                previous.CopyTo(paddedPrevious, 0);
+                float[] paddedGates = ExtremeValues.PadBlocks(z, 3, hidden, padded), paddedRec = ExtremeValues.PadBlocks(rec, 3, hidden, padded);
+                float[] paddedPrevious = ExtremeValues.PadBlocks(previous, 1, hidden, padded);
                 float[] expectedH = new float[padded], paddedScratch = new float[padded];
                 VectorBits.With(bits, () => GruCell.Step(paddedGates, paddedRec, paddedPrevious, default, expectedH, paddedScratch, padded));
 

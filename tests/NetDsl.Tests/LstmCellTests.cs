@@ -95,14 +95,8 @@ public sealed class LstmCellTests
             for (int trial = 0; trial < 20; trial++)
             {
                 float[] z = ExtremeValues.Draw(random, 4 * hidden), rec = ExtremeValues.Draw(random, 4 * hidden), previousCell = ExtremeValues.Draw(random, hidden);
-                float[] paddedGates = new float[4 * padded], paddedRec = new float[4 * padded], paddedCell = new float[padded];
-                for (int gate = 0; gate < 4; gate++)
-                {
-                    z.AsSpan(gate * hidden, hidden).CopyTo(paddedGates.AsSpan(gate * padded));
-                    rec.AsSpan(gate * hidden, hidden).CopyTo(paddedRec.AsSpan(gate * padded));
-                }
-
-                previousCell.CopyTo(paddedCell, 0);
+                float[] paddedGates = ExtremeValues.PadBlocks(z, 4, hidden, padded), paddedRec = ExtremeValues.PadBlocks(rec, 4, hidden, padded);
+                float[] paddedCell = ExtremeValues.PadBlocks(previousCell, 1, hidden, padded);
                 float[] expectedCell = new float[padded], expectedTanh = new float[padded], expectedH = new float[padded];
                 VectorBits.With(bits, () => LstmCell.Step(paddedGates, paddedRec, paddedCell, expectedCell, expectedTanh, expectedH, padded));
 

@@ -352,6 +352,9 @@ public class TrainerTests
             new Trainer<PerStepTagger>(new PerStepTagger(1), new TrainingOptions { Loss = new CrossEntropyLoss(classes: 14), Optimizer = new Sgd(0.1f) }));
         Assert.Contains("reads rows of 14 logits, but PerStepTagger outputs shape [8, 28], whose last dimension is 28: expected classes: 28", rows.Message, StringComparison.Ordinal);
 
+        // A sequence of one step has as many logits as classes: classes: C still means rows of C, and is accepted.
+        Assert.NotNull(new Trainer<OneStepTagger>(new OneStepTagger(1), new TrainingOptions { Loss = new CrossEntropyLoss(classes: 6), Optimizer = new Sgd(0.1f) }));
+
         // Reduced to one vector per sample, the same layers train.
         var reduced = new Trainer<PerStepTaggerLastStep>(new PerStepTaggerLastStep(1), new TrainingOptions { Loss = new CrossEntropyLoss(), Optimizer = new Sgd(0.1f) });
         Assert.NotNull(reduced);
@@ -410,3 +413,10 @@ public partial class PerStepTagger;
 [LastStep]
 [Linear(28)]
 public partial class PerStepTaggerLastStep;
+
+[Network]
+[Input(1)]
+[Embedding(6, 4)]
+[GRU(4)]
+[Linear(6)]
+public partial class OneStepTagger;

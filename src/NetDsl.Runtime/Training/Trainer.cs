@@ -67,7 +67,8 @@ public sealed class Trainer<TNetwork> : IDisposable
         }
 
         int classes = ClassesPerRow(options.Loss);
-        if (options.Loss.Targets == TargetKind.ClassIndex && TNetwork.OutputShape.Length > 1 && classes == TNetwork.OutputSize)
+        bool perStep = options.Loss is CrossEntropyLoss { Classes: not null };
+        if (options.Loss.Targets == TargetKind.ClassIndex && TNetwork.OutputShape.Length > 1 && !perStep)
         {
             // One class index per sample against a [T, C] (or [C, L]) output would silently be one softmax over all its values.
             int last = TNetwork.OutputShape[^1];
@@ -78,7 +79,7 @@ public sealed class Trainer<TNetwork> : IDisposable
                 nameof(options));
         }
 
-        if (options.Loss.Targets == TargetKind.ClassIndex && classes != TNetwork.OutputSize && classes != TNetwork.OutputShape[^1])
+        if (perStep && classes != TNetwork.OutputShape[^1])
         {
             // Rows of `classes` logits must be the output's last dimension (a per-step head [T, C]), not an arbitrary split.
             throw new ArgumentException(

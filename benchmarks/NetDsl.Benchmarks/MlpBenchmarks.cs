@@ -200,6 +200,8 @@ public partial class N2ForwardBatch64
     private N2Net _model = null!;
     private N2Net.Quantized _int8 = null!;
     private OrtRunner _ortInt8 = null!;
+    private OrtRunner _ortInt8Default = null!;
+    private NetDsl.Quantization.QuantizedDataParallel _int8Parallel = null!;
     private NaiveMlp _naive = null!;
     private float[] _x = null!;
     private readonly float[] _y = new float[Batch * 10];
@@ -220,6 +222,13 @@ public partial class N2ForwardBatch64
         Check.Same("naive C#", _naiveY, _y);
         _int8 = Check.Int8(_model, _x, _y);
         _ortInt8 = MlpFixtures.OrtInt8(_int8, _x, Batch);
+        _ortInt8Default = MlpFixtures.OrtInt8(_int8.Network, _x, Batch, [784], singleThread: false);
+        _int8Parallel = new NetDsl.Quantization.QuantizedDataParallel(_int8.Network, threads: 2);
+        var int8Y = new float[Batch * 10];
+        var parallelY = new float[Batch * 10];
+        _int8.ForwardBatch(_x, int8Y);
+        _int8Parallel.ForwardBatch(_x, parallelY);
+        Check.Same("N2 int8 on 2 threads", parallelY, int8Y);
         byte[] onnx = OnnxExporter.ToBytes(_model);
         _ort1 = MlpFixtures.Ort(onnx, _x, Batch, [784], 10, singleThread: true, _y);
         _ortDefault = MlpFixtures.Ort(onnx, _x, Batch, [784], 10, singleThread: false, _y);
@@ -233,6 +242,8 @@ public partial class N2ForwardBatch64
         _ort1.Dispose();
         _ortDefault.Dispose();
         _ortInt8.Dispose();
+        _ortInt8Default.Dispose();
+        _int8Parallel.Dispose();
         CleanupTorchSharp();
     }
 
@@ -243,6 +254,10 @@ public partial class N2ForwardBatch64
     /// <summary>NetDsl's int8 twin (issue 15).</summary>
     [Benchmark]
     public void NetDslInt8() => _int8.ForwardBatch(_x, _y);
+
+    /// <summary>NetDsl's int8 twin on 2 threads (<see cref="NetDsl.Quantization.QuantizedDataParallel"/>).</summary>
+    [Benchmark]
+    public void NetDslInt8TwoThreads() => _int8Parallel.ForwardBatch(_x, _y);
 
     /// <summary>Naive C# loops.</summary>
     [Benchmark]
@@ -259,6 +274,10 @@ public partial class N2ForwardBatch64
     /// <summary>ONNX Runtime, 1 intra-op thread, on the QDQ export of the int8 twin (issue 15).</summary>
     [Benchmark]
     public void OnnxRuntimeInt8OneThread() => _ortInt8.Run();
+
+    /// <summary>ONNX Runtime, default threads, on the QDQ export of the int8 twin.</summary>
+    [Benchmark]
+    public void OnnxRuntimeInt8Default() => _ortInt8Default.Run();
 }
 
 /// <summary>N2 training step, batch 32, softmax cross-entropy, SGD: NetDsl and naive C#.</summary>
@@ -325,12 +344,15 @@ public static class MlpFixtures
     /// within 1% of their largest magnitude (rounding ties can differ by a step inside; the exact bound, one step of the last
     /// layer's inputs, is tested in NetDsl.Onnx.Tests).
     /// </summary>
-    public static OrtRunner OrtInt8(N2Net.Quantized int8, float[] x, int batch)
+    public static OrtRunner OrtInt8(N2Net.Quantized int8, float[] x, int batch) => OrtInt8(int8.Network, x, batch, [784], singleThread: true);
+
+    /// <summary>As <see cref="OrtInt8(N2Net.Quantized, float[], int)"/> for any int8 network, on one thread or ONNX Runtime's default threads.</summary>
+    public static OrtRunner OrtInt8(NetDsl.Quantization.QuantizedNetwork int8, float[] x, int batch, int[] sampleShape, bool singleThread)
     {
-        var runner = new OrtRunner(OnnxExporter.ToBytes(int8.Network), batch, [784], 10, singleThread: true);
+        var runner = new OrtRunner(OnnxExporter.ToBytes(int8), batch, sampleShape, int8.OutputSize, singleThread);
         x.CopyTo(runner.Input);
         runner.Run();
-        var expected = new float[batch * 10];
+        var expected = new float[batch * int8.OutputSize];
         int8.ForwardBatch(x, expected);
         double error = Check.RelativeError(runner.Output, expected);
         if (!(error <= 0.01))

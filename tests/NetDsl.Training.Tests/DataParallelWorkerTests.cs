@@ -71,42 +71,6 @@ public sealed class DataParallelWorkerTests
         ProbeNetwork.Reset();
     }
 
-    /// <summary>
-    /// Runs <paramref name="step"/> until warm, then measures <paramref name="rounds"/> rounds of
-    /// <paramref name="stepsPerRound"/> steps: the caller's thread allocates nothing in every round, and the whole process
-    /// nothing in at least one (other threads of the test host may allocate now and then; a per-step allocation on a
-    /// worker would show in every round). The rounds are short because the test host's own threads allocate every few
-    /// milliseconds under the load of a parallel test run (measured: 168 bytes in every round of ten steps, while the same
-    /// steps in a plain process allocate nothing on any thread).
-    /// </summary>
-    private static void AssertNoAllocations(string what, Action step, int rounds = 30, int stepsPerRound = 2)
-    {
-        for (int i = 0; i < 50; i++)
-        {
-            step();
-        }
-
-        long fewestTotal = long.MaxValue;
-        long mostOnThread = 0;
-        for (int round = 0; round < rounds; round++)
-        {
-            long total = GC.GetTotalAllocatedBytes(precise: true);
-            long thread = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < stepsPerRound; i++)
-            {
-                step();
-            }
-
-            long onThread = GC.GetAllocatedBytesForCurrentThread() - thread;
-            long inProcess = GC.GetTotalAllocatedBytes(precise: true) - total;
-            mostOnThread = Math.Max(mostOnThread, onThread);
-            fewestTotal = Math.Min(fewestTotal, inProcess);
-        }
-
-        Assert.True(mostOnThread == 0, $"{what}: the calling thread allocated up to {mostOnThread} bytes in {stepsPerRound} steps.");
-        Assert.True(fewestTotal == 0, $"{what}: the process allocated at least {fewestTotal} bytes in every round of {stepsPerRound} steps.");
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -123,7 +87,7 @@ public sealed class DataParallelWorkerTests
         var outputs = new float[batch * KernelClassifier.OutputSize];
         var outputGradients = new float[outputs.Length];
         var inputGradients = new float[inputs.Length];
-        AssertNoAllocations($"DataParallel step on {threads} thread(s)", () =>
+        AllocationAssert.NoneOnAnyThread($"DataParallel step on {threads} thread(s)", () =>
         {
             model.ZeroGradients();
             parallel.ForwardTraining(inputs, outputs);
@@ -153,7 +117,7 @@ public sealed class DataParallelWorkerTests
         var outputs = new float[batch * BatchNormCnn.OutputSize];
         var outputGradients = new float[outputs.Length];
         var inputGradients = new float[inputs.Length];
-        AssertNoAllocations($"DataParallel batch normalization step on {threads} thread(s)", () =>
+        AllocationAssert.NoneOnAnyThread($"DataParallel batch normalization step on {threads} thread(s)", () =>
         {
             model.ZeroGradients();
             parallel.ForwardTraining(inputs, outputs);
@@ -180,7 +144,7 @@ public sealed class DataParallelWorkerTests
         });
         float[] inputs = Fill(64 * BatchNormClassifier.InputSize, 13);
         float[] targets = Enumerable.Range(0, 64).Select(i => (float)(i % 4)).ToArray();
-        AssertNoAllocations("Trainer.TrainBatch of a batch normalization network on 2 threads", () => trainer.TrainBatch(inputs, targets));
+        AllocationAssert.NoneOnAnyThread("Trainer.TrainBatch of a batch normalization network on 2 threads", () => trainer.TrainBatch(inputs, targets));
     }
 
     [Fact]
@@ -194,7 +158,7 @@ public sealed class DataParallelWorkerTests
         float[] inputs = Fill(batch * WideConvolutionClassifier.InputSize, 17);
         float[] targets = Enumerable.Range(0, batch).Select(i => (float)(i % 4)).ToArray();
         var outputs = new float[batch * WideConvolutionClassifier.OutputSize];
-        AssertNoAllocations("a one-chunk step on 2 threads", () =>
+        AllocationAssert.NoneOnAnyThread("a one-chunk step on 2 threads", () =>
         {
             model.ZeroGradients();
             parallel.ComputeGradients(inputs, targets, loss, outputs);
@@ -204,7 +168,7 @@ public sealed class DataParallelWorkerTests
     }
 
     [Fact]
-    public void The_measurement_itself_allocates_nothing() => AssertNoAllocations("an empty step", () => { });
+    public void The_measurement_itself_allocates_nothing() => AllocationAssert.NoneOnAnyThread("an empty step", () => { });
 
     [Fact]
     public void A_data_parallel_trainer_step_allocates_nothing_on_any_thread_after_warm_up()
@@ -220,6 +184,6 @@ public sealed class DataParallelWorkerTests
         });
         float[] inputs = Fill(64 * KernelClassifier.InputSize, 9);
         float[] targets = Enumerable.Range(0, 64).Select(i => (float)(i % 4)).ToArray();
-        AssertNoAllocations("Trainer.TrainBatch on 2 threads", () => trainer.TrainBatch(inputs, targets));
+        AllocationAssert.NoneOnAnyThread("Trainer.TrainBatch on 2 threads", () => trainer.TrainBatch(inputs, targets));
     }
 }

@@ -11,6 +11,9 @@ internal sealed class LayerContext
 {
     private readonly INetwork? _network;
 
+    // A quantized network's layer computed in float: the names and lengths of its float tensors' initializers.
+    private readonly IReadOnlyList<(string Name, int Length)>? _tensors;
+
     /// <summary>Describes layer <paramref name="index"/> of <paramref name="network"/>, whose input is the value <paramref name="input"/>.</summary>
     public LayerContext(GraphBuilder builder, INetwork network, int index, string input, IDictionary<int, string> blockInputs)
     {
@@ -44,8 +47,6 @@ internal sealed class LayerContext
         _tensors = tensors;
     }
 
-    private readonly IReadOnlyList<(string Name, int Length)>? _tensors;
-
     private INetwork Network => _network ?? throw new InvalidOperationException($"Layer '{Layer.Name}' was translated without its network, but its translation reads tensors.");
 
     /// <summary>The graph being built.</summary>
@@ -70,10 +71,10 @@ internal sealed class LayerContext
     public string Node(string opType, IReadOnlyList<string> inputs, params Model.OnnxAttribute[] attributes) =>
         Builder.AddNode(Layer.Name, opType, inputs, attributes);
 
-    /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th parameter tensor.</summary>
     /// <summary>The number of elements of the layer's parameter tensor at <paramref name="position"/>.</summary>
     public int ParameterLength(int position) => _tensors is { } tensors ? tensors[position].Length : Network.ParameterTensors[Layer.ParameterTensors[position]].Length;
 
+    /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th parameter tensor.</summary>
     public string Parameter(int position) => _tensors is { } tensors ? tensors[position].Name : Network.ParameterTensors[Layer.ParameterTensors[position]].Name;
 
     /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th buffer tensor.</summary>

@@ -557,18 +557,17 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void NDSL0034_LayerNormInAnInt8Network() => AssertDiagnostic(
+    public void NDSL0034_RecurrentLayerInAnInt8Network() => AssertDiagnostic(
         """
         [Network(Int8 = true)]
-        [Input(16)]
-        [Linear(8), ReLU]
-        [[|LayerNorm(Name = "norm")|]]
+        [Input(5, 3)]
+        [[|LSTM(8, ReturnSequences = false, Name = "lstm")|]]
         [Linear(10)]
         public partial class Features;
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer 'norm' (LayerNorm) has no int8 form, but network 'Features' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer 'lstm' (LSTM) has no int8 form, but network 'Features' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), PReLU, LayerNorm, other BatchNorm1D/2D, average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_SoftmaxBeforeTheLastLayer() => AssertDiagnostic(
@@ -581,22 +580,26 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), PReLU, LayerNorm, other BatchNorm1D/2D, average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
-    public void NDSL0034_BatchNormNotAfterAConvolution() => AssertDiagnostic(
-        """
-        [Network(Int8 = true)]
-        [Input(2, 6, 6)]
-        [[|BatchNorm2D(Name = "bn")|]]
-        [Conv2D(3, Kernel = 3), ReLU]
-        [Flatten]
-        [Linear(2)]
-        public partial class Norm;
-        """,
-        "NDSL0034",
-        DiagnosticSeverity.Error,
-        "Layer 'bn' (BatchNorm2D) has no int8 form unless right after a Conv2D (it is folded into the convolution), but network 'Norm' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+    public void NDSL0034_IsNotReportedForLayersComputedInFloat()
+    {
+        TestRun run = TestCompilation.Run(Prefix + """
+            [Network(Int8 = true)]
+            [Input(2, 6, 6)]
+            [BatchNorm2D(Name = "bn")]
+            [Conv2D(3, Kernel = 3)]
+            [PReLU(3)]
+            [Flatten]
+            [LayerNorm]
+            [Linear(5)]
+            [BatchNorm1D, PReLU]
+            [Linear(2)]
+            public partial class Norm;
+            """);
+        Assert.Empty(run.AnalyzerDiagnostics);
+    }
 
     [Fact]
     public void NDSL0034_IsNotReportedWithoutInt8()

@@ -94,7 +94,7 @@ public sealed class FallbackTests
         { "NDSL0027", "[Network][Input(3, 8, 8)][Conv2D(1, 8, Kernel = 3, Name = \"conv1\")] public partial class Net;", "return net.Conv1.Name.Length;" },
         { "NDSL0028", "[Network(Weights = \"missing.safetensors\")][Input(3)][Linear(1)] public partial class Net;", "return Net.CreatePretrained().Parameters.Length;" },
         { "NDSL0029", "[Network(Weights = \"bad.safetensors\")][Input(3)][Linear(1)] public partial class Net;", "return Net.CreatePretrained().Parameters.Length;" },
-        { "NDSL0034", "[Network(Int8 = true)][Input(16)][LayerNorm][Linear(2)] public partial class Net;", "Net.Quantized q = net.Quantize(new float[16]); return q.Forward(new Net.Input(new float[16]))[0] + Net.Quantized.OutputSize + q.Network.StorageBytes;" },
+        { "NDSL0034", "[Network(Int8 = true)][Input(4, 3)][LSTM(4, ReturnSequences = false)][Linear(2)] public partial class Net;", "Net.Quantized q = net.Quantize(new float[12]); return q.Forward(new Net.Input(new float[12]))[0] + Net.Quantized.OutputSize + q.Network.StorageBytes;" },
     };
 
     [Theory]

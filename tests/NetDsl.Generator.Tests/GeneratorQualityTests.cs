@@ -68,6 +68,7 @@ public sealed class GeneratorQualityTests(ITestOutputHelper output)
     [Theory]
     [InlineData("[Network(Int8 = true)]", "[Input(6)][Linear(5), ReLU][Dropout(0.5)][Linear(3)][Softmax]")]
     [InlineData("[Network(Int8 = true, UnrollLimit = 0)]", "[Input(2, 3)][Flatten][Linear(4, Bias = false)][Identity][ReLU][Linear(2)]")]
+    [InlineData("[Network(Int8 = true)]", "[Input(2, 5)][BatchNorm1D][Flatten][Linear(6)][LayerNorm][PReLU(6)][Linear(3)]")]
     public void QuantizedTwin_CompilesWithoutAnyWarning(string network, string stack) =>
         AssertCompilesCleanly(network, stack, TestCompilation.CompilationOptions, extraSources: Array.Empty<string>());
 

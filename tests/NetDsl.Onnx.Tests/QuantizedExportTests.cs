@@ -19,6 +19,9 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
         { nameof(Int8ActivationsNet), true }, { nameof(Int8ActivationsNet), false },
         { nameof(Int8PoolsNet), true }, { nameof(Int8PoolsNet), false },
         { nameof(Int8SignalNet), true }, { nameof(Int8SignalNet), false },
+        { nameof(Int8NormMlpNet), true }, { nameof(Int8NormMlpNet), false },
+        { nameof(Int8NormCnnNet), true }, { nameof(Int8NormCnnNet), false },
+        { nameof(Int8NormSequenceNet), true }, { nameof(Int8NormSequenceNet), false },
     };
 
     [Theory]
@@ -82,6 +85,47 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
         return step;
     }
 
+    [Fact]
+    public void FloatParameters_AreInitializersUnderTheirPyTorchNames()
+    {
+        (_, QuantizedNetwork quantized) = Create(nameof(Int8NormMlpNet));
+        var model = Onnx.Export.QuantizedModelTranslator.Translate(quantized, new OnnxExportOptions());
+
+        string[] initializers = model.Graph.Initializers.Select(t => t.Name).ToArray();
+        Assert.Subset(initializers.ToHashSet(), new[] { "norm.weight", "norm.bias", "prelu1.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "prelu2.weight" }.ToHashSet());
+        string[] operations = model.Graph.Nodes.Select(n => n.OpType).ToArray();
+        Assert.Contains("LayerNormalization", operations);
+        Assert.Contains("BatchNormalization", operations);
+        Assert.Equal(2, operations.Count(o => o == "PRelu"));
+    }
+
+    /// <summary>The normalizations' and PReLUs' tensors away from their initial values, so that each of them matters.</summary>
+    private static INetwork WithFloatParameters(INetwork model)
+    {
+        var random = new Random(6);
+        var kinds = model.Layers.ToDictionary(l => l.Name, l => l.Kind);
+        foreach ((TensorInfo tensor, bool buffer) in model.ParameterTensors.Select(t => (t, false)).Concat(model.BufferTensors.Select(t => (t, true))))
+        {
+            string kind = kinds[tensor.Name[..tensor.Name.LastIndexOf('.')]];
+            if (kind is not ("LayerNorm" or "BatchNorm1D" or "BatchNorm2D" or "PReLU"))
+            {
+                continue;
+            }
+
+            Span<float> values = (buffer ? model.Buffers : model.Parameters).Slice(tensor.Offset, tensor.Length);
+            for (int i = 0; i < values.Length; i++)
+            {
+                double u = random.NextDouble();
+                values[i] = (float)(kind == "PReLU" ? (0.8 * u) - 0.3
+                    : tensor.Name.EndsWith(".running_var", StringComparison.Ordinal) ? 0.3 + (1.5 * u)
+                    : tensor.Name.EndsWith(".weight", StringComparison.Ordinal) ? 0.5 + u
+                    : u - 0.5);
+            }
+        }
+
+        return model;
+    }
+
     private static (INetwork Model, QuantizedNetwork Quantized) Create(string name)
     {
         INetwork model = name switch
@@ -91,6 +135,9 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
             nameof(Int8ActivationsNet) => new Int8ActivationsNet(seed: 4),
             nameof(Int8PoolsNet) => new Int8PoolsNet(seed: 4),
             nameof(Int8SignalNet) => new Int8SignalNet(seed: 4),
+            nameof(Int8NormMlpNet) => WithFloatParameters(new Int8NormMlpNet(seed: 4)),
+            nameof(Int8NormCnnNet) => WithFloatParameters(new Int8NormCnnNet(seed: 4)),
+            nameof(Int8NormSequenceNet) => WithFloatParameters(new Int8NormSequenceNet(seed: 4)),
             _ => new Int8ShapesNet(seed: 4),
         };
         int inputSize = model.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);

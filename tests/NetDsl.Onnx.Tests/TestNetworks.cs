@@ -364,3 +364,35 @@ public partial class Int8PoolsNet;
 [Flatten]
 [Linear(3, Name = "fc")]
 public partial class Int8SignalNet;
+
+// Layers with float parameters between dequantize and quantize steps: LayerNorm, PReLU (one slope, one per feature or
+// channel), a standalone BatchNorm1D on features and a BatchNorm2D after a pool; a LayerNorm after Flatten (a Reshape in
+// the graph), and one per step of a sequence.
+[Network(Int8 = true)]
+[Input(10)]
+[Linear(12, Name = "fc1")]
+[LayerNorm(Name = "norm")]
+[PReLU(Name = "prelu1")]
+[Linear(9, Name = "fc2")]
+[BatchNorm1D(Name = "bn")]
+[PReLU(9, Name = "prelu2")]
+[Linear(3, Name = "fc3")]
+public partial class Int8NormMlpNet;
+
+[Network(Int8 = true)]
+[Input(2, 8, 8)]
+[Conv2D(4, Kernel = 3, Padding = 1, Name = "conv1"), ReLU]
+[MaxPool2D(2)]
+[BatchNorm2D(Name = "bn")]
+[PReLU(4, Name = "prelu")]
+[Flatten]
+[LayerNorm(Name = "norm")]
+[Linear(3, Name = "fc")]
+public partial class Int8NormCnnNet;
+
+[Network(Int8 = true)]
+[Input(4, 5, Sequence = true)]
+[LayerNorm(Name = "norm")]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class Int8NormSequenceNet;

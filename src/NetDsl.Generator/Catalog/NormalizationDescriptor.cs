@@ -23,9 +23,11 @@ internal sealed class NormalizationDescriptor : LayerDescriptor
 
     public override bool OutputIsSequence(LayerResult result, bool inputIsSequence) => Kind == LayerKind.LayerNorm && inputIsSequence;
 
-    /// <summary>BatchNorm2D right after a Conv2D, BatchNorm1D right after a Conv1D: folded into its weights and bias.</summary>
-    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) =>
-        (Kind == LayerKind.BatchNorm2D && previous?.Kind == LayerKind.Conv2D) || (Kind == LayerKind.BatchNorm1D && previous?.Kind == LayerKind.Conv1D);
+    /// <summary>
+    /// A BatchNorm right after a convolution is folded into its weights and bias; LayerNorm and any other BatchNorm run in
+    /// float between a dequantize and a quantize step, with their float parameters.
+    /// </summary>
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => true;
 
     public override string SummaryText(PlannedLayer layer) =>
         Kind == LayerKind.LayerNorm ? AttributeName : AttributeName + "(" + Literals.Int(layer.InputShape.Dimensions[0]) + ")";

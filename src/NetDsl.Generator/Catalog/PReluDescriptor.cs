@@ -35,7 +35,7 @@ internal sealed class PReluDescriptor : LayerDescriptor
             return null;
         }
 
-        var result = new LayerResult(context.Input);
+        var result = new LayerResult(context.Input) { HyperParameters = new PReluParameters(slopes) };
         result.Parameters.Add(Tensors.Constant("weight", Shape.Vector(slopes), init));
         return result;
     }
@@ -43,6 +43,9 @@ internal sealed class PReluDescriptor : LayerDescriptor
     public override bool HasParameters => true;
 
     public override bool IsActivation => true;
+
+    /// <summary>In float between a dequantize and a quantize step, with its float slopes.</summary>
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => true;
 
     public override StageKind? Stage => StageKind.LearnedActivation;
 

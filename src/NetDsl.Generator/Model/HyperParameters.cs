@@ -56,6 +56,16 @@ internal sealed record LayerNormParameters(double Eps, bool PerStep = false) : H
     public int GroupsPerSample(Shape input) => PerStep ? input.Dimensions[0] : 1;
 }
 
+/// <summary><c>[PReLU]</c>, <c>[PReLU(numParameters)]</c>.</summary>
+/// <param name="NumParameters">PyTorch's <c>num_parameters</c>: 1 (one slope for every channel) or one slope per channel.</param>
+internal sealed record PReluParameters(int NumParameters) : HyperParameters
+{
+    public override IEnumerable<KeyValuePair<string, double>> RuntimeOptions()
+    {
+        yield return new("NumParameters", NumParameters);
+    }
+}
+
 /// <summary><c>[AvgPool1D]</c>, <c>[AvgPool2D]</c> (max pools have none besides their window).</summary>
 /// <param name="CountIncludePad">Whether padded positions count in the divisor, as PyTorch's <c>count_include_pad</c>.</param>
 internal sealed record AveragePoolParameters(bool CountIncludePad) : HyperParameters

@@ -29,8 +29,6 @@ internal static class Int8Forms
                 LayerKind.Linear => " on a sequence (a per-step Linear)",
                 LayerKind.Softmax or LayerKind.LogSoftmax => " before the last layer",
                 LayerKind.Conv2D or LayerKind.Conv1D => " as the last layer",
-                LayerKind.BatchNorm2D => " unless right after a Conv2D (it is folded into the convolution)",
-                LayerKind.BatchNorm1D => " unless right after a Conv1D (it is folded into the convolution)",
                 _ => string.Empty,
             };
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInt8Form, stack[position].AttributeIndex,

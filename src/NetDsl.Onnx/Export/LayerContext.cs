@@ -11,6 +11,9 @@ internal sealed class LayerContext
 {
     private readonly INetwork? _network;
 
+    // A quantized network's layer computed in float: the names and lengths of its float tensors' initializers.
+    private readonly IReadOnlyList<(string Name, int Length)>? _tensors;
+
     /// <summary>Describes layer <paramref name="index"/> of <paramref name="network"/>, whose input is the value <paramref name="input"/>.</summary>
     public LayerContext(GraphBuilder builder, INetwork network, int index, string input, IDictionary<int, string> blockInputs)
     {
@@ -32,6 +35,16 @@ internal sealed class LayerContext
         Layer = layer;
         Input = input;
         BlockInputs = new Dictionary<int, string>();
+    }
+
+    /// <summary>
+    /// Describes a layer computed in float inside a quantized network, whose float tensors are initializers already in the
+    /// graph: <paramref name="tensors"/> holds their names and lengths, the parameters first, then the buffers.
+    /// </summary>
+    public LayerContext(GraphBuilder builder, LayerInfo layer, string input, IReadOnlyList<(string Name, int Length)> tensors)
+        : this(builder, layer, input)
+    {
+        _tensors = tensors;
     }
 
     private INetwork Network => _network ?? throw new InvalidOperationException($"Layer '{Layer.Name}' was translated without its network, but its translation reads tensors.");
@@ -58,14 +71,14 @@ internal sealed class LayerContext
     public string Node(string opType, IReadOnlyList<string> inputs, params Model.OnnxAttribute[] attributes) =>
         Builder.AddNode(Layer.Name, opType, inputs, attributes);
 
-    /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th parameter tensor.</summary>
     /// <summary>The number of elements of the layer's parameter tensor at <paramref name="position"/>.</summary>
-    public int ParameterLength(int position) => Network.ParameterTensors[Layer.ParameterTensors[position]].Length;
+    public int ParameterLength(int position) => _tensors is { } tensors ? tensors[position].Length : Network.ParameterTensors[Layer.ParameterTensors[position]].Length;
 
-    public string Parameter(int position) => Network.ParameterTensors[Layer.ParameterTensors[position]].Name;
+    /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th parameter tensor.</summary>
+    public string Parameter(int position) => _tensors is { } tensors ? tensors[position].Name : Network.ParameterTensors[Layer.ParameterTensors[position]].Name;
 
     /// <summary>The initializer name (the <c>state_dict</c> key) of the layer's <paramref name="position"/>-th buffer tensor.</summary>
-    public string Buffer(int position) => Network.BufferTensors[Layer.BufferTensors[position]].Name;
+    public string Buffer(int position) => _tensors is { } tensors ? tensors[ParameterCount + position].Name : Network.BufferTensors[Layer.BufferTensors[position]].Name;
 
     /// <summary>An integer hyper-parameter of the layer.</summary>
     public long IntOption(string name) => checked((long)Layer.Option(name));

@@ -10,7 +10,9 @@ namespace NetDsl.Onnx.Export;
 /// point; each <c>Linear</c> is a <c>Gemm</c> of the dequantized activations, its int8 weights dequantized per output
 /// channel (<c>DequantizeLinear</c> on axis 0) and its int32 bias dequantized with the accumulator's scales, then
 /// <c>Relu</c> when fused, then <c>QuantizeLinear</c>/<c>DequantizeLinear</c> with the layer's output scale and zero point;
-/// the last layer keeps its float outputs and float bias. Runtimes that know QDQ (ONNX Runtime) fuse each pattern into
+/// the last layer keeps its float outputs and float bias. A layer computed in float (an activation, a pool, LayerNorm, a
+/// standalone BatchNorm, PReLU) is the float network's own node between the dequantized input and its output's
+/// <c>QuantizeLinear</c>/<c>DequantizeLinear</c>, its float parameters initializers under their PyTorch names. Runtimes that know QDQ (ONNX Runtime) fuse each pattern into
 /// integer kernels; any runtime can run it in float.
 /// </summary>
 internal static class QuantizedModelTranslator
@@ -32,6 +34,14 @@ internal static class QuantizedModelTranslator
                 flat = true;
             }
 
+            if (stage is QuantizedFloatLayer { Parameters: not null } && !PreviousShape(plan, index).SequenceEqual(layer.InputShape))
+            {
+                // Flatten and Reshape layers vanish from the int8 stages, but LayerNorm's and BatchNorm's axes and PReLU's
+                // per-channel slopes need the layer's own input shape.
+                current = builder.AddNode(layer.Name, "Reshape", [current, builder.AddInitializer(OnnxTensor.Int64s("/" + layer.Name + "/input_shape", [layer.InputShape.Length + 1], SampleShape(layer.InputShape)))]);
+                flat = layer.InputShape.Length == 1;
+            }
+
             flat |= stage is QuantizedFloatLayer { Layer.Kind: "GlobalAvgPool" };
             current = stage switch
             {
@@ -42,7 +52,7 @@ internal static class QuantizedModelTranslator
                 QuantizedMaxPool pool => builder.AddNode(layer.Name, "MaxPool", [current], WindowAttributes(layer, pool.Window, convolution: false)),
                 QuantizedRelu => QuantizeDequantize(builder, stage.Name, builder.AddNode(stage.Name, "Relu", [current]), stage.Name + ".output", stage.Output),
                 QuantizedFloatLayer floatLayer => QuantizeDequantize(builder, stage.Name,
-                    NetDsl.Onnx.Layers.LayerTranslators.Translate(new LayerContext(builder, floatLayer.Layer, current)), stage.Name + ".output", stage.Output),
+                    NetDsl.Onnx.Layers.LayerTranslators.Translate(FloatLayerContext(builder, floatLayer, current)), stage.Name + ".output", stage.Output),
                 _ => throw new NotSupportedException($"Stage '{stage.Name}' ({stage.Kind}) has no QDQ translation."),
             };
         }
@@ -63,6 +73,43 @@ internal static class QuantizedModelTranslator
         model.Metadata.Add(new("netdsl.architecture", network.Architecture));
         model.Metadata.Add(new("netdsl.quantization", "int8"));
         return model;
+    }
+
+    /// <summary>The shape of one sample of stage <paramref name="index"/>'s input in the graph: the previous stage's output, or the network's input.</summary>
+    private static ReadOnlySpan<int> PreviousShape(QuantizationPlan plan, int index) => index == 0 ? plan.InputShape : plan.Stages[index - 1].Layer.OutputShape;
+
+    /// <summary><c>[-1, ...sample]</c>: a Reshape's target shape for a batch of samples.</summary>
+    private static long[] SampleShape(ReadOnlySpan<int> sample)
+    {
+        var shape = new long[sample.Length + 1];
+        shape[0] = -1;
+        for (int i = 0; i < sample.Length; i++)
+        {
+            shape[i + 1] = sample[i];
+        }
+
+        return shape;
+    }
+
+    /// <summary>
+    /// The context of a layer computed in float: a float parameter (LayerNorm's, BatchNorm's, PReLU's) becomes an F32
+    /// initializer under its PyTorch name, which the float network's own translation reads.
+    /// </summary>
+    private static LayerContext FloatLayerContext(GraphBuilder builder, QuantizedFloatLayer layer, string input)
+    {
+        if (layer.Parameters is not { } parameters)
+        {
+            return new LayerContext(builder, layer.Layer, input);
+        }
+
+        var tensors = new List<(string Name, int Length)>();
+        foreach (FloatLayerTensor tensor in parameters.Tensors)
+        {
+            string name = builder.AddInitializer(OnnxTensor.Floats(tensor.Name, System.Array.ConvertAll(tensor.Shape, d => (long)d), tensor.Values));
+            tensors.Add((name, tensor.Values.Length));
+        }
+
+        return new LayerContext(builder, layer.Layer, input, tensors);
     }
 
     /// <summary>The kernel, stride, padding (begins, then ends) and dilation attributes of a Conv or MaxPool node.</summary>

@@ -33,7 +33,14 @@ internal static class FloatPass
             }
             else if (stage.Kind == PlannedKind.FloatLayer)
             {
-                FloatLayers.Apply(stage.Layer, current, next, rows);
+                if (FloatLayerParameters.Carries(stage.Layer.Kind))
+                {
+                    FloatLayerParameters.CopyFrom(model, stage.Layer).Apply(current, next, rows);
+                }
+                else
+                {
+                    FloatLayers.Apply(stage.Layer, current, next, rows);
+                }
             }
             else
             {

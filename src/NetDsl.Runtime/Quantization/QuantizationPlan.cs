@@ -11,7 +11,7 @@ internal enum PlannedKind
     Convolution,
     MaxPool,
 
-    /// <summary>A layer computed in float between a dequantize and a quantize step (<see cref="FloatLayers"/>).</summary>
+    /// <summary>A layer computed in float between a dequantize and a quantize step (<see cref="FloatLayers"/>, <see cref="FloatLayerParameters"/>).</summary>
     FloatLayer,
 }
 
@@ -52,6 +52,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
     {
         "Linear", "Conv1D", "Conv2D", "BatchNorm1D", "BatchNorm2D", "MaxPool1D", "MaxPool2D", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax",
         "Sigmoid", "Tanh", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardswish", "Mish", "AvgPool1D", "AvgPool2D", "GlobalAvgPool",
+        "LayerNorm", "PReLU",
     };
 
     public static QuantizationPlan Of(INetwork model)
@@ -105,7 +106,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                     break;
                 case "Flatten" or "Reshape" or "Dropout" or "Identity":
                     break;
-                case string kind when FloatLayers.Handles(kind):
+                case string kind when FloatLayers.Handles(kind) || FloatLayerParameters.Carries(kind):
                     stages.Add(new PlannedStage(PlannedKind.FloatLayer, layer, false, ElementCount(layer.InputShape), ElementCount(layer.OutputShape)));
                     break;
                 case "Softmax" or "LogSoftmax" when last && layer.InputShape.Length == 1:
@@ -114,7 +115,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                 default:
                     throw new NotSupportedException(
                         $"Layer '{layer.Name}' ({layer.Kind}, input [{string.Join(", ", layer.InputShape.ToArray())}]) has no int8 form yet; "
-                        + "quantization supports Linear on feature vectors, Conv1D/Conv2D (not as the last layer, with a BatchNorm1D/2D right after it folded in), max pools, ReLU and the other element-wise activations, average pools and GlobalAvgPool (those in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
+                        + "quantization supports Linear on feature vectors, Conv1D/Conv2D (not as the last layer; a BatchNorm1D/2D right after one is folded into it), max pools, ReLU, the other element-wise activations, PReLU, LayerNorm, BatchNorm1D/2D elsewhere, average pools and GlobalAvgPool (those in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
             }
         }
 

@@ -62,7 +62,10 @@ public sealed class QuantizedNetwork
     /// <summary>The integer stages in order, with the quantization of their outputs.</summary>
     public IReadOnlyList<QuantizedLayerInfo> Layers { get; }
 
-    /// <summary>The bytes of the int8 weights, plus an int32 bias and a float scale per output channel: what a file of the network needs.</summary>
+    /// <summary>
+    /// The bytes of the int8 weights, plus an int32 bias and a float scale per output channel, plus the float parameters of
+    /// the layers computed in float (LayerNorm, BatchNorm, PReLU): what a file of the network needs.
+    /// </summary>
     public long StorageBytes { get; }
 
     /// <summary>The architecture string of the network this was quantized from.</summary>
@@ -116,7 +119,8 @@ public sealed class QuantizedNetwork
             if (stage.Kind == PlannedKind.FloatLayer)
             {
                 QuantizationParameters activated = ActivationRange.Calibrate(activations[i + 1], options);
-                stages[i] = new QuantizedFloatLayer(stage.Layer, stage.InFeatures, stage.OutFeatures, current, activated);
+                FloatLayerParameters? parameters = FloatLayerParameters.Carries(stage.Layer.Kind) ? FloatLayerParameters.CopyFrom(model, stage.Layer) : null;
+                stages[i] = new QuantizedFloatLayer(stage.Layer, stage.InFeatures, stage.OutFeatures, current, activated, parameters);
                 current = activated;
                 continue;
             }
@@ -235,9 +239,14 @@ public sealed class QuantizedNetwork
         }
 
         long floatBytes = 0;
-        foreach (PlannedStage stage in Plan.Stages)
+        for (int i = 0; i < _stages.Length; i++)
         {
-            if (stage.Kind == PlannedKind.Linear)
+            PlannedStage stage = Plan.Stages[i];
+            if (_stages[i] is QuantizedFloatLayer { Parameters: { } parameters })
+            {
+                floatBytes += parameters.StorageBytes;
+            }
+            else if (stage.Kind == PlannedKind.Linear)
             {
                 floatBytes += 4L * (stage.InFeatures + 1) * stage.OutFeatures;
             }

@@ -53,24 +53,31 @@ internal sealed class QuantizedRelu : QuantizedStage
 }
 
 /// <summary>
-/// A layer without an integer form (Sigmoid, Tanh, GELU..., AvgPool2D, GlobalAvgPool), run in float: the uint8 inputs are
-/// dequantized, <see cref="FloatLayers"/> applied, and the results quantized with the output's calibrated scale.
+/// A layer without an integer form (Sigmoid, Tanh, GELU..., AvgPool2D, GlobalAvgPool, and with float parameters LayerNorm,
+/// a standalone BatchNorm, PReLU), run in float: the uint8 inputs are dequantized, <see cref="FloatLayers"/> or the layer's
+/// <see cref="FloatLayerParameters"/> applied, and the results quantized with the output's calibrated scale.
 /// </summary>
 internal sealed class QuantizedFloatLayer : QuantizedStage
 {
     [ThreadStatic]
     private static float[]? t_values;
 
-    public QuantizedFloatLayer(LayerInfo layer, int inFeatures, int outFeatures, QuantizationParameters input, QuantizationParameters output)
+    public QuantizedFloatLayer(LayerInfo layer, int inFeatures, int outFeatures, QuantizationParameters input, QuantizationParameters output, FloatLayerParameters? parameters = null)
         : base(layer.Name, layer.Kind + " (float)", inFeatures, outFeatures, output)
     {
         Layer = layer;
         Input = input;
+        Parameters = parameters;
     }
 
     public LayerInfo Layer { get; }
 
     public QuantizationParameters Input { get; }
+
+    /// <summary>The layer's float parameters (LayerNorm, BatchNorm, PReLU), or null for a layer without any.</summary>
+    public FloatLayerParameters? Parameters { get; }
+
+    public override long StorageBytes => Parameters?.StorageBytes ?? 0;
 
     public override void Run(ReadOnlySpan<byte> x, int rows, Span<byte> y, Span<int> accumulators)
     {
@@ -83,7 +90,15 @@ internal sealed class QuantizedFloatLayer : QuantizedStage
             values[i] = Input.Dequantize(x[i]);
         }
 
-        FloatLayers.Apply(Layer, values.Slice(0, inputs), results, rows);
+        if (Parameters is null)
+        {
+            FloatLayers.Apply(Layer, values.Slice(0, inputs), results, rows);
+        }
+        else
+        {
+            Parameters.Apply(values.Slice(0, inputs), results, rows);
+        }
+
         ActivationQuantization.Quantize(results, Output, y.Slice(0, outputs));
     }
 }

@@ -11,7 +11,9 @@ namespace NetDsl.Quantization;
 /// (U8 [1]); for each <c>Linear</c> layer <c>L</c>, <c>L.weight</c> (I8 [out, in]), <c>L.weight_scale</c> (F32 [out]) and
 /// <c>L.bias</c> — I32 [out] in the accumulator's scale <c>input scale * weight scale</c> for a layer requantized to uint8,
 /// with <c>L.output_scale</c> (F32 [1]) and <c>L.output_zero_point</c> (U8 [1]); F32 [out] for the last layer, whose outputs
-/// stay float. Metadata: <c>netdsl.quantization = int8</c>, the format version and the architecture, checked on load.
+/// stay float; for a layer computed in float <c>L</c>, <c>L.output_scale</c> and <c>L.output_zero_point</c>, and the float
+/// parameters it has under their PyTorch names (F32: <c>L.weight</c>, <c>L.bias</c>, <c>L.running_mean</c>, <c>L.running_var</c>).
+/// Metadata: <c>netdsl.quantization = int8</c>, the format version and the architecture, checked on load.
 /// </summary>
 internal static class QuantizedWeightFile
 {
@@ -33,8 +35,9 @@ internal static class QuantizedWeightFile
                 QuantizedConvolution c => (c.Product, WeightShape(c.Window)),
                 _ => ((QuantizedLinear?)null, Array.Empty<int>()),
             };
-            if (stage is QuantizedFloatLayer)
+            if (stage is QuantizedFloatLayer floatLayer)
             {
+                AddFloatParameters(writer, floatLayer.Parameters);
                 AddParameters(writer, stage.Name + ".output", stage.Output);
             }
 
@@ -93,8 +96,9 @@ internal static class QuantizedWeightFile
 
             if (stage.Kind == PlannedKind.FloatLayer)
             {
+                FloatLayerParameters? parameters = FloatLayerParameters.Carries(stage.Layer.Kind) ? ReadFloatParameters(file, stage.Layer, expected) : null;
                 QuantizationParameters activated = ReadParameters(file, stage.Layer.Name + ".output", expected);
-                stages[i] = new QuantizedFloatLayer(stage.Layer, stage.InFeatures, stage.OutFeatures, current, activated);
+                stages[i] = new QuantizedFloatLayer(stage.Layer, stage.InFeatures, stage.OutFeatures, current, activated, parameters);
                 current = activated;
                 continue;
             }
@@ -165,6 +169,27 @@ internal static class QuantizedWeightFile
     {
         writer.Add(prefix + "_scale", new[] { parameters.Scale }, 1);
         writer.AddRaw(prefix + "_zero_point", "U8", new[] { (byte)parameters.ZeroPoint }, 1);
+    }
+
+    private static void AddFloatParameters(SafeTensorsWriter writer, FloatLayerParameters? parameters)
+    {
+        foreach (FloatLayerTensor tensor in parameters?.Tensors ?? [])
+        {
+            writer.Add(tensor.Name, tensor.Values, tensor.Shape);
+        }
+    }
+
+    private static FloatLayerParameters ReadFloatParameters(SafeTensorsFile file, LayerInfo layer, HashSet<string> expected)
+    {
+        IReadOnlyList<(string Name, int[] Shape)> names = FloatLayerParameters.Expected(layer);
+        var tensors = new FloatLayerTensor[names.Count];
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            (string name, int[] shape) = names[i];
+            tensors[i] = new FloatLayerTensor(name, shape, Floats(file, name, expected, shape));
+        }
+
+        return FloatLayerParameters.Checked(layer, tensors);
     }
 
     private static QuantizationParameters ReadParameters(SafeTensorsFile file, string prefix, HashSet<string> expected)

@@ -73,3 +73,49 @@ public partial class Int8Pools;
 [Flatten]
 [Linear(3, Name = "fc")]
 public partial class Int8Signal;
+
+// Layers with float parameters, each run in float between a dequantize and a quantize step: a LayerNorm, a single-slope
+// PReLU, a BatchNorm1D on feature vectors (not after a convolution, so not folded) and a PReLU with one slope per feature.
+[Network(Int8 = true)]
+[Input(11)]
+[Linear(14, Name = "fc1")]
+[LayerNorm(Name = "norm")]
+[PReLU(Name = "prelu1")]
+[Linear(9, Name = "fc2")]
+[BatchNorm1D(Name = "bn")]
+[PReLU(9, Name = "prelu2")]
+[Linear(4, Name = "fc3")]
+public partial class Int8NormMlp;
+
+// A CNN with a standalone BatchNorm2D after a pool (the one after conv1 is folded in), a per-channel PReLU on the maps, and
+// a LayerNorm without affine parameters on the flattened features.
+[Network(Int8 = true)]
+[Input(3, 10, 10)]
+[Conv2D(5, Kernel = 3, Padding = 1, Name = "conv1")]
+[BatchNorm2D(Name = "bn1"), ReLU]
+[MaxPool2D(2)]
+[BatchNorm2D(Name = "bn2")]
+[PReLU(5, Name = "prelu")]
+[Conv2D(4, Kernel = 3, Name = "conv2"), ReLU]
+[Flatten]
+[LayerNorm(Name = "norm", ElementwiseAffine = false)]
+[Linear(3, Name = "fc")]
+public partial class Int8NormCnn;
+
+// A standalone BatchNorm1D on [channels, length] as the first layer, then a LayerNorm over a whole [4, 11] map.
+[Network(Int8 = true)]
+[Input(3, 13)]
+[BatchNorm1D(Name = "bn")]
+[Conv1D(4, Kernel = 3, Name = "conv"), ReLU]
+[LayerNorm(Name = "norm")]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class Int8NormSignal;
+
+// A LayerNorm per step of a sequence [T, E] (nn.LayerNorm(E)).
+[Network(Int8 = true)]
+[Input(6, 5, Sequence = true)]
+[LayerNorm(Name = "norm")]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class Int8NormSequence;

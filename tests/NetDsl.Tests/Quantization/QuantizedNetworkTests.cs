@@ -185,9 +185,9 @@ public sealed class QuantizedNetworkTests
     [Fact]
     public void Create_NamesTheFirstLayerWithoutAnInt8Form()
     {
-        var model = new LayerNormOnly(1);
+        var model = new InnerSoftmax(1);
         var error = Assert.Throws<NotSupportedException>(() => QuantizedNetwork.Create(model, new float[8]));
-        Assert.Contains("Layer 'norm' (LayerNorm, input [8]) has no int8 form yet", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Layer 'soft' (Softmax, input [8]) has no int8 form yet", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -416,9 +416,9 @@ public sealed class QuantizedNetworkTests
     }
 }
 
-/// <summary>A network without an int8 form, quantized through the untyped API.</summary>
+/// <summary>A network without an int8 form (a Softmax before the last layer), quantized through the untyped API.</summary>
 [Network]
 [Input(8)]
-[LayerNorm(Name = "norm")]
+[Softmax(Name = "soft")]
 [Linear(2)]
-public partial class LayerNormOnly;
+public partial class InnerSoftmax;

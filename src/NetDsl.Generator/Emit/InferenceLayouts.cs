@@ -17,7 +17,9 @@ namespace NetDsl.Generator.Emit;
 /// would take the row kernel on planar activations also writes a run when it has 32 output channels or more: there the
 /// channels-last kernel is as fast (a first layer of 1 -> 32 channels on 28x28 at batch 64: 290 against 348 us) and the
 /// max pool after it runs on channel vectors (153 against 324 us with the planar pool and its conversion); with 8 or 16
-/// outputs the row kernel stays faster (1 -> 16: 318 against 361 us for both). The network's input and output, and
+/// outputs the row kernel stays faster on wide maps (1 -> 16 on 28x28: 318 against 361 us for both), but not on maps
+/// narrower than 12 with 16 outputs or more, where the planar pool's conversion weighs more than the row kernel's lead
+/// (the digits CNN's 1 -> 16 on 8x8 at batch 64: 2.0 against 1.7 us per image for the whole network). The network's input and output, and
 /// everything the training, streaming and unrolled code see, stay planar.
 /// </remarks>
 internal static class InferenceLayouts
@@ -80,10 +82,23 @@ internal static class InferenceLayouts
     // Element-wise stages keep the layout they read: an activation, inference dropout (a copy), batch normalization.
     private static bool IsLayoutAgnostic(Stage stage) => stage.Kind is StageKind.Activation or StageKind.Dropout or StageKind.BatchNorm;
 
-    // A stage that can write the first span of a run: one that converts, or a wide convolution (see the remarks).
-    private static bool Writes(NetworkPlan plan, Stage stage) =>
-        Converts(plan, stage)
-        || (!stage.IsUnrolled && stage.Kind == StageKind.Convolution && plan.Layers[stage.LayerIndex].OutputShape.Dimensions[0] >= 32);
+    // A stage that can write the first span of a run: one that converts, or a convolution with many outputs or a narrow map (see the remarks).
+    private static bool Writes(NetworkPlan plan, Stage stage)
+    {
+        if (Converts(plan, stage))
+        {
+            return true;
+        }
+
+        if (stage.IsUnrolled || stage.Kind != StageKind.Convolution)
+        {
+            return false;
+        }
+
+        Shape output = plan.Layers[stage.LayerIndex].OutputShape;
+        int channels = output.Dimensions[0];
+        return channels >= 32 || (channels >= 16 && output.Dimensions[output.Rank - 1] < 12);
+    }
 
     private static bool Converts(NetworkPlan plan, Stage stage) =>
         ChannelsLastConvolution(plan, stage)

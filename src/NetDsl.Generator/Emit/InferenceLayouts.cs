@@ -59,12 +59,13 @@ internal static class InferenceLayouts
     }
 
     /// <summary>
-    /// Whether the ReLU fused into convolution stage <paramref name="stage"/> can run after the max pool that follows it,
-    /// on a quarter of the values (for a 2x2 pool): <c>relu(max(window)) = max(relu(window))</c> exactly, ReLU being
-    /// monotonic and exact (NaN stays NaN, -0 becomes +0 either way).
+    /// Whether the ReLU of stage <paramref name="stage"/> — fused into a convolution, or a lone ReLU stage (after a batch
+    /// normalization, typically) — can run after the max pool that follows it, on a quarter of the values (for a 2x2
+    /// pool): <c>relu(max(window)) = max(relu(window))</c> exactly, ReLU being monotonic and exact (NaN stays NaN, -0
+    /// becomes +0 either way). A lone ReLU stage then emits nothing, and the pool reads the stage's input.
     /// </summary>
     public static bool ReLUAfterPool(NetworkPlan plan, Stage stage) =>
-        stage.Kind == StageKind.Convolution && !stage.IsUnrolled && stage.Activation is { Name: "ReLU" }
+        stage.Kind is StageKind.Convolution or StageKind.Activation && !stage.IsUnrolled && stage.Activation is { Name: "ReLU" }
         && stage.Index < plan.Stages.Count && plan.Stages[stage.Index] is { Kind: StageKind.Pool, IsUnrolled: false } pool
         && plan.Layers[pool.LayerIndex].Kind is LayerKind.MaxPool1D or LayerKind.MaxPool2D
         && !plan.Stages.Any(s => s.ResidualSource == stage.Index);

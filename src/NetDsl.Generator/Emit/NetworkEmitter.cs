@@ -512,7 +512,11 @@ internal static class NetworkEmitter
         int offset = widths[0];
         for (int k = 1; k < count; k++)
         {
-            writer.WriteLine($"global::System.Span<float> s{k} = new global::System.Span<float>(_inferenceActivations, _inferenceCapacity * {offset}, batch * {widths[k]});");
+            if (!MovedAfterPool(plan, k))
+            {
+                writer.WriteLine($"global::System.Span<float> s{k} = new global::System.Span<float>(_inferenceActivations, _inferenceCapacity * {offset}, batch * {widths[k]});");
+            }
+
             offset += widths[k];
         }
 
@@ -520,7 +524,7 @@ internal static class NetworkEmitter
         bool[] channelsLast = InferenceLayouts.Plan(plan);
         if (channelsLast.Any(c => c))
         {
-            string spans = string.Join(", ", Enumerable.Range(0, count + 1).Where(k => channelsLast[k]).Select(k => "s" + Literals.Int(k)));
+            string spans = string.Join(", ", Enumerable.Range(0, count + 1).Where(k => channelsLast[k] && !MovedAfterPool(plan, k)).Select(k => "s" + Literals.Int(k)));
             writer.WriteLine($"// {spans}: channels-last activations ([H, W, C] per sample), read and written by the convolutions and pools around them without conversion.");
         }
 
@@ -528,9 +532,17 @@ internal static class NetworkEmitter
         writer.WriteLine();
         foreach (Stage stage in plan.Stages)
         {
-            string previous = "s" + Literals.Int(stage.Index - 1);
-            string current = "s" + Literals.Int(stage.Index);
+            if (MovedAfterPool(plan, stage.Index))
+            {
+                writer.WriteLine(StageDescription.Of(plan, stage));
+                writer.WriteLine("// The ReLU runs after the max pool that follows, on its fewer outputs (the same values).");
+                writer.WriteLine();
+                continue;
+            }
+
             Stage? before = stage.Index > 1 ? plan.Stages[stage.Index - 2] : null;
+            string previous = "s" + Literals.Int(stage.Index - (MovedAfterPool(plan, stage.Index - 1) ? 2 : 1));
+            string current = "s" + Literals.Int(stage.Index);
             var context = new StageContext(previous, current, string.Empty, string.Empty, null, null, Training: false, ActivationPrefix: "s",
                 InputChannelsLast: channelsLast[stage.Index - 1], OutputChannelsLast: channelsLast[stage.Index],
                 ActivationDeferred: InferenceLayouts.ReLUAfterPool(plan, stage),
@@ -542,6 +554,13 @@ internal static class NetworkEmitter
         writer.CloseBlock();
         writer.WriteLine();
     }
+
+    /// <summary>
+    /// Whether inference stage <paramref name="index"/> is a lone ReLU that the max pool after it applies instead
+    /// (<see cref="InferenceLayouts.ReLUAfterPool"/>): it emits no code, its span is never written, and the pool reads its input.
+    /// </summary>
+    private static bool MovedAfterPool(NetworkPlan plan, int index) =>
+        index >= 1 && index <= plan.Stages.Count && plan.Stages[index - 1] is { Kind: StageKind.Activation } stage && InferenceLayouts.ReLUAfterPool(plan, stage);
 
     private static void EmitTraining(SourceWriter writer, NetworkPlan plan)
     {

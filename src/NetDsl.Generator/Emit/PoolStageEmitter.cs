@@ -39,7 +39,7 @@ internal sealed class PoolStageEmitter : IStageEmitter
             });
             if (context.DeferredActivation is { } deferred)
             {
-                writer.WriteLine(ActivationCode.KernelForward(deferred, context.Output, context.Output) + " // the preceding convolution's");
+                writer.WriteLine(ActivationCode.KernelForward(deferred, context.Output, context.Output) + " // the ReLU before this pool");
             }
 
             writer.WriteLine();

@@ -568,7 +568,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer 'norm' (LayerNorm) has no int8 form, but network 'Features' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer 'norm' (LayerNorm) has no int8 form, but network 'Features' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), residual blocks, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_SoftmaxBeforeTheLastLayer() => AssertDiagnostic(
@@ -581,7 +581,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), residual blocks, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_BatchNormNotAfterAConvolution() => AssertDiagnostic(
@@ -596,7 +596,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer 'bn' (BatchNorm2D) has no int8 form unless right after a Conv2D (it is folded into the convolution), but network 'Norm' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer 'bn' (BatchNorm2D) has no int8 form unless right after a Conv2D (it is folded into the convolution), but network 'Norm' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), average pools and GlobalAvgPool (in float), residual blocks, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_IsNotReportedWithoutInt8()

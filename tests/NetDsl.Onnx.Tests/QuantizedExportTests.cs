@@ -19,6 +19,8 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
         { nameof(Int8ActivationsNet), true }, { nameof(Int8ActivationsNet), false },
         { nameof(Int8PoolsNet), true }, { nameof(Int8PoolsNet), false },
         { nameof(Int8SignalNet), true }, { nameof(Int8SignalNet), false },
+        { nameof(Int8ResidualCnnNet), true }, { nameof(Int8ResidualCnnNet), false },
+        { nameof(Int8ResidualMlpNet), true }, { nameof(Int8ResidualMlpNet), false },
     };
 
     [Theory]
@@ -91,6 +93,8 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
             nameof(Int8ActivationsNet) => new Int8ActivationsNet(seed: 4),
             nameof(Int8PoolsNet) => new Int8PoolsNet(seed: 4),
             nameof(Int8SignalNet) => new Int8SignalNet(seed: 4),
+            nameof(Int8ResidualCnnNet) => new Int8ResidualCnnNet(seed: 4),
+            nameof(Int8ResidualMlpNet) => new Int8ResidualMlpNet(seed: 4),
             _ => new Int8ShapesNet(seed: 4),
         };
         int inputSize = model.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);

@@ -10,7 +10,8 @@ namespace NetDsl.Onnx.Export;
 /// point; each <c>Linear</c> is a <c>Gemm</c> of the dequantized activations, its int8 weights dequantized per output
 /// channel (<c>DequantizeLinear</c> on axis 0) and its int32 bias dequantized with the accumulator's scales, then
 /// <c>Relu</c> when fused, then <c>QuantizeLinear</c>/<c>DequantizeLinear</c> with the layer's output scale and zero point;
-/// the last layer keeps its float outputs and float bias. Runtimes that know QDQ (ONNX Runtime) fuse each pattern into
+/// the last layer keeps its float outputs and float bias. A residual block's end is an <c>Add</c> of the dequantized block
+/// output and block input (then <c>Relu</c> when fused) before its output's <c>QuantizeLinear</c>/<c>DequantizeLinear</c>. Runtimes that know QDQ (ONNX Runtime) fuse each pattern into
 /// integer kernels; any runtime can run it in float.
 /// </summary>
 internal static class QuantizedModelTranslator
@@ -22,6 +23,7 @@ internal static class QuantizedModelTranslator
         builder.AddInput(options.InputName, plan.InputShape);
         string current = QuantizeDequantize(builder, "input", options.InputName, "input", network.InputQuantization);
         bool flat = plan.InputShape.Length == 1;
+        var blockInputs = new Stack<string>();
         for (int index = 0; index < network.Stages.Count; index++)
         {
             QuantizedStage stage = network.Stages[index];
@@ -40,6 +42,8 @@ internal static class QuantizedModelTranslator
                     System.Array.ConvertAll(QuantizedWeightFile.WeightShape(convolution.Window), d => (long)d),
                     WindowAttributes(layer, convolution.Window, convolution: true)),
                 QuantizedMaxPool pool => builder.AddNode(layer.Name, "MaxPool", [current], WindowAttributes(layer, pool.Window, convolution: false)),
+                QuantizedResidualStart => Keep(blockInputs, current),
+                QuantizedResidualAdd add => QuantizeDequantize(builder, stage.Name, ResidualAdd(builder, add, current, blockInputs.Pop()), stage.Name + ".output", stage.Output),
                 QuantizedRelu => QuantizeDequantize(builder, stage.Name, builder.AddNode(stage.Name, "Relu", [current]), stage.Name + ".output", stage.Output),
                 QuantizedFloatLayer floatLayer => QuantizeDequantize(builder, stage.Name,
                     NetDsl.Onnx.Layers.LayerTranslators.Translate(new LayerContext(builder, floatLayer.Layer, current)), stage.Name + ".output", stage.Output),
@@ -63,6 +67,20 @@ internal static class QuantizedModelTranslator
         model.Metadata.Add(new("netdsl.architecture", network.Architecture));
         model.Metadata.Add(new("netdsl.quantization", "int8"));
         return model;
+    }
+
+    /// <summary>A residual block's start: its (dequantized) input is what the block's add adds, and passes on unchanged.</summary>
+    private static string Keep(Stack<string> blockInputs, string current)
+    {
+        blockInputs.Push(current);
+        return current;
+    }
+
+    /// <summary><c>Add</c> of the dequantized block output and block input, then the fused <c>Relu</c>; the caller quantizes the sum.</summary>
+    private static string ResidualAdd(GraphBuilder builder, QuantizedResidualAdd add, string blockOutput, string blockInput)
+    {
+        string sum = builder.AddNode(add.Name, "Add", [blockOutput, blockInput]);
+        return add.Relu ? builder.AddNode(add.Name, "Relu", [sum]) : sum;
     }
 
     /// <summary>The kernel, stride, padding (begins, then ends) and dilation attributes of a Conv or MaxPool node.</summary>

@@ -112,14 +112,14 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                     stages.Add(new PlannedStage(PlannedKind.MaxPool, layer, false, ElementCount(layer.InputShape), ElementCount(layer.OutputShape)) { Window = Int8Window.Of(layer) });
                     break;
                 case "ReLU":
-                    int reluFeatures = ElementCount(layer.InputShape);
-                    stages.Add(new PlannedStage(PlannedKind.Relu, layer, false, reluFeatures, reluFeatures));
+                    int features = ElementCount(layer.InputShape);
+                    stages.Add(new PlannedStage(PlannedKind.Relu, layer, false, features, features));
                     break;
                 case "Flatten" or "Reshape" or "Dropout" or "Identity":
                     break;
                 case "Residual":
-                    int features = ElementCount(layer.InputShape);
-                    stages.Add(new PlannedStage(PlannedKind.ResidualStart, layer, false, features, features) { BlockDepth = openBlocks.Count });
+                    int blockFeatures = ElementCount(layer.InputShape);
+                    stages.Add(new PlannedStage(PlannedKind.ResidualStart, layer, false, blockFeatures, blockFeatures) { BlockDepth = openBlocks.Count });
                     openBlocks.Push(i);
                     break;
                 case "EndResidual":

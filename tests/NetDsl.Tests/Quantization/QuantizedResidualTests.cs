@@ -186,6 +186,25 @@ public sealed class QuantizedResidualTests
         Assert.Contains("Expected a tensor 'outerAdd.output_zero_point' (U8 [1]); the file has none", thrown.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ThePlan_RefusesAnEndResidualThatClosesAnotherBlock()
+    {
+        LayerInfo[] layers = [Layer("outer", "Residual"), Layer("inner", "Residual"), Layer("end", "EndResidual", blockStart: 0), Layer("end2", "EndResidual", blockStart: 1)];
+        var error = Assert.Throws<ArgumentException>(() => QuantizationPlan.Of(layers, "hand-written"));
+        Assert.Contains("Layer 'end' (EndResidual) closes the block opened by layer 0, but the innermost open Residual is layer 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThePlan_RefusesABlockNeverClosed()
+    {
+        LayerInfo[] layers = [Layer("open", "Residual"), Layer("relu", "ReLU")];
+        var error = Assert.Throws<ArgumentException>(() => QuantizationPlan.Of(layers, "hand-written"));
+        Assert.Contains("layer 0 ('open') opens one that is never closed", error.Message, StringComparison.Ordinal);
+    }
+
+    private static LayerInfo Layer(string name, string kind, int? blockStart = null) => new(
+        name, kind, [4], [4], [], [], blockStart is null ? [] : ["BlockStart"], blockStart is null ? [] : [blockStart.Value]);
+
     /// <summary>The network's file with the tensor <paramref name="replaced"/> left out and whatever <paramref name="add"/> writes instead.</summary>
     private static byte[] Rewrite(QuantizedNetwork network, string replaced, Action<SafeTensorsWriter> add)
     {

@@ -567,7 +567,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer 'lstm' (LSTM) has no int8 form, but network 'Features' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), PReLU, LayerNorm, other BatchNorm1D/2D, average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer 'lstm' (LSTM) has no int8 form, but network 'Features' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), PReLU, LayerNorm, other BatchNorm1D/2D, average pools and GlobalAvgPool (in float), residual blocks, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_SoftmaxBeforeTheLastLayer() => AssertDiagnostic(
@@ -580,7 +580,7 @@ public sealed class DiagnosticTests
         """,
         "NDSL0034",
         DiagnosticSeverity.Error,
-        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), PReLU, LayerNorm, other BatchNorm1D/2D, average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer #1 (Softmax) has no int8 form before the last layer, but network 'Inner' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), PReLU, LayerNorm, other BatchNorm1D/2D, average pools and GlobalAvgPool (in float), residual blocks, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     [Fact]
     public void NDSL0034_IsNotReportedForLayersComputedInFloat()

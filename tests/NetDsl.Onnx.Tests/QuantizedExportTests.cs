@@ -22,6 +22,8 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
         { nameof(Int8NormMlpNet), true }, { nameof(Int8NormMlpNet), false },
         { nameof(Int8NormCnnNet), true }, { nameof(Int8NormCnnNet), false },
         { nameof(Int8NormSequenceNet), true }, { nameof(Int8NormSequenceNet), false },
+        { nameof(Int8ResidualCnnNet), true }, { nameof(Int8ResidualCnnNet), false },
+        { nameof(Int8ResidualMlpNet), true }, { nameof(Int8ResidualMlpNet), false },
     };
 
     [Theory]
@@ -138,6 +140,8 @@ public sealed class QuantizedExportTests(ITestOutputHelper output)
             nameof(Int8NormMlpNet) => WithFloatParameters(new Int8NormMlpNet(seed: 4)),
             nameof(Int8NormCnnNet) => WithFloatParameters(new Int8NormCnnNet(seed: 4)),
             nameof(Int8NormSequenceNet) => WithFloatParameters(new Int8NormSequenceNet(seed: 4)),
+            nameof(Int8ResidualCnnNet) => new Int8ResidualCnnNet(seed: 4),
+            nameof(Int8ResidualMlpNet) => new Int8ResidualMlpNet(seed: 4),
             _ => new Int8ShapesNet(seed: 4),
         };
         int inputSize = model.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);

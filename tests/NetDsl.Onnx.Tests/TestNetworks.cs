@@ -396,3 +396,27 @@ public partial class Int8NormCnnNet;
 [Flatten]
 [Linear(3, Name = "fc")]
 public partial class Int8NormSequenceNet;
+
+[Network(Int8 = true)]
+[Input(2, 6, 6)]
+[Conv2D(4, Kernel = 3, Padding = 1, Name = "conv1"), ReLU]
+[Residual(Name = "block")]
+[Conv2D(4, Kernel = 3, Padding = 1, Name = "conv2"), ReLU]
+[Conv2D(4, Kernel = 3, Padding = 1, Name = "conv3")]
+[EndResidual(Name = "add"), ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Linear(3, Name = "fc")]
+public partial class Int8ResidualCnnNet;
+
+[Network(Int8 = true)]
+[Input(6)]
+[Linear(8, Name = "fc1"), ReLU]
+[Residual(Name = "outer")]
+[Linear(8, Name = "fc2"), ReLU]
+[Residual(Name = "inner")]
+[Linear(8, Name = "fc3")]
+[EndResidual(Name = "innerAdd")]
+[EndResidual(Name = "outerAdd"), ReLU]
+[Linear(3, Name = "fc4")]
+public partial class Int8ResidualMlpNet;

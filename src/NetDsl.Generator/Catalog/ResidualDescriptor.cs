@@ -32,5 +32,8 @@ internal sealed class ResidualDescriptor : LayerDescriptor
     public override string SummaryText(PlannedLayer layer) =>
         Kind == LayerKind.Residual ? "Residual (block start)" : "EndResidual (+ block input)";
 
+    /// <summary>The int8 twin keeps the block's input and adds it to the block's output in integers (TFLite's <c>ADD</c>).</summary>
+    public override bool HasInt8Form(PlannedLayer layer, PlannedLayer? previous, bool isLast) => true;
+
     public override bool OutputIsSequence(LayerResult result, bool inputIsSequence) => inputIsSequence;
 }

@@ -149,7 +149,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NoInt8Form = Error(
         DiagnosticIds.NoInt8Form, ShapeCategory, "Layer has no int8 form",
-        "Layer {0} ({1}) has no int8 form{2}, but network '{3}' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), PReLU, LayerNorm, other BatchNorm1D/2D, average pools and GlobalAvgPool (in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
+        "Layer {0} ({1}) has no int8 form{2}, but network '{3}' is declared with [Network(Int8 = true)]; the int8 forms are Linear on feature vectors, Conv1D and Conv2D (not last, with a BatchNorm1D/2D right after it folded in), max pools, the element-wise activations (ReLU in integers, the others in float), PReLU, LayerNorm, other BatchNorm1D/2D, average pools and GlobalAvgPool (in float), residual blocks, Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer (see docs/quantization.md)");
 
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, DuplicateInput, InputNotFirst, LinearInputMismatch, NonPositiveSize, NotPartial,

@@ -12,7 +12,8 @@ namespace NetDsl.Onnx.Export;
 /// <c>Relu</c> when fused, then <c>QuantizeLinear</c>/<c>DequantizeLinear</c> with the layer's output scale and zero point;
 /// the last layer keeps its float outputs and float bias. A layer computed in float (an activation, a pool, LayerNorm, a
 /// standalone BatchNorm, PReLU) is the float network's own node between the dequantized input and its output's
-/// <c>QuantizeLinear</c>/<c>DequantizeLinear</c>, its float parameters initializers under their PyTorch names. Runtimes that know QDQ (ONNX Runtime) fuse each pattern into
+/// <c>QuantizeLinear</c>/<c>DequantizeLinear</c>, its float parameters initializers under their PyTorch names. A residual block's end is an <c>Add</c> of the dequantized block output and block input (then <c>Relu</c> when fused)
+/// before its output's <c>QuantizeLinear</c>/<c>DequantizeLinear</c>. Runtimes that know QDQ (ONNX Runtime) fuse each pattern into
 /// integer kernels; any runtime can run it in float.
 /// </summary>
 internal static class QuantizedModelTranslator
@@ -24,6 +25,7 @@ internal static class QuantizedModelTranslator
         builder.AddInput(options.InputName, plan.InputShape);
         string current = QuantizeDequantize(builder, "input", options.InputName, "input", network.InputQuantization);
         bool flat = plan.InputShape.Length == 1;
+        var blockInputs = new Stack<string>();
         for (int index = 0; index < network.Stages.Count; index++)
         {
             QuantizedStage stage = network.Stages[index];
@@ -50,6 +52,8 @@ internal static class QuantizedModelTranslator
                     System.Array.ConvertAll(QuantizedWeightFile.WeightShape(convolution.Window), d => (long)d),
                     WindowAttributes(layer, convolution.Window, convolution: true)),
                 QuantizedMaxPool pool => builder.AddNode(layer.Name, "MaxPool", [current], WindowAttributes(layer, pool.Window, convolution: false)),
+                QuantizedResidualStart => Keep(blockInputs, current),
+                QuantizedResidualAdd add => QuantizeDequantize(builder, stage.Name, ResidualAdd(builder, add, current, blockInputs.Pop()), stage.Name + ".output", stage.Output),
                 QuantizedRelu => QuantizeDequantize(builder, stage.Name, builder.AddNode(stage.Name, "Relu", [current]), stage.Name + ".output", stage.Output),
                 QuantizedFloatLayer floatLayer => QuantizeDequantize(builder, stage.Name,
                     NetDsl.Onnx.Layers.LayerTranslators.Translate(FloatLayerContext(builder, floatLayer, current)), stage.Name + ".output", stage.Output),
@@ -110,6 +114,20 @@ internal static class QuantizedModelTranslator
         }
 
         return new LayerContext(builder, layer.Layer, input, tensors);
+    }
+
+    /// <summary>A residual block's start: its (dequantized) input is what the block's add adds, and passes on unchanged.</summary>
+    private static string Keep(Stack<string> blockInputs, string current)
+    {
+        blockInputs.Push(current);
+        return current;
+    }
+
+    /// <summary><c>Add</c> of the dequantized block output and block input, then the fused <c>Relu</c>; the caller quantizes the sum.</summary>
+    private static string ResidualAdd(GraphBuilder builder, QuantizedResidualAdd add, string blockOutput, string blockInput)
+    {
+        string sum = builder.AddNode(add.Name, "Add", [blockOutput, blockInput]);
+        return add.Relu ? builder.AddNode(add.Name, "Relu", [sum]) : sum;
     }
 
     /// <summary>The kernel, stride, padding (begins, then ends) and dilation attributes of a Conv or MaxPool node.</summary>

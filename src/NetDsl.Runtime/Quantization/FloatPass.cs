@@ -14,6 +14,7 @@ internal static class FloatPass
     {
         var activations = new List<float[]>(plan.Stages.Count + 1) { inputs.Slice(0, rows * plan.InputSize).ToArray() };
         float[] current = activations[0];
+        var blockInputs = new Stack<float[]>();
         foreach (PlannedStage stage in plan.Stages)
         {
             var next = new float[rows * stage.OutFeatures];
@@ -40,6 +41,21 @@ internal static class FloatPass
                 else
                 {
                     FloatLayers.Apply(stage.Layer, current, next, rows);
+                }
+            }
+            else if (stage.Kind == PlannedKind.ResidualStart)
+            {
+                current.AsSpan(0, next.Length).CopyTo(next);
+                blockInputs.Push(next);
+            }
+            else if (stage.Kind == PlannedKind.ResidualAdd)
+            {
+                // The float add the model computes (block output + block input), then the fused ReLU.
+                float[] blockInput = blockInputs.Pop();
+                for (int i = 0; i < next.Length; i++)
+                {
+                    float sum = current[i] + blockInput[i];
+                    next[i] = stage.FusedRelu ? Math.Max(sum, 0f) : sum;
                 }
             }
             else

@@ -13,6 +13,12 @@ internal enum PlannedKind
 
     /// <summary>A layer computed in float between a dequantize and a quantize step (<see cref="FloatLayers"/>, <see cref="FloatLayerParameters"/>).</summary>
     FloatLayer,
+
+    /// <summary>A <c>Residual</c> layer: the samples entering the block are kept for its <see cref="ResidualAdd"/>.</summary>
+    ResidualStart,
+
+    /// <summary>An <c>EndResidual</c> layer: the block's output plus the kept samples (with a <c>ReLU</c> after it fused).</summary>
+    ResidualAdd,
 }
 
 /// <summary>A float layer applied to the dequantized outputs at the end of the network.</summary>
@@ -25,7 +31,8 @@ internal enum FloatTail
 
 /// <summary>
 /// One integer stage: a <c>Linear</c> or <c>Conv2D</c> (with a <c>BatchNorm2D</c> right after a convolution folded in,
-/// <see cref="FoldedNorm"/>, and a <c>ReLU</c> after either fused), a <c>MaxPool2D</c>, or a lone <c>ReLU</c>.
+/// <see cref="FoldedNorm"/>, and a <c>ReLU</c> after either fused), a <c>MaxPool2D</c>, a lone <c>ReLU</c>, or a residual
+/// block's start or add (a <c>ReLU</c> after the add fused).
 /// </summary>
 internal sealed record PlannedStage(PlannedKind Kind, LayerInfo Layer, bool FusedRelu, int InFeatures, int OutFeatures)
 {
@@ -34,6 +41,9 @@ internal sealed record PlannedStage(PlannedKind Kind, LayerInfo Layer, bool Fuse
 
     /// <summary>A convolution's or pool's geometry.</summary>
     public Int8Window? Window { get; init; }
+
+    /// <summary>For a residual block's start and add, how many blocks enclose the block (0 for an outermost one).</summary>
+    public int BlockDepth { get; init; }
 }
 
 /// <summary>
@@ -52,7 +62,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
     {
         "Linear", "Conv1D", "Conv2D", "BatchNorm1D", "BatchNorm2D", "MaxPool1D", "MaxPool2D", "ReLU", "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax",
         "Sigmoid", "Tanh", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardswish", "Mish", "AvgPool1D", "AvgPool2D", "GlobalAvgPool",
-        "LayerNorm", "PReLU",
+        "LayerNorm", "PReLU", "Residual", "EndResidual",
     };
 
     public static QuantizationPlan Of(INetwork model)
@@ -75,6 +85,7 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
         int outputSize = ElementCount(layers[^1].OutputShape);
         var stages = new List<PlannedStage>();
         FloatTail tail = FloatTail.None;
+        var openBlocks = new Stack<int>();
         for (int i = 0; i < layers.Count; i++)
         {
             LayerInfo layer = layers[i];
@@ -106,6 +117,26 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                     break;
                 case "Flatten" or "Reshape" or "Dropout" or "Identity":
                     break;
+                case "Residual":
+                    int blockFeatures = ElementCount(layer.InputShape);
+                    stages.Add(new PlannedStage(PlannedKind.ResidualStart, layer, false, blockFeatures, blockFeatures) { BlockDepth = openBlocks.Count });
+                    openBlocks.Push(i);
+                    break;
+                case "EndResidual":
+                    int blockStart = (int)layer.Option("BlockStart");
+                    int? innermost = openBlocks.Count > 0 ? openBlocks.Pop() : null;
+                    if (innermost != blockStart)
+                    {
+                        throw new ArgumentException(
+                            $"Layer '{layer.Name}' (EndResidual) closes the block opened by layer {blockStart}, but the innermost open Residual is {(innermost is null ? "none" : "layer " + innermost)}.",
+                            nameof(layers));
+                    }
+
+                    bool addRelu = !last && layers[i + 1].Kind == "ReLU";
+                    int sum = ElementCount(layer.OutputShape);
+                    stages.Add(new PlannedStage(PlannedKind.ResidualAdd, layer, addRelu, sum, sum) { BlockDepth = openBlocks.Count });
+                    i += addRelu ? 1 : 0;
+                    break;
                 case string kind when FloatLayers.Handles(kind) || FloatLayerParameters.Carries(kind):
                     stages.Add(new PlannedStage(PlannedKind.FloatLayer, layer, false, ElementCount(layer.InputShape), ElementCount(layer.OutputShape)));
                     break;
@@ -115,8 +146,13 @@ internal sealed record QuantizationPlan(int InputSize, int OutputSize, IReadOnly
                 default:
                     throw new NotSupportedException(
                         $"Layer '{layer.Name}' ({layer.Kind}, input [{string.Join(", ", layer.InputShape.ToArray())}]) has no int8 form yet; "
-                        + "quantization supports Linear on feature vectors, Conv1D/Conv2D (not as the last layer; a BatchNorm1D/2D right after one is folded into it), max pools, ReLU, the other element-wise activations, PReLU, LayerNorm, BatchNorm1D/2D elsewhere, average pools and GlobalAvgPool (those in float), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
+                        + "quantization supports Linear on feature vectors, Conv1D/Conv2D (not as the last layer; a BatchNorm1D/2D right after one is folded into it), max pools, ReLU, the other element-wise activations, PReLU, LayerNorm, BatchNorm1D/2D elsewhere, average pools and GlobalAvgPool (those in float), residual blocks (Residual ... EndResidual, the add in integers), Flatten, Reshape, Dropout, Identity, and Softmax or LogSoftmax as the last layer.");
             }
+        }
+
+        if (openBlocks.Count > 0)
+        {
+            throw new ArgumentException($"Expected every Residual block to be closed by an EndResidual, but layer {openBlocks.Peek()} ('{layers[openBlocks.Peek()].Name}') opens one that is never closed.", nameof(layers));
         }
 
         return new QuantizationPlan(inputSize, outputSize, stages, tail, architecture) { InputShape = layers[0].InputShape.ToArray() };

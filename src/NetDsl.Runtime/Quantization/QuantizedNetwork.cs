@@ -106,6 +106,7 @@ public sealed class QuantizedNetwork
         Int8Path path = Int8Paths.Best;
         QuantizationParameters input = ActivationRange.Calibrate(activations[0], options);
         QuantizationParameters current = input;
+        var blockInputs = new Stack<QuantizationParameters>();
         var stages = new QuantizedStage[plan.Stages.Count];
         for (int i = 0; i < stages.Length; i++)
         {
@@ -113,6 +114,21 @@ public sealed class QuantizedNetwork
             if (PassingQuantizationThrough(stage, current) is { } passing)
             {
                 stages[i] = passing;
+                continue;
+            }
+
+            if (stage.Kind == PlannedKind.ResidualStart)
+            {
+                stages[i] = new QuantizedResidualStart(stage.Layer.Name, stage.InFeatures, current, stage.BlockDepth);
+                blockInputs.Push(current);
+                continue;
+            }
+
+            if (stage.Kind == PlannedKind.ResidualAdd)
+            {
+                QuantizationParameters sum = ActivationRange.Calibrate(activations[i + 1], options);
+                stages[i] = new QuantizedResidualAdd(stage.Layer.Name, stage.InFeatures, current, blockInputs.Pop(), sum, stage.FusedRelu, stage.BlockDepth, path);
+                current = sum;
                 continue;
             }
 

@@ -11,7 +11,8 @@ namespace NetDsl.Quantization;
 /// (U8 [1]); for each <c>Linear</c> layer <c>L</c>, <c>L.weight</c> (I8 [out, in]), <c>L.weight_scale</c> (F32 [out]) and
 /// <c>L.bias</c> — I32 [out] in the accumulator's scale <c>input scale * weight scale</c> for a layer requantized to uint8,
 /// with <c>L.output_scale</c> (F32 [1]) and <c>L.output_zero_point</c> (U8 [1]); F32 [out] for the last layer, whose outputs
-/// stay float; for a layer computed in float <c>L</c>, <c>L.output_scale</c> and <c>L.output_zero_point</c>, and the float
+/// stay float; for a residual block's <c>EndResidual</c> add <c>L</c>, <c>L.output_scale</c> and <c>L.output_zero_point</c> only;
+/// for a layer computed in float <c>L</c>, <c>L.output_scale</c> and <c>L.output_zero_point</c>, and the float
 /// parameters it has under their PyTorch names (F32: <c>L.weight</c>, <c>L.bias</c>, <c>L.running_mean</c>, <c>L.running_var</c>).
 /// Metadata: <c>netdsl.quantization = int8</c>, the format version and the architecture, checked on load.
 /// </summary>
@@ -35,9 +36,9 @@ internal static class QuantizedWeightFile
                 QuantizedConvolution c => (c.Product, WeightShape(c.Window)),
                 _ => ((QuantizedLinear?)null, Array.Empty<int>()),
             };
-            if (stage is QuantizedFloatLayer floatLayer)
+            if (stage is QuantizedFloatLayer or QuantizedResidualAdd)
             {
-                AddFloatParameters(writer, floatLayer.Parameters);
+                AddFloatParameters(writer, (stage as QuantizedFloatLayer)?.Parameters);
                 AddParameters(writer, stage.Name + ".output", stage.Output);
             }
 
@@ -84,6 +85,7 @@ internal static class QuantizedWeightFile
         var expected = new HashSet<string>(StringComparer.Ordinal);
         QuantizationParameters input = ReadParameters(file, "input", expected);
         QuantizationParameters current = input;
+        var blockInputs = new Stack<QuantizationParameters>();
         var stages = new QuantizedStage[plan.Stages.Count];
         for (int i = 0; i < stages.Length; i++)
         {
@@ -91,6 +93,21 @@ internal static class QuantizedWeightFile
             if (QuantizedNetwork.PassingQuantizationThrough(stage, current) is { } passing)
             {
                 stages[i] = passing;
+                continue;
+            }
+
+            if (stage.Kind == PlannedKind.ResidualStart)
+            {
+                stages[i] = new QuantizedResidualStart(stage.Layer.Name, stage.InFeatures, current, stage.BlockDepth);
+                blockInputs.Push(current);
+                continue;
+            }
+
+            if (stage.Kind == PlannedKind.ResidualAdd)
+            {
+                QuantizationParameters sum = ReadParameters(file, stage.Layer.Name + ".output", expected);
+                stages[i] = new QuantizedResidualAdd(stage.Layer.Name, stage.InFeatures, current, blockInputs.Pop(), sum, stage.FusedRelu, stage.BlockDepth, Int8Paths.Best);
+                current = sum;
                 continue;
             }
 

@@ -119,3 +119,47 @@ public partial class Int8NormSignal;
 [Flatten]
 [Linear(3, Name = "fc")]
 public partial class Int8NormSequence;
+
+// A residual CNN: a convolution, a block of two convolutions (the second without ReLU) whose sum with the block's input
+// takes the ReLU after EndResidual, then a pool and a Linear on the flattened maps.
+[Network(Int8 = true)]
+[Input(2, 6, 6)]
+[Conv2D(6, Kernel = 3, Padding = 1, Name = "conv1"), ReLU]
+[Residual(Name = "block")]
+[Conv2D(6, Kernel = 3, Padding = 1, Name = "conv2")]
+[BatchNorm2D(Name = "bn2"), ReLU]
+[Conv2D(6, Kernel = 3, Padding = 1, Name = "conv3")]
+[EndResidual(Name = "add"), ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Linear(4, Name = "fc")]
+public partial class Int8ResidualCnn;
+
+// A residual MLP whose second block ends on the network's last Linear (which is then requantized, not the float output),
+// and no ReLU after either add.
+[Network(Int8 = true)]
+[Input(9)]
+[Linear(11, Name = "fc1"), ReLU]
+[Residual(Name = "block1")]
+[Linear(11, Name = "fc2"), ReLU]
+[Linear(11, Name = "fc3")]
+[EndResidual(Name = "add1")]
+[Residual(Name = "block2")]
+[Linear(11, Name = "fc4")]
+[EndResidual(Name = "add2")]
+public partial class Int8ResidualMlp;
+
+// Nested blocks: the inner add (with its ReLU) ends inside the outer block, the outer add closes on the inner one's sum.
+[Network(Int8 = true)]
+[Input(7)]
+[Linear(10, Name = "fc1"), ReLU]
+[Residual(Name = "outer")]
+[Linear(10, Name = "fc2"), ReLU]
+[Residual(Name = "inner")]
+[Linear(10, Name = "fc3"), Tanh]
+[Linear(10, Name = "fc4")]
+[EndResidual(Name = "innerAdd"), ReLU]
+[Linear(10, Name = "fc5")]
+[EndResidual(Name = "outerAdd"), ReLU]
+[Linear(3, Name = "fc6")]
+public partial class Int8NestedResidual;

@@ -7,7 +7,7 @@ namespace NetDsl.Tests.Quantization;
 
 /// <summary>
 /// A quantized batch cut between threads gives the bits of one thread's <see cref="QuantizedNetwork.ForwardBatch"/>, for
-/// networks with channels-last convolutions, float activations, pools and a Softmax tail, at batch sizes that leave
+/// networks with channels-last convolutions, float activations and normalizations, residual blocks, pools and a Softmax tail, at batch sizes that leave
 /// uneven and empty shares.
 /// </summary>
 public sealed class QuantizedDataParallelTests
@@ -15,7 +15,7 @@ public sealed class QuantizedDataParallelTests
     public static TheoryData<string, int> NetworksAndThreads()
     {
         var data = new TheoryData<string, int>();
-        foreach (string network in new[] { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8Cnn), nameof(Int8Activations), nameof(Int8Pools), nameof(Int8Signal) })
+        foreach (string network in new[] { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8Cnn), nameof(Int8Activations), nameof(Int8Pools), nameof(Int8Signal), nameof(Int8ResidualCnn), nameof(Int8NormCnn) })
         {
             foreach (int threads in new[] { 1, 2, 3 })
             {
@@ -88,6 +88,8 @@ public sealed class QuantizedDataParallelTests
             nameof(Int8Activations) => new Int8Activations(24),
             nameof(Int8Pools) => new Int8Pools(25),
             nameof(Int8Signal) => new Int8Signal(26),
+            nameof(Int8ResidualCnn) => new Int8ResidualCnn(27),
+            nameof(Int8NormCnn) => new Int8NormCnn(28),
             _ => throw new ArgumentException(name),
         };
         return QuantizedNetwork.Create(model, Inputs(model.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b), 100, seed: 7));

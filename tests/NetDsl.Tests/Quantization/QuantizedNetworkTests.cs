@@ -15,10 +15,10 @@ public sealed class QuantizedNetworkTests
 {
     private const int CalibrationSamples = 200;
 
-    public static TheoryData<string> Networks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn), nameof(Int8Signal) };
+    public static TheoryData<string> Networks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn), nameof(Int8Signal), nameof(Int8ResidualCnn), nameof(Int8ResidualMlp) };
 
     /// <summary>Every network, including those with activations computed in float, which the integer reference does not model.</summary>
-    public static TheoryData<string> AllNetworks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn), nameof(Int8Signal), nameof(Int8Activations), nameof(Int8Pools) };
+    public static TheoryData<string> AllNetworks() => new() { nameof(Int8Mlp), nameof(Int8Shapes), nameof(Int8ReluHead), nameof(Int8Cnn), nameof(Int8Signal), nameof(Int8Activations), nameof(Int8Pools), nameof(Int8ResidualCnn), nameof(Int8ResidualMlp), nameof(Int8NestedResidual) };
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -220,9 +220,29 @@ public sealed class QuantizedNetworkTests
         long[] x = inputs.Select(v => (long)input.Quantize(v)).ToArray();
         int width = network.InputSize;
         float[]? result = null;
+        var blockInputs = new Stack<(long[] Values, QuantizationParameters Quantization)>();
         foreach (QuantizedStage stage in network.Stages)
         {
             var next = new long[rows * stage.OutFeatures];
+            if (stage is QuantizedResidualStart)
+            {
+                blockInputs.Push((x, input));
+                continue;
+            }
+
+            if (stage is QuantizedResidualAdd add)
+            {
+                (long[] kept, QuantizationParameters keptQuantization) = blockInputs.Pop();
+                for (int i = 0; i < next.Length; i++)
+                {
+                    next[i] = Int8ResidualAddTests.Reference((byte)x[i], (byte)kept[i], input, keptQuantization, add.Output, add.Relu);
+                }
+
+                x = next;
+                input = add.Output;
+                continue;
+            }
+
             if (stage is QuantizedMaxPool pool)
             {
                 Int8Window g = pool.Window;
@@ -362,7 +382,7 @@ public sealed class QuantizedNetworkTests
         return tensor is null ? new float[outputs] : model.Parameters.Slice(tensor.Offset, tensor.Length).ToArray();
     }
 
-    private static INetwork Create(string name, int seed) => name switch
+    internal static INetwork Create(string name, int seed) => name switch
     {
         nameof(Int8Mlp) => new Int8Mlp(seed),
         nameof(Int8Shapes) => new Int8Shapes(seed),
@@ -371,6 +391,9 @@ public sealed class QuantizedNetworkTests
         nameof(Int8Signal) => WithRunningStatistics(new Int8Signal(seed), seed),
         nameof(Int8Activations) => new Int8Activations(seed),
         nameof(Int8Pools) => new Int8Pools(seed),
+        nameof(Int8ResidualCnn) => WithRunningStatistics(new Int8ResidualCnn(seed), seed),
+        nameof(Int8ResidualMlp) => new Int8ResidualMlp(seed),
+        nameof(Int8NestedResidual) => new Int8NestedResidual(seed),
         _ => throw new ArgumentException(name),
     };
 
@@ -392,7 +415,7 @@ public sealed class QuantizedNetworkTests
         return model;
     }
 
-    private static float[] Inputs(INetwork model, int count, int seed)
+    internal static float[] Inputs(INetwork model, int count, int seed)
     {
         int size = 1;
         foreach (int d in model.Layers[0].InputShape)

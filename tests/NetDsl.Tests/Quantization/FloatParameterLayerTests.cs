@@ -104,18 +104,7 @@ public sealed class FloatParameterLayerTests
     {
         INetwork model = Create(name, seed: 15);
         QuantizedNetwork quantized = QuantizedNetwork.Create(model, Inputs(model, 80, seed: 16));
-        byte[] file = quantized.ToBytes();
-
-        QuantizedNetwork loaded = QuantizedNetwork.FromBytes(file, model.Layers, model.Architecture);
-
-        float[] inputs = Inputs(model, 70, seed: 17);
-        var expected = new float[70 * quantized.OutputSize];
-        var actual = new float[expected.Length];
-        quantized.ForwardBatch(inputs, expected);
-        loaded.ForwardBatch(inputs, actual);
-        Assert.Equal(expected, actual);
-        Assert.Equal(quantized.Layers, loaded.Layers);
-        Assert.Equal(file, loaded.ToBytes());
+        QuantizedFileAssert.RoundTrips(model, quantized, Inputs(model, 70, seed: 17));
     }
 
     [Fact]

@@ -123,18 +123,7 @@ public sealed class QuantizedResidualTests
     public void SaveThenLoad_GivesTheSameBits(string name)
     {
         (INetwork model, QuantizedNetwork quantized) = Quantize(name, seed: 32);
-        byte[] file = quantized.ToBytes();
-
-        QuantizedNetwork loaded = QuantizedNetwork.FromBytes(file, model.Layers, model.Architecture);
-
-        float[] inputs = QuantizedNetworkTests.Inputs(model, 30, seed: 33);
-        var expected = new float[30 * quantized.OutputSize];
-        var actual = new float[expected.Length];
-        quantized.ForwardBatch(inputs, expected);
-        loaded.ForwardBatch(inputs, actual);
-        Assert.Equal(expected, actual);
-        Assert.Equal(quantized.Layers, loaded.Layers);
-        Assert.Equal(file, loaded.ToBytes());
+        QuantizedFileAssert.RoundTrips(model, quantized, QuantizedNetworkTests.Inputs(model, 30, seed: 33));
     }
 
     [Fact]

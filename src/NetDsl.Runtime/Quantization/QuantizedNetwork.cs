@@ -106,7 +106,6 @@ public sealed class QuantizedNetwork
         Int8Path path = Int8Paths.Best;
         QuantizationParameters input = ActivationRange.Calibrate(activations[0], options);
         QuantizationParameters current = input;
-        var blockInputs = new Stack<QuantizationParameters>();
         var stages = new QuantizedStage[plan.Stages.Count];
         for (int i = 0; i < stages.Length; i++)
         {
@@ -117,17 +116,10 @@ public sealed class QuantizedNetwork
                 continue;
             }
 
-            if (stage.Kind == PlannedKind.ResidualStart)
-            {
-                stages[i] = new QuantizedResidualStart(stage.Layer.Name, stage.InFeatures, current, stage.BlockDepth);
-                blockInputs.Push(current);
-                continue;
-            }
-
             if (stage.Kind == PlannedKind.ResidualAdd)
             {
                 QuantizationParameters sum = ActivationRange.Calibrate(activations[i + 1], options);
-                stages[i] = new QuantizedResidualAdd(stage.Layer.Name, stage.InFeatures, current, blockInputs.Pop(), sum, stage.FusedRelu, stage.BlockDepth, path);
+                stages[i] = QuantizedResidualAdd.Closing(stages, i, stage, current, sum, path);
                 current = sum;
                 continue;
             }
@@ -366,11 +358,12 @@ public sealed class QuantizedNetwork
         }
     }
 
-    /// <summary>A stage that keeps its input's quantization and has nothing to store (ReLU, max pool), or null for others.</summary>
+    /// <summary>A stage that keeps its input's quantization and has nothing to store (ReLU, max pool, a residual block's start), or null for others.</summary>
     internal static QuantizedStage? PassingQuantizationThrough(PlannedStage stage, QuantizationParameters input) => stage.Kind switch
     {
         PlannedKind.Relu => new QuantizedRelu(stage.Layer.Name, stage.InFeatures, input),
         PlannedKind.MaxPool => new QuantizedMaxPool(stage.Layer.Name, stage.Window!, input),
+        PlannedKind.ResidualStart => new QuantizedResidualStart(stage.Layer.Name, stage.InFeatures, input, stage.BlockDepth),
         _ => null,
     };
 

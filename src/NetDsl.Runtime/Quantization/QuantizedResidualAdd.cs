@@ -21,6 +21,24 @@ internal sealed class QuantizedResidualAdd : QuantizedStage
         _vectors = path != Int8Path.Scalar;
     }
 
+    /// <summary>
+    /// The add of planned stage <paramref name="index"/>, closing the block whose start is the nearest earlier
+    /// <see cref="QuantizedResidualStart"/> of the same depth in <paramref name="stages"/> (built in order): the samples it
+    /// kept are quantized as that start's output.
+    /// </summary>
+    public static QuantizedResidualAdd Closing(QuantizedStage[] stages, int index, PlannedStage stage, QuantizationParameters block, QuantizationParameters output, Int8Path path)
+    {
+        for (int i = index - 1; i >= 0; i--)
+        {
+            if (stages[i] is QuantizedResidualStart start && start.Depth == stage.BlockDepth)
+            {
+                return new QuantizedResidualAdd(stage.Layer.Name, stage.InFeatures, block, start.Output, output, stage.FusedRelu, stage.BlockDepth, path);
+            }
+        }
+
+        throw new InvalidOperationException($"Layer '{stage.Layer.Name}' (EndResidual) has no Residual stage of depth {stage.BlockDepth} before it; the plan checks this, so this is a bug in NetDsl.");
+    }
+
     public Int8ResidualAdd Arithmetic { get; }
 
     /// <summary>Whether a <c>ReLU</c> follows: outputs are clamped to <c>[zero point, 255]</c>.</summary>

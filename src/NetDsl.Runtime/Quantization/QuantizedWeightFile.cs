@@ -85,7 +85,6 @@ internal static class QuantizedWeightFile
         var expected = new HashSet<string>(StringComparer.Ordinal);
         QuantizationParameters input = ReadParameters(file, "input", expected);
         QuantizationParameters current = input;
-        var blockInputs = new Stack<QuantizationParameters>();
         var stages = new QuantizedStage[plan.Stages.Count];
         for (int i = 0; i < stages.Length; i++)
         {
@@ -96,17 +95,10 @@ internal static class QuantizedWeightFile
                 continue;
             }
 
-            if (stage.Kind == PlannedKind.ResidualStart)
-            {
-                stages[i] = new QuantizedResidualStart(stage.Layer.Name, stage.InFeatures, current, stage.BlockDepth);
-                blockInputs.Push(current);
-                continue;
-            }
-
             if (stage.Kind == PlannedKind.ResidualAdd)
             {
                 QuantizationParameters sum = ReadParameters(file, stage.Layer.Name + ".output", expected);
-                stages[i] = new QuantizedResidualAdd(stage.Layer.Name, stage.InFeatures, current, blockInputs.Pop(), sum, stage.FusedRelu, stage.BlockDepth, Int8Paths.Best);
+                stages[i] = QuantizedResidualAdd.Closing(stages, i, stage, current, sum, Int8Paths.Best);
                 current = sum;
                 continue;
             }

@@ -104,7 +104,7 @@ public sealed class FloatParameterLayerTests
     {
         INetwork model = Create(name, seed: 15);
         QuantizedNetwork quantized = QuantizedNetwork.Create(model, Inputs(model, 80, seed: 16));
-        QuantizedFileAssert.RoundTrips(model, quantized, Inputs(model, 70, seed: 17));
+        QuantizedAssert.RoundTrips(model, quantized, Inputs(model, 70, seed: 17));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading.Tasks;
 using NetDsl.Quantization;
 using Xunit;
 
@@ -84,19 +83,7 @@ public sealed class QuantizedNetworkTests
     {
         var model = new Int8Mlp(12);
         Int8Mlp.Quantized quantized = model.Quantize(Inputs(model, CalibrationSamples, seed: 7));
-        float[] inputs = Inputs(model, 64, seed: 8);
-        var expected = new float[64 * Int8Mlp.OutputSize];
-        quantized.ForwardBatch(inputs, expected);
-
-        Parallel.For(0, 8, _ =>
-        {
-            var actual = new float[expected.Length];
-            for (int round = 0; round < 20; round++)
-            {
-                quantized.ForwardBatch(inputs, actual);
-                Assert.Equal(expected, actual);
-            }
-        });
+        QuantizedAssert.SameBitsOnManyThreads((x, y) => quantized.ForwardBatch(x, y), Inputs(model, 64, seed: 8), 64 * Int8Mlp.OutputSize);
     }
 
     [Fact]

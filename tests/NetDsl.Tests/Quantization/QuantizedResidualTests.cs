@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Threading.Tasks;
 using NetDsl.Quantization;
 using Xunit;
 
@@ -87,19 +86,7 @@ public sealed class QuantizedResidualTests
     public void ManyThreads_GiveTheSameBits()
     {
         (INetwork model, QuantizedNetwork quantized) = Quantize(nameof(Int8NestedResidual), seed: 28);
-        float[] inputs = QuantizedNetworkTests.Inputs(model, 64, seed: 29);
-        var expected = new float[64 * quantized.OutputSize];
-        quantized.ForwardBatch(inputs, expected);
-
-        Parallel.For(0, 8, _ =>
-        {
-            var actual = new float[expected.Length];
-            for (int round = 0; round < 20; round++)
-            {
-                quantized.ForwardBatch(inputs, actual);
-                Assert.Equal(expected, actual);
-            }
-        });
+        QuantizedAssert.SameBitsOnManyThreads((x, y) => quantized.ForwardBatch(x, y), QuantizedNetworkTests.Inputs(model, 64, seed: 29), 64 * quantized.OutputSize);
     }
 
     [Theory]
@@ -123,7 +110,7 @@ public sealed class QuantizedResidualTests
     public void SaveThenLoad_GivesTheSameBits(string name)
     {
         (INetwork model, QuantizedNetwork quantized) = Quantize(name, seed: 32);
-        QuantizedFileAssert.RoundTrips(model, quantized, QuantizedNetworkTests.Inputs(model, 30, seed: 33));
+        QuantizedAssert.RoundTrips(model, quantized, QuantizedNetworkTests.Inputs(model, 30, seed: 33));
     }
 
     [Fact]

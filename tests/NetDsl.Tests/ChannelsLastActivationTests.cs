@@ -240,7 +240,7 @@ public sealed class ChannelsLastActivationTests
         return true;
     }
 
-    private static float[] ToChannelsLast(float[] planar, int batch, int channels, int positions)
+    internal static float[] ToChannelsLast(float[] planar, int batch, int channels, int positions)
     {
         var result = new float[planar.Length];
         for (int n = 0; n < batch; n++)
@@ -257,7 +257,7 @@ public sealed class ChannelsLastActivationTests
         return result;
     }
 
-    private static float[] ToPlanar(float[] channelsLast, int batch, int channels, int positions)
+    internal static float[] ToPlanar(float[] channelsLast, int batch, int channels, int positions)
     {
         var result = new float[channelsLast.Length];
         for (int n = 0; n < batch; n++)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace NetDsl.Tests;
@@ -22,6 +23,15 @@ public partial class CheckedUnrolledNet;
 [Flatten]
 [Linear(2, Name = "fc")]
 public partial class CheckedBatchNormNet;
+
+/// <summary>32 outputs on a small map: the convolution writes channels-last and its max pool runs inside it unless checks are on.</summary>
+[Network]
+[Input(1, 6, 6)]
+[Conv2D(32, Kernel = 3, Padding = 1, Name = "conv"), ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Linear(2, Name = "fc")]
+public partial class CheckedPooledConvNet;
 
 /// <summary>The numeric check mode and the tests that turn it on run alone: the switch is process-wide.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -104,6 +114,32 @@ public sealed class NumericChecksTests
         network.ForwardTraining([0, 0, 0, 0], new float[2]);
         NonFiniteValueException inputGradient = WithChecks(() => network.Backward([float.MaxValue, 0]));
         Assert.Equal(network.GetType().Name + ": Infinity in the gradient at the input of layer 'fc2' (Linear, stage 2), sample 0, element 1; the values before it were finite.", inputGradient.Message);
+    }
+
+    [Fact]
+    public void AConvolutionWhosePoolRunsInsideIt_IsStillCheckedOnItsOwnOutputs()
+    {
+        var network = new CheckedPooledConvNet(3);
+        float[] input = Enumerable.Repeat(1f, 2 * 36).ToArray();
+        var unchecked_ = new float[4];
+        var checked_ = new float[4];
+        network.ForwardBatch(input, unchecked_);
+        NumericChecks.Enabled = true;
+        try
+        {
+            network.ForwardBatch(input, checked_);
+        }
+        finally
+        {
+            NumericChecks.Enabled = false;
+        }
+
+        Assert.Equal(unchecked_, checked_);
+
+        // Channel 5's centre tap: every output of channel 5 is infinite, named at the convolution (planar element 5 * 36).
+        network.Parameters[5 * 9 + 4] = float.PositiveInfinity;
+        NonFiniteValueException exception = WithChecks(() => network.ForwardBatch(input, new float[4]));
+        Assert.Equal("CheckedPooledConvNet: Infinity in the output of layer 'conv' (Conv2D, then ReLU, stage 1), sample 0, element 180; the values before it were finite.", exception.Message);
     }
 
     [Fact]

@@ -47,9 +47,21 @@ internal sealed class AffineStageEmitter : IStageEmitter
         writer.WriteLine(StageDescription.Of(plan, stage) + context.LayoutNote);
         if (!stage.IsUnrolled)
         {
-            writer.WriteLine(stage.Kind == StageKind.Linear
+            string call = stage.Kind == StageKind.Linear
                 ? TypeNames.LinearKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + LinearRows(layer) + ");"
-                : TypeNames.ConvolutionKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + (context.AnyChannelsLast ? context.LayoutArguments : string.Empty) + ");");
+                : TypeNames.ConvolutionKernels + ".Forward(" + context.Input + ", " + weight + ", " + bias + ", " + context.Output + ", batch, in " + GeometryField.Name(stage) + (context.AnyChannelsLast ? context.LayoutArguments : string.Empty) + ");";
+            if (context.FusedPool is { } pool)
+            {
+                writer.WriteLine("// The max pool of stage " + Literals.Int(pool.Index) + (context.ActivationDeferred ? " and the ReLU run" : " runs") + " inside this convolution, on each group of samples as its outputs are computed;");
+                writer.WriteLine("// with numeric checks on, they run one after the other so that the convolution's outputs are checked.");
+                writer.WriteLine("if (" + TypeNames.NumericChecks + ".Enabled) " + call);
+                writer.WriteLine("else " + TypeNames.ConvolutionKernels + ".ForwardPooled(" + context.Input + ", " + weight + ", " + bias + ", " + context.FusedPoolOutput.Span + ", batch, in " + GeometryField.Name(stage) + ", in " + GeometryField.Name(pool)
+                    + ", " + StageContext.Layout(context.InputChannelsLast) + ", " + StageContext.Layout(context.FusedPoolOutput.ChannelsLast) + ", relu: " + (context.ActivationDeferred ? "true" : "false") + ");");
+                writer.WriteLine();
+                return;
+            }
+
+            writer.WriteLine(call);
             if (ActivationCode.Applies(stage.Activation))
             {
                 writer.WriteLine(context.ActivationDeferred

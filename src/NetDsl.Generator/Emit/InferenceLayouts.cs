@@ -70,6 +70,20 @@ internal static class InferenceLayouts
         && plan.Layers[pool.LayerIndex].Kind is LayerKind.MaxPool1D or LayerKind.MaxPool2D
         && !plan.Stages.Any(s => s.ResidualSource == stage.Index);
 
+    /// <summary>
+    /// Whether the max pool after convolution stage <paramref name="stage"/> runs inside the convolution's kernel
+    /// (<c>ConvolutionKernels.ForwardPooled</c>): each group of samples is pooled while its outputs are in cache, so the
+    /// full-size output is never written and read back (N4's first layer: 6.4 MB at batch 64). The convolution writes
+    /// channels-last (its kernel is the channels-last one), has no activation or a ReLU that runs after the pool, and
+    /// nothing else reads its output.
+    /// </summary>
+    public static bool PoolFusedIntoConvolution(NetworkPlan plan, Stage stage, bool[] channelsLast) =>
+        stage.Kind == StageKind.Convolution && !stage.IsUnrolled && channelsLast[stage.Index]
+        && (stage.Activation is null || !ActivationCode.Applies(stage.Activation) || ReLUAfterPool(plan, stage))
+        && stage.Index < plan.Stages.Count && plan.Stages[stage.Index] is { Kind: StageKind.Pool, IsUnrolled: false } pool
+        && plan.Layers[pool.LayerIndex].Kind is LayerKind.MaxPool1D or LayerKind.MaxPool2D
+        && !plan.Stages.Any(s => s.ResidualSource == stage.Index);
+
     /// <summary>The rule of the runtime's <c>ChannelsLastConvolution.Applies</c> on a machine with 256-bit vectors (kept equal by a test): which convolutions take the channels-last kernel.</summary>
     public static bool TakesChannelsLastKernel(int inChannels, int outChannels, int outWidth, int strideHeight, int strideWidth)
     {

@@ -543,10 +543,14 @@ internal static class NetworkEmitter
             Stage? before = stage.Index > 1 ? plan.Stages[stage.Index - 2] : null;
             string previous = "s" + Literals.Int(stage.Index - (MovedAfterPool(plan, stage.Index - 1) ? 2 : 1));
             string current = "s" + Literals.Int(stage.Index);
+            bool fusedPool = InferenceLayouts.PoolFusedIntoConvolution(plan, stage, channelsLast);
             var context = new StageContext(previous, current, string.Empty, string.Empty, null, null, Training: false, ActivationPrefix: "s",
                 InputChannelsLast: channelsLast[stage.Index - 1], OutputChannelsLast: channelsLast[stage.Index],
                 ActivationDeferred: InferenceLayouts.ReLUAfterPool(plan, stage),
-                DeferredActivation: before is not null && InferenceLayouts.ReLUAfterPool(plan, before) ? before.Activation : null);
+                DeferredActivation: before is not null && InferenceLayouts.ReLUAfterPool(plan, before) ? before.Activation : null,
+                FusedPool: fusedPool ? plan.Stages[stage.Index] : null,
+                FusedPoolOutput: fusedPool ? ("s" + Literals.Int(stage.Index + 1), channelsLast[stage.Index + 1]) : default,
+                PooledInConvolution: before is not null && InferenceLayouts.PoolFusedIntoConvolution(plan, before, channelsLast));
             EmitterFor(stage).EmitForward(writer, plan, stage, context);
             NumericCheckCode.StageOutputs(writer, plan, stage, current, last: stage.Index == count, channelsLast: channelsLast[stage.Index]);
         }

@@ -31,6 +31,12 @@ internal sealed class PoolStageEmitter : IStageEmitter
         writer.WriteLine(StageDescription.Of(plan, stage) + context.LayoutNote);
         if (!stage.IsUnrolled)
         {
+            if (context.PooledInConvolution)
+            {
+                writer.WriteLine("// Unless numeric checks are on, the convolution of stage " + Literals.Int(stage.Index - 1) + " ran this pool" + (context.DeferredActivation is null ? "." : " and the ReLU."));
+                writer.OpenBlock("if (" + TypeNames.NumericChecks + ".Enabled)");
+            }
+
             writer.WriteLine(layer.Kind switch
             {
                 LayerKind.GlobalAvgPool => TypeNames.PoolingKernels + ".GlobalAverageForward(" + context.Input + ", " + context.Output + ", batch, " + Channels(layer) + ", " + Positions(layer) + ");",
@@ -40,6 +46,11 @@ internal sealed class PoolStageEmitter : IStageEmitter
             if (context.DeferredActivation is { } deferred)
             {
                 writer.WriteLine(ActivationCode.KernelForward(deferred, context.Output, context.Output) + " // the ReLU before this pool");
+            }
+
+            if (context.PooledInConvolution)
+            {
+                writer.CloseBlock();
             }
 
             writer.WriteLine();

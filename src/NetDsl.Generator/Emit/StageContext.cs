@@ -13,6 +13,9 @@ namespace NetDsl.Generator.Emit;
 /// <param name="OutputChannelsLast">Inference: whether <paramref name="Output"/> is to hold channels-last activations.</param>
 /// <param name="ActivationDeferred">Inference: the stage's fused activation is left to the max pool that follows (<see cref="InferenceLayouts.ReLUAfterPool"/>).</param>
 /// <param name="DeferredActivation">Inference: an activation of the preceding stage this max pool applies to its output.</param>
+/// <param name="FusedPool">Inference, a convolution: the max pool stage that runs inside its kernel (<see cref="InferenceLayouts.PoolFusedIntoConvolution"/>), or null.</param>
+/// <param name="FusedPoolOutput">Inference, a convolution with <paramref name="FusedPool"/>: the pool's output span and whether it is channels-last.</param>
+/// <param name="PooledInConvolution">Inference, a max pool: the convolution before it runs it (this stage's call runs only with numeric checks on).</param>
 internal sealed record StageContext(
     string Input,
     string Output,
@@ -25,7 +28,10 @@ internal sealed record StageContext(
     bool InputChannelsLast = false,
     bool OutputChannelsLast = false,
     bool ActivationDeferred = false,
-    Catalog.ActivationFunction? DeferredActivation = null)
+    Catalog.ActivationFunction? DeferredActivation = null,
+    Model.Stage? FusedPool = null,
+    (string Span, bool ChannelsLast) FusedPoolOutput = default,
+    bool PooledInConvolution = false)
 {
     /// <summary>The layout arguments of a kernel call that converts between layouts: <c>, ActivationLayout.X, ActivationLayout.Y</c>.</summary>
     public string LayoutArguments => ", " + Layout(InputChannelsLast) + ", " + Layout(OutputChannelsLast);

@@ -55,7 +55,29 @@ internal static class ChannelsLastConvolution
         }
 
         ConvolutionWork work = t_work ??= new ConvolutionWork();
-        work.RunForward(team, x, weight, bias, y, batch, g, inputLayout, outputLayout);
+        work.RunForward(team, x, weight, bias, y, batch, g, inputLayout, outputLayout, pooled: false, default, relu: false);
+    }
+
+    /// <summary>
+    /// The forward pass followed by the max pool <paramref name="pool"/> (whose input is this convolution's output):
+    /// each group of samples is pooled as soon as its outputs are computed, from a scratch the size of the group that is
+    /// still in the core's cache, so the convolution's full-size output is never written to memory and read back (N4's
+    /// first layer: 6.4 MB at batch 64). <paramref name="y"/> receives the pool's output in <paramref name="outputLayout"/>.
+    /// With <paramref name="relu"/>, the pooled values go through ReLU as they are stored. The same bits as the calls one
+    /// after the other.
+    /// </summary>
+    public static void ForwardPooled(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, in WindowGeometry pool,
+        ActivationLayout inputLayout, ActivationLayout outputLayout, bool relu)
+    {
+        KernelTeam? team = KernelTeam.Current;
+        if (team is null || !WorthSplitting(g, batch))
+        {
+            ForwardPart(x, weight, bias, y, batch, g, 0, 1, inputLayout, outputLayout, pooled: true, pool, relu);
+            return;
+        }
+
+        ConvolutionWork work = t_work ??= new ConvolutionWork();
+        work.RunForward(team, x, weight, bias, y, batch, g, inputLayout, outputLayout, pooled: true, pool, relu);
     }
 
     /// <summary>Adds the parameter gradients of the batch and, unless <paramref name="dx"/> is empty, overwrites it with the input gradient.</summary>
@@ -78,14 +100,14 @@ internal static class ChannelsLastConvolution
 
     /// <summary>The forward pass's part <paramref name="part"/> of <paramref name="parts"/>: whole groups of samples, or, with fewer groups than parts, blocks of output channels.</summary>
     internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts,
-        ActivationLayout inputLayout = ActivationLayout.Planar, ActivationLayout outputLayout = ActivationLayout.Planar)
+        ActivationLayout inputLayout = ActivationLayout.Planar, ActivationLayout outputLayout = ActivationLayout.Planar, bool pooled = false, in WindowGeometry pool = default, bool relu = false)
     {
         switch (ChannelsLastTileShape.WidthFor(g.OutChannels))
         {
-            case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout); break;
-            case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout); break;
-            case 128: Forward<Vector128<float>, Width128>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout); break;
-            default: Forward<float, Width1>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout); break;
+            case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout, pooled, pool, relu); break;
+            case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout, pooled, pool, relu); break;
+            case 128: Forward<Vector128<float>, Width128>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout, pooled, pool, relu); break;
+            default: Forward<float, Width1>(x, weight, bias, y, batch, g, part, parts, inputLayout, outputLayout, pooled, pool, relu); break;
         }
     }
 
@@ -118,7 +140,7 @@ internal static class ChannelsLastConvolution
     }
 
     private static void Forward<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts,
-        ActivationLayout inputLayout, ActivationLayout outputLayout)
+        ActivationLayout inputLayout, ActivationLayout outputLayout, bool pooled, in WindowGeometry pool, bool relu)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -132,13 +154,16 @@ internal static class ChannelsLastConvolution
         int inputLength = cl.SamplesPerGroup * cl.PaddedPlane * g.InChannels;
 
         // A channels-last output whose channels fill whole blocks is written in place; otherwise the tiles write rows of
-        // `channels` floats that are then copied (or transposed) into the output.
-        bool inPlace = outputLayout == ActivationLayout.ChannelsLast && channels == g.OutChannels;
+        // `channels` floats that are then copied (or transposed, or pooled) into the output. A planar pooled output is
+        // pooled into rows first and transposed from there (a quarter of the group's outputs for a 2x2 pool).
+        bool inPlace = !pooled && outputLayout == ActivationLayout.ChannelsLast && channels == g.OutChannels;
         int rowsLength = inPlace ? 0 : groupPixels * channels;
-        Span<float> floats = Floats(channels + inputLength + rowsLength);
+        int pooledLength = pooled && outputLayout == ActivationLayout.Planar ? cl.SamplesPerGroup * pool.OutPlane * channels : 0;
+        Span<float> floats = Floats(channels + inputLength + rowsLength + pooledLength);
         Span<float> packedBias = floats.Slice(0, channels);
         Span<float> padded = floats.Slice(channels, inputLength);
         Span<float> scratchRows = floats.Slice(channels + inputLength, rowsLength);
+        Span<float> pooledRows = floats.Slice(channels + inputLength + rowsLength, pooledLength);
         Span<int> offsets = Offsets(cl.Depth + groupPixels);
         Span<int> depthOffsets = offsets.Slice(0, cl.Depth);
         Span<int> pixelOffsets = offsets.Slice(cl.Depth, groupPixels);
@@ -221,7 +246,11 @@ internal static class ChannelsLastConvolution
             }
 
             int endChannel = Math.Min(endBlock * block, g.OutChannels);
-            if (outputLayout == ActivationLayout.Planar)
+            if (pooled)
+            {
+                Pool(rows, pooledRows, count, channels, y.Slice(first * pool.OutputSize, count * pool.OutputSize), firstBlock * block, endChannel, pool, outputLayout, relu);
+            }
+            else if (outputLayout == ActivationLayout.Planar)
             {
                 ChannelsLastLayout.ToPlanes(rows, count, channels, y.Slice(first * g.OutputSize), firstBlock * block, endChannel, g);
             }
@@ -230,6 +259,25 @@ internal static class ChannelsLastConvolution
                 ChannelsLastLayout.CopyChannels(rows, pixels, channels, y.Slice(first * g.OutputSize), g.OutChannels, firstBlock * block, endChannel);
             }
         }
+    }
+
+    // Pools channels [firstChannel, endChannel) of a group's output rows (`channels` floats per pixel) into its samples of the pool's output.
+    private static void Pool(Span<float> rows, Span<float> pooledRows, int count, int channels, Span<float> y, int firstChannel, int endChannel, in WindowGeometry pool, ActivationLayout outputLayout, bool relu)
+    {
+        if ((long)count * pool.InPlane * channels > rows.Length)
+        {
+            throw new ArgumentException($"The pool after the convolution reads {pool.InChannels}x{pool.InHeight}x{pool.InWidth} per sample; the convolution's group holds {rows.Length / Math.Max(1, count * channels)} pixels per sample.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(rows);
+        if (outputLayout == ActivationLayout.ChannelsLast)
+        {
+            ChannelsLastPooling.MaxPixels(ref source, channels, ref MemoryMarshal.GetReference(y), pool.OutChannels, firstChannel, endChannel, count, pool, relu);
+            return;
+        }
+
+        ChannelsLastPooling.MaxPixels(ref source, channels, ref MemoryMarshal.GetReference(pooledRows), channels, firstChannel, endChannel, count, pool, relu);
+        ChannelsLastLayout.ToPlanes(pooledRows, count, channels, y, firstChannel, endChannel, pool);
     }
 
     private static void ParameterGradients<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, in WindowGeometry g, int part, int parts)

@@ -46,6 +46,32 @@ public static class ConvolutionKernels
     }
 
     /// <summary>
+    /// <c>y = maxpool(conv(x, weight) + bias)</c>: the convolution followed by the max pool <paramref name="pool"/>, pooled
+    /// group of samples by group while the convolution's outputs are in cache (generated inference code fuses a max pool
+    /// into the convolution before it this way). <paramref name="y"/> holds the pool's output in <paramref name="outputLayout"/>;
+    /// the same bits as <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, in WindowGeometry, ActivationLayout, ActivationLayout)"/>
+    /// into a channels-last span followed by <see cref="PoolingKernels.MaxForward(ReadOnlySpan{float}, Span{float}, int, in WindowGeometry, ActivationLayout, ActivationLayout)"/>
+    /// and, with <paramref name="relu"/>, <see cref="ActivationKernels.ReLU"/> on the pooled values (a convolution's ReLU,
+    /// which gives the same values after a max pool as before it).
+    /// </summary>
+    public static void ForwardPooled(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, in WindowGeometry pool,
+        ActivationLayout inputLayout, ActivationLayout outputLayout, bool relu)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        if (pool.InChannels != g.OutChannels || pool.OutChannels != g.OutChannels || pool.InHeight != g.OutHeight || pool.InWidth != g.OutWidth)
+        {
+            throw new ArgumentException($"The pool after the convolution must read its output: the convolution writes {g.OutChannels}x{g.OutHeight}x{g.OutWidth} per sample, the pool reads {pool.InChannels}x{pool.InHeight}x{pool.InWidth} and writes {pool.OutChannels} channels.", nameof(pool));
+        }
+
+        if (x.Length < (long)batch * g.InputSize || y.Length < (long)batch * pool.OutputSize || weight.Length < (long)g.OutChannels * g.InChannels * g.KernelHeight * g.KernelWidth)
+        {
+            throw new ArgumentException($"Pooled convolution operands are too short for a batch of {batch}: input {x.Length} (needs {(long)batch * g.InputSize}), output {y.Length} (needs {(long)batch * pool.OutputSize}), weight {weight.Length}.");
+        }
+
+        ChannelsLastConvolution.ForwardPooled(x, weight, bias, y, batch, g, pool, inputLayout, outputLayout, relu);
+    }
+
+    /// <summary>
     /// Adds the parameter gradients of a batch (<c>dW += dz (*) x</c>, <c>db += sum of dz</c>) and, unless
     /// <paramref name="dx"/> is empty, overwrites <paramref name="dx"/> with the input gradient.
     /// </summary>

@@ -13,14 +13,16 @@ internal sealed unsafe class ConvolutionWork : IKernelWork
     private float* _x, _weight, _bias, _y, _dz, _weightGradient, _biasGradient, _dx;
     private int _xLength, _weightLength, _biasLength, _yLength, _dzLength, _weightGradientLength, _biasGradientLength, _dxLength;
     private int _batch;
-    private WindowGeometry _geometry;
+    private WindowGeometry _geometry, _pool;
+    private bool _pooled, _relu;
     private ActivationLayout _inputLayout, _outputLayout;
 
-    public void RunForward(KernelTeam team, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, ActivationLayout inputLayout, ActivationLayout outputLayout)
+    public void RunForward(KernelTeam team, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, ActivationLayout inputLayout, ActivationLayout outputLayout,
+        bool pooled, in WindowGeometry pool, bool relu)
     {
         fixed (float* px = x, pw = weight, pb = bias, py = y)
         {
-            (_backward, _batch, _geometry, _inputLayout, _outputLayout) = (false, batch, g, inputLayout, outputLayout);
+            (_backward, _batch, _geometry, _inputLayout, _outputLayout, _pooled, _pool, _relu) = (false, batch, g, inputLayout, outputLayout, pooled, pool, relu);
             _x = px;
             _weight = pw;
             _bias = pb;
@@ -58,7 +60,7 @@ internal sealed unsafe class ConvolutionWork : IKernelWork
         else
         {
             ChannelsLastConvolution.ForwardPart(new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_weight, _weightLength), new ReadOnlySpan<float>(_bias, _biasLength),
-                new Span<float>(_y, _yLength), _batch, _geometry, part, parts, _inputLayout, _outputLayout);
+                new Span<float>(_y, _yLength), _batch, _geometry, part, parts, _inputLayout, _outputLayout, _pooled, _pool, _relu);
         }
     }
 

@@ -1,0 +1,96 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>
+/// A max pool right after a channels-last convolution runs inside the convolution's kernel in the inference pass
+/// (<c>ConvolutionKernels.ForwardPooled</c>, <c>InferenceLayouts.PoolFusedIntoConvolution</c>). The outputs must be the
+/// same bits as the same network with a dropout between the convolution and the pool (a copy at inference, which keeps
+/// the two calls apart), at batch sizes that fill one and several groups of samples, with NaN, infinities and signed
+/// zeros in the inputs; with numeric checks on, the two calls run apart and give the same bits again.
+/// </summary>
+public sealed class PoolFusionTests
+{
+    // Each stack has at least one convolution the fusion applies to; the comment says which.
+    private static readonly string[] Stacks =
+    {
+        // N4's pattern: a first layer of 32 channels (channels-last run from the input), then a channels-last convolution, ReLU after each pool.
+        "[Input(1, 12, 12)][Conv2D(32, Kernel = 3, Padding = 1), ReLU][MaxPool2D(2)][Conv2D(64, Kernel = 3, Padding = 1), ReLU][MaxPool2D(2)][Flatten][Linear(4)]",
+        // No activation; an odd map and channel count; the last pool writes planar before Flatten.
+        "[Input(16, 9, 11)][Conv2D(37, Kernel = 3)][MaxPool2D(2)][Flatten][Linear(3)]",
+        // A padded 3x3 pool at stride 2 (the general window path), a stride-2 convolution.
+        "[Input(16, 13, 13)][Conv2D(32, Kernel = 3, Stride = 2, Padding = 1), ReLU][MaxPool2D(3, Stride = 2, Padding = 1)][Conv2D(16, Kernel = 1), ReLU][MaxPool2D(2)][Flatten][Linear(5)]",
+        // One dimension.
+        "[Input(16, 40)][Conv1D(32, Kernel = 3, Padding = 1), ReLU][MaxPool1D(2)][Flatten][Linear(3)]",
+    };
+
+    [Fact]
+    public void APoolInsideTheConvolutionGivesTheSameBitsAsThePoolAfterIt()
+    {
+        string Declare(int i, string stack, bool apart) =>
+            "[Network]" + (apart ? stack.Replace("][MaxPool", "][Dropout(0.25)][MaxPool", StringComparison.Ordinal) : stack)
+            + " public partial class " + (apart ? "Apart" : "Fused") + i + ";";
+
+        string source = "using NetDsl;\n" + string.Join("\n", Stacks.Select((s, i) => Declare(i, s, apart: false) + "\n" + Declare(i, s, apart: true)));
+        TestRun run = TestCompilation.Run(source);
+        Assert.Empty(run.Exceptions);
+        Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        for (int i = 0; i < Stacks.Length; i++)
+        {
+            string fused = run.GeneratedSources.Single(s => s.HintName.Contains("Fused" + i + ".", StringComparison.Ordinal)).SourceText.ToString();
+            string apart = run.GeneratedSources.Single(s => s.HintName.Contains("Apart" + i + ".", StringComparison.Ordinal)).SourceText.ToString();
+            Assert.Contains("ConvolutionKernels.ForwardPooled(", fused, StringComparison.Ordinal);
+            Assert.DoesNotContain("ForwardPooled", apart, StringComparison.Ordinal);
+        }
+
+        TestCompilation.Load(run.Output, assembly =>
+        {
+            var random = new Random(23);
+            for (int i = 0; i < Stacks.Length; i++)
+            {
+                var fused = (INetwork)Activator.CreateInstance(assembly.GetType("Fused" + i)!, 5 + i)!;
+                var apart = (INetwork)Activator.CreateInstance(assembly.GetType("Apart" + i)!, 5 + i)!;
+                fused.Parameters.CopyTo(apart.Parameters);
+                int inputSize = fused.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);
+                int outputSize = fused.Layers[^1].OutputShape.ToArray().Aggregate(1, (a, b) => a * b);
+                foreach (int batch in new[] { 1, 3, 19 })
+                {
+                    float[] x = Enumerable.Range(0, batch * inputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+                    float[] special = { float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f };
+                    for (int s = 0; s < special.Length; s++)
+                    {
+                        x[random.Next(x.Length)] = special[s];
+                    }
+
+                    var expected = new float[batch * outputSize];
+                    var actual = new float[batch * outputSize];
+                    apart.ForwardBatch(x, expected);
+                    fused.ForwardBatch(x, actual);
+                    AssertSameBits(expected, actual, $"{Stacks[i]}, batch {batch}");
+                }
+            }
+
+            return 0;
+        });
+    }
+
+    [Fact]
+    public void AConvolutionWithAnActivationThatMustRunBeforeThePoolKeepsThePoolApart()
+    {
+        TestRun run = TestCompilation.Run("using NetDsl;\n[Network][Input(16, 8, 8)][Conv2D(32, Kernel = 3), Tanh][MaxPool2D(2)][Flatten][Linear(3)] public partial class TanhNet;");
+        Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        string source = run.GeneratedSources.Single(s => s.HintName.Contains("TanhNet.", StringComparison.Ordinal)).SourceText.ToString();
+        Assert.DoesNotContain("ForwardPooled", source, StringComparison.Ordinal);
+    }
+
+    private static void AssertSameBits(float[] expected, float[] actual, string what)
+    {
+        for (int j = 0; j < expected.Length; j++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[j]) == BitConverter.SingleToInt32Bits(actual[j]) || (float.IsNaN(expected[j]) && float.IsNaN(actual[j])),
+                $"{what}: output {j} is {actual[j]} with the pool inside the convolution and {expected[j]} after it.");
+        }
+    }
+}

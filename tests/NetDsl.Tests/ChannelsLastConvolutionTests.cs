@@ -47,6 +47,18 @@ public sealed class ChannelsLastConvolutionTests
         Assert.True(RunCase(random, 0, c: 64, h: 7, w: 7, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, bias: true, batch: 5));
     }
 
+    [Fact]
+    public void DepthChunksThatSplitATapsChannelsChangeNothing()
+    {
+        // The forward tiles read a tap's input channels as a run of adjacent offsets; the depth runs in chunks of 96 KiB of
+        // packed weights (384 steps for 64 output channels, 1536 for 16), which here end inside a tap's run of 67 or 100
+        // channels, so a chunk starts partway through a run (the wide, narrow and tall tiles).
+        var random = new Random(9);
+        Assert.True(RunCase(random, 0, c: 67, h: 6, w: 5, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, bias: true, batch: 2));
+        Assert.True(RunCase(random, 0, c: 100, h: 5, w: 6, o: 40, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 0, dh: 1, dw: 1, bias: true, batch: 2));
+        Assert.True(RunCase(random, 0, c: 100, h: 5, w: 5, o: 16, kh: 5, kw: 5, sh: 1, sw: 1, ph: 2, pw: 2, dh: 1, dw: 1, bias: false, batch: 2));
+    }
+
     [Theory]
     [InlineData(1, 1, 9, 8, 16)]     // one group of samples: the forward pass splits channel blocks, the input gradient runs on part 0
     [InlineData(5, 3, 7, 64, 64)]    // N4's third layer: groups of samples split

@@ -232,13 +232,13 @@ internal static class ChannelsLastConvolution
                         switch (shape)
                         {
                             case ChannelsLastTile.Wide:
-                                ChannelsLastWideTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
+                                ChannelsLastWideTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels, g.InChannels, k % g.InChannels);
                                 break;
                             case ChannelsLastTile.Tall:
-                                ChannelsLastTallTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
+                                ChannelsLastTallTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels, g.InChannels, k % g.InChannels);
                                 break;
                             default:
-                                ChannelsLastTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels);
+                                ChannelsLastTiles.Forward<TVector, TWidth>(ref paddedRef, ref pixelOffsets[q], valid, ref depthOffsets[k], steps, ref tileWeights, ref start, startStride, ref output, channels, g.InChannels, k % g.InChannels);
                                 break;
                         }
                     }

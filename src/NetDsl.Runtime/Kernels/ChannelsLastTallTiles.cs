@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 
 namespace NetDsl.Generated;
@@ -14,9 +15,12 @@ internal static class ChannelsLastTallTiles
     /// <summary>Rows of accumulators per tile.</summary>
     public const int Rows = 12;
 
-    /// <summary>As <see cref="ChannelsLastTiles.Forward{TVector, TWidth}"/>, twelve pixels over one vector of output channels.</summary>
+    /// <summary>
+    /// As <see cref="ChannelsLastTiles.Forward{TVector, TWidth}"/> (runs of <paramref name="run"/> offsets, the first
+    /// <paramref name="phase"/> steps in), twelve pixels over one vector of output channels.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float start, int startStride, ref float output, int outputStride)
+    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float start, int startStride, ref float output, int outputStride, int run, int phase)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -47,23 +51,30 @@ internal static class ChannelsLastTallTiles
         TVector c10 = TWidth.Load(ref start, rows > 10 ? 10 * step : 0);
         TVector c11 = TWidth.Load(ref start, rows > 11 ? 11 * step : 0);
         ref float w = ref weights;
-        for (int k = 0; k < depth; k++)
+        for (int k = 0; k < depth;)
         {
+            // The input channels of one tap are adjacent floats: a run of steps whose offsets count up by one, read once per
+            // run (a load per step in front of the twelve broadcasts cost about a tenth of this tile's speed).
             nint offset = Unsafe.Add(ref depthOffsets, k);
-            TVector w0 = TWidth.Load(ref w, 0);
-            w = ref Unsafe.Add(ref w, lanes);
-            c0 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x0, offset)), w0, c0);
-            c1 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x1, offset)), w0, c1);
-            c2 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x2, offset)), w0, c2);
-            c3 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x3, offset)), w0, c3);
-            c4 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x4, offset)), w0, c4);
-            c5 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x5, offset)), w0, c5);
-            c6 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x6, offset)), w0, c6);
-            c7 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x7, offset)), w0, c7);
-            c8 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x8, offset)), w0, c8);
-            c9 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x9, offset)), w0, c9);
-            c10 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x10, offset)), w0, c10);
-            c11 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x11, offset)), w0, c11);
+            int end = Math.Min(depth, k + run - phase);
+            phase = 0;
+            for (; k < end; k++, offset++)
+            {
+                TVector w0 = TWidth.Load(ref w, 0);
+                w = ref Unsafe.Add(ref w, lanes);
+                c0 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x0, offset)), w0, c0);
+                c1 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x1, offset)), w0, c1);
+                c2 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x2, offset)), w0, c2);
+                c3 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x3, offset)), w0, c3);
+                c4 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x4, offset)), w0, c4);
+                c5 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x5, offset)), w0, c5);
+                c6 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x6, offset)), w0, c6);
+                c7 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x7, offset)), w0, c7);
+                c8 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x8, offset)), w0, c8);
+                c9 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x9, offset)), w0, c9);
+                c10 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x10, offset)), w0, c10);
+                c11 = TWidth.MultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref x11, offset)), w0, c11);
+            }
         }
 
         StoreRows<TVector, TWidth>(ref output, outputStride, rows, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);

@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 
 namespace NetDsl.Generated;
@@ -17,10 +18,12 @@ internal static class ChannelsLastTiles
     /// Forward: six output pixels x two vectors of output channels. Row r sums, over <paramref name="depth"/> steps of the
     /// flattened depth <c>k = tap * InChannels + channel</c>, <c>input[pixel offset r + depth offset k] * weights[k]</c>,
     /// starting from <c>start[r * startStride]</c>: the bias (stride 0), or the sums so far when the depth is split in
-    /// chunks (the output, its stride). Rows past <paramref name="rows"/> repeat row 0 and are not stored.
+    /// chunks (the output, its stride). Rows past <paramref name="rows"/> repeat row 0 and are not stored. The depth offsets
+    /// count up by one within runs of <paramref name="run"/> steps (the input channels of a tap; the first run starts
+    /// <paramref name="phase"/> steps in), so the offsets are read once per run, not once per step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float start, int startStride, ref float output, int outputStride)
+    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float start, int startStride, ref float output, int outputStride, int run, int phase)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -39,29 +42,35 @@ internal static class ChannelsLastTiles
         TVector c40 = TWidth.Load(ref start, rows > 4 ? 4 * step : 0), c41 = TWidth.Load(ref start, (rows > 4 ? 4 * step : 0) + lanes);
         TVector c50 = TWidth.Load(ref start, rows > 5 ? 5 * step : 0), c51 = TWidth.Load(ref start, (rows > 5 ? 5 * step : 0) + lanes);
         ref float w = ref weights;
-        for (int k = 0; k < depth; k++)
+        for (int k = 0; k < depth;)
         {
+            // A run of steps over the input channels of one tap: offsets that count up by one (see the tall tiles).
             nint offset = Unsafe.Add(ref depthOffsets, k);
-            TVector w0 = TWidth.Load(ref w, 0), w1 = TWidth.Load(ref w, lanes);
-            w = ref Unsafe.Add(ref w, 2 * lanes);
-            TVector v = TWidth.Broadcast(Unsafe.Add(ref x0, offset));
-            c00 = TWidth.MultiplyAdd(v, w0, c00);
-            c01 = TWidth.MultiplyAdd(v, w1, c01);
-            v = TWidth.Broadcast(Unsafe.Add(ref x1, offset));
-            c10 = TWidth.MultiplyAdd(v, w0, c10);
-            c11 = TWidth.MultiplyAdd(v, w1, c11);
-            v = TWidth.Broadcast(Unsafe.Add(ref x2, offset));
-            c20 = TWidth.MultiplyAdd(v, w0, c20);
-            c21 = TWidth.MultiplyAdd(v, w1, c21);
-            v = TWidth.Broadcast(Unsafe.Add(ref x3, offset));
-            c30 = TWidth.MultiplyAdd(v, w0, c30);
-            c31 = TWidth.MultiplyAdd(v, w1, c31);
-            v = TWidth.Broadcast(Unsafe.Add(ref x4, offset));
-            c40 = TWidth.MultiplyAdd(v, w0, c40);
-            c41 = TWidth.MultiplyAdd(v, w1, c41);
-            v = TWidth.Broadcast(Unsafe.Add(ref x5, offset));
-            c50 = TWidth.MultiplyAdd(v, w0, c50);
-            c51 = TWidth.MultiplyAdd(v, w1, c51);
+            int end = Math.Min(depth, k + run - phase);
+            phase = 0;
+            for (; k < end; k++, offset++)
+            {
+                TVector w0 = TWidth.Load(ref w, 0), w1 = TWidth.Load(ref w, lanes);
+                w = ref Unsafe.Add(ref w, 2 * lanes);
+                TVector v = TWidth.Broadcast(Unsafe.Add(ref x0, offset));
+                c00 = TWidth.MultiplyAdd(v, w0, c00);
+                c01 = TWidth.MultiplyAdd(v, w1, c01);
+                v = TWidth.Broadcast(Unsafe.Add(ref x1, offset));
+                c10 = TWidth.MultiplyAdd(v, w0, c10);
+                c11 = TWidth.MultiplyAdd(v, w1, c11);
+                v = TWidth.Broadcast(Unsafe.Add(ref x2, offset));
+                c20 = TWidth.MultiplyAdd(v, w0, c20);
+                c21 = TWidth.MultiplyAdd(v, w1, c21);
+                v = TWidth.Broadcast(Unsafe.Add(ref x3, offset));
+                c30 = TWidth.MultiplyAdd(v, w0, c30);
+                c31 = TWidth.MultiplyAdd(v, w1, c31);
+                v = TWidth.Broadcast(Unsafe.Add(ref x4, offset));
+                c40 = TWidth.MultiplyAdd(v, w0, c40);
+                c41 = TWidth.MultiplyAdd(v, w1, c41);
+                v = TWidth.Broadcast(Unsafe.Add(ref x5, offset));
+                c50 = TWidth.MultiplyAdd(v, w0, c50);
+                c51 = TWidth.MultiplyAdd(v, w1, c51);
+            }
         }
 
         StoreRows<TVector, TWidth>(ref output, outputStride, rows, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);

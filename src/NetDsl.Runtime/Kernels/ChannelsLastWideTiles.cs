@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 
 namespace NetDsl.Generated;
@@ -14,9 +15,9 @@ internal static class ChannelsLastWideTiles
     /// <summary>Vectors of accumulators per row.</summary>
     public const int Vectors = 4;
 
-    /// <summary>As <see cref="ChannelsLastTiles.Forward{TVector, TWidth}"/>, over four vectors of output channels.</summary>
+    /// <summary>As <see cref="ChannelsLastTiles.Forward{TVector, TWidth}"/> (runs of <paramref name="run"/> offsets, the first <paramref name="phase"/> steps in), over four vectors of output channels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float start, int startStride, ref float output, int outputStride)
+    public static void Forward<TVector, TWidth>(ref float input, ref int pixelOffsets, int rows, ref int depthOffsets, int depth, ref float weights, ref float start, int startStride, ref float output, int outputStride, int run, int phase)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -40,41 +41,47 @@ internal static class ChannelsLastWideTiles
         nuint row5 = rows > 5 ? 5 * step : 0;
         TVector c50 = TWidth.Load(ref start, row5), c51 = TWidth.Load(ref start, row5 + lanes), c52 = TWidth.Load(ref start, row5 + 2 * lanes), c53 = TWidth.Load(ref start, row5 + 3 * lanes);
         ref float w = ref weights;
-        for (int k = 0; k < depth; k++)
+        for (int k = 0; k < depth;)
         {
+            // A run of steps over the input channels of one tap: offsets that count up by one (see the tall tiles).
             nint offset = Unsafe.Add(ref depthOffsets, k);
-            TVector w0 = TWidth.Load(ref w, 0), w1 = TWidth.Load(ref w, lanes), w2 = TWidth.Load(ref w, 2 * lanes), w3 = TWidth.Load(ref w, 3 * lanes);
-            w = ref Unsafe.Add(ref w, 4 * lanes);
-            TVector v = TWidth.Broadcast(Unsafe.Add(ref x0, offset));
-            c00 = TWidth.MultiplyAdd(v, w0, c00);
-            c01 = TWidth.MultiplyAdd(v, w1, c01);
-            c02 = TWidth.MultiplyAdd(v, w2, c02);
-            c03 = TWidth.MultiplyAdd(v, w3, c03);
-            v = TWidth.Broadcast(Unsafe.Add(ref x1, offset));
-            c10 = TWidth.MultiplyAdd(v, w0, c10);
-            c11 = TWidth.MultiplyAdd(v, w1, c11);
-            c12 = TWidth.MultiplyAdd(v, w2, c12);
-            c13 = TWidth.MultiplyAdd(v, w3, c13);
-            v = TWidth.Broadcast(Unsafe.Add(ref x2, offset));
-            c20 = TWidth.MultiplyAdd(v, w0, c20);
-            c21 = TWidth.MultiplyAdd(v, w1, c21);
-            c22 = TWidth.MultiplyAdd(v, w2, c22);
-            c23 = TWidth.MultiplyAdd(v, w3, c23);
-            v = TWidth.Broadcast(Unsafe.Add(ref x3, offset));
-            c30 = TWidth.MultiplyAdd(v, w0, c30);
-            c31 = TWidth.MultiplyAdd(v, w1, c31);
-            c32 = TWidth.MultiplyAdd(v, w2, c32);
-            c33 = TWidth.MultiplyAdd(v, w3, c33);
-            v = TWidth.Broadcast(Unsafe.Add(ref x4, offset));
-            c40 = TWidth.MultiplyAdd(v, w0, c40);
-            c41 = TWidth.MultiplyAdd(v, w1, c41);
-            c42 = TWidth.MultiplyAdd(v, w2, c42);
-            c43 = TWidth.MultiplyAdd(v, w3, c43);
-            v = TWidth.Broadcast(Unsafe.Add(ref x5, offset));
-            c50 = TWidth.MultiplyAdd(v, w0, c50);
-            c51 = TWidth.MultiplyAdd(v, w1, c51);
-            c52 = TWidth.MultiplyAdd(v, w2, c52);
-            c53 = TWidth.MultiplyAdd(v, w3, c53);
+            int end = Math.Min(depth, k + run - phase);
+            phase = 0;
+            for (; k < end; k++, offset++)
+            {
+                TVector w0 = TWidth.Load(ref w, 0), w1 = TWidth.Load(ref w, lanes), w2 = TWidth.Load(ref w, 2 * lanes), w3 = TWidth.Load(ref w, 3 * lanes);
+                w = ref Unsafe.Add(ref w, 4 * lanes);
+                TVector v = TWidth.Broadcast(Unsafe.Add(ref x0, offset));
+                c00 = TWidth.MultiplyAdd(v, w0, c00);
+                c01 = TWidth.MultiplyAdd(v, w1, c01);
+                c02 = TWidth.MultiplyAdd(v, w2, c02);
+                c03 = TWidth.MultiplyAdd(v, w3, c03);
+                v = TWidth.Broadcast(Unsafe.Add(ref x1, offset));
+                c10 = TWidth.MultiplyAdd(v, w0, c10);
+                c11 = TWidth.MultiplyAdd(v, w1, c11);
+                c12 = TWidth.MultiplyAdd(v, w2, c12);
+                c13 = TWidth.MultiplyAdd(v, w3, c13);
+                v = TWidth.Broadcast(Unsafe.Add(ref x2, offset));
+                c20 = TWidth.MultiplyAdd(v, w0, c20);
+                c21 = TWidth.MultiplyAdd(v, w1, c21);
+                c22 = TWidth.MultiplyAdd(v, w2, c22);
+                c23 = TWidth.MultiplyAdd(v, w3, c23);
+                v = TWidth.Broadcast(Unsafe.Add(ref x3, offset));
+                c30 = TWidth.MultiplyAdd(v, w0, c30);
+                c31 = TWidth.MultiplyAdd(v, w1, c31);
+                c32 = TWidth.MultiplyAdd(v, w2, c32);
+                c33 = TWidth.MultiplyAdd(v, w3, c33);
+                v = TWidth.Broadcast(Unsafe.Add(ref x4, offset));
+                c40 = TWidth.MultiplyAdd(v, w0, c40);
+                c41 = TWidth.MultiplyAdd(v, w1, c41);
+                c42 = TWidth.MultiplyAdd(v, w2, c42);
+                c43 = TWidth.MultiplyAdd(v, w3, c43);
+                v = TWidth.Broadcast(Unsafe.Add(ref x5, offset));
+                c50 = TWidth.MultiplyAdd(v, w0, c50);
+                c51 = TWidth.MultiplyAdd(v, w1, c51);
+                c52 = TWidth.MultiplyAdd(v, w2, c52);
+                c53 = TWidth.MultiplyAdd(v, w3, c53);
+            }
         }
 
         StoreRows<TVector, TWidth>(ref output, outputStride, rows, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53);

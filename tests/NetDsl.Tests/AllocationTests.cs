@@ -49,6 +49,17 @@ public sealed class AllocationTests
 
     [Theory]
     [MemberData(nameof(Batches))]
+    public void NetworkWithAPoolInsideItsConvolutionAllocatesNothing(int batch)
+    {
+        var model = new CheckedPooledConvNet(seed: 1);
+        var input = new CheckedPooledConvNet.Input(new float[CheckedPooledConvNet.InputSize]);
+        float sink = 0;
+        AssertNoAllocations(model, batch, () => { CheckedPooledConvNet.Output y = model.Forward(in input); sink += y[0]; });
+        Assert.True(float.IsFinite(sink));
+    }
+
+    [Theory]
+    [MemberData(nameof(Batches))]
     public void ActivationFirstKernelNetworkAllocatesNothing(int batch)
     {
         var model = new ActivationFirstNetKernels(seed: 1);

@@ -98,6 +98,28 @@ public sealed class PooledConvolutionTests
     }
 
     [Fact]
+    public void APooledConvolutionAllocatesNothingAfterWarmUpAloneOrWithATeam()
+    {
+        var g = Convolution(32, 14, 14, 64, 3, 1, 1);
+        var pool = Pool(64, 14, 14, 2, 2, 2, 0);
+        var random = new Random(2);
+        const int batch = 9;
+        float[] x = TestData.Uniform(random, batch * g.InputSize);
+        float[] weight = TestData.Uniform(random, 64 * 32 * 9);
+        float[] bias = TestData.Uniform(random, 64);
+        float[] y = new float[batch * pool.OutputSize];
+        AllocationAssert.None("ForwardPooled", () => ConvolutionKernels.ForwardPooled(x, weight, bias, y, batch, g, pool, ActivationLayout.ChannelsLast, ActivationLayout.Planar, relu: true), warmUps: 3, repetitions: 10);
+        using var team = new KernelTeam(2);
+        AllocationAssert.NoneOnAnyThread("ForwardPooled through a team of 2 threads", () =>
+        {
+            using (KernelTeam.Lend(team))
+            {
+                ConvolutionKernels.ForwardPooled(x, weight, bias, y, batch, g, pool, ActivationLayout.ChannelsLast, ActivationLayout.ChannelsLast, relu: true);
+            }
+        });
+    }
+
+    [Fact]
     public void APooledConvolutionMatchesTheReference()
     {
         var random = new Random(11);

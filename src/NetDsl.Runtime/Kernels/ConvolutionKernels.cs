@@ -18,7 +18,11 @@ public static class ConvolutionKernels
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
     {
         Check(x, y, weight, batch, g);
-        if (ChannelsLastConvolution.Applies(g))
+        if (FlatPlaneConvolution.Applies(g))
+        {
+            FlatPlaneConvolution.Forward(x, weight, bias, y, batch, g);
+        }
+        else if (ChannelsLastConvolution.Applies(g))
         {
             ChannelsLastConvolution.Forward(x, weight, bias, y, batch, g);
         }
@@ -52,7 +56,11 @@ public static class ConvolutionKernels
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g)
     {
         Check(x, dz, weight, batch, g);
-        if (ChannelsLastConvolution.Applies(g))
+        if (dx.IsEmpty && FlatPlaneConvolution.Applies(g))
+        {
+            FlatPlaneConvolution.ParameterGradients(x, dz, weightGradient, biasGradient, batch, g);
+        }
+        else if (ChannelsLastConvolution.Applies(g))
         {
             ChannelsLastConvolution.Backward(x, weight, dz, weightGradient, biasGradient, dx, batch, g);
         }

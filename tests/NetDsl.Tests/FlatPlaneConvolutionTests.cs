@@ -92,39 +92,46 @@ public sealed class FlatPlaneConvolutionTests
         }
     }
 
-    /// <summary>The weight gradient runs the batch in passes and carries its partial sums between them: any pass size gives the bits of one pass.</summary>
+    /// <summary>
+    /// The weight gradient runs each sample's plane in chunks of pixels (their input copies stay in L1 while every block of
+    /// channels reads them) and carries its partial sums between them: any chunk size gives the bits of one chunk.
+    /// </summary>
     [Theory]
     [InlineData(1, 32, 28, 28, 3, 1)]
     [InlineData(3, 11, 9, 13, 5, 2)]
-    public void TheParameterGradientsHaveTheSameBitsWhateverTheSamplesPerPass(int inChannels, int outChannels, int height, int width, int kernel, int padding)
+    [InlineData(2, 8, 30, 17, 3, 0)]
+    public void TheParameterGradientsHaveTheSameBitsWhateverTheChunkSize(int inChannels, int outChannels, int height, int width, int kernel, int padding)
     {
         (ReferenceModel model, WindowGeometry g) = Layer(inChannels, outChannels, height, width, kernel, kernel, padding, 1);
-        const int Batch = 7;
+        const int Batch = 3;
         var random = new Random(outChannels);
         float[] parameters = TestData.Uniform(random, model.ParameterCount);
         float[] x = TestData.Uniform(random, Batch * model.InputSize), dy = TestData.Uniform(random, Batch * model.OutputSize);
 
-        float[] Gradients(int bytesPerPass)
+        (float[] Gradients, int BlocksPerChunk) Gradients(int bytesPerChunk)
         {
-            int saved = FlatPlaneConvolution.BytesPerPass;
-            FlatPlaneConvolution.BytesPerPass = bytesPerPass;
+            int saved = FlatPlaneConvolution.BytesPerChunk;
+            FlatPlaneConvolution.BytesPerChunk = bytesPerChunk;
             try
             {
-                return Run(parameters, x, dy, Batch, g, ElementwiseKernels.MaximumVectorBits).Gradients;
+                return (Run(parameters, x, dy, Batch, g, ElementwiseKernels.MaximumVectorBits).Gradients, FlatPlaneConvolution.BlocksPerChunk(g));
             }
             finally
             {
-                FlatPlaneConvolution.BytesPerPass = saved;
+                FlatPlaneConvolution.BytesPerChunk = saved;
             }
         }
 
-        float[] onePass = Gradients(int.MaxValue);
-        int copies = inChannels * kernel * ((g.OutHeight + kernel - 1) * g.OutWidth + 31) / 16 * 16;
-        int sampleBytes = sizeof(float) * (copies + 3 * g.OutPlane);
-        foreach (int samplesPerPass in new[] { 1, 2, 5 })
+        (float[] oneChunk, int wholePlane) = Gradients(int.MaxValue / 2);
+        var chunkSizes = new System.Collections.Generic.SortedSet<int> { wholePlane };
+        foreach (int bytesPerChunk in new[] { 1, 20_000, 40_000 })
         {
-            ExtremeValues.AssertSameBits(onePass, Gradients(samplesPerPass * sampleBytes), $"{samplesPerPass} samples per pass");
+            (float[] gradients, int blocksPerChunk) = Gradients(bytesPerChunk);
+            chunkSizes.Add(blocksPerChunk);
+            ExtremeValues.AssertSameBits(oneChunk, gradients, $"chunks of {blocksPerChunk} blocks of 16 pixels");
         }
+
+        Assert.True(chunkSizes.Count >= 3 && chunkSizes.Min == 1, $"the budgets must give chunks of one block, of several and of the whole plane: {string.Join(", ", chunkSizes)}");
     }
 
     /// <summary>

@@ -8,36 +8,41 @@ namespace NetDsl.Generated;
 /// <summary>
 /// Stride-1 convolutions with few input channels (a network's first layers: 1 to 4 channels in) with pixels in the
 /// vector lanes over the whole FLATTENED output plane: a 28x28 map is 784 = 49 vectors of 16, with no tail per row.
-/// Each sample's input is first copied into one small plane per (input channel, kernel column) whose rows are the
+/// Each sample's input is first copied into small planes per (input channel, kernel column) whose rows are the
 /// output's width and whose columns that would fall outside the input row (the padding, or the wrap-around into the
-/// next row) are zero; a kernel tap (ic, kh, kw) is then one unaligned vector load at a fixed flat offset
-/// (<c>kh * dilation * outWidth</c>) into copy (ic, kw), for any padding and dilation.
+/// next row) are zero; a kernel tap (ic, kh, kw) is then one vector load at a fixed flat offset
+/// (<c>kh * dilation * outWidth</c>) into a copy of (ic, kw), for any padding and dilation.
 /// <list type="bullet">
 /// <item>Forward: register tiles of 4 output channels x 6 pixel vectors (24 accumulators), each tap 6 loads, 4 weight
 /// broadcasts and 24 fused multiply-adds; the accumulators start from the bias and every output sums its taps in the
 /// order (ic, kh, kw), the order of <see cref="RowConvolution"/>, so the result is the same bits at every width (and
 /// as the row kernel's). The output is written straight into the planar <c>y</c>.</item>
-/// <item>Weight gradient: register tiles of 3 output channels x 9 taps (27 accumulators) over the gradient planes, read
-/// in place; each pixel vector is 3 gradient loads and 9 input loads for 27 fused multiply-adds. Samples go through in
-/// passes (<see cref="BytesPerPass"/>) so that the copies and the gradient planes a tile re-reads stay in L2.</item>
+/// <item>Weight and bias gradients: register tiles of 2 output channels x 9 taps (18 accumulators) plus the 2 channels'
+/// bias sums, over the gradient planes read in place; each pixel vector is 2 gradient loads and 9 input loads for 18
+/// fused multiply-adds and 2 adds (on the add pipes). Kernel rows whose flat offsets differ modulo 16 read separate
+/// copies placed so that every input load starts on a whole 16-float block (a 512-bit load across two cache lines
+/// costs two). Each sample's plane runs in chunks of pixels (<see cref="BytesPerChunk"/>) whose copies stay in L1
+/// while every block of channels reads them.</item>
 /// </list>
 /// </summary>
 /// <remarks>
 /// <para>
-/// The order of the weight and bias gradients' sums does not depend on the vector width nor on the pass size. Output
+/// The order of the weight and bias gradients' sums does not depend on the vector width nor on the chunk size. Output
 /// pixel <c>p</c> of a flattened plane (<c>p = oh * outWidth + ow</c>) adds its product into partial sum
 /// <c>p mod 16</c> of its (channel, tap); each partial adds its products samples first, then pixels in increasing
 /// order, each with one rounding (a fused multiply-add; the bias gradient a plain add). The 16 partials are then
 /// combined in one fixed tree, <c>s8[i] = p[i] + p[i + 8]</c>, <c>s4[i] = s8[i] + s8[i + 4]</c>,
 /// <c>s2[i] = s4[i] + s4[i + 2]</c>, <c>s = s2[0] + s2[1]</c>, and added to the gradient. A 512-bit vector holds the 16
-/// partials; narrower vectors run the plane in 16 / lanes sweeps, sweep <c>k</c> holding partials <c>k * lanes</c> and
-/// up (scalar: 16 sweeps of one float), which changes when a partial is updated but not the order of its own additions.
-/// Partials are carried from pass to pass in scratch.
+/// partials; narrower vectors run each chunk in 16 / lanes sweeps, sweep <c>k</c> holding partials <c>k * lanes</c>
+/// and up (scalar: 16 sweeps of one float), which changes when a partial is updated but not the order of its own
+/// additions. Partials are carried from chunk to chunk and sample to sample in scratch. The last pixels of a plane
+/// that do not fill a block of 16 are added with a mask, so a lane past the plane never touches its sum.
 /// </para>
 /// <para>
 /// The input gradient is not computed here: <see cref="ConvolutionKernels"/> sends a backward pass that asks for it to
-/// the other kernels (a network's first layer never does). Scratch (copies, packed weights, partial sums) lives in
-/// thread-static arrays that grow on first use, so calls allocate nothing after warm-up.
+/// the other kernels (a network's first layer never does). Nor is the work split over a <see cref="KernelTeam"/>. Scratch
+/// (copies, packed weights, partial sums) lives in thread-static arrays that grow on first use, so calls allocate
+/// nothing after warm-up.
 /// </para>
 /// </remarks>
 internal static class FlatPlaneConvolution
@@ -52,10 +57,13 @@ internal static class FlatPlaneConvolution
     private const int ForwardVectors = 6;
 
     /// <summary>Output channels per weight-gradient tile.</summary>
-    private const int GradientChannels = 3;
+    private const int GradientChannels = 2;
 
     /// <summary>Taps per weight-gradient tile.</summary>
     private const int GradientTaps = 9;
+
+    /// <summary>Partial-sum vectors of a weight-gradient tile per channel: its taps' and the bias's.</summary>
+    private const int TileSums = GradientTaps + 1;
 
     [ThreadStatic]
     private static float[]? t_floats;
@@ -75,11 +83,24 @@ internal static class FlatPlaneConvolution
         && g.OutHeight > 0 && g.OutWidth > 0 && g.OutPlane >= 64;
 
     /// <summary>
-    /// The bytes of input copies and output gradient planes (one tile's channels) that a pass of samples keeps for the
-    /// weight gradient's tiles to re-read: small enough for the core's L2. Settable for tests, which check that it changes
-    /// no bit.
+    /// The bytes of input copies that a chunk of output pixels reads: small enough for the core's L1, where every block
+    /// of output channels re-reads them (a whole 28x28 sample's copies, rows of the chunk plus the kernel's extent).
+    /// Streaming a whole plane's copies from L2 for every block instead cost a fifth of the weight gradient's speed.
+    /// Settable for tests, which check that it changes no bit.
     /// </summary>
-    internal static int BytesPerPass { get; set; } = 256 * 1024;
+    internal static int BytesPerChunk { get; set; } = 32 * 1024;
+
+    /// <summary>The whole 16-pixel blocks of a weight-gradient chunk: as many as <see cref="BytesPerChunk"/> holds, at least one, spread evenly over the plane's chunks.</summary>
+    internal static int BlocksPerChunk(in WindowGeometry g)
+    {
+        var s = new Sizes(g, alignedRows: true);
+        int copies = s.CopySample / s.CopyPlane;
+        int extent = (g.KernelHeight - 1) * g.DilationHeight * g.OutWidth;
+        int fitting = Math.Max(1, (BytesPerChunk / sizeof(float) / copies - extent) / Partials);
+        int wholeBlocks = Math.Max(1, s.Plane / Partials);
+        int chunks = Blocks(wholeBlocks, fitting);
+        return Blocks(wholeBlocks, chunks);
+    }
 
     /// <summary><c>y = conv(x, weight) + bias</c>; <paramref name="bias"/> may be empty.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
@@ -105,17 +126,18 @@ internal static class FlatPlaneConvolution
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        var s = new Sizes(g);
+        var s = new Sizes(g, alignedRows: false);
         int blocks = Blocks(g.OutChannels, ForwardChannels);
         int packedLength = blocks * s.Taps * ForwardChannels, biasLength = blocks * ForwardChannels;
-        Span<float> scratch = ThreadScratch.Of(ref t_floats, packedLength + biasLength + s.CopySample);
-        Span<float> packed = scratch.Slice(0, packedLength);
-        Span<float> packedBias = scratch.Slice(packedLength, biasLength);
-        Span<float> copies = scratch.Slice(packedLength + biasLength, s.CopySample);
+        Span<float> scratch = AlignedScratch(s.CopySample + packedLength + biasLength);
+        Span<float> copies = scratch.Slice(0, s.CopySample);
+        Span<float> packed = scratch.Slice(s.CopySample, packedLength);
+        Span<float> packedBias = scratch.Slice(s.CopySample + packedLength, biasLength);
         Span<int> offsets = ThreadScratch.Of(ref t_offsets, s.Taps);
         PackForward(weight, packed, g, s);
         packedBias.Clear();
@@ -234,24 +256,26 @@ internal static class FlatPlaneConvolution
         if (channels > 3) TWidth.Store(d, ref output, (nuint)(3 * plane));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ParameterGradients<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, in WindowGeometry g)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        var s = new Sizes(g);
+        var s = new Sizes(g, alignedRows: true);
         int blocks = Blocks(g.OutChannels, GradientChannels);
         int tapBlocks = Blocks(s.Taps, GradientTaps);
         int tapSlots = tapBlocks * GradientTaps;
         int channelSlots = blocks * GradientChannels;
         int plane = s.Plane;
-        int samplesPerPass = Math.Clamp(BytesPerPass / (sizeof(float) * (s.CopySample + GradientChannels * plane)), 1, Math.Max(1, batch));
-        int weightPartials = channelSlots * tapSlots * Partials, biasPartials = channelSlots * Partials;
-        int copies = samplesPerPass * s.CopySample, tails = samplesPerPass * channelSlots * Partials;
-        Span<float> scratch = ThreadScratch.Of(ref t_floats, weightPartials + biasPartials + copies + tails);
-        Span<float> weightSums = scratch.Slice(0, weightPartials);
-        Span<float> biasSums = scratch.Slice(weightPartials, biasPartials);
-        Span<float> passCopies = scratch.Slice(weightPartials + biasPartials, copies);
-        Span<float> passTails = scratch.Slice(weightPartials + biasPartials + copies, tails);
+        // sums[channel][tap block][9 taps, then the bias][16 partials]: a tile's sums are one pointer (and a stride) away,
+        // so the tile keeps few general registers across its loop. Only the first tap block's bias sums are kept.
+        int channelStride = tapBlocks * TileSums * Partials;
+        int weightPartials = channelSlots * channelStride;
+        int tails = channelSlots * Partials;
+        Span<float> scratch = AlignedScratch(weightPartials + s.CopySample + tails);
+        Span<float> sums = scratch.Slice(0, weightPartials);
+        Span<float> copies = scratch.Slice(weightPartials, s.CopySample);
+        Span<float> sampleTails = scratch.Slice(weightPartials + s.CopySample, tails);
         Span<int> offsets = ThreadScratch.Of(ref t_offsets, tapSlots);
         for (int t = 0; t < tapSlots; t++)
         {
@@ -259,44 +283,32 @@ internal static class FlatPlaneConvolution
             offsets[t] = s.TapOffset(Math.Min(t, s.Taps - 1), g);
         }
 
-        weightSums.Clear();
-        biasSums.Clear();
+        sums.Clear();
         int lanes = TWidth.Count;
         int wholeBlocks = plane / Partials, tailStart = wholeBlocks * Partials;
-        int tailSampleStride = channelSlots * Partials;
-        for (int first = 0; first < batch; first += samplesPerPass)
+        int blocksPerChunk = BlocksPerChunk(g);
+        for (int n = 0; n < batch; n++)
         {
-            int count = Math.Min(samplesPerPass, batch - first);
-            for (int n = 0; n < count; n++)
+            Copy(x.Slice(n * g.InputSize, g.InputSize), copies, g, s);
+            CopyTails(dz.Slice(n * g.OutputSize, g.OutputSize), sampleTails, g, tailStart);
+            ref float sampleGradient = ref Unsafe.AsRef(in dz[n * g.OutputSize]);
+            for (int firstBlock = 0; firstBlock == 0 || firstBlock < wholeBlocks; firstBlock += blocksPerChunk)
             {
-                Copy(x.Slice((first + n) * g.InputSize, g.InputSize), passCopies.Slice(n * s.CopySample, s.CopySample), g, s);
-                CopyTails(dz.Slice((first + n) * g.OutputSize, g.OutputSize), passTails.Slice(n * tailSampleStride, tailSampleStride), g, tailStart);
-            }
-
-            ref float passGradient = ref Unsafe.AsRef(in dz[first * g.OutputSize]);
-            for (int block = 0; block < blocks; block++)
-            {
-                int firstChannel = block * GradientChannels;
-                int channels = Math.Min(GradientChannels, g.OutChannels - firstChannel);
-                var tile = new GradientTile(
-                    ref passCopies[0], s.CopySample,
-                    ref Unsafe.Add(ref passGradient, firstChannel * plane), g.OutputSize,
-                    ref passTails[firstChannel * Partials], tailSampleStride,
-                    count, plane, wholeBlocks, channels);
-                for (int tapBlock = 0; tapBlock < tapBlocks; tapBlock++)
+                int endBlock = Math.Min(wholeBlocks, firstBlock + blocksPerChunk);
+                bool withTail = endBlock == wholeBlocks;
+                for (int block = 0; block < blocks; block++)
                 {
-                    ref float sums = ref weightSums[(firstChannel * tapSlots + tapBlock * GradientTaps) * Partials];
-                    for (int lane = 0; lane < Partials; lane += lanes)
+                    int firstChannel = block * GradientChannels;
+                    int channels = Math.Min(GradientChannels, g.OutChannels - firstChannel);
+                    var tile = new GradientTile(ref copies[0], ref Unsafe.Add(ref sampleGradient, firstChannel * plane), ref sampleTails[firstChannel * Partials],
+                        firstBlock, endBlock, withTail, plane, wholeBlocks, channels);
+                    for (int tapBlock = 0; tapBlock < tapBlocks; tapBlock++)
                     {
-                        WeightGradientTile<TVector, TWidth>(tile, ref offsets[tapBlock * GradientTaps], ref sums, tapSlots * Partials, lane);
-                    }
-                }
-
-                if (!biasGradient.IsEmpty)
-                {
-                    for (int lane = 0; lane < Partials; lane += lanes)
-                    {
-                        BiasGradientSums<TVector, TWidth>(tile, ref biasSums[firstChannel * Partials], lane);
+                        ref float tileSums = ref sums[firstChannel * channelStride + tapBlock * TileSums * Partials];
+                        for (int lane = 0; lane < Partials; lane += lanes)
+                        {
+                            WeightGradientTile<TVector, TWidth>(tile, ref offsets[tapBlock * GradientTaps], ref Unsafe.Add(ref tileSums, lane), channelStride, lane);
+                        }
                     }
                 }
             }
@@ -306,64 +318,66 @@ internal static class FlatPlaneConvolution
         {
             for (int t = 0; t < s.Taps; t++)
             {
-                weightGradient[oc * s.Taps + t] += Combine(weightSums.Slice((oc * tapSlots + t) * Partials, Partials));
+                weightGradient[oc * s.Taps + t] += Combine(sums.Slice(oc * channelStride + ((t / GradientTaps) * TileSums + t % GradientTaps) * Partials, Partials));
             }
 
             if (!biasGradient.IsEmpty)
             {
-                biasGradient[oc] += Combine(biasSums.Slice(oc * Partials, Partials));
+                biasGradient[oc] += Combine(sums.Slice(oc * channelStride + GradientTaps * Partials, Partials));
             }
         }
     }
 
-    /// <summary>The operands of one pass's weight-gradient tiles for one block of output channels.</summary>
+    /// <summary>The operands of the weight-gradient tiles of one sample, one chunk of its pixels and one block of output channels.</summary>
     private readonly ref struct GradientTile
     {
-        public GradientTile(ref float copies, int copyStride, ref float gradient, int gradientStride, ref float tails, int tailStride, int samples, int plane, int wholeBlocks, int channels)
+        public GradientTile(ref float copies, ref float gradient, ref float tails, int firstBlock, int endBlock, bool withTail, int plane, int wholeBlocks, int channels)
         {
             this.Copies = ref copies;
-            CopyStride = copyStride;
             this.Gradient = ref gradient;
-            GradientStride = gradientStride;
             this.Tails = ref tails;
-            TailStride = tailStride;
-            Samples = samples;
+            FirstBlock = firstBlock;
+            EndBlock = endBlock;
+            WithTail = withTail;
             Plane = plane;
             WholeBlocks = wholeBlocks;
             Channels = channels;
         }
 
-        /// <summary>The pass's first sample's input copies; samples <see cref="CopyStride"/> apart.</summary>
+        /// <summary>The sample's input copies.</summary>
         public readonly ref float Copies;
 
-        public int CopyStride { get; }
-
-        /// <summary>The pass's first sample's gradient plane of the block's first channel (in place in <c>dz</c>); samples <see cref="GradientStride"/> apart.</summary>
+        /// <summary>The sample's gradient plane of the block's first channel (in place in <c>dz</c>).</summary>
         public readonly ref float Gradient;
 
-        public int GradientStride { get; }
-
-        /// <summary>The pass's first sample's last partial block of 16 pixels of the block's first channel, zero past the plane's end; samples <see cref="TailStride"/> apart.</summary>
+        /// <summary>The sample's last partial block of 16 pixels of the block's first channel, zero past the plane's end.</summary>
         public readonly ref float Tails;
 
-        public int TailStride { get; }
+        /// <summary>The chunk's first whole block of 16 pixels.</summary>
+        public int FirstBlock { get; }
 
-        public int Samples { get; }
+        /// <summary>The block after the chunk's last whole block.</summary>
+        public int EndBlock { get; }
+
+        /// <summary>Whether the chunk ends with the plane's pixels after its whole blocks (the last chunk).</summary>
+        public bool WithTail { get; }
 
         public int Plane { get; }
 
         /// <summary>Whole blocks of 16 pixels in a plane; the tails hold the pixels after them.</summary>
         public int WholeBlocks { get; }
 
-        /// <summary>Channels in the block (1 to 3); the tile's missing channels repeat the last one and their sums are dropped.</summary>
+        /// <summary>Channels in the block (1 or 2); the tile's missing channel repeats the last one and its sums are dropped.</summary>
         public int Channels { get; }
     }
 
     /// <summary>
-    /// Adds to <paramref name="sums"/> (<c>[3 channels][9 taps][16 partials]</c>, channels <paramref name="channelStride"/>
-    /// apart) the lanes <paramref name="lane"/> to <paramref name="lane"/> + lanes of the products of the pass: for each
-    /// sample in order and each pixel <c>p = 16 * block + lane + j</c> in increasing order, partial <c>lane + j</c> of
-    /// (channel c, tap t) += <c>dz[c, p] * copy[offset t + p]</c>.
+    /// Adds the chunk's products and gradients to lanes <paramref name="lane"/> to <paramref name="lane"/> + lanes of the
+    /// partial sums at <paramref name="sums"/> (already offset by the lane; per channel, <paramref name="channelStride"/>
+    /// apart, 9 taps' vectors of 16 partials then the bias's): for each pixel <c>p = 16 * block + lane + j</c> in
+    /// increasing order, partial <c>lane + j</c> of (channel c, tap t) += <c>dz[c, p] * copy[offset t + p]</c> and
+    /// partial <c>lane + j</c> of the bias of channel c += <c>dz[c, p]</c>. The bias rides along on the add pipes, on the
+    /// gradient already in registers (tap blocks after the first sum it too, into sums that are dropped).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientTile<TVector, TWidth>(in GradientTile tile, ref int tapOffsets, ref float sums, int channelStride, int lane)
@@ -371,127 +385,101 @@ internal static class FlatPlaneConvolution
         where TWidth : struct, IVectorWidth<TVector>
     {
         int lanes = TWidth.Count;
-        nuint o0 = (nuint)tapOffsets, o1 = (nuint)Unsafe.Add(ref tapOffsets, 1), o2 = (nuint)Unsafe.Add(ref tapOffsets, 2);
-        nuint o3 = (nuint)Unsafe.Add(ref tapOffsets, 3), o4 = (nuint)Unsafe.Add(ref tapOffsets, 4), o5 = (nuint)Unsafe.Add(ref tapOffsets, 5);
-        nuint o6 = (nuint)Unsafe.Add(ref tapOffsets, 6), o7 = (nuint)Unsafe.Add(ref tapOffsets, 7), o8 = (nuint)Unsafe.Add(ref tapOffsets, 8);
-        nuint channel1 = (nuint)(Math.Min(1, tile.Channels - 1) * tile.Plane), channel2 = (nuint)(Math.Min(2, tile.Channels - 1) * tile.Plane);
-        nuint tail1 = (nuint)(Math.Min(1, tile.Channels - 1) * Partials), tail2 = (nuint)(Math.Min(2, tile.Channels - 1) * Partials);
-        ref float s0 = ref Unsafe.Add(ref sums, lane);
-        ref float s1 = ref Unsafe.Add(ref s0, channelStride);
-        ref float s2 = ref Unsafe.Add(ref s0, 2 * channelStride);
-        TVector a0 = TWidth.Load(ref s0, 0 * Partials), a1 = TWidth.Load(ref s0, 1 * Partials), a2 = TWidth.Load(ref s0, 2 * Partials);
-        TVector a3 = TWidth.Load(ref s0, 3 * Partials), a4 = TWidth.Load(ref s0, 4 * Partials), a5 = TWidth.Load(ref s0, 5 * Partials);
-        TVector a6 = TWidth.Load(ref s0, 6 * Partials), a7 = TWidth.Load(ref s0, 7 * Partials), a8 = TWidth.Load(ref s0, 8 * Partials);
-        TVector b0 = TWidth.Load(ref s1, 0 * Partials), b1 = TWidth.Load(ref s1, 1 * Partials), b2 = TWidth.Load(ref s1, 2 * Partials);
-        TVector b3 = TWidth.Load(ref s1, 3 * Partials), b4 = TWidth.Load(ref s1, 4 * Partials), b5 = TWidth.Load(ref s1, 5 * Partials);
-        TVector b6 = TWidth.Load(ref s1, 6 * Partials), b7 = TWidth.Load(ref s1, 7 * Partials), b8 = TWidth.Load(ref s1, 8 * Partials);
-        TVector c0 = TWidth.Load(ref s2, 0 * Partials), c1 = TWidth.Load(ref s2, 1 * Partials), c2 = TWidth.Load(ref s2, 2 * Partials);
-        TVector c3 = TWidth.Load(ref s2, 3 * Partials), c4 = TWidth.Load(ref s2, 4 * Partials), c5 = TWidth.Load(ref s2, 5 * Partials);
-        TVector c6 = TWidth.Load(ref s2, 6 * Partials), c7 = TWidth.Load(ref s2, 7 * Partials), c8 = TWidth.Load(ref s2, 8 * Partials);
+        // Offsets from the first tap's (which then needs no register); a later tap may lie before it, and the unsigned
+        // offset then wraps around to the same address.
+        int first = tapOffsets;
+        nuint o1 = (nuint)(nint)(Unsafe.Add(ref tapOffsets, 1) - first), o2 = (nuint)(nint)(Unsafe.Add(ref tapOffsets, 2) - first);
+        nuint o3 = (nuint)(nint)(Unsafe.Add(ref tapOffsets, 3) - first), o4 = (nuint)(nint)(Unsafe.Add(ref tapOffsets, 4) - first);
+        nuint o5 = (nuint)(nint)(Unsafe.Add(ref tapOffsets, 5) - first), o6 = (nuint)(nint)(Unsafe.Add(ref tapOffsets, 6) - first);
+        nuint o7 = (nuint)(nint)(Unsafe.Add(ref tapOffsets, 7) - first), o8 = (nuint)(nint)(Unsafe.Add(ref tapOffsets, 8) - first);
+        const nuint o0 = 0;
+        nuint channel1 = (nuint)(Math.Min(1, tile.Channels - 1) * tile.Plane), tail1 = (nuint)(Math.Min(1, tile.Channels - 1) * Partials);
+        ref float s0 = ref sums;
+        ref float s1 = ref Unsafe.Add(ref s0, 1 * channelStride);
+        TVector a0 = TWidth.Load(ref s0, 0 * Partials);
+        TVector a1 = TWidth.Load(ref s0, 1 * Partials);
+        TVector a2 = TWidth.Load(ref s0, 2 * Partials);
+        TVector a3 = TWidth.Load(ref s0, 3 * Partials);
+        TVector a4 = TWidth.Load(ref s0, 4 * Partials);
+        TVector a5 = TWidth.Load(ref s0, 5 * Partials);
+        TVector a6 = TWidth.Load(ref s0, 6 * Partials);
+        TVector a7 = TWidth.Load(ref s0, 7 * Partials);
+        TVector a8 = TWidth.Load(ref s0, 8 * Partials);
+        TVector aBias = TWidth.Load(ref s0, GradientTaps * Partials);
+        TVector b0 = TWidth.Load(ref s1, 0 * Partials);
+        TVector b1 = TWidth.Load(ref s1, 1 * Partials);
+        TVector b2 = TWidth.Load(ref s1, 2 * Partials);
+        TVector b3 = TWidth.Load(ref s1, 3 * Partials);
+        TVector b4 = TWidth.Load(ref s1, 4 * Partials);
+        TVector b5 = TWidth.Load(ref s1, 5 * Partials);
+        TVector b6 = TWidth.Load(ref s1, 6 * Partials);
+        TVector b7 = TWidth.Load(ref s1, 7 * Partials);
+        TVector b8 = TWidth.Load(ref s1, 8 * Partials);
+        TVector bBias = TWidth.Load(ref s1, GradientTaps * Partials);
 
         // The tail's lanes: those of this sweep that hold pixels of the plane (all, some or none).
-        int tailPixels = tile.Plane - tile.WholeBlocks * Partials - lane;
-        int tailLanes = Math.Clamp(tailPixels, 0, lanes);
+        int tailLanes = tile.WithTail ? Math.Clamp(tile.Plane - tile.WholeBlocks * Partials - lane, 0, lanes) : 0;
         TVector tailMask = TWidth.LaneMask(0, tailLanes);
-        for (int n = 0; n < tile.Samples; n++)
+        ref float copy = ref Unsafe.Add(ref tile.Copies, first + tile.FirstBlock * Partials + lane);
+        ref float dz = ref Unsafe.Add(ref tile.Gradient, tile.FirstBlock * Partials + lane);
+        // A count down in a register: the loop needs 13 general registers (9 tap offsets, 2 pointers, the second
+        // channel's offset, the count), nearly all there are.
+        for (int blocks = tile.EndBlock - tile.FirstBlock; blocks > 0; blocks--)
         {
-            ref float copy = ref Unsafe.Add(ref tile.Copies, n * tile.CopyStride + lane);
-            ref float dz = ref Unsafe.Add(ref tile.Gradient, n * tile.GradientStride + lane);
-            for (int block = 0; block < tile.WholeBlocks; block++)
-            {
-                TVector e0 = TWidth.Load(ref dz, 0), e1 = TWidth.Load(ref dz, channel1), e2 = TWidth.Load(ref dz, channel2);
-                TVector v = TWidth.Load(ref copy, o0);
-                a0 = TWidth.MultiplyAdd(v, e0, a0); b0 = TWidth.MultiplyAdd(v, e1, b0); c0 = TWidth.MultiplyAdd(v, e2, c0);
-                v = TWidth.Load(ref copy, o1);
-                a1 = TWidth.MultiplyAdd(v, e0, a1); b1 = TWidth.MultiplyAdd(v, e1, b1); c1 = TWidth.MultiplyAdd(v, e2, c1);
-                v = TWidth.Load(ref copy, o2);
-                a2 = TWidth.MultiplyAdd(v, e0, a2); b2 = TWidth.MultiplyAdd(v, e1, b2); c2 = TWidth.MultiplyAdd(v, e2, c2);
-                v = TWidth.Load(ref copy, o3);
-                a3 = TWidth.MultiplyAdd(v, e0, a3); b3 = TWidth.MultiplyAdd(v, e1, b3); c3 = TWidth.MultiplyAdd(v, e2, c3);
-                v = TWidth.Load(ref copy, o4);
-                a4 = TWidth.MultiplyAdd(v, e0, a4); b4 = TWidth.MultiplyAdd(v, e1, b4); c4 = TWidth.MultiplyAdd(v, e2, c4);
-                v = TWidth.Load(ref copy, o5);
-                a5 = TWidth.MultiplyAdd(v, e0, a5); b5 = TWidth.MultiplyAdd(v, e1, b5); c5 = TWidth.MultiplyAdd(v, e2, c5);
-                v = TWidth.Load(ref copy, o6);
-                a6 = TWidth.MultiplyAdd(v, e0, a6); b6 = TWidth.MultiplyAdd(v, e1, b6); c6 = TWidth.MultiplyAdd(v, e2, c6);
-                v = TWidth.Load(ref copy, o7);
-                a7 = TWidth.MultiplyAdd(v, e0, a7); b7 = TWidth.MultiplyAdd(v, e1, b7); c7 = TWidth.MultiplyAdd(v, e2, c7);
-                v = TWidth.Load(ref copy, o8);
-                a8 = TWidth.MultiplyAdd(v, e0, a8); b8 = TWidth.MultiplyAdd(v, e1, b8); c8 = TWidth.MultiplyAdd(v, e2, c8);
-                dz = ref Unsafe.Add(ref dz, Partials);
-                copy = ref Unsafe.Add(ref copy, Partials);
-            }
+            TVector e0 = TWidth.Load(ref dz, 0), e1 = TWidth.Load(ref dz, channel1);
+            aBias = TWidth.Add(aBias, e0); bBias = TWidth.Add(bBias, e1);
+            TVector v = TWidth.Load(ref copy, o0);
+            a0 = TWidth.MultiplyAdd(v, e0, a0); b0 = TWidth.MultiplyAdd(v, e1, b0);
+            v = TWidth.Load(ref copy, o1);
+            a1 = TWidth.MultiplyAdd(v, e0, a1); b1 = TWidth.MultiplyAdd(v, e1, b1);
+            v = TWidth.Load(ref copy, o2);
+            a2 = TWidth.MultiplyAdd(v, e0, a2); b2 = TWidth.MultiplyAdd(v, e1, b2);
+            v = TWidth.Load(ref copy, o3);
+            a3 = TWidth.MultiplyAdd(v, e0, a3); b3 = TWidth.MultiplyAdd(v, e1, b3);
+            v = TWidth.Load(ref copy, o4);
+            a4 = TWidth.MultiplyAdd(v, e0, a4); b4 = TWidth.MultiplyAdd(v, e1, b4);
+            v = TWidth.Load(ref copy, o5);
+            a5 = TWidth.MultiplyAdd(v, e0, a5); b5 = TWidth.MultiplyAdd(v, e1, b5);
+            v = TWidth.Load(ref copy, o6);
+            a6 = TWidth.MultiplyAdd(v, e0, a6); b6 = TWidth.MultiplyAdd(v, e1, b6);
+            v = TWidth.Load(ref copy, o7);
+            a7 = TWidth.MultiplyAdd(v, e0, a7); b7 = TWidth.MultiplyAdd(v, e1, b7);
+            v = TWidth.Load(ref copy, o8);
+            a8 = TWidth.MultiplyAdd(v, e0, a8); b8 = TWidth.MultiplyAdd(v, e1, b8);
+            dz = ref Unsafe.Add(ref dz, Partials);
+            copy = ref Unsafe.Add(ref copy, Partials);
+        }
 
-            if (tailLanes == 0)
-            {
-                continue;
-            }
-
+        if (tailLanes > 0)
+        {
             // The pixels after the whole blocks: the gradient from the zero-padded tail copy, lanes past the plane left
             // as they are (a masked add, so no product of a padding zero with an infinite input touches a sum).
-            ref float tail = ref Unsafe.Add(ref tile.Tails, n * tile.TailStride + lane);
-            TVector t0 = TWidth.Load(ref tail, 0), t1 = TWidth.Load(ref tail, tail1), t2 = TWidth.Load(ref tail, tail2);
+            ref float tail = ref Unsafe.Add(ref tile.Tails, lane);
+            TVector t0 = TWidth.Load(ref tail, 0), t1 = TWidth.Load(ref tail, tail1);
+            aBias = TWidth.Select(tailMask, TWidth.Add(aBias, t0), aBias); bBias = TWidth.Select(tailMask, TWidth.Add(bBias, t1), bBias);
             TVector u = TWidth.Load(ref copy, o0);
-            a0 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a0), a0); b0 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b0), b0); c0 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t2, c0), c0);
+            a0 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a0), a0); b0 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b0), b0);
             u = TWidth.Load(ref copy, o1);
-            a1 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a1), a1); b1 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b1), b1); c1 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t2, c1), c1);
+            a1 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a1), a1); b1 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b1), b1);
             u = TWidth.Load(ref copy, o2);
-            a2 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a2), a2); b2 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b2), b2); c2 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t2, c2), c2);
+            a2 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a2), a2); b2 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b2), b2);
             u = TWidth.Load(ref copy, o3);
-            a3 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a3), a3); b3 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b3), b3); c3 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t2, c3), c3);
+            a3 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a3), a3); b3 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b3), b3);
             u = TWidth.Load(ref copy, o4);
-            a4 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a4), a4); b4 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b4), b4); c4 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t2, c4), c4);
+            a4 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a4), a4); b4 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b4), b4);
             u = TWidth.Load(ref copy, o5);
-            a5 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a5), a5); b5 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b5), b5); c5 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t2, c5), c5);
+            a5 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a5), a5); b5 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b5), b5);
             u = TWidth.Load(ref copy, o6);
-            a6 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a6), a6); b6 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b6), b6); c6 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t2, c6), c6);
+            a6 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a6), a6); b6 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b6), b6);
             u = TWidth.Load(ref copy, o7);
-            a7 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a7), a7); b7 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b7), b7); c7 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t2, c7), c7);
+            a7 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a7), a7); b7 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b7), b7);
             u = TWidth.Load(ref copy, o8);
-            a8 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a8), a8); b8 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b8), b8); c8 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t2, c8), c8);
+            a8 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t0, a8), a8); b8 = TWidth.Select(tailMask, TWidth.MultiplyAdd(u, t1, b8), b8);
         }
 
-        TWidth.Store(a0, ref s0, 0 * Partials); TWidth.Store(a1, ref s0, 1 * Partials); TWidth.Store(a2, ref s0, 2 * Partials);
-        TWidth.Store(a3, ref s0, 3 * Partials); TWidth.Store(a4, ref s0, 4 * Partials); TWidth.Store(a5, ref s0, 5 * Partials);
-        TWidth.Store(a6, ref s0, 6 * Partials); TWidth.Store(a7, ref s0, 7 * Partials); TWidth.Store(a8, ref s0, 8 * Partials);
-        TWidth.Store(b0, ref s1, 0 * Partials); TWidth.Store(b1, ref s1, 1 * Partials); TWidth.Store(b2, ref s1, 2 * Partials);
-        TWidth.Store(b3, ref s1, 3 * Partials); TWidth.Store(b4, ref s1, 4 * Partials); TWidth.Store(b5, ref s1, 5 * Partials);
-        TWidth.Store(b6, ref s1, 6 * Partials); TWidth.Store(b7, ref s1, 7 * Partials); TWidth.Store(b8, ref s1, 8 * Partials);
-        TWidth.Store(c0, ref s2, 0 * Partials); TWidth.Store(c1, ref s2, 1 * Partials); TWidth.Store(c2, ref s2, 2 * Partials);
-        TWidth.Store(c3, ref s2, 3 * Partials); TWidth.Store(c4, ref s2, 4 * Partials); TWidth.Store(c5, ref s2, 5 * Partials);
-        TWidth.Store(c6, ref s2, 6 * Partials); TWidth.Store(c7, ref s2, 7 * Partials); TWidth.Store(c8, ref s2, 8 * Partials);
-    }
-
-    /// <summary>As <see cref="WeightGradientTile"/> for the bias: partial <c>lane + j</c> of channel c += <c>dz[c, p]</c> (<paramref name="sums"/> <c>[3 channels][16 partials]</c>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BiasGradientSums<TVector, TWidth>(in GradientTile tile, ref float sums, int lane)
-        where TVector : struct
-        where TWidth : struct, IVectorWidth<TVector>
-    {
-        int lanes = TWidth.Count;
-        int tailLanes = Math.Clamp(tile.Plane - tile.WholeBlocks * Partials - lane, 0, lanes);
-        TVector tailMask = TWidth.LaneMask(0, tailLanes);
-        for (int c = 0; c < tile.Channels; c++)
-        {
-            ref float channelSums = ref Unsafe.Add(ref sums, c * Partials + lane);
-            TVector a = TWidth.Load(ref channelSums, 0);
-            for (int n = 0; n < tile.Samples; n++)
-            {
-                ref float dz = ref Unsafe.Add(ref tile.Gradient, n * tile.GradientStride + c * tile.Plane + lane);
-                for (int block = 0; block < tile.WholeBlocks; block++)
-                {
-                    a = TWidth.Add(a, TWidth.Load(ref dz, (nuint)(block * Partials)));
-                }
-
-                if (tailLanes > 0)
-                {
-                    TVector t = TWidth.Load(ref tile.Tails, (nuint)(n * tile.TailStride + c * Partials + lane));
-                    a = TWidth.Select(tailMask, TWidth.Add(a, t), a);
-                }
-            }
-
-            TWidth.Store(a, ref channelSums, 0);
-        }
+        TWidth.Store(a0, ref s0, 0 * Partials); TWidth.Store(a1, ref s0, 1 * Partials); TWidth.Store(a2, ref s0, 2 * Partials); TWidth.Store(a3, ref s0, 3 * Partials); TWidth.Store(a4, ref s0, 4 * Partials); TWidth.Store(a5, ref s0, 5 * Partials); TWidth.Store(a6, ref s0, 6 * Partials); TWidth.Store(a7, ref s0, 7 * Partials); TWidth.Store(a8, ref s0, 8 * Partials);
+        TWidth.Store(b0, ref s1, 0 * Partials); TWidth.Store(b1, ref s1, 1 * Partials); TWidth.Store(b2, ref s1, 2 * Partials); TWidth.Store(b3, ref s1, 3 * Partials); TWidth.Store(b4, ref s1, 4 * Partials); TWidth.Store(b5, ref s1, 5 * Partials); TWidth.Store(b6, ref s1, 6 * Partials); TWidth.Store(b7, ref s1, 7 * Partials); TWidth.Store(b8, ref s1, 8 * Partials);
+        TWidth.Store(aBias, ref s0, GradientTaps * Partials); TWidth.Store(bBias, ref s1, GradientTaps * Partials);
     }
 
     /// <summary>The 16 partial sums of one weight, combined in the fixed tree of the remarks.</summary>
@@ -525,45 +513,113 @@ internal static class FlatPlaneConvolution
         }
     }
 
-    // copies[ic][kw][r][ow] = x[ic][r - PadTop][ow - PadLeft + kw * DilationWidth], zero outside the input (and in the slack after each copy).
+    /// <summary>
+    /// copies[ic][kw][alignment][r][ow] = x[ic][r - PadTop][ow - PadLeft + kw * DilationWidth], zero outside the input,
+    /// each copy starting <see cref="Sizes.Lead"/> floats into its 16-float-aligned region. Each row is
+    /// the input row's slice moved with whole (overlapping) vectors, and the padding columns and rows zeroed, so every
+    /// load reads the input (never a float stored a moment before, whose forwarding would stall a partly overlapping
+    /// load). The slack after each copy's rows is only ever read by masked-off lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy(ReadOnlySpan<float> sample, Span<float> copies, in WindowGeometry g, in Sizes s)
     {
-        copies.Clear();
         int outWidth = g.OutWidth;
+        int firstRow = Math.Clamp(g.PadTop, 0, s.CopyRows), lastRow = Math.Clamp(g.PadTop + g.InHeight, firstRow, s.CopyRows);
+        ref float input = ref MemoryMarshal.GetReference(sample);
         for (int ic = 0; ic < g.InChannels; ic++)
         {
             for (int kw = 0; kw < g.KernelWidth; kw++)
             {
-                Span<float> copy = copies.Slice((ic * g.KernelWidth + kw) * s.CopyPlane, s.CopyPlane);
-                int shift = kw * g.DilationWidth - g.PadLeft; // input column of output column 0
-                int firstColumn = Math.Max(0, -shift), lastColumn = Math.Min(outWidth, g.InWidth - shift);
-                if (lastColumn <= firstColumn)
+                int firstCopy = (ic * g.KernelWidth + kw) * s.Alignments;
+                Span<float> copy = copies.Slice(firstCopy * s.CopyPlane + s.Lead(0), s.CopyRows * outWidth);
+                int shift = kw * g.DilationWidth - g.PadLeft; // the input column of output column 0
+                int firstColumn = Math.Clamp(-shift, 0, outWidth), lastColumn = Math.Clamp(g.InWidth - shift, firstColumn, outWidth);
+                copy.Slice(0, firstRow * outWidth).Clear();
+                copy.Slice(lastRow * outWidth).Clear();
+                int bits = VectorWidth.For(lastColumn - firstColumn);
+                ref float target = ref MemoryMarshal.GetReference(copy);
+                for (int r = firstRow; r < lastRow; r++)
                 {
-                    continue;
+                    ref float row = ref Unsafe.Add(ref target, r * outWidth);
+                    for (int c = 0; c < firstColumn; c++)
+                    {
+                        Unsafe.Add(ref row, c) = 0f;
+                    }
+
+                    if (lastColumn > firstColumn)
+                    {
+                        MoveFloats(ref Unsafe.Add(ref input, ic * g.InPlane + (r - g.PadTop) * g.InWidth + firstColumn + shift), ref Unsafe.Add(ref row, firstColumn), lastColumn - firstColumn, bits);
+                    }
+
+                    for (int c = lastColumn; c < outWidth; c++)
+                    {
+                        Unsafe.Add(ref row, c) = 0f;
+                    }
                 }
 
-                for (int r = 0; r < s.CopyRows; r++)
+                // The other alignments: the same floats, one move each.
+                for (int alignment = 1; alignment < s.Alignments; alignment++)
                 {
-                    int ih = r - g.PadTop;
-                    if ((uint)ih < (uint)g.InHeight)
-                    {
-                        sample.Slice(ic * g.InPlane + ih * g.InWidth + firstColumn + shift, lastColumn - firstColumn)
-                            .CopyTo(copy.Slice(r * outWidth + firstColumn));
-                    }
+                    copy.CopyTo(copies.Slice((firstCopy + alignment) * s.CopyPlane + s.Lead(alignment)));
                 }
             }
         }
     }
 
+    // target[0..count) = source[0..count) in vectors of `bits` (the last one overlapping its neighbour), or one by one.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MoveFloats(ref float source, ref float target, int count, int bits)
+    {
+        switch (bits)
+        {
+            case 512: MoveFloats<Vector512<float>, Width512>(ref source, ref target, count); break;
+            case 256: MoveFloats<Vector256<float>, Width256>(ref source, ref target, count); break;
+            case 128: MoveFloats<Vector128<float>, Width128>(ref source, ref target, count); break;
+            default: MoveFloats<float, Width1>(ref source, ref target, count); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MoveFloats<TVector, TWidth>(ref float source, ref float target, int count)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint lanes = (nuint)TWidth.Count, end = (nuint)count - lanes;
+        nuint i = 0;
+        for (; i < end; i += lanes)
+        {
+            TWidth.Store(TWidth.Load(ref source, i), ref target, i);
+        }
+
+        TWidth.Store(TWidth.Load(ref source, end), ref target, end);
+    }
+
     // tails[oc][0..16) = dz[oc][tailStart..plane), then zeros: the last partial block of 16 pixels of each plane.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyTails(ReadOnlySpan<float> gradient, Span<float> tails, in WindowGeometry g, int tailStart)
     {
-        tails.Clear();
         int plane = g.OutPlane;
+        if (tailStart == plane)
+        {
+            return; // no tail: never read
+        }
+
+        tails.Clear();
         for (int oc = 0; oc < g.OutChannels; oc++)
         {
             gradient.Slice(oc * plane + tailStart, plane - tailStart).CopyTo(tails.Slice(oc * Partials));
         }
+    }
+
+    /// <summary>
+    /// Thread-static scratch starting on a 64-byte boundary (while the array stays put; large ones are not moved): every
+    /// region in it is a whole number of 16 floats, so the copies' rows of whole blocks and the partial sums are loaded
+    /// without crossing cache lines.
+    /// </summary>
+    private static Span<float> AlignedScratch(int length)
+    {
+        Span<float> scratch = ThreadScratch.Of(ref t_floats, length + Partials);
+        return scratch.Slice(Width512.ToAlignment(ref MemoryMarshal.GetReference(scratch)), length);
     }
 
     private static int Blocks(int count, int size) => (count + size - 1) / size;
@@ -571,13 +627,27 @@ internal static class FlatPlaneConvolution
     /// <summary>Sizes derived from a stride-1 geometry.</summary>
     private readonly struct Sizes
     {
-        public Sizes(in WindowGeometry g)
+        /// <param name="g">The layer.</param>
+        /// <param name="alignedRows">Whether every kernel row's loads start on whole 16-float blocks (one copy per misalignment), or one copy per (input channel, kernel column) serves all.</param>
+        public Sizes(in WindowGeometry g, bool alignedRows)
         {
             Plane = g.OutPlane;
             CopyRows = g.OutHeight + (g.KernelHeight - 1) * g.DilationHeight;
-            // Slack after the rows for the last vector's loads past the plane; rounded to whole 16-float blocks.
-            CopyPlane = (CopyRows * g.OutWidth + 2 * Partials - 1) / Partials * Partials;
-            CopySample = g.InChannels * g.KernelWidth * CopyPlane;
+            // Room for the lead (up to 15 floats) and the slack after the rows for the last vector's loads past the plane.
+            CopyPlane = (CopyRows * g.OutWidth + 3 * Partials - 1) / Partials * Partials;
+            RowStep = g.DilationHeight * g.OutWidth;
+            KernelHeight = g.KernelHeight;
+            Aligned = alignedRows;
+            Alignments = 0;
+            for (int kh = 0; kh < g.KernelHeight; kh++)
+            {
+                if (FirstOfItsMisalignment(kh))
+                {
+                    Alignments++;
+                }
+            }
+
+            CopySample = g.InChannels * g.KernelWidth * Alignments * CopyPlane;
             Taps = g.InChannels * g.KernelHeight * g.KernelWidth;
         }
 
@@ -590,11 +660,74 @@ internal static class FlatPlaneConvolution
         /// <summary>Floats per input copy.</summary>
         public int CopyPlane { get; }
 
-        /// <summary>Floats of a sample's copies (input channels x kernel columns).</summary>
+        /// <summary>Floats of a sample's copies (input channels x kernel columns x alignments).</summary>
         public int CopySample { get; }
 
         /// <summary>Taps per output channel, <c>InChannels * KernelHeight * KernelWidth</c>, ordered as the weights.</summary>
         public int Taps { get; }
+
+        /// <summary>
+        /// Copies per (input channel, kernel column): one per distinct misalignment <c>(kh * RowStep) mod 16</c> of the
+        /// kernel rows' flat offsets, each placed so that the loads of its kernel rows start on whole 16-float blocks (a
+        /// 512-bit load that crosses a cache line costs two).
+        /// </summary>
+        public int Alignments { get; }
+
+        private int RowStep { get; }
+
+        private int KernelHeight { get; }
+
+        /// <summary>The copy (of <see cref="Alignments"/>) that kernel row <paramref name="kh"/> reads: kernel rows with the same misalignment share one, numbered in the order of their first rows.</summary>
+        public int AlignmentOf(int kh)
+        {
+            int first = 0;
+            while (Misalignment(first) != Misalignment(kh))
+            {
+                first++;
+            }
+
+            int index = 0;
+            for (int earlier = 0; earlier < first; earlier++)
+            {
+                if (FirstOfItsMisalignment(earlier))
+                {
+                    index++;
+                }
+            }
+
+            return index;
+        }
+
+        private bool Aligned { get; }
+
+        private int Misalignment(int kh) => Aligned ? kh * RowStep % Partials : 0;
+
+        private bool FirstOfItsMisalignment(int kh)
+        {
+            for (int earlier = 0; earlier < kh; earlier++)
+            {
+                if (Misalignment(earlier) == Misalignment(kh))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Where copy <paramref name="alignment"/> starts in its region: <c>lead + kh * RowStep</c> is a multiple of 16 for its kernel rows.</summary>
+        public int Lead(int alignment)
+        {
+            for (int kh = 0; kh < KernelHeight; kh++)
+            {
+                if (AlignmentOf(kh) == alignment)
+                {
+                    return (Partials - Misalignment(kh)) % Partials;
+                }
+            }
+
+            return 0;
+        }
 
         /// <summary>The flat offset of tap (ic, kh, kw) from an output pixel's index, in a sample's copies.</summary>
         public int TapOffset(int tap, in WindowGeometry g)
@@ -602,7 +735,8 @@ internal static class FlatPlaneConvolution
             int kernel = g.KernelHeight * g.KernelWidth;
             int ic = tap / kernel, k = tap % kernel;
             int kh = k / g.KernelWidth, kw = k % g.KernelWidth;
-            return (ic * g.KernelWidth + kw) * CopyPlane + kh * g.DilationHeight * g.OutWidth;
+            int alignment = AlignmentOf(kh);
+            return ((ic * g.KernelWidth + kw) * Alignments + alignment) * CopyPlane + Lead(alignment) + kh * RowStep;
         }
     }
 }

@@ -98,7 +98,7 @@ public sealed class FlatPlaneConvolutionTests
     /// </summary>
     [Theory]
     [InlineData(1, 32, 28, 28, 3, 1)]
-    [InlineData(3, 11, 9, 13, 5, 2)]
+    [InlineData(3, 11, 30, 17, 5, 2)]
     [InlineData(2, 8, 30, 17, 3, 0)]
     public void TheParameterGradientsHaveTheSameBitsWhateverTheChunkSize(int inChannels, int outChannels, int height, int width, int kernel, int padding)
     {
@@ -131,7 +131,7 @@ public sealed class FlatPlaneConvolutionTests
             ExtremeValues.AssertSameBits(oneChunk, gradients, $"chunks of {blocksPerChunk} blocks of 16 pixels");
         }
 
-        Assert.True(chunkSizes.Count >= 3 && chunkSizes.Min == 1, $"the budgets must give chunks of one block, of several and of the whole plane: {string.Join(", ", chunkSizes)}");
+        Assert.True(chunkSizes.Count >= 2, $"the budgets must give chunks of a few blocks and of the whole plane: {string.Join(", ", chunkSizes)}");
     }
 
     /// <summary>
@@ -142,9 +142,10 @@ public sealed class FlatPlaneConvolutionTests
     public void TheFirstLayerOfN4TakesTheseKernelsAndAllocatesNothing()
     {
         var g = new WindowGeometry(1, 28, 28, 32, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1);
-        Assert.True(FlatPlaneConvolution.Applies(g));
-        Assert.False(FlatPlaneConvolution.Applies(g with { StrideHeight = 2, StrideWidth = 2, OutHeight = 14, OutWidth = 14 }));
-        Assert.False(FlatPlaneConvolution.Applies(g with { InChannels = 16 }));
+        Assert.True(FlatPlaneConvolution.TakesForward(g) && FlatPlaneConvolution.TakesParameterGradients(g));
+        Assert.False(FlatPlaneConvolution.TakesForward(g with { StrideHeight = 2, StrideWidth = 2, OutHeight = 14, OutWidth = 14 }));
+        Assert.False(FlatPlaneConvolution.TakesForward(g with { InChannels = 16 }));
+        Assert.False(FlatPlaneConvolution.TakesParameterGradients(g with { InHeight = 8, InWidth = 8, OutHeight = 8, OutWidth = 8 }));
         const int Batch = 4;
         var random = new Random(4);
         float[] x = TestData.Uniform(random, Batch * g.InputSize), weight = TestData.Uniform(random, 32 * 9), bias = TestData.Uniform(random, 32);

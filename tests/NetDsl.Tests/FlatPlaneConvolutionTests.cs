@@ -93,6 +93,56 @@ public sealed class FlatPlaneConvolutionTests
     }
 
     /// <summary>
+    /// The weight gradient's last vector of a plane that is not whole blocks of 16 reads past the plane in its masked-off
+    /// lanes: for kernel row 0 that is the input's last row, which no pixel of row 0 reads. An infinite last row must
+    /// then leave kernel row 0's weight gradients finite (an unmasked lane would add infinity times a padding zero, NaN),
+    /// at every width and with the same bits.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 8, 9, 13)]  // 117 pixels: 7 blocks and 5
+    [InlineData(2, 9, 5, 3)]   // 15 pixels: no whole block
+    [InlineData(1, 16, 30, 17)] // 510 pixels: 31 blocks and 14
+    public void LanesPastThePlaneLeaveTheWeightGradientAlone(int inChannels, int outChannels, int height, int width)
+    {
+        var g = new WindowGeometry(inChannels, height, width, outChannels, height, width, 3, 3, 1, 1, 1, 1, 1, 1);
+        const int Batch = 2;
+        var random = new Random(height * width);
+        float[] x = TestData.Uniform(random, Batch * g.InputSize), dy = TestData.Uniform(random, Batch * g.OutputSize);
+        for (int n = 0; n < Batch; n++)
+        {
+            for (int ic = 0; ic < inChannels; ic++)
+            {
+                x.AsSpan(n * g.InputSize + ic * g.InPlane + (height - 1) * width, width).Fill(float.PositiveInfinity);
+            }
+        }
+
+        float[] parameters = TestData.Uniform(random, outChannels * inChannels * 9 + outChannels);
+        float[]? widest = null;
+        foreach (int bits in Widths)
+        {
+            float[] gradients = Run(parameters, x, dy, Batch, g, bits).Gradients;
+            for (int oc = 0; oc < outChannels; oc++)
+            {
+                for (int ic = 0; ic < inChannels; ic++)
+                {
+                    for (int kw = 0; kw < 3; kw++)
+                    {
+                        float weight = gradients[(oc * inChannels + ic) * 9 + kw];
+                        Assert.True(float.IsFinite(weight), $"{bits}-bit vectors: the gradient of weight [{oc}, {ic}, 0, {kw}] is {weight}");
+                    }
+                }
+            }
+
+            if (widest is not null)
+            {
+                ExtremeValues.AssertSameBits(widest, gradients, $"gradients at {bits} bits against {Widths[0]}");
+            }
+
+            widest ??= gradients;
+        }
+    }
+
+    /// <summary>
     /// The weight gradient runs each sample's plane in chunks of pixels (their input copies stay in L1 while every block of
     /// channels reads them) and carries its partial sums between them: any chunk size gives the bits of one chunk.
     /// </summary>

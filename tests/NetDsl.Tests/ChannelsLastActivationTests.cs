@@ -200,6 +200,32 @@ public sealed class ChannelsLastActivationTests
         FiniteCheck.ChannelsLastSamples(new float[30], channels, positions, "Net", "here");
     }
 
+    [Fact]
+    public void UnpaddedChannelsLastInputsReadInPlaceMatchTheReferenceAndThePlanarBits()
+    {
+        // A channels-last input without padding whose every row and column some window reads is the kernel's padded image
+        // itself: read in place, group by group (13x13 with 5 samples is two groups of 4 and 1), with the tall, narrow and
+        // wide tiles, a stride-2 layer whose windows end on the last row, and a dilated one.
+        Assert.True(new ChannelsLastGeometry(Geometry(8, 13, 16, 3, 1, 1), 5).InputIsPaddedImage(Geometry(8, 13, 16, 3, 1, 1)));
+        Assert.True(new ChannelsLastGeometry(Geometry(3, 7, 8, 3, 2, 1), 3).InputIsPaddedImage(Geometry(3, 7, 8, 3, 2, 1)));
+        Assert.True(new ChannelsLastGeometry(Geometry(16, 9, 64, 3, 1, 2), 2).InputIsPaddedImage(Geometry(16, 9, 64, 3, 1, 2)));
+        var random = new Random(23);
+        Assert.True(ConvolutionCase(random, 0, c: 8, h: 13, w: 13, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, bias: true, batch: 5));
+        Assert.True(ConvolutionCase(random, 0, c: 3, h: 7, w: 7, o: 8, kh: 3, kw: 3, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1, bias: true, batch: 3));
+        Assert.True(ConvolutionCase(random, 0, c: 16, h: 9, w: 9, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, ph: 0, pw: 0, dh: 2, dw: 2, bias: false, batch: 2));
+        Assert.True(ConvolutionCase(random, 0, c: 17, h: 6, w: 11, o: 32, kh: 2, kw: 3, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, bias: true, batch: 7));
+
+        // The last row or column no window reaches (8 = 2 * 2 + 3 + 1): the input is copied, as before.
+        Assert.False(new ChannelsLastGeometry(Geometry(3, 8, 8, 3, 2, 1), 2).InputIsPaddedImage(Geometry(3, 8, 8, 3, 2, 1)));
+        Assert.True(ConvolutionCase(random, 0, c: 3, h: 8, w: 8, o: 8, kh: 3, kw: 3, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1, bias: true, batch: 2));
+
+        static WindowGeometry Geometry(int c, int size, int o, int k, int stride, int dilation)
+        {
+            int outSize = (size - dilation * (k - 1) - 1) / stride + 1;
+            return new WindowGeometry(c, size, size, o, outSize, outSize, k, k, stride, stride, 0, 0, dilation, dilation);
+        }
+    }
+
     private static bool ConvolutionCase(Random random, int seed, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, bool bias, int batch)
     {
         ReferenceModel model;

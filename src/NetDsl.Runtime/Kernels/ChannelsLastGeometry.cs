@@ -43,6 +43,14 @@ internal readonly struct ChannelsLastGeometry
 
     public int SamplesPerGroup { get; }
 
+    /// <summary>
+    /// Whether a channels-last input is its own padded image: no padding, and every row and column of the input is one some
+    /// window reads (so the image has the input's rows and columns), as in an unpadded stride-1 layer. The kernels then
+    /// read it in place instead of copying it.
+    /// </summary>
+    public bool InputIsPaddedImage(in WindowGeometry g) =>
+        g.PadTop == 0 && g.PadLeft == 0 && PaddedHeight == g.InHeight && PaddedWidth == g.InWidth;
+
     /// <summary>The padded-image pixel offset of each kernel tap, in tap order (<c>kh * KernelWidth + kw</c>).</summary>
     public void FillTapOffsets(Span<int> offsets, in WindowGeometry g)
     {

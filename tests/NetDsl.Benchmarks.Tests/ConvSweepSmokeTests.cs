@@ -39,6 +39,7 @@ public sealed class ConvSweepSmokeTests
             string[] lines = File.ReadAllLines(csv);
             Assert.Contains(lines, l => l.StartsWith("# cpu: ", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.StartsWith("# run ", StringComparison.Ordinal));
+            Assert.Contains(results, r => !r.Case.InputGradient); // a first layer's row: weight and bias gradients only
             var readBack = SweepCsv.Read(csv);
             Assert.Equal(results.Select(r => r.Case), readBack.Select(r => r.Case));
             Assert.All(readBack.Zip(results), pair => Assert.Equal(pair.Second.ForwardGflops, pair.First.ForwardGflops, 4));
@@ -73,9 +74,9 @@ public sealed class ConvSweepSmokeTests
         Assert.Equal([1, 5, 7], cases.Where(c => c.Group == "kernel").Select(c => c.Kernel).Distinct().Order());
         Assert.Contains(cases, c => c.Group == "stride" && c.Stride == 2);
         Assert.Equal(
-            [(1, 32, 28, 64), (32, 64, 14, 64), (64, 64, 7, 64)],
-            cases.Where(c => c.Group == "N4").Select(c => (c.InChannels, c.OutChannels, c.Size, c.Batch)));
+            [(1, 32, 28, 64, true), (1, 32, 28, 64, false), (32, 64, 14, 64, true), (64, 64, 7, 64, true)],
+            cases.Where(c => c.Group == "N4").Select(c => (c.InChannels, c.OutChannels, c.Size, c.Batch, c.InputGradient)));
         Assert.Equal(SweepGrid.LinearWidths, cases.Where(c => c.Kind == SweepKind.Linear).Select(c => c.InChannels));
-        Assert.All(cases.Where(c => c.Kind == SweepKind.Convolution), c => Assert.Equal(2 * c.ForwardFlops, c.BackwardFlops));
+        Assert.All(cases.Where(c => c.Kind == SweepKind.Convolution), c => Assert.Equal((c.InputGradient ? 2 : 1) * c.ForwardFlops, c.BackwardFlops));
     }
 }

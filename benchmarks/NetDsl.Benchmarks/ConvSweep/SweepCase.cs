@@ -19,7 +19,11 @@ public enum SweepKind
 /// </summary>
 /// <param name="Group">Which part of the sweep: grid, kernel, stride, N4, linear (or the smoke test's smoke).</param>
 /// <param name="Label">A short name for tables and plots.</param>
-public sealed record SweepCase(string Group, string Label, SweepKind Kind, int InChannels, int OutChannels, int Size, int Kernel, int Stride, int Padding, int Batch)
+/// <param name="InputGradient">
+/// Whether the backward pass computes the input gradient (convolution rows): a network's first layer never does, and
+/// the kernels pick their algorithm knowing it (N4's first layer in training runs on <c>FlatPlaneConvolution</c>).
+/// </param>
+public sealed record SweepCase(string Group, string Label, SweepKind Kind, int InChannels, int OutChannels, int Size, int Kernel, int Stride, int Padding, int Batch, bool InputGradient = true)
 {
     /// <summary>The output map's height and width.</summary>
     public int OutSize => Kind == SweepKind.Convolution ? (Size + 2 * Padding - Kernel) / Stride + 1 : 0;
@@ -43,8 +47,9 @@ public sealed record SweepCase(string Group, string Label, SweepKind Kind, int I
     public double ForwardFlops => 2 * MacsPerSample * Batch;
 
     /// <summary>
-    /// Floating-point operations of one backward call: the weight gradient and the input gradient, each as many
-    /// multiply-adds as the forward pass (the bias gradient is not counted); 0 for linear rows, whose backward is not timed.
+    /// Floating-point operations of one backward call: the weight gradient and, when asked for, the input gradient, each
+    /// as many multiply-adds as the forward pass (the bias gradient is not counted); 0 for linear rows, whose backward is
+    /// not timed.
     /// </summary>
-    public double BackwardFlops => Kind == SweepKind.Convolution ? 2 * ForwardFlops : 0;
+    public double BackwardFlops => Kind == SweepKind.Convolution ? (InputGradient ? 2 : 1) * ForwardFlops : 0;
 }

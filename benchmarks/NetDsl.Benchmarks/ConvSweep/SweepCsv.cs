@@ -17,7 +17,7 @@ public static class SweepCsv
     [
         "system", "group", "label", "kind", "in_channels", "out_channels", "size", "kernel", "stride", "padding", "batch",
         "forward_mflop", "forward_ms", "forward_gflops", "forward_peak_fraction",
-        "backward_mflop", "backward_ms", "backward_gflops", "backward_peak_fraction", "peak_gflops",
+        "backward_mflop", "backward_ms", "backward_gflops", "backward_peak_fraction", "peak_gflops", "input_gradient",
     ];
 
     /// <summary>Writes <paramref name="results"/> to <paramref name="path"/> (through a temporary file), after the header lines.</summary>
@@ -46,7 +46,7 @@ public static class SweepCsv
                     r.System, c.Group, Quote(c.Label), c.Kind, Number(c.InChannels), Number(c.OutChannels), Number(c.Size), Number(c.Kernel), Number(c.Stride), Number(c.Padding), Number(c.Batch),
                     Number(c.ForwardFlops / 1e6), Number(r.ForwardSeconds * 1e3), Number(r.ForwardGflops), Number(r.ForwardPeakFraction),
                     c.BackwardFlops > 0 ? Number(c.BackwardFlops / 1e6) : "", Number(r.BackwardSeconds * 1e3), Number(r.BackwardGflops), Number(r.BackwardPeakFraction),
-                    Number(r.PeakGflops)));
+                    Number(r.PeakGflops), c.InputGradient ? "true" : "false"));
             }
         }
 
@@ -79,10 +79,12 @@ public static class SweepCsv
             }
 
             int Int(string name) => int.Parse(Field(name), CultureInfo.InvariantCulture);
+            // Files written before the column existed timed every backward pass with the input gradient.
+            bool inputGradient = Array.IndexOf(names, "input_gradient") < 0 || bool.Parse(Field("input_gradient"));
             double Double(string name) => Field(name).Length == 0 ? double.NaN : double.Parse(Field(name), CultureInfo.InvariantCulture);
             var sweepCase = new SweepCase(
                 Field("group"), Field("label"), Enum.Parse<SweepKind>(Field("kind")), Int("in_channels"), Int("out_channels"),
-                Int("size"), Int("kernel"), Int("stride"), Int("padding"), Int("batch"));
+                Int("size"), Int("kernel"), Int("stride"), Int("padding"), Int("batch"), inputGradient);
             results.Add(new SweepResult(sweepCase, Field("system"), Double("forward_ms") / 1e3, Double("backward_ms") / 1e3, Double("peak_gflops")));
         }
 

@@ -55,10 +55,14 @@ public static class SweepGrid
         return cases;
     }
 
-    /// <summary>N4's convolutions (<see cref="N4Net"/>) at batch 64: 1->32 on 28x28, 32->64 on 14x14, 64->64 on 7x7.</summary>
+    /// <summary>
+    /// N4's convolutions (<see cref="N4Net"/>) at batch 64: 1->32 on 28x28, 32->64 on 14x14, 64->64 on 7x7; the first
+    /// also as training runs it, without an input gradient.
+    /// </summary>
     public static IReadOnlyList<SweepCase> N4Layers() =>
     [
         new("N4", "N4 conv1 1->32 28x28", SweepKind.Convolution, 1, 32, 28, 3, 1, 1, 64),
+        new("N4", "N4 conv1 no input grad", SweepKind.Convolution, 1, 32, 28, 3, 1, 1, 64, InputGradient: false),
         new("N4", "N4 conv2 32->64 14x14", SweepKind.Convolution, 32, 64, 14, 3, 1, 1, 64),
         new("N4", "N4 conv3 64->64 7x7", SweepKind.Convolution, 64, 64, 7, 3, 1, 1, 64),
     ];
@@ -72,6 +76,7 @@ public static class SweepGrid
         new("grid", "16ch 7x7", SweepKind.Convolution, 16, 16, 7, 3, 1, 1, 2),
         new("kernel", "8ch 7x7 k5", SweepKind.Convolution, 8, 8, 7, 5, 1, 2, 2),
         new("stride", "8ch 7x7 k3 s2", SweepKind.Convolution, 8, 8, 7, 3, 2, 1, 2),
+        new("N4", "1->8 8x8 no input grad", SweepKind.Convolution, 1, 8, 8, 3, 1, 1, 2, InputGradient: false),
         new("linear", "linear 16", SweepKind.Linear, 16, 16, 0, 0, 0, 0, 4),
     ];
 

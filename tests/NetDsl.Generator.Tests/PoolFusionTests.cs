@@ -27,54 +27,14 @@ public sealed class PoolFusionTests
     };
 
     [Fact]
-    public void APoolInsideTheConvolutionGivesTheSameBitsAsThePoolAfterIt()
-    {
-        string Declare(int i, string stack, bool apart) =>
-            "[Network]" + (apart ? stack.Replace("][MaxPool", "][Dropout(0.25)][MaxPool", StringComparison.Ordinal) : stack)
-            + " public partial class " + (apart ? "Apart" : "Fused") + i + ";";
-
-        string source = "using NetDsl;\n" + string.Join("\n", Stacks.Select((s, i) => Declare(i, s, apart: false) + "\n" + Declare(i, s, apart: true)));
-        TestRun run = TestCompilation.Run(source);
-        Assert.Empty(run.Exceptions);
-        Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
-        for (int i = 0; i < Stacks.Length; i++)
-        {
-            string fused = run.GeneratedSources.Single(s => s.HintName.Contains("Fused" + i + ".", StringComparison.Ordinal)).SourceText.ToString();
-            string apart = run.GeneratedSources.Single(s => s.HintName.Contains("Apart" + i + ".", StringComparison.Ordinal)).SourceText.ToString();
-            Assert.Contains("ConvolutionKernels.ForwardPooled(", fused, StringComparison.Ordinal);
-            Assert.DoesNotContain("ForwardPooled", apart, StringComparison.Ordinal);
-        }
-
-        TestCompilation.Load(run.Output, assembly =>
-        {
-            var random = new Random(23);
-            for (int i = 0; i < Stacks.Length; i++)
+    public void APoolInsideTheConvolutionGivesTheSameBitsAsThePoolAfterIt() =>
+        DropoutTwins.AssertSameBits(Stacks, after: "]", before: "[MaxPool",
+            (stack, fused, apart) =>
             {
-                var fused = (INetwork)Activator.CreateInstance(assembly.GetType("Fused" + i)!, 5 + i)!;
-                var apart = (INetwork)Activator.CreateInstance(assembly.GetType("Apart" + i)!, 5 + i)!;
-                fused.Parameters.CopyTo(apart.Parameters);
-                int inputSize = fused.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);
-                int outputSize = fused.Layers[^1].OutputShape.ToArray().Aggregate(1, (a, b) => a * b);
-                foreach (int batch in new[] { 1, 3, 19 })
-                {
-                    float[] x = Enumerable.Range(0, batch * inputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
-                    float[] special = { float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f };
-                    for (int s = 0; s < special.Length; s++)
-                    {
-                        x[random.Next(x.Length)] = special[s];
-                    }
-
-                    var expected = new float[batch * outputSize];
-                    var actual = new float[batch * outputSize];
-                    apart.ForwardBatch(x, expected);
-                    fused.ForwardBatch(x, actual);
-                    AssertSameBits(expected, actual, $"{Stacks[i]}, batch {batch}");
-                }
-            }
-
-            return 0;
-        });
-    }
+                Assert.Contains("ConvolutionKernels.ForwardPooled(", fused, StringComparison.Ordinal);
+                Assert.DoesNotContain("ForwardPooled", apart, StringComparison.Ordinal);
+            },
+            written: "with the pool inside the convolution", separated: "after it", firstModelSeed: 5, inputSeed: 23, batches: new[] { 1, 3, 19 });
 
     [Fact]
     public void AConvolutionWithAnActivationThatMustRunBeforeThePoolKeepsThePoolApart()
@@ -83,14 +43,5 @@ public sealed class PoolFusionTests
         Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
         string source = run.GeneratedSources.Single(s => s.HintName.Contains("TanhNet.", StringComparison.Ordinal)).SourceText.ToString();
         Assert.DoesNotContain("ForwardPooled", source, StringComparison.Ordinal);
-    }
-
-    private static void AssertSameBits(float[] expected, float[] actual, string what)
-    {
-        for (int j = 0; j < expected.Length; j++)
-        {
-            Assert.True(BitConverter.SingleToInt32Bits(expected[j]) == BitConverter.SingleToInt32Bits(actual[j]) || (float.IsNaN(expected[j]) && float.IsNaN(actual[j])),
-                $"{what}: output {j} is {actual[j]} with the pool inside the convolution and {expected[j]} after it.");
-        }
     }
 }

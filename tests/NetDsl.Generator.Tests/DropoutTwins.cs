@@ -41,7 +41,7 @@ internal static class DropoutTwins
         Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
         for (int i = 0; i < stacks.Length; i++)
         {
-            checkSources(stacks[i], GeneratedSource(run, "Written" + i), GeneratedSource(run, "Separated" + i));
+            checkSources(stacks[i], run.SourceOf("Written" + i), run.SourceOf("Separated" + i));
         }
 
         TestCompilation.Load(run.Output, assembly =>
@@ -86,7 +86,4 @@ internal static class DropoutTwins
             return 0;
         });
     }
-
-    private static string GeneratedSource(TestRun run, string className) =>
-        run.GeneratedSources.Single(s => s.HintName.Contains(className + ".", StringComparison.Ordinal)).SourceText.ToString();
 }

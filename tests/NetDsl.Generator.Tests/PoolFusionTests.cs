@@ -33,7 +33,8 @@ public sealed class PoolFusionTests
         "[Input(16, 40)][Conv1D(32, Kernel = 3, Padding = 1)][ReLU][MaxPool1D(2)][Flatten][Linear(3)]",
     };
 
-    // Each stack has a channels-last convolution (32 outputs or more) and a max pool that must keep their calls apart.
+    // Each convolution takes the channels-last kernel (16 channels in, 32 out) and a pool follows it; what stands between
+    // them, or the pool's kind, must keep their calls apart.
     public static TheoryData<string> KeptApart() => new()
     {
         // An activation that must run before the pool: fused into the convolution (Tanh, Sigmoid) or a stage of its own (LeakyReLU).
@@ -70,10 +71,10 @@ public sealed class PoolFusionTests
         TestRun run = TestCompilation.Run("using NetDsl;\n[Network]\n" + Layers + "\npublic partial class OwnLine;\n[Network]\n" + sameLine + "\npublic partial class SameLine;");
         Assert.Empty(run.Exceptions);
         Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
-        string ownLine = Generated(run, "OwnLine");
+        string ownLine = run.SourceOf("OwnLine");
 
         // The same code but for the class name: the ReLU's attribute list does not matter.
-        Assert.Equal(Generated(run, "SameLine").Replace("SameLine", "OwnLine", StringComparison.Ordinal), ownLine);
+        Assert.Equal(run.SourceOf("SameLine").Replace("SameLine", "OwnLine", StringComparison.Ordinal), ownLine);
 
         // The pool and the ReLU run in the convolution's kernel; with numeric checks on, the convolution, the pool and the
         // ReLU run apart and the convolution's and the pool's outputs are checked.
@@ -96,13 +97,10 @@ public sealed class PoolFusionTests
         TestRun run = TestCompilation.Run("using NetDsl;\n[Network]" + stack + " public partial class KeptApart;");
         Assert.Empty(run.Exceptions);
         Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
-        string source = Generated(run, "KeptApart");
+        string source = run.SourceOf("KeptApart");
         Assert.Contains("global::NetDsl.Generated.ConvolutionKernels.Forward(", source, StringComparison.Ordinal);
         Assert.DoesNotContain("ForwardPooled", source, StringComparison.Ordinal);
     }
-
-    private static string Generated(TestRun run, string className) =>
-        run.GeneratedSources.Single(s => s.HintName.Contains(className + ".", StringComparison.Ordinal)).SourceText.ToString();
 
     // The inference pass's method, from its signature to its closing brace.
     private static string RunStages(string source)

@@ -9,7 +9,10 @@ namespace NetDsl.Generator.Tests;
 /// (<c>ConvolutionKernels.ForwardPooled</c>, <c>InferenceLayouts.PoolFusedIntoConvolution</c>). The outputs must be the
 /// same bits as the same network with a dropout between the convolution and the pool (a copy at inference, which keeps
 /// the two calls apart), at batch sizes that fill one and several groups of samples, with NaN, infinities and signed
-/// zeros in the inputs; with numeric checks on, the two calls run apart and give the same bits again.
+/// zeros in the inputs (with numeric checks on, the two calls run apart: <c>NumericChecksTests</c> in NetDsl.Tests).
+/// A ReLU in its own attribute list (<c>[Conv2D(32)]</c>, <c>[ReLU]</c>, <c>[MaxPool2D(2)]</c> on three lines) is the
+/// same stack as one on the convolution's line: the planner fuses an activation into the layer before it whatever list
+/// it is in, so that form is fused too. What must not fuse keeps the pool's own call.
 /// </summary>
 public sealed class PoolFusionTests
 {
@@ -24,73 +27,87 @@ public sealed class PoolFusionTests
         "[Input(16, 13, 13)][Conv2D(32, Kernel = 3, Stride = 2, Padding = 1), ReLU][MaxPool2D(3, Stride = 2, Padding = 1)][Conv2D(16, Kernel = 1), ReLU][MaxPool2D(2)][Flatten][Linear(5)]",
         // One dimension.
         "[Input(16, 40)][Conv1D(32, Kernel = 3, Padding = 1), ReLU][MaxPool1D(2)][Flatten][Linear(3)]",
+        // N4's pattern with each ReLU in its own attribute list.
+        "[Input(1, 12, 12)][Conv2D(32, Kernel = 3, Padding = 1)][ReLU][MaxPool2D(2)][Conv2D(64, Kernel = 3, Padding = 1)][ReLU][MaxPool2D(2)][Flatten][Linear(4)]",
+        // One dimension, the ReLU in its own attribute list.
+        "[Input(16, 40)][Conv1D(32, Kernel = 3, Padding = 1)][ReLU][MaxPool1D(2)][Flatten][Linear(3)]",
+    };
+
+    // Each convolution takes the channels-last kernel (16 channels in, 32 out) and a pool follows it; what stands between
+    // them, or the pool's kind, must keep their calls apart.
+    public static TheoryData<string> KeptApart() => new()
+    {
+        // An activation that must run before the pool: fused into the convolution (Tanh, Sigmoid) or a stage of its own (LeakyReLU).
+        "[Input(16, 8, 8)][Conv2D(32, Kernel = 3), Tanh][MaxPool2D(2)][Flatten][Linear(3)]",
+        "[Input(16, 8, 8)][Conv2D(32, Kernel = 3)][Sigmoid][MaxPool2D(2)][Flatten][Linear(3)]",
+        "[Input(16, 8, 8)][Conv2D(32, Kernel = 3)][LeakyReLU][MaxPool2D(2)][Flatten][Linear(3)]",
+        // A ReLU followed by a pool that is not a max pool.
+        "[Input(16, 8, 8)][Conv2D(32, Kernel = 3)][ReLU][AvgPool2D(2)][Flatten][Linear(3)]",
+        "[Input(16, 8, 8)][Conv2D(32, Kernel = 3)][ReLU][GlobalAvgPool][Linear(3)]",
+        "[Input(16, 40)][Conv1D(32, Kernel = 3)][ReLU][AvgPool1D(2)][Flatten][Linear(3)]",
+        // Batch normalization between the convolution and the pool (the lone ReLU still runs after the pool).
+        "[Input(16, 8, 8)][Conv2D(32, Kernel = 3)][BatchNorm2D][ReLU][MaxPool2D(2)][Flatten][Linear(3)]",
+        "[Input(16, 8, 8)][Conv2D(32, Kernel = 3)][BatchNorm2D][MaxPool2D(2)][Flatten][Linear(3)]",
+        // A dropout between the ReLU and the pool (DropoutTwins' separated form).
+        "[Input(16, 8, 8)][Conv2D(32, Kernel = 3)][ReLU][Dropout(0.25)][MaxPool2D(2)][Flatten][Linear(3)]",
     };
 
     [Fact]
-    public void APoolInsideTheConvolutionGivesTheSameBitsAsThePoolAfterIt()
-    {
-        string Declare(int i, string stack, bool apart) =>
-            "[Network]" + (apart ? stack.Replace("][MaxPool", "][Dropout(0.25)][MaxPool", StringComparison.Ordinal) : stack)
-            + " public partial class " + (apart ? "Apart" : "Fused") + i + ";";
-
-        string source = "using NetDsl;\n" + string.Join("\n", Stacks.Select((s, i) => Declare(i, s, apart: false) + "\n" + Declare(i, s, apart: true)));
-        TestRun run = TestCompilation.Run(source);
-        Assert.Empty(run.Exceptions);
-        Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
-        for (int i = 0; i < Stacks.Length; i++)
-        {
-            string fused = run.GeneratedSources.Single(s => s.HintName.Contains("Fused" + i + ".", StringComparison.Ordinal)).SourceText.ToString();
-            string apart = run.GeneratedSources.Single(s => s.HintName.Contains("Apart" + i + ".", StringComparison.Ordinal)).SourceText.ToString();
-            Assert.Contains("ConvolutionKernels.ForwardPooled(", fused, StringComparison.Ordinal);
-            Assert.DoesNotContain("ForwardPooled", apart, StringComparison.Ordinal);
-        }
-
-        TestCompilation.Load(run.Output, assembly =>
-        {
-            var random = new Random(23);
-            for (int i = 0; i < Stacks.Length; i++)
+    public void APoolInsideTheConvolutionGivesTheSameBitsAsThePoolAfterIt() =>
+        DropoutTwins.AssertSameBits(Stacks, after: "]", before: "[MaxPool",
+            (stack, fused, apart) =>
             {
-                var fused = (INetwork)Activator.CreateInstance(assembly.GetType("Fused" + i)!, 5 + i)!;
-                var apart = (INetwork)Activator.CreateInstance(assembly.GetType("Apart" + i)!, 5 + i)!;
-                fused.Parameters.CopyTo(apart.Parameters);
-                int inputSize = fused.Layers[0].InputShape.ToArray().Aggregate(1, (a, b) => a * b);
-                int outputSize = fused.Layers[^1].OutputShape.ToArray().Aggregate(1, (a, b) => a * b);
-                foreach (int batch in new[] { 1, 3, 19 })
-                {
-                    float[] x = Enumerable.Range(0, batch * inputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
-                    float[] special = { float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f };
-                    for (int s = 0; s < special.Length; s++)
-                    {
-                        x[random.Next(x.Length)] = special[s];
-                    }
-
-                    var expected = new float[batch * outputSize];
-                    var actual = new float[batch * outputSize];
-                    apart.ForwardBatch(x, expected);
-                    fused.ForwardBatch(x, actual);
-                    AssertSameBits(expected, actual, $"{Stacks[i]}, batch {batch}");
-                }
-            }
-
-            return 0;
-        });
-    }
+                Assert.Contains("ConvolutionKernels.ForwardPooled(", fused, StringComparison.Ordinal);
+                Assert.Equal(stack.Contains("ReLU", StringComparison.Ordinal), fused.Contains("relu: true);", StringComparison.Ordinal));
+                Assert.DoesNotContain("ForwardPooled", apart, StringComparison.Ordinal);
+            },
+            written: "with the pool inside the convolution", separated: "after it", firstModelSeed: 5, inputSeed: 23, batches: new[] { 1, 3, 19 });
 
     [Fact]
-    public void AConvolutionWithAnActivationThatMustRunBeforeThePoolKeepsThePoolApart()
+    public void AReLUOnItsOwnLineFusesAsOnTheConvolutionsLine()
     {
-        TestRun run = TestCompilation.Run("using NetDsl;\n[Network][Input(16, 8, 8)][Conv2D(32, Kernel = 3), Tanh][MaxPool2D(2)][Flatten][Linear(3)] public partial class TanhNet;");
+        const string Layers = "[Input(16, 12, 12)]\n[Conv2D(32, Kernel = 3, Padding = 1)]\n[ReLU]\n[MaxPool2D(2)]\n[Flatten]\n[Linear(3)]";
+        string sameLine = Layers.Replace("]\n[ReLU]", ", ReLU]", StringComparison.Ordinal);
+        TestRun run = TestCompilation.Run("using NetDsl;\n[Network]\n" + Layers + "\npublic partial class OwnLine;\n[Network]\n" + sameLine + "\npublic partial class SameLine;");
+        Assert.Empty(run.Exceptions);
         Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
-        string source = run.GeneratedSources.Single(s => s.HintName.Contains("TanhNet.", StringComparison.Ordinal)).SourceText.ToString();
+        string ownLine = run.SourceOf("OwnLine");
+
+        // The same code but for the class name: the ReLU's attribute list does not matter.
+        Assert.Equal(run.SourceOf("SameLine").Replace("SameLine", "OwnLine", StringComparison.Ordinal), ownLine);
+
+        // The pool and the ReLU run in the convolution's kernel; with numeric checks on, the convolution, the pool and the
+        // ReLU run apart and the convolution's and the pool's outputs are checked.
+        string stages = RunStages(ownLine);
+        Assert.Contains("else global::NetDsl.Generated.ConvolutionKernels.ForwardPooled(s0, p.Slice(0, 4608), p.Slice(4608, 32), s2, batch, in s_window1, in s_window2, global::NetDsl.Generated.ActivationLayout.Planar, global::NetDsl.Generated.ActivationLayout.Planar, relu: true);", stages, StringComparison.Ordinal);
+        Assert.Contains("if (global::NetDsl.NumericChecks.Enabled) global::NetDsl.Generated.ConvolutionKernels.Forward(s0, ", stages, StringComparison.Ordinal);
+        Assert.Contains("if (global::NetDsl.NumericChecks.Enabled) global::NetDsl.Generated.FiniteCheck.ChannelsLastSamples(s1, ", stages, StringComparison.Ordinal);
+        Assert.Contains("if (global::NetDsl.NumericChecks.Enabled)\n        {\n            global::NetDsl.Generated.PoolingKernels.MaxForward(s1, s2, ", stages.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("global::NetDsl.Generated.ActivationKernels.ReLU(s2, s2); // the ReLU before this pool", stages, StringComparison.Ordinal);
+        Assert.Contains("if (global::NetDsl.NumericChecks.Enabled) global::NetDsl.Generated.FiniteCheck.Samples(s2, ", stages, StringComparison.Ordinal);
+
+        // Fusion is for inference only: training keeps the convolution, its ReLU and the pool apart.
+        Assert.DoesNotContain("ForwardPooled", ownLine.Replace(stages, string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(KeptApart))]
+    public void WhatMustNotFuseKeepsThePoolApart(string stack)
+    {
+        TestRun run = TestCompilation.Run("using NetDsl;\n[Network]" + stack + " public partial class KeptApart;");
+        Assert.Empty(run.Exceptions);
+        Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        string source = run.SourceOf("KeptApart");
+        Assert.Contains("global::NetDsl.Generated.ConvolutionKernels.Forward(", source, StringComparison.Ordinal);
         Assert.DoesNotContain("ForwardPooled", source, StringComparison.Ordinal);
     }
 
-    private static void AssertSameBits(float[] expected, float[] actual, string what)
+    // The inference pass's method, from its signature to its closing brace.
+    private static string RunStages(string source)
     {
-        for (int j = 0; j < expected.Length; j++)
-        {
-            Assert.True(BitConverter.SingleToInt32Bits(expected[j]) == BitConverter.SingleToInt32Bits(actual[j]) || (float.IsNaN(expected[j]) && float.IsNaN(actual[j])),
-                $"{what}: output {j} is {actual[j]} with the pool inside the convolution and {expected[j]} after it.");
-        }
+        int start = source.IndexOf("private void RunStages(", StringComparison.Ordinal);
+        Assert.True(start >= 0, "no RunStages method");
+        int end = source.IndexOf("\n    }\n", start, StringComparison.Ordinal);
+        return source.Substring(start, end - start);
     }
 }

@@ -227,4 +227,8 @@ internal sealed record TestRun(
 
     /// <summary>The text of the only generated file.</summary>
     public string SingleSource => Assert.Single(GeneratedSources).SourceText.ToString();
+
+    /// <summary>The text of the one generated file of the class named <paramref name="className"/> (its hint name holds the name and a dot).</summary>
+    public string SourceOf(string className) =>
+        GeneratedSources.Single(s => s.HintName.Contains(className + ".", System.StringComparison.Ordinal)).SourceText.ToString();
 }

@@ -45,18 +45,8 @@ internal static class ChannelsLastConvolution
         Forward(x, weight, bias, y, batch, g, ActivationLayout.Planar, ActivationLayout.Planar);
 
     /// <summary>The forward pass with the input and the output in the given layouts (channels-last ones are read and written without conversion).</summary>
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, ActivationLayout inputLayout, ActivationLayout outputLayout)
-    {
-        KernelTeam? team = KernelTeam.Current;
-        if (team is null || !WorthSplitting(g, batch))
-        {
-            ForwardPart(x, weight, bias, y, batch, g, 0, 1, inputLayout, outputLayout);
-            return;
-        }
-
-        ConvolutionWork work = t_work ??= new ConvolutionWork();
-        work.RunForward(team, x, weight, bias, y, batch, g, inputLayout, outputLayout, pooled: false, default, relu: false);
-    }
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, ActivationLayout inputLayout, ActivationLayout outputLayout) =>
+        ForwardOnTeamOrAlone(x, weight, bias, y, batch, g, inputLayout, outputLayout, pooled: false, default, relu: false);
 
     /// <summary>
     /// The forward pass followed by the max pool <paramref name="pool"/> (whose input is this convolution's output):
@@ -67,17 +57,23 @@ internal static class ChannelsLastConvolution
     /// after the other.
     /// </summary>
     public static void ForwardPooled(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, in WindowGeometry pool,
-        ActivationLayout inputLayout, ActivationLayout outputLayout, bool relu)
+        ActivationLayout inputLayout, ActivationLayout outputLayout, bool relu) =>
+        ForwardOnTeamOrAlone(x, weight, bias, y, batch, g, inputLayout, outputLayout, pooled: true, pool, relu);
+
+    // Both forward entry points: split among the kernel team that DataParallel lends when the work is worth the
+    // signalling, else the whole pass on this thread (part 0 of 1). The split is by outputs, so the bits are the same.
+    private static void ForwardOnTeamOrAlone(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g,
+        ActivationLayout inputLayout, ActivationLayout outputLayout, bool pooled, in WindowGeometry pool, bool relu)
     {
         KernelTeam? team = KernelTeam.Current;
         if (team is null || !WorthSplitting(g, batch))
         {
-            ForwardPart(x, weight, bias, y, batch, g, 0, 1, inputLayout, outputLayout, pooled: true, pool, relu);
+            ForwardPart(x, weight, bias, y, batch, g, 0, 1, inputLayout, outputLayout, pooled, pool, relu);
             return;
         }
 
         ConvolutionWork work = t_work ??= new ConvolutionWork();
-        work.RunForward(team, x, weight, bias, y, batch, g, inputLayout, outputLayout, pooled: true, pool, relu);
+        work.RunForward(team, x, weight, bias, y, batch, g, inputLayout, outputLayout, pooled, pool, relu);
     }
 
     /// <summary>Adds the parameter gradients of the batch and, unless <paramref name="dx"/> is empty, overwrites it with the input gradient.</summary>

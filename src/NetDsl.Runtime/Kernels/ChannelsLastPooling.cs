@@ -152,7 +152,8 @@ internal static class ChannelsLastPooling
         }
     }
 
-    // Window's step: the new value replaces the maximum so far when it is greater or NaN, unless the maximum is already NaN.
+    // One step of a window's maximum (Window, TwoByTwo): the new value replaces the maximum so far when it is greater or
+    // NaN, unless the maximum is already NaN. The scalar tail in Window is the same test.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Keep(Vector512<float> m, Vector512<float> v) =>
         Vector512.ConditionalSelect(Vector512.AndNot(Vector512.Equals(m, m), Vector512.LessThanOrEqual(v, m)), v, m);
@@ -184,7 +185,7 @@ internal static class ChannelsLastPooling
                     for (int q = r == 0 ? 1 : 0; q < columns; q++)
                     {
                         Vector512<float> v = Vector512.LoadUnsafe(ref Unsafe.Add(ref lane, r * rowStep + q * columnStep));
-                        m = Vector512.ConditionalSelect(Vector512.AndNot(Vector512.Equals(m, m), Vector512.LessThanOrEqual(v, m)), v, m);
+                        m = Keep(m, v);
                     }
                 }
 
@@ -203,7 +204,7 @@ internal static class ChannelsLastPooling
                     for (int q = r == 0 ? 1 : 0; q < columns; q++)
                     {
                         Vector256<float> v = Vector256.LoadUnsafe(ref Unsafe.Add(ref lane, r * rowStep + q * columnStep));
-                        m = Vector256.ConditionalSelect(Vector256.AndNot(Vector256.Equals(m, m), Vector256.LessThanOrEqual(v, m)), v, m);
+                        m = Keep(m, v);
                     }
                 }
 

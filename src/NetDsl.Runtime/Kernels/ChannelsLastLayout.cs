@@ -37,22 +37,14 @@ internal static class ChannelsLastLayout
 
         ref float source = ref MemoryMarshal.GetReference(samples);
         ref float target = ref MemoryMarshal.GetReference(padded);
-        int plane = g.InPlane;
         for (int n = 0; n < count; n++)
         {
             for (int ih = 0; ih < rows; ih++)
             {
+                // An input row of every channel ([InChannels, columns], channel planes apart) becomes a row of pixels.
                 ref float sourceRow = ref Unsafe.Add(ref source, n * g.InputSize + ih * g.InWidth);
                 ref float targetRow = ref Unsafe.Add(ref target, ((n * cl.PaddedHeight + ih + g.PadTop) * cl.PaddedWidth + g.PadLeft) * channelStride);
-                for (int iw = 0; iw < columns; iw++)
-                {
-                    ref float pixel = ref Unsafe.Add(ref targetRow, iw * channelStride);
-                    ref float channel = ref Unsafe.Add(ref sourceRow, iw);
-                    for (int c = 0; c < g.InChannels; c++)
-                    {
-                        Unsafe.Add(ref pixel, c) = Unsafe.Add(ref channel, c * plane);
-                    }
-                }
+                BlockTranspose.Matrix(ref sourceRow, g.InPlane, ref targetRow, channelStride, g.InChannels, columns);
             }
         }
     }
@@ -129,7 +121,6 @@ internal static class ChannelsLastLayout
     /// <summary>The inverse of <see cref="PadInput"/> for gradients: overwrites the planar <paramref name="samples"/> with the padded images' inner pixels (0 where no window reached).</summary>
     public static void CropInput(ReadOnlySpan<float> padded, int count, int channelStride, Span<float> samples, in WindowGeometry g, in ChannelsLastGeometry cl)
     {
-        samples.Slice(0, count * g.InputSize).Clear();
         int rows = Math.Min(g.InHeight, cl.PaddedHeight - g.PadTop);
         int columns = Math.Min(g.InWidth, cl.PaddedWidth - g.PadLeft);
         if (count * g.InputSize > samples.Length || (count * cl.PaddedPlane - 1) * channelStride + g.InChannels > padded.Length)
@@ -137,21 +128,21 @@ internal static class ChannelsLastLayout
             throw new ArgumentException("The channels-last conversion's spans are too short.");
         }
 
+        if (rows < g.InHeight || columns < g.InWidth)
+        {
+            samples.Slice(0, count * g.InputSize).Clear(); // inputs no window reached
+        }
+
         ref float source = ref MemoryMarshal.GetReference(padded);
         ref float target = ref MemoryMarshal.GetReference(samples);
         for (int n = 0; n < count; n++)
         {
-            for (int c = 0; c < g.InChannels; c++)
+            for (int ih = 0; ih < rows; ih++)
             {
-                for (int ih = 0; ih < rows; ih++)
-                {
-                    ref float targetRow = ref Unsafe.Add(ref target, n * g.InputSize + c * g.InPlane + ih * g.InWidth);
-                    ref float sourceRow = ref Unsafe.Add(ref source, ((n * cl.PaddedHeight + ih + g.PadTop) * cl.PaddedWidth + g.PadLeft) * channelStride + c);
-                    for (int iw = 0; iw < columns; iw++)
-                    {
-                        Unsafe.Add(ref targetRow, iw) = Unsafe.Add(ref sourceRow, iw * channelStride);
-                    }
-                }
+                // A row of pixels ([columns, channelStride]) becomes the input row of every channel.
+                ref float sourceRow = ref Unsafe.Add(ref source, ((n * cl.PaddedHeight + ih + g.PadTop) * cl.PaddedWidth + g.PadLeft) * channelStride);
+                ref float targetRow = ref Unsafe.Add(ref target, n * g.InputSize + ih * g.InWidth);
+                BlockTranspose.Matrix(ref sourceRow, channelStride, ref targetRow, g.InPlane, columns, g.InChannels);
             }
         }
     }
@@ -169,19 +160,13 @@ internal static class ChannelsLastLayout
         ref float target = ref MemoryMarshal.GetReference(rows);
         for (int n = 0; n < count; n++)
         {
-            for (int p = 0; p < pixels; p++)
+            ref float sampleRows = ref Unsafe.Add(ref target, n * pixels * channelStride);
+            BlockTranspose.Matrix(ref Unsafe.Add(ref source, n * g.OutputSize), pixels, ref sampleRows, channelStride, g.OutChannels, pixels);
+            for (int p = 0; p < pixels && channelStride > g.OutChannels; p++)
             {
-                ref float row = ref Unsafe.Add(ref target, (n * pixels + p) * channelStride);
-                ref float pixel = ref Unsafe.Add(ref source, n * g.OutputSize + p);
-                int c = 0;
-                for (; c < g.OutChannels; c++)
+                for (int c = g.OutChannels; c < channelStride; c++)
                 {
-                    Unsafe.Add(ref row, c) = Unsafe.Add(ref pixel, c * pixels);
-                }
-
-                for (; c < channelStride; c++)
-                {
-                    Unsafe.Add(ref row, c) = 0f;
+                    Unsafe.Add(ref sampleRows, p * channelStride + c) = 0f;
                 }
             }
         }
@@ -198,17 +183,10 @@ internal static class ChannelsLastLayout
 
         ref float source = ref MemoryMarshal.GetReference(rows);
         ref float target = ref MemoryMarshal.GetReference(planes);
-        for (int n = 0; n < count; n++)
+        for (int n = 0; n < count && endChannel > firstChannel; n++)
         {
-            for (int c = firstChannel; c < endChannel; c++)
-            {
-                ref float plane = ref Unsafe.Add(ref target, n * g.OutputSize + c * pixels);
-                ref float channel = ref Unsafe.Add(ref source, n * pixels * channelStride + c);
-                for (int p = 0; p < pixels; p++)
-                {
-                    Unsafe.Add(ref plane, p) = Unsafe.Add(ref channel, p * channelStride);
-                }
-            }
+            BlockTranspose.Matrix(ref Unsafe.Add(ref source, n * pixels * channelStride + firstChannel), channelStride,
+                ref Unsafe.Add(ref target, n * g.OutputSize + firstChannel * pixels), pixels, pixels, endChannel - firstChannel);
         }
     }
 }

@@ -137,9 +137,14 @@ public sealed class NumericChecksTests
         Assert.Equal(unchecked_, checked_);
 
         // Channel 5's centre tap: every output of channel 5 is infinite, named at the convolution (planar element 5 * 36).
+        // In inference the ReLU runs after the pool, so the convolution is checked before it, and the message says so:
+        // a -infinity, which the ReLU would turn into 0, is reported at the convolution as what it is.
         network.Parameters[5 * 9 + 4] = float.PositiveInfinity;
         NonFiniteValueException exception = WithChecks(() => network.ForwardBatch(input, new float[4]));
-        Assert.Equal("CheckedPooledConvNet: Infinity in the output of layer 'conv' (Conv2D, then ReLU, stage 1), sample 0, element 180; the values before it were finite.", exception.Message);
+        Assert.Equal("CheckedPooledConvNet: Infinity in the output of layer 'conv' (Conv2D, before its ReLU, which runs after the pool, stage 1), sample 0, element 180; the values before it were finite.", exception.Message);
+        network.Parameters[5 * 9 + 4] = float.NegativeInfinity;
+        exception = WithChecks(() => network.ForwardBatch(input, new float[4]));
+        Assert.Equal("CheckedPooledConvNet: -Infinity in the output of layer 'conv' (Conv2D, before its ReLU, which runs after the pool, stage 1), sample 0, element 180; the values before it were finite.", exception.Message);
     }
 
     [Fact]

@@ -552,7 +552,8 @@ internal static class NetworkEmitter
                 FusedPoolOutput: fusedPool ? ("s" + Literals.Int(stage.Index + 1), channelsLast[stage.Index + 1]) : default,
                 PooledInConvolution: before is not null && InferenceLayouts.PoolFusedIntoConvolution(plan, before, channelsLast));
             EmitterFor(stage).EmitForward(writer, plan, stage, context);
-            NumericCheckCode.StageOutputs(writer, plan, stage, current, last: stage.Index == count, channelsLast: channelsLast[stage.Index]);
+            NumericCheckCode.StageOutputs(writer, plan, stage, current, last: stage.Index == count, channelsLast: channelsLast[stage.Index],
+                context.ActivationDeferred, context.DeferredActivation is null ? null : before);
         }
 
         writer.CloseBlock();

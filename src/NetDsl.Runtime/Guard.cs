@@ -1,5 +1,7 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace NetDsl.Generated;
 
@@ -9,11 +11,16 @@ public static class Guard
 {
     /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <remarks>
+    /// The message is built in a method of its own so that this check stays small enough to inline: it guards every
+    /// generated call, and in a fused training step of a tiny network two calls to it cost a tenth of the step.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Length(int actual, int expected, string parameterName)
     {
         if (actual != expected)
         {
-            throw new ArgumentException($"Expected a span of length {expected}, but got length {actual}.", parameterName);
+            ThrowLength(actual, expected, parameterName);
         }
     }
 
@@ -37,6 +44,10 @@ public static class Guard
 
         return batch;
     }
+
+    [DoesNotReturn]
+    private static void ThrowLength(int actual, int expected, string parameterName) =>
+        throw new ArgumentException($"Expected a span of length {expected}, but got length {actual}.", parameterName);
 
     /// <summary>Throws when no training forward pass has been recorded.</summary>
     /// <exception cref="InvalidOperationException">Always.</exception>

@@ -31,27 +31,49 @@ internal static class FusedTrainStepEmitter
         writer.OpenBlock("public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.ILoss loss, float learningRate)");
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(loss);");
         writer.WriteLine($"if ({TypeNames.NumericChecks}.Enabled) return CheckedTrainStep(input, target, loss, learningRate);");
-        writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.Generated.FusedLoss(loss), learningRate);");
+        writer.WriteLine("return FusedTrainStep(input, target, loss, learningRate);");
         writer.CloseBlock();
         writer.WriteLine();
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine("/// <see cref=\"TrainStep(in Input, global::System.ReadOnlySpan{float}, global::NetDsl.ILoss, float)\"/> with the mean squared error");
-        writer.WriteLine("/// inlined into the step (the same bits, a little faster than the call through <see cref=\"global::NetDsl.ILoss\"/>).");
+        writer.WriteLine("/// written into the step (the same bits as the loss's own method, without the call and the output buffers).");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The target does not have one value per output.</exception>");
         writer.OpenBlock("public float TrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.MeanSquaredErrorLoss loss, float learningRate)");
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(loss);");
         writer.WriteLine($"if ({TypeNames.NumericChecks}.Enabled) return CheckedTrainStep(input, target, loss, learningRate);");
-        writer.WriteLine("return FusedTrainStep(input, target, new global::NetDsl.Generated.FusedMeanSquaredError(loss), learningRate);");
+        writer.WriteLine("return FusedMeanSquaredErrorTrainStep(input, target, loss.Reduction, learningRate);");
         writer.CloseBlock();
         writer.WriteLine();
 
         EmitCheckedStep(writer);
 
-        writer.WriteLine("// The body of both TrainStep overloads, compiled once per loss struct, so that a loss known at compile time is inlined.");
-        writer.WriteLine("private float FusedTrainStep<TLoss>(in Input input, global::System.ReadOnlySpan<float> target, TLoss loss, float learningRate)");
-        writer.OpenBlock("    where TLoss : struct, global::NetDsl.Generated.IFusedLoss");
+        EmitBody(writer, plan, LossForm.Any);
+        EmitBody(writer, plan, LossForm.MeanSquaredError);
+    }
+
+    /// <summary>How a fused step computes its loss: through <see cref="ILoss"/>, or the mean squared error written out.</summary>
+    private enum LossForm
+    {
+        Any,
+        MeanSquaredError,
+    }
+
+    private static void EmitBody(SourceWriter writer, NetworkPlan plan, LossForm form)
+    {
+        if (form == LossForm.Any)
+        {
+            writer.WriteLine("// The body of TrainStep for any loss, called through ILoss.");
+            writer.OpenBlock("private float FusedTrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.ILoss loss, float learningRate)");
+        }
+        else
+        {
+            writer.WriteLine("// The body of TrainStep for the mean squared error, the loss written out in the arithmetic and order of");
+            writer.WriteLine("// MeanSquaredErrorLoss.ComputeWithGradient (in double, each output's term added in turn), so that both overloads give the same bits.");
+            writer.OpenBlock("private float FusedMeanSquaredErrorTrainStep(in Input input, global::System.ReadOnlySpan<float> target, global::NetDsl.LossReduction reduction, float learningRate)");
+        }
+
         writer.WriteLine("_recordedBatch = 0;");
         writer.WriteLine("// A constant length lets the JIT drop the bounds checks of constant indices.");
         writer.WriteLine("global::System.Span<float> p = _parameters.Span.Slice(0, ParameterCount);");
@@ -100,20 +122,10 @@ internal static class FusedTrainStepEmitter
         }
 
         string[] last = outputs[outputs.Count - 1];
-        writer.WriteLine("Output prediction = default;");
-        writer.WriteLine("global::System.Span<float> y = prediction;");
-        for (int i = 0; i < plan.OutputSize; i++)
-        {
-            writer.WriteLine($"y[{i}] = {last[i]};");
-        }
-
-        writer.WriteLine("Output outputGradient = default;");
-        writer.WriteLine("float lossValue = loss.ComputeWithGradient(prediction, target, outputGradient);");
-        writer.WriteLine("global::System.ReadOnlySpan<float> dy = outputGradient;");
+        string[] gradients = form == LossForm.Any ? EmitLossThroughInterface(writer, plan, last) : EmitMeanSquaredError(writer, plan, last);
         writer.WriteLine();
 
         // Backward: d<k>_<i> is the gradient with respect to h<k>_<i>.
-        string[] gradients = Enumerable.Range(0, plan.OutputSize).Select(i => "dy[" + Literals.Int(i) + "]").ToArray();
         for (int s = plan.Stages.Count - 1; s >= 0; s--)
         {
             Stage stage = plan.Stages[s];
@@ -143,6 +155,52 @@ internal static class FusedTrainStepEmitter
         writer.WriteLine("return lossValue;");
         writer.CloseBlock();
         writer.WriteLine();
+    }
+
+    // The prediction goes to the loss in an Output buffer, its gradient comes back in another: dy[i].
+    private static string[] EmitLossThroughInterface(SourceWriter writer, NetworkPlan plan, string[] prediction)
+    {
+        writer.WriteLine("Output prediction = default;");
+        writer.WriteLine("global::System.Span<float> y = prediction;");
+        for (int i = 0; i < plan.OutputSize; i++)
+        {
+            writer.WriteLine($"y[{i}] = {prediction[i]};");
+        }
+
+        writer.WriteLine("Output outputGradient = default;");
+        writer.WriteLine("float lossValue = loss.ComputeWithGradient(prediction, target, outputGradient);");
+        writer.WriteLine("global::System.ReadOnlySpan<float> dy = outputGradient;");
+        return Enumerable.Range(0, plan.OutputSize).Select(i => "dy[" + Literals.Int(i) + "]").ToArray();
+    }
+
+    // (prediction - target)² summed in double and scaled by 1/n under the mean; the gradient 2 (prediction - target) scale,
+    // rounded to float. A scale of 1 (one output, or the sum) is left out: multiplying by 1.0 changes no bits.
+    private static string[] EmitMeanSquaredError(SourceWriter writer, NetworkPlan plan, string[] prediction)
+    {
+        int n = plan.OutputSize;
+        writer.WriteLine($"// The mean squared error over the {Literals.Int(n)} output{(n == 1 ? string.Empty : "s")}.");
+        writer.WriteLine("global::NetDsl.Generated.Guard.Length(target.Length, OutputSize, nameof(target));");
+        writer.WriteLine("target = target.Slice(0, OutputSize);");
+        string scaled = string.Empty;
+        if (n > 1)
+        {
+            writer.WriteLine($"double scale = reduction == global::NetDsl.LossReduction.Mean ? 1.0 / {Literals.Int(n)} : 1.0;");
+            scaled = " * scale";
+        }
+
+        var gradients = new string[n];
+        var squares = new StringBuilder();
+        for (int i = 0; i < n; i++)
+        {
+            string index = Literals.Int(i);
+            writer.WriteLine($"double e{index} = (double){prediction[i]} - target[{index}];");
+            gradients[i] = "dy" + index;
+            writer.WriteLine($"float {gradients[i]} = (float)(2.0 * e{index}{scaled});");
+            squares.Append(i == 0 ? string.Empty : " + ").Append('e').Append(index).Append(" * e").Append(index);
+        }
+
+        writer.WriteLine(n > 1 ? $"float lossValue = (float)(({squares}){scaled});" : $"float lossValue = (float)({squares});");
+        return gradients;
     }
 
     private static void EmitAffineBackward(SourceWriter writer, NetworkPlan plan, Stage stage, string[] input, string[] output, string[] z, string[] gradients, bool needsInputGradient, string[] inputGradients)

@@ -30,7 +30,7 @@ internal static class GeneratedMembers
     /// <summary>The generated private members: sizes, workspace, helpers, static tables, and the fallback's exception factory.</summary>
     public static readonly string[] Private =
     {
-        "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "FusedTrainStep", "CheckedTrainStep", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
+        "ActivationWidth", "MaxWidth", "AuxiliaryWidth", "ForwardSample", "FusedTrainStep", "FusedMeanSquaredErrorTrainStep", "CheckedTrainStep", "RunStages", "BackwardCore", "EnsureTrainingCapacity",
         "_parameters", "_gradients", "_buffers", "_activations", "_gradientScratch", "_auxiliary", "_trainingCapacity",
         "_recordedBatch", "_inferenceActivations", "_inferenceCapacity", "_dropoutRandom",
         "_batchStatistics", "_segmentBatch", "_nextForwardSegment", "_nextBackwardSegment",

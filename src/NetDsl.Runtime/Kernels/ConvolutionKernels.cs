@@ -7,8 +7,8 @@ namespace NetDsl.Generated;
 /// Convolutions over a batch in PyTorch's layouts (<c>x</c> <c>[N, Cin, H, W]</c>, <c>weight</c> <c>[Cout, Cin, KH, KW]</c>,
 /// <c>y</c> <c>[N, Cout, OH, OW]</c>; a 1-D layer has height 1). Generated code calls these for convolutions above the
 /// unroll limit; each call goes to the kernel that suits the layer's geometry: <see cref="FlatPlaneConvolution"/> (pixels
-/// in the lanes over the flattened plane) for stride-1 layers with 1 to 4 input channels (the forward pass, and the
-/// backward pass when no input gradient is asked for, each by its own measured rule), <see cref="RowConvolution"/> (pixels
+/// in the lanes over the flattened plane) for stride-1 layers with 1 to 4 input channels (the forward pass and the
+/// backward pass, each by its own measured rule; the backward pass's input gradient by <see cref="FlatPlaneInputGradient"/>), <see cref="RowConvolution"/> (pixels
 /// in the lanes, row by row) for other stride-1 layers with rows of at least 8 outputs and few channels,
 /// <see cref="ChannelsLastConvolution"/> (channels in the lanes) for every other geometry. The geometry is a constant of
 /// the generated code, so a layer always takes the same kernel.
@@ -84,9 +84,13 @@ public static class ConvolutionKernels
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g)
     {
         Check(x, dz, weight, batch, g);
-        if (dx.IsEmpty && FlatPlaneConvolution.TakesParameterGradients(g))
+        if (FlatPlaneConvolution.TakesParameterGradients(g) && (dx.IsEmpty || FlatPlaneInputGradient.Takes(g)))
         {
             FlatPlaneConvolution.ParameterGradients(x, dz, weightGradient, biasGradient, batch, g);
+            if (!dx.IsEmpty)
+            {
+                FlatPlaneInputGradient.Compute(weight, dz, dx, batch, g);
+            }
         }
         else if (ChannelsLastConvolution.Applies(g))
         {

@@ -39,8 +39,8 @@ namespace NetDsl.Generated;
 /// that do not fill a block of 16 are added with a mask, so a lane past the plane never touches its sum.
 /// </para>
 /// <para>
-/// The input gradient is not computed here: <see cref="ConvolutionKernels"/> sends a backward pass that asks for it to
-/// the other kernels (a network's first layer never does). Nor is the work split over a <see cref="KernelTeam"/>. Scratch
+/// The input gradient is not computed here but by <see cref="FlatPlaneInputGradient"/> (a network's first layer only
+/// needs it when asked for the gradient with respect to its image). The work is not split over a <see cref="KernelTeam"/>. Scratch
 /// (copies, packed weights, partial sums) lives in thread-static arrays that grow on first use, so calls allocate
 /// nothing after warm-up.
 /// </para>
@@ -570,7 +570,7 @@ internal static class FlatPlaneConvolution
 
                     if (lastColumn > firstColumn)
                     {
-                        MoveFloats(ref Unsafe.Add(ref input, ic * g.InPlane + (r - g.PadTop) * g.InWidth + firstColumn + shift), ref Unsafe.Add(ref row, firstColumn), lastColumn - firstColumn, bits);
+                        FloatMoves.Move(ref Unsafe.Add(ref input, ic * g.InPlane + (r - g.PadTop) * g.InWidth + firstColumn + shift), ref Unsafe.Add(ref row, firstColumn), lastColumn - firstColumn, bits);
                     }
 
                     for (int c = lastColumn; c < outWidth; c++)
@@ -586,34 +586,6 @@ internal static class FlatPlaneConvolution
                 }
             }
         }
-    }
-
-    // target[0..count) = source[0..count) in vectors of `bits` (the last one overlapping its neighbour), or one by one.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MoveFloats(ref float source, ref float target, int count, int bits)
-    {
-        switch (bits)
-        {
-            case 512: MoveFloats<Vector512<float>, Width512>(ref source, ref target, count); break;
-            case 256: MoveFloats<Vector256<float>, Width256>(ref source, ref target, count); break;
-            case 128: MoveFloats<Vector128<float>, Width128>(ref source, ref target, count); break;
-            default: MoveFloats<float, Width1>(ref source, ref target, count); break;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MoveFloats<TVector, TWidth>(ref float source, ref float target, int count)
-        where TVector : struct
-        where TWidth : struct, IVectorWidth<TVector>
-    {
-        nuint lanes = (nuint)TWidth.Count, end = (nuint)count - lanes;
-        nuint i = 0;
-        for (; i < end; i += lanes)
-        {
-            TWidth.Store(TWidth.Load(ref source, i), ref target, i);
-        }
-
-        TWidth.Store(TWidth.Load(ref source, end), ref target, end);
     }
 
     // tails[oc][0..16) = dz[oc][tailStart..plane), then zeros: the last partial block of 16 pixels of each plane.

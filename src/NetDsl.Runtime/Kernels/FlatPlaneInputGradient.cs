@@ -19,14 +19,18 @@ namespace NetDsl.Generated;
 /// then one load at a constant flat offset from <c>ih * rowWidth + iw</c>, for any padding and dilation, without a test
 /// at the borders. Rows of whole 16-float blocks keep the last kernel column's loads on cache-line boundaries (a 512-bit
 /// load across two lines costs two): 28-wide maps ran 15% faster so, although their rows grow from 30 to 32.</item>
-/// <item>The input plane is computed flattened at that row width (a row's last columns, which read across the row's end,
-/// are computed and dropped when the plane is copied into <c>dx</c>), in register tiles of 1 input channel x 12 pixel
-/// vectors (12 loads, 1 weight broadcast and 12 fused multiply-adds per tap) or 2 input channels x 6 vectors (6 loads, 2
-/// broadcasts, 12 multiply-adds).</item>
+/// <item>The input plane is computed at that row width (a row's last columns, which read across the row's end, are
+/// computed and dropped when the plane is copied into <c>dx</c>). One input channel with a 3-row kernel (no vertical
+/// dilation, at least 12 rows) runs in row tiles of 12 rows x 1 vector of columns: per (output channel, kernel column)
+/// the 14 gradient rows the tile reads are loaded once, each feeding up to three output rows (14 loads for 36 fused
+/// multiply-adds). Otherwise the plane is computed flattened, in tiles of 1 input channel x 12 pixel vectors (12 loads,
+/// 1 weight broadcast and 12 fused multiply-adds per tap) or 2 input channels x 6 vectors (6 loads, 2 broadcasts, 12
+/// multiply-adds).</item>
 /// </list>
 /// </summary>
 /// <remarks>
-/// Every input pixel sums its terms from zero in the order (output channel, kernel row, kernel column), one rounding per
+/// Every input pixel sums its terms from zero in the order (output channel, kernel column, kernel row from the last to the
+/// first: the order in which a row tile's loads reach an output row), one rounding per
 /// term (a fused multiply-add), whatever the vector width: a lane is one pixel, and the plane's last vector, which
 /// overlaps the one before it, recomputes the same sums. Layers whose padding exceeds the kernel's extent
 /// (<c>padH &gt; (KH - 1) * dilH</c>) read no window for some outputs' rows and are left to the other kernels. Scratch
@@ -40,11 +44,17 @@ internal static class FlatPlaneInputGradient
     /// <summary>Pixel vectors of a two-channel tile.</summary>
     private const int PairVectors = 6;
 
+    /// <summary>Input rows of a one-channel row tile (one vector of columns each).</summary>
+    private const int TileRows = 12;
+
     [ThreadStatic]
     private static float[]? t_floats;
 
     [ThreadStatic]
     private static int[]? t_offsets;
+
+    [ThreadStatic]
+    private static int[]? t_columnOffsets;
 
     /// <summary>
 /// Whether the kernel computes the input gradient of <paramref name="g"/>: stride 1, 1 to 4 input channels, at least 8
@@ -90,18 +100,29 @@ internal static class FlatPlaneInputGradient
         Pack(weight, packed, g, s);
         for (int oc = 0, t = 0; oc < g.OutChannels; oc++)
         {
-            for (int kh = 0; kh < g.KernelHeight; kh++)
+            for (int kw = 0; kw < g.KernelWidth; kw++)
             {
-                for (int kw = 0; kw < g.KernelWidth; kw++, t++)
+                for (int kh = g.KernelHeight - 1; kh >= 0; kh--, t++)
                 {
                     offsets[t] = oc * s.BorderedPlane + (g.KernelHeight - 1 - kh) * g.DilationHeight * s.RowWidth + (g.KernelWidth - 1 - kw) * g.DilationWidth;
                 }
             }
         }
 
+        bool rowTiles = RowTiles(g);
+        Span<int> columns = ThreadScratch.Of(ref t_columnOffsets, g.OutChannels * g.KernelWidth);
+        for (int oc = 0, q = 0; oc < g.OutChannels; oc++)
+        {
+            for (int kw = 0; kw < g.KernelWidth; kw++, q++)
+            {
+                columns[q] = oc * s.BorderedPlane + (g.KernelWidth - 1 - kw) * g.DilationWidth;
+            }
+        }
+
         bordered.Clear(); // the borders stay zero; each sample overwrites the inside
         ref float gradients = ref MemoryMarshal.GetReference(bordered);
         ref int termOffsets = ref MemoryMarshal.GetReference(offsets);
+        ref int columnOffsets = ref MemoryMarshal.GetReference(columns);
         int inputPlane = g.InHeight * g.InWidth, rowBits = VectorWidth.For(g.InWidth);
         for (int n = 0; n < batch; n++)
         {
@@ -131,6 +152,18 @@ internal static class FlatPlaneInputGradient
                     {
                         int start = Math.Min(p, s.Flat - lanes); // overlaps its neighbour with the same sums
                         PairVector<TVector, TWidth>(ref Unsafe.Add(ref gradients, start), ref termOffsets, terms, ref weights, ref Unsafe.Add(ref output, start), outputLength);
+                    }
+                }
+                else if (rowTiles)
+                {
+                    for (int column = 0; column < s.RowWidth; column += lanes)
+                    {
+                        for (int row = 0; row < g.InHeight; row += TileRows)
+                        {
+                            int first = Math.Min(row, g.InHeight - TileRows); // the last tile overlaps the one before it, with the same sums
+                            int at = first * s.RowWidth + column;
+                            RowTile<TVector, TWidth>(ref Unsafe.Add(ref gradients, at), ref columnOffsets, g.OutChannels * g.KernelWidth, s.RowWidth, ref weights, ref Unsafe.Add(ref output, at));
+                        }
                     }
                 }
                 else
@@ -169,15 +202,22 @@ internal static class FlatPlaneInputGradient
         }
     }
 
-    // packed[c][term]: each input channel's weights in the terms' order (oc, kh, kw); a pair tile reads channel c's and c + 1's.
+    // packed[c][term]: each input channel's weights in the terms' order (oc, kw, kh from the last kernel row to the
+    // first); a pair tile reads channel c's and c + 1's.
     private static void Pack(ReadOnlySpan<float> weight, Span<float> packed, in WindowGeometry g, in Sizes s)
     {
-        int terms = g.OutChannels * s.Kernel;
+        int t = 0;
         for (int c = 0; c < g.InChannels; c++)
         {
             for (int oc = 0; oc < g.OutChannels; oc++)
             {
-                weight.Slice((oc * g.InChannels + c) * s.Kernel, s.Kernel).CopyTo(packed.Slice(c * terms + oc * s.Kernel, s.Kernel));
+                for (int kw = 0; kw < g.KernelWidth; kw++)
+                {
+                    for (int kh = g.KernelHeight - 1; kh >= 0; kh--)
+                    {
+                        packed[t++] = weight[((oc * g.InChannels + c) * g.KernelHeight + kh) * g.KernelWidth + kw];
+                    }
+                }
             }
         }
     }
@@ -196,6 +236,66 @@ internal static class FlatPlaneInputGradient
                 FloatMoves.Move(ref Unsafe.Add(ref source, (oc * g.OutHeight + oh) * g.OutWidth), ref Unsafe.Add(ref plane, oh * s.RowWidth), g.OutWidth, bits);
             }
         }
+    }
+
+    // Row tiles share each load among the three kernel rows that read it: 3x3-row kernels without vertical dilation, on
+    // maps of at least one tile's rows. The rule does not depend on the vector width.
+    private static bool RowTiles(in WindowGeometry g) => g.KernelHeight == 3 && g.DilationHeight == 1 && g.InHeight >= TileRows;
+
+    // 12 input rows x one vector of columns of one input channel, for 3-row kernels: for each (oc, kw), the 14 gradient
+    // rows the tile's windows read are loaded once each, and row j feeds output row j with kernel row 2, row j - 1 with
+    // kernel row 1 and row j - 2 with kernel row 0 (14 loads for 36 fused multiply-adds instead of 36 and 36); every
+    // output row adds its terms in the terms' order, kernel rows last to first. `weights` holds, per (oc, kw), the
+    // weights of kernel rows 2, 1, 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowTile<TVector, TWidth>(ref float gradients, ref int columnOffsets, int columnTaps, int rowWidth, ref float weights, ref float output)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        TVector a0 = TWidth.Broadcast(0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        TVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        nint step = rowWidth;
+        ref float w = ref weights;
+        for (int q = 0; q < columnTaps; q++)
+        {
+            ref float at = ref Unsafe.Add(ref gradients, Unsafe.Add(ref columnOffsets, q));
+            TVector w2 = TWidth.Broadcast(w), w1 = TWidth.Broadcast(Unsafe.Add(ref w, 1)), w0 = TWidth.Broadcast(Unsafe.Add(ref w, 2));
+            w = ref Unsafe.Add(ref w, 3);
+            TVector v = TWidth.Load(ref at, 0);
+            a0 = TWidth.MultiplyAdd(v, w2, a0);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a1 = TWidth.MultiplyAdd(v, w2, a1); a0 = TWidth.MultiplyAdd(v, w1, a0);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a2 = TWidth.MultiplyAdd(v, w2, a2); a1 = TWidth.MultiplyAdd(v, w1, a1); a0 = TWidth.MultiplyAdd(v, w0, a0);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a3 = TWidth.MultiplyAdd(v, w2, a3); a2 = TWidth.MultiplyAdd(v, w1, a2); a1 = TWidth.MultiplyAdd(v, w0, a1);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a4 = TWidth.MultiplyAdd(v, w2, a4); a3 = TWidth.MultiplyAdd(v, w1, a3); a2 = TWidth.MultiplyAdd(v, w0, a2);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a5 = TWidth.MultiplyAdd(v, w2, a5); a4 = TWidth.MultiplyAdd(v, w1, a4); a3 = TWidth.MultiplyAdd(v, w0, a3);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a6 = TWidth.MultiplyAdd(v, w2, a6); a5 = TWidth.MultiplyAdd(v, w1, a5); a4 = TWidth.MultiplyAdd(v, w0, a4);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a7 = TWidth.MultiplyAdd(v, w2, a7); a6 = TWidth.MultiplyAdd(v, w1, a6); a5 = TWidth.MultiplyAdd(v, w0, a5);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a8 = TWidth.MultiplyAdd(v, w2, a8); a7 = TWidth.MultiplyAdd(v, w1, a7); a6 = TWidth.MultiplyAdd(v, w0, a6);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a9 = TWidth.MultiplyAdd(v, w2, a9); a8 = TWidth.MultiplyAdd(v, w1, a8); a7 = TWidth.MultiplyAdd(v, w0, a7);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a10 = TWidth.MultiplyAdd(v, w2, a10); a9 = TWidth.MultiplyAdd(v, w1, a9); a8 = TWidth.MultiplyAdd(v, w0, a8);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a11 = TWidth.MultiplyAdd(v, w2, a11); a10 = TWidth.MultiplyAdd(v, w1, a10); a9 = TWidth.MultiplyAdd(v, w0, a9);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a11 = TWidth.MultiplyAdd(v, w1, a11); a10 = TWidth.MultiplyAdd(v, w0, a10);
+            at = ref Unsafe.Add(ref at, step); v = TWidth.Load(ref at, 0);
+            a11 = TWidth.MultiplyAdd(v, w0, a11);
+        }
+
+        nuint r = (nuint)rowWidth;
+        TWidth.Store(a0, ref output, 0); TWidth.Store(a1, ref output, r); TWidth.Store(a2, ref output, 2 * r);
+        TWidth.Store(a3, ref output, 3 * r); TWidth.Store(a4, ref output, 4 * r); TWidth.Store(a5, ref output, 5 * r);
+        TWidth.Store(a6, ref output, 6 * r); TWidth.Store(a7, ref output, 7 * r); TWidth.Store(a8, ref output, 8 * r);
+        TWidth.Store(a9, ref output, 9 * r); TWidth.Store(a10, ref output, 10 * r); TWidth.Store(a11, ref output, 11 * r);
     }
 
     // 12 vectors of one input channel's pixels = the sum over terms t of gradients[offset t + pixel] * weights[t].

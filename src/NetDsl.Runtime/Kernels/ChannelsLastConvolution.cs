@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -297,11 +298,12 @@ internal static class ChannelsLastConvolution
         int groupPixels = cl.SamplesPerGroup * g.OutPlane;
         int sumsLength = cl.Depth * channels;
         int inputLength = cl.SamplesPerGroup * cl.PaddedPlane * g.InChannels;
-        Span<float> floats = Floats(sumsLength + channels + inputLength + groupPixels * channels);
+        int rowsLength = Math.Max(groupPixels * channels, cl.Depth * 8); // the rows double as AddSums' scratch
+        Span<float> floats = Floats(sumsLength + channels + inputLength + rowsLength);
         Span<float> sums = floats.Slice(0, sumsLength);
         Span<float> biasSums = floats.Slice(sumsLength, channels);
         Span<float> padded = floats.Slice(sumsLength + channels, inputLength);
-        Span<float> rows = floats.Slice(sumsLength + channels + inputLength, groupPixels * channels);
+        Span<float> rows = floats.Slice(sumsLength + channels + inputLength, rowsLength);
         Span<int> offsets = Offsets(cl.Depth + groupPixels);
         Span<int> depthOffsets = offsets.Slice(0, cl.Depth);
         Span<int> pixelOffsets = offsets.Slice(cl.Depth, groupPixels);
@@ -317,7 +319,7 @@ internal static class ChannelsLastConvolution
 
         sums.Clear();
         biasSums.Clear();
-        FillDepthOffsets(depthOffsets, g, cl);
+        FillWeightOrderOffsets(depthOffsets, g, cl);
         ref float paddedRef = ref MemoryMarshal.GetReference(padded);
         ref int pixelRef = ref MemoryMarshal.GetReference(pixelOffsets);
         for (int first = 0; first < batch; first += cl.SamplesPerGroup)
@@ -353,14 +355,7 @@ internal static class ChannelsLastConvolution
             }
         }
 
-        for (int k = firstRow; k < endRow; k++)
-        {
-            (int t, int c) = Math.DivRem(k, g.InChannels);
-            for (int o = 0; o < g.OutChannels; o++)
-            {
-                weightGradient[(o * g.InChannels + c) * cl.Taps + t] += sums[k * channels + o];
-            }
-        }
+        AddSums(sums, channels, weightGradient, firstRow, endRow, g, rows);
 
         if (biasPart)
         {
@@ -454,6 +449,20 @@ internal static class ChannelsLastConvolution
         }
     }
 
+    // The depth offsets in the weights' own order, offsets[k = c * Taps + t] = the input offset of channel c at tap t,
+    // so that the weight gradient's row k of sums is row k of every output channel's weights (AddSums adds runs).
+    private static void FillWeightOrderOffsets(Span<int> offsets, in WindowGeometry g, in ChannelsLastGeometry cl)
+    {
+        cl.FillTapOffsets(offsets, g);
+        for (int c = g.InChannels - 1; c >= 0; c--) // channel 0 last: its entries are the tap offsets being read
+        {
+            for (int t = 0; t < cl.Taps; t++)
+            {
+                offsets[c * cl.Taps + t] = offsets[t] * g.InChannels + c;
+            }
+        }
+    }
+
     // sums[c] += rows[q, c] over q in order, lane by lane (so the order is the same at every width).
     private static void SumRows<TVector, TWidth>(ReadOnlySpan<float> rows, int pixels, int channels, Span<float> sums)
         where TVector : struct
@@ -481,6 +490,36 @@ internal static class ChannelsLastConvolution
     private static int Share(int count, int part, int parts) => (int)((long)count * part / parts);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>
+    /// <c>weightGradient[o, k] += sums[k][o]</c> for the depth rows <c>[firstRow, endRow)</c>, in the weights' order
+    /// (<c>k = c * Taps + t</c>, see <see cref="FillWeightOrderOffsets"/>). Eight output channels at a time, the sums are
+    /// transposed in AVX blocks into <paramref name="scratch"/> and added to the eight weight rows as runs. One float per
+    /// row of sums in the tap-major order, the whole weight gradient was read and written once per tap: for 256 x 256
+    /// channels (2.4 MB) that took 0.76–0.85 ms, most of a weight gradient at batch 2.
+    /// </summary>
+    private static void AddSums(Span<float> sums, int channels, Span<float> weightGradient, int firstRow, int endRow, in WindowGeometry g, Span<float> scratch)
+    {
+        const int Block = 8;
+        int count = endRow - firstRow, rowLength = g.InChannels * g.KernelHeight * g.KernelWidth;
+        if (count <= 0)
+        {
+            return;
+        }
+
+        Span<float> transposed = scratch.Slice(0, count * Block);
+        ref float firstSums = ref sums[firstRow * channels];
+        for (int o = 0; o < g.OutChannels; o += Block)
+        {
+            int width = Math.Min(Block, g.OutChannels - o);
+            BlockTranspose.Matrix(ref Unsafe.Add(ref firstSums, o), channels, ref MemoryMarshal.GetReference(transposed), count, count, width);
+            for (int j = 0; j < width; j++)
+            {
+                Span<float> run = weightGradient.Slice((o + j) * rowLength + firstRow, count);
+                TensorPrimitives.Add(run, transposed.Slice(j * count, count), run);
+            }
+        }
+    }
 
     private static Span<float> Floats(int length) => ThreadScratch.Of(ref t_floats, length);
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using NetDsl.Generated;
 using NetDsl.Tests.Reference;
 using Xunit;
@@ -7,10 +9,11 @@ using R = NetDsl.Tests.Reference.ReferenceLayers;
 namespace NetDsl.Tests;
 
 /// <summary>
-/// Max pooling without padding (the vectorized 2x2 kernel and the unpadded scalar kernel) at every vector width: random
-/// data against the oracle, and data full of ties, zeros and NaNs against the rule written out here (the output is the
-/// window's maximum, NaN if the window holds one; the gradient goes to the first maximum in row-major order, or to the
-/// first NaN), which the oracle's near-tie filter cannot check.
+/// Max pooling (the vectorized 2x2 kernel and <see cref="WindowMaxPooling"/> for every other window, padded and dilated
+/// ones included) at every vector width: random data against the oracle, and data full of ties, zeros, infinities and
+/// NaNs against the rule written out here (the output is the window's maximum, NaN if the window holds one, padding never;
+/// the gradient goes to the first maximum in row-major order, or to the first NaN), which the oracle's near-tie filter
+/// cannot check.
 /// </summary>
 [Collection(VectorWidthCollection.Name)]
 public sealed class PoolingKernelWidthTests
@@ -54,23 +57,76 @@ public sealed class PoolingKernelWidthTests
 
     [Theory]
     [MemberData(nameof(VectorWidths))]
+    public void PaddedMaxPoolingMatchesTheReference(int vectorBits)
+    {
+        VectorBits.With(vectorBits, () =>
+        {
+            var random = new Random(vectorBits + 5);
+            for (int done = 0; done < 40;)
+            {
+                int kernel = 2 + random.Next(4), stride = 1 + random.Next(3), padding = random.Next(kernel / 2 + 1);
+                int c = 1 + random.Next(3), h = kernel + random.Next(8), w = kernel + random.Next(30), batch = 1 + random.Next(3);
+                var model = new ReferenceModel([c, h, w], R.MaxPool2D(kernel, stride, padding));
+                float[] x = TestData.Uniform(random, batch * model.InputSize);
+                ReferenceTrace trace = model.Train([], [], LayerTestSupport.D(x), batch);
+                if (trace.Margin() < LayerTestSupport.KinkMargin)
+                {
+                    continue;
+                }
+
+                done++;
+                int[] shape = model.OutputShape;
+                var g = new WindowGeometry(c, h, w, c, shape[1], shape[2], kernel, kernel, stride, stride, padding, padding, 1, 1);
+                string what = $"{vectorBits}-bit vectors: max pool {kernel}x{kernel} stride {stride} padding {padding} on [{c}, {h}, {w}], batch {batch}";
+                float[] dy = TestData.Uniform(random, batch * model.OutputSize);
+                var y = new float[dy.Length];
+                var dx = new float[x.Length];
+                dx.AsSpan().Fill(float.NaN);
+                PoolingKernels.MaxForward(x, y, batch, g);
+                PoolingKernels.MaxBackward(x, dy, dx, batch, g);
+                Tolerance.AssertOutputsClose(trace.Outputs, y, $"{what}: forward");
+                Tolerance.AssertClose(trace.Backward(LayerTestSupport.D(dy)).Inputs, dx, $"{what}: input gradients");
+            }
+        });
+    }
+
+    /// <summary>Every window geometry the kernels take: square and oblong kernels, strides, padding and dilation.</summary>
+    public static TheoryData<int, int, int, int, int, int, int> RuleGeometries() => new()
+    {
+        // kernel height, kernel width, stride, padding top, padding left, dilation height, dilation width
+        { 2, 2, 2, 0, 0, 1, 1 },
+        { 3, 3, 3, 0, 0, 1, 1 },
+        { 2, 2, 1, 0, 0, 1, 1 },
+        { 4, 4, 4, 0, 0, 1, 1 },
+        { 3, 3, 2, 1, 1, 1, 1 },
+        { 5, 5, 1, 2, 2, 1, 1 },
+        { 3, 2, 2, 1, 0, 1, 1 },
+        { 3, 3, 1, 1, 1, 2, 2 },
+        { 2, 3, 2, 0, 1, 3, 1 },
+        { 1, 4, 3, 0, 2, 1, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(VectorWidths))]
     public void TiesAndNaNsFollowTheFirstMaximumRule(int vectorBits)
     {
         VectorBits.With(vectorBits, () =>
         {
             var random = new Random(vectorBits + 11);
-            float[] palette = [0f, 0f, 1f, 1f, -1f, 2f, float.NaN, -0f];
-            foreach (int w in new[] { 2, 9, 16, 17, 23, 31, 40 })
+            float[] palette = [0f, 0f, 1f, 1f, -1f, 2f, float.NaN, -0f, float.NegativeInfinity];
+            foreach (object[] row in RuleGeometries())
             {
-                foreach (int kernel in new[] { 2, 3 })
+                (int kh, int kw, int stride, int padTop, int padLeft, int dh, int dw) = ((int)row[0], (int)row[1], (int)row[2], (int)row[3], (int)row[4], (int)row[5], (int)row[6]);
+                foreach (int w in new[] { 2, 9, 16, 17, 23, 31, 40 })
                 {
-                    int h = kernel + 3, c = 2, batch = 2, oh = (h - kernel) / kernel + 1, ow = (w - kernel) / kernel + 1;
-                    if (w < kernel)
+                    int h = kh * dh + 3, c = 2, batch = 2;
+                    int oh = (h + 2 * padTop - dh * (kh - 1) - 1) / stride + 1, ow = (w + 2 * padLeft - dw * (kw - 1) - 1) / stride + 1;
+                    if (ow < 1)
                     {
                         continue;
                     }
 
-                    var g = new WindowGeometry(c, h, w, c, oh, ow, kernel, kernel, kernel, kernel, 0, 0, 1, 1);
+                    var g = new WindowGeometry(c, h, w, c, oh, ow, kh, kw, stride, stride, padTop, padLeft, dh, dw);
                     var x = new float[batch * g.InputSize];
                     for (int i = 0; i < x.Length; i++)
                     {
@@ -84,7 +140,7 @@ public sealed class PoolingKernelWidthTests
                     dx.AsSpan().Fill(-7f);
                     PoolingKernels.MaxForward(x, y, batch, g);
                     PoolingKernels.MaxBackward(x, dy, dx, batch, g);
-                    string what = $"{vectorBits}-bit vectors, {kernel}x{kernel} windows, width {w}";
+                    string what = $"{vectorBits}-bit vectors, {kh}x{kw} windows, stride {stride}, padding {padTop},{padLeft}, dilation {dh},{dw}, width {w}";
                     for (int i = 0; i < y.Length; i++)
                     {
                         Assert.True(expectedY[i].Equals(y[i]) || expectedY[i] == y[i], $"{what}: output {i} is {y[i]}, the rule gives {expectedY[i]}");
@@ -99,7 +155,7 @@ public sealed class PoolingKernelWidthTests
         });
     }
 
-    // The rule, written for windows that tile the input without padding.
+    // The rule: padding is never chosen; the first NaN of the window in row-major order, else its first maximum.
     private static (float[] Y, float[] Dx) FirstMaximumRule(float[] x, float[] dy, int batch, WindowGeometry g)
     {
         var y = new float[dy.Length];
@@ -110,31 +166,28 @@ public sealed class PoolingKernelWidthTests
             {
                 for (int ow = 0; ow < g.OutWidth; ow++)
                 {
-                    int first = -1;
-                    for (int kh = 0; kh < g.KernelHeight && first < 0; kh++)
+                    var window = new List<int>();
+                    for (int kh = 0; kh < g.KernelHeight; kh++)
                     {
                         for (int kw = 0; kw < g.KernelWidth; kw++)
                         {
-                            int i = (plane * g.InHeight + (oh * g.StrideHeight) + kh) * g.InWidth + (ow * g.StrideWidth) + kw;
-                            if (float.IsNaN(x[i]))
+                            int ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight, iw = ow * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
+                            if (ih >= 0 && ih < g.InHeight && iw >= 0 && iw < g.InWidth)
                             {
-                                first = i;
-                                break;
+                                window.Add((plane * g.InHeight + ih) * g.InWidth + iw);
                             }
                         }
                     }
 
+                    int first = window.FirstOrDefault(i => float.IsNaN(x[i]), -1);
                     if (first < 0)
                     {
-                        for (int kh = 0; kh < g.KernelHeight; kh++)
+                        first = window[0];
+                        foreach (int i in window)
                         {
-                            for (int kw = 0; kw < g.KernelWidth; kw++)
+                            if (x[i] > x[first])
                             {
-                                int i = (plane * g.InHeight + (oh * g.StrideHeight) + kh) * g.InWidth + (ow * g.StrideWidth) + kw;
-                                if (first < 0 || x[i] > x[first])
-                                {
-                                    first = i;
-                                }
+                                first = i;
                             }
                         }
                     }

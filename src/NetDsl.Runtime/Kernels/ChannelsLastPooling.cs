@@ -15,7 +15,7 @@ namespace NetDsl.Generated;
 /// <remarks>
 /// PyTorch's semantics, as <see cref="PoolingKernels.MaxForward(ReadOnlySpan{float}, Span{float}, int, in WindowGeometry)"/>:
 /// padding counts as -infinity, NaN propagates, and a maximum is the first of equal values in the window's row-major
-/// order. The one difference in bits: where -0 and +0 tie, the planar unpadded kernel (<see cref="UnpaddedMaxPooling"/>,
+/// order. The one difference in bits: where -0 and +0 tie, the planar forward pass (<see cref="WindowMaxPooling"/>,
 /// branch-free <c>MathF.Max</c>) returns +0 whichever comes first; this kernel, like PyTorch, returns the first.
 /// </remarks>
 internal static class ChannelsLastPooling

@@ -15,30 +15,14 @@ public static class PoolingKernels
     /// <summary>Max pooling; NaN propagates.</summary>
     public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, int batch, in WindowGeometry g)
     {
-        if (UnpaddedMaxPooling.Applies(g))
+        RequireLengths(x, y, batch, g);
+        if (TwoByTwoMaxPooling.Applies(g))
         {
-            RequireLengths(x, y, batch, g);
-            if (TwoByTwoMaxPooling.Applies(g))
-            {
-                TwoByTwoMaxPooling.Forward(x, y, batch, g);
-                return;
-            }
-
-            UnpaddedMaxPooling.Forward(x, y, batch, g);
-            return;
+            TwoByTwoMaxPooling.Forward(x, y, batch, g);
         }
-
-        for (int plane = 0; plane < batch * g.OutChannels; plane++)
+        else
         {
-            ReadOnlySpan<float> xPlane = x.Slice(plane * g.InPlane, g.InPlane);
-            Span<float> yPlane = y.Slice(plane * g.OutPlane, g.OutPlane);
-            for (int oh = 0; oh < g.OutHeight; oh++)
-            {
-                for (int ow = 0; ow < g.OutWidth; ow++)
-                {
-                    yPlane[oh * g.OutWidth + ow] = xPlane[ArgMax(xPlane, oh, ow, g)];
-                }
-            }
+            WindowMaxPooling.Forward(x, y, batch, g);
         }
     }
 
@@ -49,33 +33,15 @@ public static class PoolingKernels
     /// <summary>Adds each output's gradient to the first maximum of its window; overwrites <paramref name="dx"/>.</summary>
     public static void MaxBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int batch, in WindowGeometry g)
     {
-        if (UnpaddedMaxPooling.Applies(g))
+        RequireLengths(x, dy, batch, g);
+        RequireLengths(dx, dy, batch, g);
+        if (TwoByTwoMaxPooling.Applies(g))
         {
-            RequireLengths(x, dy, batch, g);
-            RequireLengths(dx, dy, batch, g);
-            if (TwoByTwoMaxPooling.Applies(g))
-            {
-                TwoByTwoMaxPooling.Backward(x, dy, dx, batch, g);
-                return;
-            }
-
-            UnpaddedMaxPooling.Backward(x, dy, dx, batch, g);
-            return;
+            TwoByTwoMaxPooling.Backward(x, dy, dx, batch, g);
         }
-
-        dx.Slice(0, batch * g.InputSize).Clear();
-        for (int plane = 0; plane < batch * g.OutChannels; plane++)
+        else
         {
-            ReadOnlySpan<float> xPlane = x.Slice(plane * g.InPlane, g.InPlane);
-            ReadOnlySpan<float> dyPlane = dy.Slice(plane * g.OutPlane, g.OutPlane);
-            Span<float> dxPlane = dx.Slice(plane * g.InPlane, g.InPlane);
-            for (int oh = 0; oh < g.OutHeight; oh++)
-            {
-                for (int ow = 0; ow < g.OutWidth; ow++)
-                {
-                    dxPlane[ArgMax(xPlane, oh, ow, g)] += dyPlane[oh * g.OutWidth + ow];
-                }
-            }
+            WindowMaxPooling.Backward(x, dy, dx, batch, g);
         }
     }
 
@@ -160,7 +126,7 @@ public static class PoolingKernels
         }
     }
 
-    // The fast paths read through refs, so they check what the general loops' span slicing would have caught.
+    // The kernels read through refs, so the lengths are checked here.
     private static void RequireLengths(ReadOnlySpan<float> inputSide, ReadOnlySpan<float> outputSide, int batch, in WindowGeometry g)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
@@ -168,40 +134,6 @@ public static class PoolingKernels
         {
             throw new ArgumentException($"Pooling operands are too short for a batch of {batch}: input side {inputSide.Length} (needs {(long)batch * g.InputSize}), output side {outputSide.Length} (needs {(long)batch * g.OutputSize}).");
         }
-    }
-
-    /// <summary>The index in the plane of the first maximum of the window of output (<paramref name="oh"/>, <paramref name="ow"/>); a NaN wins.</summary>
-    private static int ArgMax(ReadOnlySpan<float> plane, int oh, int ow, in WindowGeometry g)
-    {
-        int best = -1;
-        float bestValue = float.NegativeInfinity;
-        for (int kh = 0; kh < g.KernelHeight; kh++)
-        {
-            int ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
-            if ((uint)ih >= (uint)g.InHeight)
-            {
-                continue;
-            }
-
-            for (int kw = 0; kw < g.KernelWidth; kw++)
-            {
-                int iw = ow * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
-                if ((uint)iw >= (uint)g.InWidth)
-                {
-                    continue;
-                }
-
-                int index = ih * g.InWidth + iw;
-                float value = plane[index];
-                if (best < 0 || value > bestValue || (float.IsNaN(value) && !float.IsNaN(bestValue)))
-                {
-                    best = index;
-                    bestValue = value;
-                }
-            }
-        }
-
-        return best;
     }
 
     private static int Divisor(int oh, int ow, in WindowGeometry g, bool countIncludePad)

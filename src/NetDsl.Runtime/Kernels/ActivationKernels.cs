@@ -26,8 +26,24 @@ namespace NetDsl.Generated;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ActivationKernels
 {
-    /// <summary><c>y = max(0, x)</c>; NaN propagates, as in PyTorch.</summary>
-    public static void ReLU(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
+    /// <summary><c>y = max(0, x)</c>; NaN propagates, as in PyTorch. Large passes split over the kernel team, if any.</summary>
+    public static void ReLU(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (ElementwiseWork.TeamFor(x.Length) is { } team)
+        {
+            if (y.Length < x.Length)
+            {
+                throw new ArgumentException($"The destination must hold the {x.Length} results; it has {y.Length}.", nameof(y));
+            }
+
+            ElementwiseWork.OfThisThread.RunReLU(team, x, y);
+            return;
+        }
+
+        ReLUAlone(x, y);
+    }
+
+    internal static void ReLUAlone(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
     /// <summary><c>y = 1 / (1 + exp(-x))</c>.</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => InVectorLanes(x, y, TensorPrimitives.Sigmoid);
@@ -36,7 +52,18 @@ public static class ActivationKernels
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => InVectorLanes(x, y, TensorPrimitives.Tanh);
 
     /// <summary><c>dx = y &gt; 0 ? dy : 0</c> (PyTorch's gradient at 0 is 0).</summary>
-    public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
+    public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        if (ElementwiseWork.TeamFor(y.Length) is { } team && dy.Length == y.Length && dx.Length == y.Length)
+        {
+            ElementwiseWork.OfThisThread.RunReLUBackward(team, y, dy, dx);
+            return;
+        }
+
+        ReLUBackwardAlone(y, dy, dx);
+    }
+
+    internal static void ReLUBackwardAlone(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
         ElementwiseKernels.Apply<ReLUBackwardOperator>(y, dy, dx);
 
     /// <summary><c>dx = dy * (y * (1 - y))</c>.</summary>

@@ -27,9 +27,6 @@ internal static class ChannelsLastConvolution
     [ThreadStatic]
     private static int[]? t_offsets;
 
-    [ThreadStatic]
-    private static ConvolutionWork? t_work;
-
     /// <summary>
     /// Whether this kernel runs <paramref name="g"/>: every geometry the row kernels (<see cref="RowConvolution"/>, pixels in
     /// the lanes) do not take, and those they take where channels fill the lanes better than the rows do: 16 channels and
@@ -67,33 +64,28 @@ internal static class ChannelsLastConvolution
         ActivationLayout inputLayout, ActivationLayout outputLayout, bool pooled, in WindowGeometry pool, bool relu)
     {
         KernelTeam? team = KernelTeam.Current;
-        if (team is null || !WorthSplitting(g, batch))
+        if (team is null || !ConvolutionWork.WorthSplitting(g, batch))
         {
             ForwardPart(x, weight, bias, y, batch, g, 0, 1, inputLayout, outputLayout, pooled, pool, relu);
             return;
         }
 
-        ConvolutionWork work = t_work ??= new ConvolutionWork();
-        work.RunForward(team, x, weight, bias, y, batch, g, inputLayout, outputLayout, pooled, pool, relu);
+        ConvolutionWork.OfThisThread.RunChannelsLastForward(team, x, weight, bias, y, batch, g, inputLayout, outputLayout, pooled, pool, relu);
     }
 
     /// <summary>Adds the parameter gradients of the batch and, unless <paramref name="dx"/> is empty, overwrites it with the input gradient.</summary>
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx, int batch, in WindowGeometry g)
     {
         KernelTeam? team = KernelTeam.Current;
-        if (team is null || !WorthSplitting(g, batch))
+        if (team is null || !ConvolutionWork.WorthSplitting(g, batch))
         {
             BackwardPart(x, weight, dz, weightGradient, biasGradient, dx, batch, g, 0, 1);
             return;
         }
 
-        ConvolutionWork work = t_work ??= new ConvolutionWork();
-        work.RunBackward(team, x, weight, dz, weightGradient, biasGradient, dx, batch, g);
+        ConvolutionWork.OfThisThread.RunChannelsLastBackward(team, x, weight, dz, weightGradient, biasGradient, dx, batch, g);
     }
 
-    // A team run costs a few microseconds of signalling: worth it from about a hundred microseconds of arithmetic.
-    private static bool WorthSplitting(in WindowGeometry g, int batch) =>
-        (long)batch * g.OutPlane * g.OutChannels * g.InChannels * g.KernelHeight * g.KernelWidth >= 4_000_000;
 
     /// <summary>The forward pass's part <paramref name="part"/> of <paramref name="parts"/>: whole groups of samples, or, with fewer groups than parts, blocks of output channels.</summary>
     internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts,
@@ -186,8 +178,8 @@ internal static class ChannelsLastConvolution
         bool stationary = shape == ChannelsLastTile.Narrow && cl.Depth == ChannelsLastStationaryTiles.Depth;
         int groups = (batch + cl.SamplesPerGroup - 1) / cl.SamplesPerGroup;
         (int firstGroup, int endGroup, int firstBlock, int endBlock) = groups >= parts
-            ? (Share(groups, part, parts), Share(groups, part + 1, parts), 0, channels / block)
-            : (0, groups, Share(channels / block, part, parts), Share(channels / block, part + 1, parts));
+            ? (KernelTeam.Share(groups, part, parts), KernelTeam.Share(groups, part + 1, parts), 0, channels / block)
+            : (0, groups, KernelTeam.Share(channels / block, part, parts), KernelTeam.Share(channels / block, part + 1, parts));
         if (firstBlock == endBlock)
         {
             return;
@@ -309,8 +301,8 @@ internal static class ChannelsLastConvolution
         Span<int> pixelOffsets = offsets.Slice(cl.Depth, groupPixels);
 
         int tiles = (cl.Depth + tileRows - 1) / tileRows;
-        int firstRow = Share(tiles, part, parts) * tileRows;
-        int endRow = Math.Min(cl.Depth, Share(tiles, part + 1, parts) * tileRows);
+        int firstRow = KernelTeam.Share(tiles, part, parts) * tileRows;
+        int endRow = Math.Min(cl.Depth, KernelTeam.Share(tiles, part + 1, parts) * tileRows);
         bool biasPart = !biasGradient.IsEmpty && part == 0;
         if (firstRow >= endRow && !biasPart)
         {
@@ -389,7 +381,7 @@ internal static class ChannelsLastConvolution
         // Each input is the sum of its windows' contributions, tap by tap: split by whole groups of samples (a single
         // group runs on part 0), so that one thread adds all of an input's contributions in the same order.
         int groups = (batch + cl.SamplesPerGroup - 1) / cl.SamplesPerGroup;
-        int firstGroup = Share(groups, part, parts), endGroup = Share(groups, part + 1, parts);
+        int firstGroup = KernelTeam.Share(groups, part, parts), endGroup = KernelTeam.Share(groups, part + 1, parts);
         if (firstGroup == endGroup)
         {
             return;
@@ -485,9 +477,6 @@ internal static class ChannelsLastConvolution
 
     // A forward tile's weights for one chunk of the depth: 96 KiB, half of what the L2 holds besides the group's images.
     private const int WeightChunkFloats = 24 * 1024;
-
-    // The start of part `part` of `parts` equal shares of `count` items.
-    private static int Share(int count, int part, int parts) => (int)((long)count * part / parts);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 

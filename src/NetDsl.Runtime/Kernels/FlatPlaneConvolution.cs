@@ -40,7 +40,9 @@ namespace NetDsl.Generated;
 /// </para>
 /// <para>
 /// The input gradient is not computed here but by <see cref="FlatPlaneInputGradient"/> (a network's first layer only
-/// needs it when asked for the gradient with respect to its image). The work is not split over a <see cref="KernelTeam"/>. Scratch
+/// needs it when asked for the gradient with respect to its image). Under a <see cref="KernelTeam"/> the forward pass splits
+/// samples (or blocks of output channels, with fewer samples than threads) and the parameter gradients blocks of output
+/// channels, each part copying the inputs it reads, so no sum is split and the bits do not change. Scratch
 /// (copies, packed weights, partial sums) lives in thread-static arrays that grow on first use, so calls allocate
 /// nothing after warm-up.
 /// </para>
@@ -124,32 +126,64 @@ internal static class FlatPlaneConvolution
         return Blocks(wholeBlocks, chunks);
     }
 
-    /// <summary><c>y = conv(x, weight) + bias</c>; <paramref name="bias"/> may be empty.</summary>
+    /// <summary><c>y = conv(x, weight) + bias</c>; <paramref name="bias"/> may be empty. Split over the kernel team that <see cref="DataParallel{TNetwork}"/> lends, if any.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
+    {
+        KernelTeam? team = KernelTeam.Current;
+        if (team is null || !ConvolutionWork.WorthSplitting(g, batch))
+        {
+            ForwardPart(x, weight, bias, y, batch, g, 0, 1);
+            return;
+        }
+
+        ConvolutionWork.OfThisThread.RunFlatPlaneForward(team, x, weight, bias, y, batch, g);
+    }
+
+    /// <summary>The forward pass's part <paramref name="part"/> of <paramref name="parts"/>: whole samples, or, with fewer samples than parts, blocks of output channels.</summary>
+    internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts)
     {
         switch (VectorWidth.For(g.OutPlane))
         {
-            case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g); break;
-            case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g); break;
-            case 128: Forward<Vector128<float>, Width128>(x, weight, bias, y, batch, g); break;
-            default: Forward<float, Width1>(x, weight, bias, y, batch, g); break;
+            case 512: Forward<Vector512<float>, Width512>(x, weight, bias, y, batch, g, part, parts); break;
+            case 256: Forward<Vector256<float>, Width256>(x, weight, bias, y, batch, g, part, parts); break;
+            case 128: Forward<Vector128<float>, Width128>(x, weight, bias, y, batch, g, part, parts); break;
+            default: Forward<float, Width1>(x, weight, bias, y, batch, g, part, parts); break;
         }
     }
 
-    /// <summary>Adds the parameter gradients of the batch: <c>dW += dz (*) x</c>, and <c>db += sum of dz</c> unless <paramref name="biasGradient"/> is empty.</summary>
+    /// <summary>
+    /// Adds the parameter gradients of the batch: <c>dW += dz (*) x</c>, and <c>db += sum of dz</c> unless
+    /// <paramref name="biasGradient"/> is empty. Split over the kernel team, if any, by blocks of output channels.
+    /// </summary>
     public static void ParameterGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, in WindowGeometry g)
+    {
+        KernelTeam? team = KernelTeam.Current;
+        if (team is null || !ConvolutionWork.WorthSplitting(g, batch))
+        {
+            ParameterGradientsPart(x, dz, weightGradient, biasGradient, batch, g, 0, 1);
+            return;
+        }
+
+        ConvolutionWork.OfThisThread.RunFlatPlaneParameterGradients(team, x, dz, weightGradient, biasGradient, batch, g);
+    }
+
+    /// <summary>
+    /// The parameter gradients' part <paramref name="part"/> of <paramref name="parts"/>: blocks of output channels, each
+    /// summed over the whole batch (every part copies the samples' inputs for itself), so no sum is split.
+    /// </summary>
+    internal static void ParameterGradientsPart(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, in WindowGeometry g, int part, int parts)
     {
         switch (VectorWidth.For(Partials))
         {
-            case 512: ParameterGradients<Vector512<float>, Width512>(x, dz, weightGradient, biasGradient, batch, g); break;
-            case 256: ParameterGradients<Vector256<float>, Width256>(x, dz, weightGradient, biasGradient, batch, g); break;
-            case 128: ParameterGradients<Vector128<float>, Width128>(x, dz, weightGradient, biasGradient, batch, g); break;
-            default: ParameterGradients<float, Width1>(x, dz, weightGradient, biasGradient, batch, g); break;
+            case 512: ParameterGradients<Vector512<float>, Width512>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
+            case 256: ParameterGradients<Vector256<float>, Width256>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
+            case 128: ParameterGradients<Vector128<float>, Width128>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
+            default: ParameterGradients<float, Width1>(x, dz, weightGradient, biasGradient, batch, g, part, parts); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g)
+    private static void Forward<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, in WindowGeometry g, int part, int parts)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -177,11 +211,14 @@ internal static class FlatPlaneConvolution
         int tileSpan = ForwardVectors * lanes;
         ref float input = ref MemoryMarshal.GetReference(copies);
         ref int tapOffsets = ref MemoryMarshal.GetReference(offsets);
-        for (int n = 0; n < batch; n++)
+        (int firstSample, int endSample, int firstBlock, int endBlock) = batch >= parts
+            ? (KernelTeam.Share(batch, part, parts), KernelTeam.Share(batch, part + 1, parts), 0, blocks)
+            : (0, batch, KernelTeam.Share(blocks, part, parts), KernelTeam.Share(blocks, part + 1, parts));
+        for (int n = firstSample; n < endSample && firstBlock < endBlock; n++)
         {
             Copy(x.Slice(n * g.InputSize, g.InputSize), copies, g, s);
             ref float output = ref MemoryMarshal.GetReference(y.Slice(n * g.OutputSize, g.OutputSize));
-            for (int block = 0; block < blocks; block++)
+            for (int block = firstBlock; block < endBlock; block++)
             {
                 int channels = Math.Min(ForwardChannels, g.OutChannels - block * ForwardChannels);
                 ref float tileWeights = ref packed[block * s.Taps * ForwardChannels];
@@ -279,7 +316,7 @@ internal static class FlatPlaneConvolution
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParameterGradients<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, in WindowGeometry g)
+    private static void ParameterGradients<TVector, TWidth>(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, in WindowGeometry g, int part, int parts)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -309,6 +346,12 @@ internal static class FlatPlaneConvolution
         int lanes = TWidth.Count;
         int wholeBlocks = plane / Partials, tailStart = wholeBlocks * Partials;
         int blocksPerChunk = BlocksPerChunk(g);
+        int firstChannelBlock = KernelTeam.Share(blocks, part, parts), endChannelBlock = KernelTeam.Share(blocks, part + 1, parts);
+        if (firstChannelBlock == endChannelBlock)
+        {
+            return;
+        }
+
         for (int n = 0; n < batch; n++)
         {
             Copy(x.Slice(n * g.InputSize, g.InputSize), copies, g, s);
@@ -320,7 +363,7 @@ internal static class FlatPlaneConvolution
                 bool withTail = endBlock == wholeBlocks;
                 for (int tapBlock = 0; tapBlock < tapBlocks; tapBlock++)
                 {
-                    for (int block = 0; block < blocks; block++)
+                    for (int block = firstChannelBlock; block < endChannelBlock; block++)
                     {
                         int firstChannel = block * GradientChannels;
                         int channels = Math.Min(GradientChannels, g.OutChannels - firstChannel);
@@ -336,7 +379,7 @@ internal static class FlatPlaneConvolution
             }
         }
 
-        for (int oc = 0; oc < g.OutChannels; oc++)
+        for (int oc = firstChannelBlock * GradientChannels; oc < Math.Min(g.OutChannels, endChannelBlock * GradientChannels); oc++)
         {
             for (int t = 0; t < s.Taps; t++)
             {

@@ -68,20 +68,39 @@ internal static class FlatPlaneInputGradient
         && g.PadTop <= (g.KernelHeight - 1) * g.DilationHeight && g.OutHeight <= g.InHeight + g.PadTop
         && g.PadLeft <= (g.KernelWidth - 1) * g.DilationWidth && g.OutWidth <= g.InWidth + g.PadLeft;
 
-    /// <summary>Overwrites <paramref name="dx"/> with the input gradient of the batch.</summary>
+    /// <summary>Overwrites <paramref name="dx"/> with the input gradient of the batch, split by samples over the kernel team that <see cref="DataParallel{TNetwork}"/> lends, if any.</summary>
     public static void Compute(ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> dx, int batch, in WindowGeometry g)
     {
+        KernelTeam? team = KernelTeam.Current;
+        if (team is null || batch < 2 || !ConvolutionWork.WorthSplitting(g, batch))
+        {
+            ComputePart(weight, dz, dx, batch, g, 0, 1);
+            return;
+        }
+
+        ConvolutionWork.OfThisThread.RunFlatPlaneInputGradient(team, weight, dz, dx, batch, g);
+    }
+
+    /// <summary>The input gradient of the samples of part <paramref name="part"/> of <paramref name="parts"/>.</summary>
+    internal static void ComputePart(ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> dx, int batch, in WindowGeometry g, int part, int parts)
+    {
+        int first = KernelTeam.Share(batch, part, parts), end = KernelTeam.Share(batch, part + 1, parts);
+        if (first == end)
+        {
+            return;
+        }
+
         switch (VectorWidth.For(g.InHeight * g.InWidth))
         {
-            case 512: Compute<Vector512<float>, Width512>(weight, dz, dx, batch, g); break;
-            case 256: Compute<Vector256<float>, Width256>(weight, dz, dx, batch, g); break;
-            case 128: Compute<Vector128<float>, Width128>(weight, dz, dx, batch, g); break;
-            default: Compute<float, Width1>(weight, dz, dx, batch, g); break;
+            case 512: Compute<Vector512<float>, Width512>(weight, dz, dx, first, end, g); break;
+            case 256: Compute<Vector256<float>, Width256>(weight, dz, dx, first, end, g); break;
+            case 128: Compute<Vector128<float>, Width128>(weight, dz, dx, first, end, g); break;
+            default: Compute<float, Width1>(weight, dz, dx, first, end, g); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute<TVector, TWidth>(ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> dx, int batch, in WindowGeometry g)
+    private static void Compute<TVector, TWidth>(ReadOnlySpan<float> weight, ReadOnlySpan<float> dz, Span<float> dx, int firstSample, int endSample, in WindowGeometry g)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -124,7 +143,7 @@ internal static class FlatPlaneInputGradient
         ref int termOffsets = ref MemoryMarshal.GetReference(offsets);
         ref int columnOffsets = ref MemoryMarshal.GetReference(columns);
         int inputPlane = g.InHeight * g.InWidth, rowBits = VectorWidth.For(g.InWidth);
-        for (int n = 0; n < batch; n++)
+        for (int n = firstSample; n < endSample; n++)
         {
             CopyInside(dz.Slice(n * g.OutputSize, g.OutputSize), bordered, g, s);
             for (int c = 0; c < g.InChannels;)

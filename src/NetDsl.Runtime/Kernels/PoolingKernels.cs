@@ -16,13 +16,27 @@ public static class PoolingKernels
     public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, int batch, in WindowGeometry g)
     {
         RequireLengths(x, y, batch, g);
-        if (TwoByTwoMaxPooling.Applies(g))
+        // Every plane is pooled on its own: a batch of planes of one channel, split over the kernel team if any.
+        WindowGeometry plane = g with { InChannels = 1, OutChannels = 1 };
+        int planes = batch * g.OutChannels;
+        if (ElementwiseWork.TeamFor((long)batch * g.InputSize) is { } team && planes > 1)
         {
-            TwoByTwoMaxPooling.Forward(x, y, batch, g);
+            ElementwiseWork.OfThisThread.RunMaxPoolForward(team, x.Slice(0, batch * g.InputSize), y.Slice(0, batch * g.OutputSize), planes, plane);
+            return;
+        }
+
+        MaxForwardPlanes(x, y, planes, plane);
+    }
+
+    internal static void MaxForwardPlanes(ReadOnlySpan<float> x, Span<float> y, int planes, in WindowGeometry plane)
+    {
+        if (TwoByTwoMaxPooling.Applies(plane))
+        {
+            TwoByTwoMaxPooling.Forward(x, y, planes, plane);
         }
         else
         {
-            WindowMaxPooling.Forward(x, y, batch, g);
+            WindowMaxPooling.Forward(x, y, planes, plane);
         }
     }
 
@@ -35,13 +49,26 @@ public static class PoolingKernels
     {
         RequireLengths(x, dy, batch, g);
         RequireLengths(dx, dy, batch, g);
-        if (TwoByTwoMaxPooling.Applies(g))
+        WindowGeometry plane = g with { InChannels = 1, OutChannels = 1 };
+        int planes = batch * g.OutChannels;
+        if (ElementwiseWork.TeamFor((long)batch * g.InputSize) is { } team && planes > 1)
         {
-            TwoByTwoMaxPooling.Backward(x, dy, dx, batch, g);
+            ElementwiseWork.OfThisThread.RunMaxPoolBackward(team, x.Slice(0, batch * g.InputSize), dy.Slice(0, batch * g.OutputSize), dx.Slice(0, batch * g.InputSize), planes, plane);
+            return;
+        }
+
+        MaxBackwardPlanes(x, dy, dx, planes, plane);
+    }
+
+    internal static void MaxBackwardPlanes(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int planes, in WindowGeometry plane)
+    {
+        if (TwoByTwoMaxPooling.Applies(plane))
+        {
+            TwoByTwoMaxPooling.Backward(x, dy, dx, planes, plane);
         }
         else
         {
-            WindowMaxPooling.Backward(x, dy, dx, batch, g);
+            WindowMaxPooling.Backward(x, dy, dx, planes, plane);
         }
     }
 

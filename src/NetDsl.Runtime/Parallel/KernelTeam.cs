@@ -59,6 +59,9 @@ internal sealed class KernelTeam : IDisposable
 
     public int Threads { get; }
 
+    /// <summary>Where part <paramref name="part"/> of <paramref name="parts"/> begins when <paramref name="count"/> items are shared out evenly (part <paramref name="parts"/>: the end).</summary>
+    public static int Share(int count, int part, int parts) => (int)((long)count * part / parts);
+
     /// <summary>Makes <paramref name="team"/> the current team of this thread until the returned scope is disposed.</summary>
     public static Scope Lend(KernelTeam? team)
     {

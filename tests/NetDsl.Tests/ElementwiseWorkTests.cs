@@ -1,0 +1,75 @@
+using System;
+using NetDsl.Generated;
+using NetDsl.TestSupport;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>
+/// ReLU and max pooling split over a <see cref="KernelTeam"/> when large enough (a batch of one chunk on several
+/// threads): the same bits as on one thread — ranges of elements, ranges of planes — with values that test the rules
+/// (zeros of both signs, NaNs, ties), and no allocation.
+/// </summary>
+public sealed class ElementwiseWorkTests
+{
+    [Fact]
+    public void ReLUOnATeamGivesTheBitsOfOneThread()
+    {
+        int length = ElementwiseWork.MinimumFloats + 13;
+        float[] x = Palette(new Random(1), length), dy = TestData.Uniform(new Random(2), length);
+        float[] y1 = new float[length], y2 = new float[length], dx1 = new float[length], dx2 = new float[length];
+        ActivationKernels.ReLU(x, y1);
+        ActivationKernels.ReLUBackward(y1, dy, dx1);
+        using var team = new KernelTeam(2);
+        using (KernelTeam.Lend(team))
+        {
+            ActivationKernels.ReLU(x, y2);
+            ActivationKernels.ReLUBackward(y2, dy, dx2);
+            ExtremeValues.AssertSameBits(y1, y2, "ReLU on a team");
+            ExtremeValues.AssertSameBits(dx1, dx2, "ReLU backward on a team");
+            AllocationAssert.None("ReLU on a team", () => ActivationKernels.ReLU(x, y2), 3, 5);
+            AllocationAssert.None("ReLU backward on a team", () => ActivationKernels.ReLUBackward(y2, dy, dx2), 3, 5);
+        }
+    }
+
+    /// <summary>kernel, stride, padding, channels, map size, batch: 2x2 (its own kernel) and other windows.</summary>
+    [Theory]
+    [InlineData(2, 2, 0, 16, 64, 5)]
+    [InlineData(4, 4, 0, 16, 64, 5)]
+    [InlineData(3, 2, 1, 7, 61, 11)]
+    [InlineData(2, 2, 0, 3, 300, 1)]
+    public void MaxPoolingOnATeamGivesTheBitsOfOneThread(int kernel, int stride, int padding, int channels, int size, int batch)
+    {
+        int outSize = (size + 2 * padding - kernel) / stride + 1;
+        var g = new WindowGeometry(channels, size, size, channels, outSize, outSize, kernel, kernel, stride, stride, padding, padding, 1, 1);
+        Assert.True((long)batch * g.InputSize >= ElementwiseWork.MinimumFloats, "large enough to be split");
+        float[] x = Palette(new Random(kernel * 10 + size), batch * g.InputSize), dy = TestData.Uniform(new Random(3), batch * g.OutputSize);
+        float[] y1 = new float[dy.Length], y2 = new float[dy.Length], dx1 = new float[x.Length], dx2 = new float[x.Length];
+        PoolingKernels.MaxForward(x, y1, batch, g);
+        PoolingKernels.MaxBackward(x, dy, dx1, batch, g);
+        using var team = new KernelTeam(2);
+        using (KernelTeam.Lend(team))
+        {
+            dx2.AsSpan().Fill(float.NaN);
+            PoolingKernels.MaxForward(x, y2, batch, g);
+            PoolingKernels.MaxBackward(x, dy, dx2, batch, g);
+            ExtremeValues.AssertSameBits(y1, y2, "max pool on a team");
+            ExtremeValues.AssertSameBits(dx1, dx2, "max pool backward on a team");
+            AllocationAssert.None("max pool on a team", () => PoolingKernels.MaxForward(x, y2, batch, g), 3, 5);
+            AllocationAssert.None("max pool backward on a team", () => PoolingKernels.MaxBackward(x, dy, dx2, batch, g), 3, 5);
+        }
+    }
+
+    // Mostly uniform values, with zeros of both signs, NaNs and repeated values mixed in.
+    private static float[] Palette(Random random, int length)
+    {
+        float[] special = [0f, -0f, float.NaN, 1f, 1f, -1f];
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = random.Next(4) == 0 ? special[random.Next(special.Length)] : (float)(random.NextDouble() * 2 - 1);
+        }
+
+        return values;
+    }
+}

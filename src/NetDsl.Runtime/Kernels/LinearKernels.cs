@@ -14,15 +14,64 @@ namespace NetDsl.Generated;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class LinearKernels
 {
-    /// <summary><c>y = x W^T + b</c>. <paramref name="bias"/> may be empty for a layer without bias.</summary>
+    /// <summary>
+    /// <c>y = x W^T + b</c>. <paramref name="bias"/> may be empty for a layer without bias. Large layers split over the
+    /// kernel team that <see cref="DataParallel{TNetwork}"/> lends, if any (see <see cref="LinearWork"/>).
+    /// </summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, int inFeatures, int outFeatures)
     {
         CheckLengths(x, y, weight, bias, batch, inFeatures, outFeatures);
+        if (LinearWork.TeamFor(batch, inFeatures, outFeatures) is { } team)
+        {
+            LinearWork.OfThisThread.RunForward(team, x, weight, bias, y, batch, inFeatures, outFeatures);
+            return;
+        }
+
+        ForwardPart(x, weight, bias, y, batch, inFeatures, outFeatures, 0, 1);
+    }
+
+    /// <summary>
+    /// The forward pass's part <paramref name="part"/> of <paramref name="parts"/>: groups of 4 samples (the tiles' rows,
+    /// so every sample takes the tile it takes in the whole pass), or for one sample groups of 4 outputs.
+    /// </summary>
+    internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int batch, int inFeatures, int outFeatures, int part, int parts)
+    {
         ref float xRef = ref MemoryMarshal.GetReference(x);
         ref float wRef = ref MemoryMarshal.GetReference(weight);
         ref float bRef = ref MemoryMarshal.GetReference(bias);
         ref float yRef = ref MemoryMarshal.GetReference(y);
         bool hasBias = !bias.IsEmpty;
+        if (parts > 1)
+        {
+            if (batch == 1)
+            {
+                int groups = (outFeatures + 3) / 4;
+                int first = 4 * KernelTeam.Share(groups, part, parts), end = Math.Min(outFeatures, 4 * KernelTeam.Share(groups, part + 1, parts));
+                if (first >= end)
+                {
+                    return;
+                }
+
+                wRef = ref Unsafe.Add(ref wRef, first * inFeatures);
+                bRef = ref hasBias ? ref Unsafe.Add(ref bRef, first) : ref bRef;
+                yRef = ref Unsafe.Add(ref yRef, first);
+                outFeatures = end - first;
+            }
+            else
+            {
+                int groups = (batch + 3) / 4;
+                int first = 4 * KernelTeam.Share(groups, part, parts), end = Math.Min(batch, 4 * KernelTeam.Share(groups, part + 1, parts));
+                if (first >= end)
+                {
+                    return;
+                }
+
+                xRef = ref Unsafe.Add(ref xRef, first * inFeatures);
+                yRef = ref Unsafe.Add(ref yRef, first * outFeatures);
+                batch = end - first;
+            }
+        }
+
         switch (VectorWidth.For(inFeatures))
         {
             case 512:
@@ -47,13 +96,30 @@ public static partial class LinearKernels
     public static void BackwardInput(ReadOnlySpan<float> dz, ReadOnlySpan<float> weight, Span<float> dx, int batch, int inFeatures, int outFeatures)
     {
         CheckLengths(dx, dz, weight, ReadOnlySpan<float>.Empty, batch, inFeatures, outFeatures);
+        if (batch > 1 && LinearWork.TeamFor(batch, inFeatures, outFeatures) is { } team)
+        {
+            LinearWork.OfThisThread.RunBackwardInput(team, dz, weight, dx, batch, inFeatures, outFeatures);
+            return;
+        }
+
+        BackwardInputPart(dz, weight, dx, batch, inFeatures, outFeatures, 0, 1);
+    }
+
+    /// <summary>The input gradient of the samples of part <paramref name="part"/> of <paramref name="parts"/> (each output is one chain in depth order, whatever the rows around it).</summary>
+    internal static void BackwardInputPart(ReadOnlySpan<float> dz, ReadOnlySpan<float> weight, Span<float> dx, int batch, int inFeatures, int outFeatures, int part, int parts)
+    {
+        int first = KernelTeam.Share(batch, part, parts), end = KernelTeam.Share(batch, part + 1, parts);
+        if (first == end)
+        {
+            return;
+        }
 
         // dx[n, i] = sum over o of dz[n, o] W[o, i]: rows n, depth o.
         Broadcast(
-            ref MemoryMarshal.GetReference(dz), outFeatures, 1,
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(dz), first * outFeatures), outFeatures, 1,
             ref MemoryMarshal.GetReference(weight), inFeatures,
-            ref MemoryMarshal.GetReference(dx), inFeatures,
-            batch, inFeatures, outFeatures, accumulate: false);
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), first * inFeatures), inFeatures,
+            end - first, inFeatures, outFeatures, accumulate: false);
     }
 
     /// <summary>
@@ -87,25 +153,45 @@ public static partial class LinearKernels
     public static void AccumulateParameterGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, int inFeatures, int outFeatures)
     {
         CheckLengths(x, dz, weightGradient, biasGradient, batch, inFeatures, outFeatures);
+        if (LinearWork.TeamFor(batch, inFeatures, outFeatures) is { } team)
+        {
+            LinearWork.OfThisThread.RunParameterGradients(team, x, dz, weightGradient, biasGradient, batch, inFeatures, outFeatures);
+            return;
+        }
+
+        ParameterGradientsPart(x, dz, weightGradient, biasGradient, batch, inFeatures, outFeatures, 0, 1);
+    }
+
+    /// <summary>
+    /// The parameter gradients of the outputs of part <paramref name="part"/> of <paramref name="parts"/>: rows of the
+    /// weight gradient (each one chain per weight over the samples in order) and their bias entries.
+    /// </summary>
+    internal static void ParameterGradientsPart(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, int batch, int inFeatures, int outFeatures, int part, int parts)
+    {
+        int first = KernelTeam.Share(outFeatures, part, parts), end = KernelTeam.Share(outFeatures, part + 1, parts);
+        if (first == end)
+        {
+            return;
+        }
 
         // dW[o, i] += sum over n of dz[n, o] x[n, i]: rows o, depth n (dz read transposed). dW is read and written once.
         Broadcast(
-            ref MemoryMarshal.GetReference(dz), 1, outFeatures,
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(dz), first), 1, outFeatures,
             ref MemoryMarshal.GetReference(x), inFeatures,
-            ref MemoryMarshal.GetReference(weightGradient), inFeatures,
-            outFeatures, inFeatures, batch, accumulate: true);
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(weightGradient), first * inFeatures), inFeatures,
+            end - first, inFeatures, batch, accumulate: true);
 
         if (!biasGradient.IsEmpty)
         {
-            AddRows(dz, biasGradient, batch, outFeatures);
+            AddRows(dz.Slice(first), outFeatures, biasGradient.Slice(first, end - first), batch, end - first);
         }
     }
 
     /// <summary>
-    /// <c>sum += dz[0] + dz[1] + ...</c>, the rows of <paramref name="dz"/> added one after another to each element (the
+    /// <c>sum += dz[0] + dz[1] + ...</c>, the rows of <paramref name="dz"/> (<paramref name="stride"/> floats apart) added one after another to each element (the
     /// order of a row-by-row <c>TensorPrimitives.Add</c>), with a block of elements held in registers over all rows.
     /// </summary>
-    private static void AddRows(ReadOnlySpan<float> dz, Span<float> sum, int rows, int width)
+    private static void AddRows(ReadOnlySpan<float> dz, int stride, Span<float> sum, int rows, int width)
     {
         ref float d = ref MemoryMarshal.GetReference(dz);
         ref float s = ref MemoryMarshal.GetReference(sum);
@@ -113,13 +199,13 @@ public static partial class LinearKernels
         switch (VectorWidth.For(width))
         {
             case 512:
-                j = AddRows<Vector512<float>, Width512>(ref d, ref s, rows, width);
+                j = AddRows<Vector512<float>, Width512>(ref d, stride, ref s, rows, width);
                 break;
             case 256:
-                j = AddRows<Vector256<float>, Width256>(ref d, ref s, rows, width);
+                j = AddRows<Vector256<float>, Width256>(ref d, stride, ref s, rows, width);
                 break;
             case 128:
-                j = AddRows<Vector128<float>, Width128>(ref d, ref s, rows, width);
+                j = AddRows<Vector128<float>, Width128>(ref d, stride, ref s, rows, width);
                 break;
         }
 
@@ -128,7 +214,7 @@ public static partial class LinearKernels
             float total = Unsafe.Add(ref s, j);
             for (int n = 0; n < rows; n++)
             {
-                total += Unsafe.Add(ref d, (n * width) + j);
+                total += Unsafe.Add(ref d, (n * stride) + j);
             }
 
             Unsafe.Add(ref s, j) = total;
@@ -136,7 +222,7 @@ public static partial class LinearKernels
     }
 
     /// <summary>Whole vectors of <see cref="AddRows"/>, four at a time then one; returns the first element not done.</summary>
-    private static int AddRows<TVector, TWidth>(ref float d, ref float s, int rows, int width)
+    private static int AddRows<TVector, TWidth>(ref float d, int stride, ref float s, int rows, int width)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
@@ -148,7 +234,7 @@ public static partial class LinearKernels
             TVector s0 = TWidth.Load(ref s, at), s1 = TWidth.Load(ref s, at + count), s2 = TWidth.Load(ref s, at + (2 * count)), s3 = TWidth.Load(ref s, at + (3 * count));
             for (int n = 0; n < rows; n++)
             {
-                nuint row = (nuint)(n * width) + at;
+                nuint row = (nuint)(n * stride) + at;
                 s0 = TWidth.Add(s0, TWidth.Load(ref d, row));
                 s1 = TWidth.Add(s1, TWidth.Load(ref d, row + count));
                 s2 = TWidth.Add(s2, TWidth.Load(ref d, row + (2 * count)));
@@ -167,7 +253,7 @@ public static partial class LinearKernels
             TVector s0 = TWidth.Load(ref s, at);
             for (int n = 0; n < rows; n++)
             {
-                s0 = TWidth.Add(s0, TWidth.Load(ref d, (nuint)(n * width) + at));
+                s0 = TWidth.Add(s0, TWidth.Load(ref d, (nuint)(n * stride) + at));
             }
 
             TWidth.Store(s0, ref s, at);

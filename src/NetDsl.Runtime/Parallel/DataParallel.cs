@@ -510,7 +510,10 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         if (Math.Min(Threads, items) == 1 && _kernelTeam is not null)
         {
             // One chunk for several threads: its large kernels split their outputs over the kernel team instead, which
-            // changes no bits (see KernelTeam), so a batch of one chunk keeps every core busy too.
+            // changes no bits (see KernelTeam), so a batch of one chunk keeps every core busy too. The pool's idle
+            // workers stop spinning meanwhile, and the team's stop when the pool's workers are called: one group at a
+            // time on the cores.
+            _pool.IdleSpinning.Withdraw();
             using (KernelTeam.Lend(_kernelTeam))
             {
                 _pool.Run(items);
@@ -518,6 +521,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         }
         else
         {
+            _kernelTeam?.IdleSpinning.Withdraw();
             _pool.Run(items);
         }
     }

@@ -59,6 +59,9 @@ internal sealed class KernelTeam : IDisposable
 
     public int Threads { get; }
 
+    /// <summary>Whether the team's idle threads spin between runs: withdrawn while the threads of a <see cref="WorkerPool"/> use the cores.</summary>
+    public IdleSpinning IdleSpinning { get; } = new();
+
     /// <summary>Where part <paramref name="part"/> of <paramref name="parts"/> begins when <paramref name="count"/> items are shared out evenly (part <paramref name="parts"/>: the end).</summary>
     public static int Share(int count, int part, int parts) => (int)((long)count * part / parts);
 
@@ -76,6 +79,7 @@ internal sealed class KernelTeam : IDisposable
         ObjectDisposedException.ThrowIf(_stopping, this);
         _work = work;
         _failure = null;
+        IdleSpinning.Allow();
         _pending = _threads.Length;
         _done.Reset();
         foreach (ManualResetEventSlim start in _start)
@@ -123,7 +127,7 @@ internal sealed class KernelTeam : IDisposable
         ManualResetEventSlim start = _start[part - 1];
         while (true)
         {
-            SpinThenWait.Until(start);
+            SpinThenWait.Until(start, IdleSpinning);
             start.Reset();
             if (_stopping)
             {

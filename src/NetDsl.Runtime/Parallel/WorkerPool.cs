@@ -30,6 +30,9 @@ internal sealed class WorkerPool : IDisposable
     private volatile bool _stopping;
     private bool _disposed;
 
+    /// <summary>Whether idle workers spin: withdrawn while a <see cref="KernelTeam"/> uses the cores.</summary>
+    public IdleSpinning IdleSpinning { get; } = new();
+
     // The run in progress: written by the caller before waking the workers, read by every worker.
     private int _itemCount;
     private int _nextItem;
@@ -90,6 +93,7 @@ internal sealed class WorkerPool : IDisposable
         int helpers = Math.Min(Threads, items) - 1;
         if (helpers > 0)
         {
+            IdleSpinning.Allow();
             _pending = helpers;
             _done.Reset();
             for (int w = 0; w < helpers; w++)
@@ -145,7 +149,7 @@ internal sealed class WorkerPool : IDisposable
         ManualResetEventSlim start = _start[worker - 1];
         while (true)
         {
-            SpinThenWait.Until(start);
+            SpinThenWait.Until(start, IdleSpinning);
             start.Reset();
             if (_stopping)
             {

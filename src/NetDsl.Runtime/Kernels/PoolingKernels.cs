@@ -75,62 +75,15 @@ public static class PoolingKernels
     /// <summary>Average pooling.</summary>
     public static void AverageForward(ReadOnlySpan<float> x, Span<float> y, int batch, in WindowGeometry g, bool countIncludePad)
     {
-        for (int plane = 0; plane < batch * g.OutChannels; plane++)
-        {
-            ReadOnlySpan<float> xPlane = x.Slice(plane * g.InPlane, g.InPlane);
-            Span<float> yPlane = y.Slice(plane * g.OutPlane, g.OutPlane);
-            for (int oh = 0; oh < g.OutHeight; oh++)
-            {
-                for (int ow = 0; ow < g.OutWidth; ow++)
-                {
-                    float sum = 0f;
-                    for (int kh = 0; kh < g.KernelHeight; kh++)
-                    {
-                        int ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
-                        for (int kw = 0; kw < g.KernelWidth; kw++)
-                        {
-                            int iw = ow * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
-                            if ((uint)ih < (uint)g.InHeight && (uint)iw < (uint)g.InWidth)
-                            {
-                                sum += xPlane[ih * g.InWidth + iw];
-                            }
-                        }
-                    }
-
-                    yPlane[oh * g.OutWidth + ow] = sum / Divisor(oh, ow, g, countIncludePad);
-                }
-            }
-        }
+        RequireLengths(x, y, batch, g);
+        WindowAveragePooling.Forward(x, y, batch, g, countIncludePad);
     }
 
     /// <summary>Spreads each output's gradient evenly over its window; overwrites <paramref name="dx"/>.</summary>
     public static void AverageBackward(ReadOnlySpan<float> dy, Span<float> dx, int batch, in WindowGeometry g, bool countIncludePad)
     {
-        dx.Slice(0, batch * g.InputSize).Clear();
-        for (int plane = 0; plane < batch * g.OutChannels; plane++)
-        {
-            ReadOnlySpan<float> dyPlane = dy.Slice(plane * g.OutPlane, g.OutPlane);
-            Span<float> dxPlane = dx.Slice(plane * g.InPlane, g.InPlane);
-            for (int oh = 0; oh < g.OutHeight; oh++)
-            {
-                for (int ow = 0; ow < g.OutWidth; ow++)
-                {
-                    float share = dyPlane[oh * g.OutWidth + ow] / Divisor(oh, ow, g, countIncludePad);
-                    for (int kh = 0; kh < g.KernelHeight; kh++)
-                    {
-                        int ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
-                        for (int kw = 0; kw < g.KernelWidth; kw++)
-                        {
-                            int iw = ow * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
-                            if ((uint)ih < (uint)g.InHeight && (uint)iw < (uint)g.InWidth)
-                            {
-                                dxPlane[ih * g.InWidth + iw] += share;
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        RequireLengths(dx, dy, batch, g);
+        WindowAveragePooling.Backward(dy, dx, batch, g, countIncludePad);
     }
 
     /// <summary>The mean of each channel over its <paramref name="positions"/> positions: <c>[N, C, positions]</c> to <c>[N, C]</c>.</summary>
@@ -161,34 +114,5 @@ public static class PoolingKernels
         {
             throw new ArgumentException($"Pooling operands are too short for a batch of {batch}: input side {inputSide.Length} (needs {(long)batch * g.InputSize}), output side {outputSide.Length} (needs {(long)batch * g.OutputSize}).");
         }
-    }
-
-    private static int Divisor(int oh, int ow, in WindowGeometry g, bool countIncludePad)
-    {
-        if (countIncludePad)
-        {
-            // PyTorch counts padded positions but not positions beyond the padding.
-            int h0 = oh * g.StrideHeight - g.PadTop;
-            int w0 = ow * g.StrideWidth - g.PadLeft;
-            int h1 = Math.Min(h0 + g.KernelHeight, g.InHeight + g.PadTop);
-            int w1 = Math.Min(w0 + g.KernelWidth, g.InWidth + g.PadLeft);
-            return (h1 - h0) * (w1 - w0);
-        }
-
-        int count = 0;
-        for (int kh = 0; kh < g.KernelHeight; kh++)
-        {
-            int ih = oh * g.StrideHeight - g.PadTop + kh;
-            for (int kw = 0; kw < g.KernelWidth; kw++)
-            {
-                int iw = ow * g.StrideWidth - g.PadLeft + kw;
-                if ((uint)ih < (uint)g.InHeight && (uint)iw < (uint)g.InWidth)
-                {
-                    count++;
-                }
-            }
-        }
-
-        return count;
     }
 }

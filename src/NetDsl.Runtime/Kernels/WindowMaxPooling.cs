@@ -60,7 +60,7 @@ internal static class WindowMaxPooling
         Span<int> columnRanges = ThreadScratch.Of(ref t_columnRanges, 2 * g.OutWidth);
         for (int ow = 0; ow < g.OutWidth; ow++)
         {
-            (columnRanges[2 * ow], columnRanges[2 * ow + 1]) = Inside(ow * g.StrideWidth - g.PadLeft, g.KernelWidth, g.DilationWidth, g.InWidth);
+            (columnRanges[2 * ow], columnRanges[2 * ow + 1]) = WindowTaps.Inside(ow * g.StrideWidth - g.PadLeft, g.KernelWidth, g.DilationWidth, g.InWidth);
         }
 
         ref float input = ref MemoryMarshal.GetReference(x);
@@ -73,7 +73,7 @@ internal static class WindowMaxPooling
             for (int oh = 0; oh < g.OutHeight; oh++, yRow = ref Unsafe.Add(ref yRow, g.OutWidth))
             {
                 int top = oh * g.StrideHeight - g.PadTop;
-                (int firstRow, int rows) = Inside(top, g.KernelHeight, g.DilationHeight, g.InHeight);
+                (int firstRow, int rows) = WindowTaps.Inside(top, g.KernelHeight, g.DilationHeight, g.InHeight);
                 ref float windowRows = ref Unsafe.Add(ref xPlane, (top + firstRow * g.DilationHeight) * g.InWidth);
                 int rowStep = g.DilationHeight * g.InWidth;
                 for (int ow = 0; ow < g.OutWidth; ow++)
@@ -150,13 +150,6 @@ internal static class WindowMaxPooling
         }
     }
 
-    /// <summary>Of the taps <c>start + k * dilation</c> (<c>k</c> below <paramref name="taps"/>), the first inside <c>[0, length)</c> and how many are inside.</summary>
-    private static (int First, int Count) Inside(int start, int taps, int dilation, int length)
-    {
-        int first = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
-        int end = start >= length ? 0 : Math.Min(taps, (length - 1 - start) / dilation + 1);
-        return (first, Math.Max(0, end - first));
-    }
 
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int batch, in WindowGeometry g)
     {

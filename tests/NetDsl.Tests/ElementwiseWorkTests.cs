@@ -6,7 +6,7 @@ using Xunit;
 namespace NetDsl.Tests;
 
 /// <summary>
-/// ReLU and max pooling split over a <see cref="KernelTeam"/> when large enough (a batch of one chunk on several
+/// ReLU, the other element-wise activations and max pooling split over a <see cref="KernelTeam"/> when large enough (a batch of one chunk on several
 /// threads): the same bits as on one thread — ranges of elements, ranges of planes — with values that test the rules
 /// (zeros of both signs, NaNs, ties), and no allocation.
 /// </summary>
@@ -29,6 +29,41 @@ public sealed class ElementwiseWorkTests
             ExtremeValues.AssertSameBits(dx1, dx2, "ReLU backward on a team");
             AllocationAssert.None("ReLU on a team", () => ActivationKernels.ReLU(x, y2), 3, 5);
             AllocationAssert.None("ReLU backward on a team", () => ActivationKernels.ReLUBackward(y2, dy, dx2), 3, 5);
+        }
+    }
+
+    /// <summary>The activations whose passes go through the element-wise operators or TensorPrimitives in vector lanes.</summary>
+    public static TheoryData<string> Activations() => ["Sigmoid", "Tanh", "SiLU", "LeakyReLU", "Hardswish"];
+
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void OtherActivationsOnATeamGiveTheBitsOfOneThread(string activation)
+    {
+        int length = ElementwiseWork.MinimumFloats + 1021;
+        float[] x = Palette(new Random(activation.Length), length), dy = TestData.Uniform(new Random(9), length);
+        (Action<float[], float[]> forward, Action<float[], float[], float[]> backward) = activation switch
+        {
+            "Sigmoid" => ((Action<float[], float[]>)((a, y) => ActivationKernels.Sigmoid(a, y)), (Action<float[], float[], float[]>)((y, d, dx) => ActivationKernels.SigmoidBackward(y, d, dx))),
+            "Tanh" => ((a, y) => ActivationKernels.Tanh(a, y), (y, d, dx) => ActivationKernels.TanhBackward(y, d, dx)),
+            "SiLU" => ((a, y) => ActivationKernels.SiLU(a, y), (a, d, dx) => ActivationKernels.SiLUBackward(a, d, dx)),
+            "LeakyReLU" => ((a, y) => ActivationKernels.LeakyReLU(a, y, 0.01f), (a, d, dx) => ActivationKernels.LeakyReLUBackward(a, d, dx, 0.01f)),
+            _ => ((a, y) => ActivationKernels.Hardswish(a, y), (a, d, dx) => ActivationKernels.HardswishBackward(a, d, dx)),
+        };
+
+        // Sigmoid's and Tanh's backward passes read the output, the others the input.
+        bool fromOutput = activation is "Sigmoid" or "Tanh";
+        float[] y1 = new float[length], y2 = new float[length], dx1 = new float[length], dx2 = new float[length];
+        forward(x, y1);
+        backward(fromOutput ? y1 : x, dy, dx1);
+        using var team = new KernelTeam(2);
+        using (KernelTeam.Lend(team))
+        {
+            forward(x, y2);
+            backward(fromOutput ? y2 : x, dy, dx2);
+            ExtremeValues.AssertSameBits(y1, y2, $"{activation} on a team");
+            ExtremeValues.AssertSameBits(dx1, dx2, $"{activation} backward on a team");
+            AllocationAssert.None($"{activation} on a team", () => forward(x, y2), 3, 5);
+            AllocationAssert.None($"{activation} backward on a team", () => backward(fromOutput ? y2 : x, dy, dx2), 3, 5);
         }
     }
 

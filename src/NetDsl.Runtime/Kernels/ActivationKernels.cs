@@ -87,7 +87,7 @@ public static class ActivationKernels
         TensorPrimitives.Multiply(x, y, y);
     });
 
-    private delegate void SpanFunction(ReadOnlySpan<float> x, Span<float> y);
+    internal delegate void SpanFunction(ReadOnlySpan<float> x, Span<float> y);
 
     /// <summary>
     /// Applies a TensorPrimitives function so that each element gets the bits of its vector lanes whatever the span's
@@ -99,6 +99,13 @@ public static class ActivationKernels
     {
         if (x.IsEmpty)
         {
+            return;
+        }
+
+        if (ElementwiseWork.TeamFor(x.Length) is { } team && y.Length >= x.Length)
+        {
+            // Parts of at least a vector each: every element still gets its lane's bits.
+            SpanFunctionWork.OfThisThread.Run(team, function, x, y.Slice(0, x.Length));
             return;
         }
 

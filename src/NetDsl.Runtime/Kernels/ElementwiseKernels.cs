@@ -75,6 +75,21 @@ internal static class ElementwiseKernels
             throw new ArgumentException($"The destination holds {destination.Length} elements, fewer than the input's {length}.", nameof(destination));
         }
 
+        if (ElementwiseWork.TeamFor(length) is { } team)
+        {
+            // Every lane equals the scalar result (the operators' contract), so ranges give the same bits.
+            UnaryMapWork<TOperator>.OfThisThread.Run(team, operation, x, destination.Slice(0, length));
+            return;
+        }
+
+        MapAlone(operation, x, destination);
+    }
+
+    /// <summary><see cref="Map{TOperator}(TOperator, ReadOnlySpan{float}, Span{float})"/> on this thread.</summary>
+    internal static void MapAlone<TOperator>(TOperator operation, ReadOnlySpan<float> x, Span<float> destination)
+        where TOperator : struct, IUnaryOperator
+    {
+        int length = x.Length;
         ref float s = ref MemoryMarshal.GetReference(x);
         ref float d = ref MemoryMarshal.GetReference(destination);
 
@@ -137,6 +152,20 @@ internal static class ElementwiseKernels
             throw new ArgumentException($"Element-wise operands must hold at least the first's {length} elements; got {b.Length} and a destination of {destination.Length}.");
         }
 
+        if (ElementwiseWork.TeamFor(length) is { } team)
+        {
+            BinaryMapWork<TOperator>.OfThisThread.Run(team, operation, a, b.Slice(0, length), destination.Slice(0, length));
+            return;
+        }
+
+        MapAlone(operation, a, b, destination);
+    }
+
+    /// <summary><see cref="Map{TOperator}(TOperator, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> on this thread.</summary>
+    internal static void MapAlone<TOperator>(TOperator operation, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination)
+        where TOperator : struct, IParameterizedBinaryOperator
+    {
+        int length = a.Length;
         ref float x = ref MemoryMarshal.GetReference(a);
         ref float y = ref MemoryMarshal.GetReference(b);
         ref float d = ref MemoryMarshal.GetReference(destination);

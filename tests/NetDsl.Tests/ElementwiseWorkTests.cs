@@ -32,8 +32,8 @@ public sealed class ElementwiseWorkTests
         }
     }
 
-    /// <summary>The activations whose passes go through the element-wise operators or TensorPrimitives in vector lanes.</summary>
-    public static TheoryData<string> Activations() => ["Sigmoid", "Tanh", "SiLU", "LeakyReLU", "Hardswish"];
+    /// <summary>The activations whose passes go through the element-wise operators, TensorPrimitives in vector lanes, or scalar functions.</summary>
+    public static TheoryData<string> Activations() => ["Sigmoid", "Tanh", "SiLU", "LeakyReLU", "Hardswish", "ELU", "GELU", "GELUTanh", "Softplus", "Mish"];
 
     [Theory]
     [MemberData(nameof(Activations))]
@@ -47,7 +47,12 @@ public sealed class ElementwiseWorkTests
             "Tanh" => ((a, y) => ActivationKernels.Tanh(a, y), (y, d, dx) => ActivationKernels.TanhBackward(y, d, dx)),
             "SiLU" => ((a, y) => ActivationKernels.SiLU(a, y), (a, d, dx) => ActivationKernels.SiLUBackward(a, d, dx)),
             "LeakyReLU" => ((a, y) => ActivationKernels.LeakyReLU(a, y, 0.01f), (a, d, dx) => ActivationKernels.LeakyReLUBackward(a, d, dx, 0.01f)),
-            _ => ((a, y) => ActivationKernels.Hardswish(a, y), (a, d, dx) => ActivationKernels.HardswishBackward(a, d, dx)),
+            "Hardswish" => ((a, y) => ActivationKernels.Hardswish(a, y), (a, d, dx) => ActivationKernels.HardswishBackward(a, d, dx)),
+            "ELU" => ((a, y) => ActivationKernels.ELU(a, y, 0.7f), (a, d, dx) => ActivationKernels.ELUBackward(a, d, dx, 0.7f)),
+            "GELU" => ((a, y) => ActivationKernels.GELU(a, y), (a, d, dx) => ActivationKernels.GELUBackward(a, d, dx)),
+            "GELUTanh" => ((a, y) => ActivationKernels.GELUTanh(a, y), (a, d, dx) => ActivationKernels.GELUTanhBackward(a, d, dx)),
+            "Softplus" => ((a, y) => ActivationKernels.Softplus(a, y, 1.5f, 20f), (a, d, dx) => ActivationKernels.SoftplusBackward(a, d, dx, 1.5f, 20f)),
+            _ => ((a, y) => ActivationKernels.Mish(a, y), (a, d, dx) => ActivationKernels.MishBackward(a, d, dx)),
         };
 
         // Sigmoid's and Tanh's backward passes read the output, the others the input.

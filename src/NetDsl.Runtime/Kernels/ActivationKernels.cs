@@ -128,89 +128,44 @@ public static class ActivationKernels
         ElementwiseKernels.Map(new LeakyReLUOperator(slope), x, y);
 
     /// <summary>ELU.</summary>
-    public static void ELU(ReadOnlySpan<float> x, Span<float> y, float alpha)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            y[i] = ScalarActivations.ELU(x[i], alpha);
-        }
-    }
+    public static void ELU(ReadOnlySpan<float> x, Span<float> y, float alpha) =>
+        ScalarMap.Apply(new ELUFunction(alpha), x, y);
 
     /// <summary>Exact GELU.</summary>
-    public static void GELU(ReadOnlySpan<float> x, Span<float> y)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            y[i] = ScalarActivations.GELU(x[i]);
-        }
-    }
+    public static void GELU(ReadOnlySpan<float> x, Span<float> y) =>
+        ScalarMap.Apply(new GELUFunction(), x, y);
 
     /// <summary>GELU's tanh approximation.</summary>
-    public static void GELUTanh(ReadOnlySpan<float> x, Span<float> y)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            y[i] = ScalarActivations.GELUTanh(x[i]);
-        }
-    }
+    public static void GELUTanh(ReadOnlySpan<float> x, Span<float> y) =>
+        ScalarMap.Apply(new GELUTanhFunction(), x, y);
 
     /// <summary>Leaky ReLU's input gradient from its input <paramref name="x"/>.</summary>
     public static void LeakyReLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float slope) =>
         ElementwiseKernels.Map(new LeakyReLUBackwardOperator(slope), x, dy, dx);
 
     /// <summary>ELU's input gradient from its input <paramref name="x"/>.</summary>
-    public static void ELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            dx[i] = ScalarActivations.ELUBackward(x[i], dy[i], alpha);
-        }
-    }
+    public static void ELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha) =>
+        ScalarMap.Apply(new ELUBackwardFunction(alpha), x, dy, dx);
 
     /// <summary>Exact GELU's input gradient from its input <paramref name="x"/>.</summary>
-    public static void GELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            dx[i] = ScalarActivations.GELUBackward(x[i], dy[i]);
-        }
-    }
+    public static void GELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ScalarMap.Apply(new GELUBackwardFunction(), x, dy, dx);
 
     /// <summary>The tanh-approximated GELU's input gradient from its input <paramref name="x"/>.</summary>
-    public static void GELUTanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            dx[i] = ScalarActivations.GELUTanhBackward(x[i], dy[i]);
-        }
-    }
+    public static void GELUTanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ScalarMap.Apply(new GELUTanhBackwardFunction(), x, dy, dx);
 
     /// <summary>SiLU's input gradient from its input <paramref name="x"/>.</summary>
-    public static void SiLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            dx[i] = ScalarActivations.SiLUBackward(x[i], dy[i]);
-        }
-    }
+    public static void SiLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ScalarMap.Apply(new SiLUBackwardFunction(), x, dy, dx);
 
     /// <summary>Softplus (see <see cref="ScalarActivations.Softplus"/>).</summary>
-    public static void Softplus(ReadOnlySpan<float> x, Span<float> y, float beta, float threshold)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            y[i] = ScalarActivations.Softplus(x[i], beta, threshold);
-        }
-    }
+    public static void Softplus(ReadOnlySpan<float> x, Span<float> y, float beta, float threshold) =>
+        ScalarMap.Apply(new SoftplusFunction(beta, threshold), x, y);
 
     /// <summary>Softplus's input gradient from its input <paramref name="x"/>.</summary>
-    public static void SoftplusBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float beta, float threshold)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            dx[i] = ScalarActivations.SoftplusBackward(x[i], dy[i], beta, threshold);
-        }
-    }
+    public static void SoftplusBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float beta, float threshold) =>
+        ScalarMap.Apply(new SoftplusBackwardFunction(beta, threshold), x, dy, dx);
 
     /// <summary>Hardswish, <c>x * min(max(x + 3, 0), 6) / 6</c>.</summary>
     public static void Hardswish(ReadOnlySpan<float> x, Span<float> y) =>
@@ -221,22 +176,12 @@ public static class ActivationKernels
         ElementwiseKernels.Map(default(HardswishBackwardOperator), x, dy, dx);
 
     /// <summary>Mish, <c>x * tanh(softplus(x))</c>.</summary>
-    public static void Mish(ReadOnlySpan<float> x, Span<float> y)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            y[i] = ScalarActivations.Mish(x[i]);
-        }
-    }
+    public static void Mish(ReadOnlySpan<float> x, Span<float> y) =>
+        ScalarMap.Apply(new MishFunction(), x, y);
 
     /// <summary>Mish's input gradient from its input <paramref name="x"/>.</summary>
-    public static void MishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            dx[i] = ScalarActivations.MishBackward(x[i], dy[i]);
-        }
-    }
+    public static void MishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ScalarMap.Apply(new MishBackwardFunction(), x, dy, dx);
 
     // The vector forms below do the scalar functions' float operations in the same order (no fused multiply-add,
     // a division where the scalar divides), and select where the scalar branches, with the same comparison so
@@ -312,5 +257,61 @@ public static class ActivationKernels
         public static Vector128<float> Invoke(Vector128<float> y, Vector128<float> dy) => dy * (Vector128<float>.One - y * y);
         public static Vector256<float> Invoke(Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
         public static Vector512<float> Invoke(Vector512<float> y, Vector512<float> dy) => dy * (Vector512<float>.One - y * y);
+    }
+
+    // The scalar activations as ScalarMap functions (one element at a time; split over a kernel team when large).
+    private readonly struct ELUFunction(float alpha) : IScalarUnaryFunction
+    {
+        public float Invoke(float x) => ScalarActivations.ELU(x, alpha);
+    }
+
+    private readonly struct GELUFunction : IScalarUnaryFunction
+    {
+        public float Invoke(float x) => ScalarActivations.GELU(x);
+    }
+
+    private readonly struct GELUTanhFunction : IScalarUnaryFunction
+    {
+        public float Invoke(float x) => ScalarActivations.GELUTanh(x);
+    }
+
+    private readonly struct SoftplusFunction(float beta, float threshold) : IScalarUnaryFunction
+    {
+        public float Invoke(float x) => ScalarActivations.Softplus(x, beta, threshold);
+    }
+
+    private readonly struct MishFunction : IScalarUnaryFunction
+    {
+        public float Invoke(float x) => ScalarActivations.Mish(x);
+    }
+
+    private readonly struct ELUBackwardFunction(float alpha) : IScalarBinaryFunction
+    {
+        public float Invoke(float x, float dy) => ScalarActivations.ELUBackward(x, dy, alpha);
+    }
+
+    private readonly struct GELUBackwardFunction : IScalarBinaryFunction
+    {
+        public float Invoke(float x, float dy) => ScalarActivations.GELUBackward(x, dy);
+    }
+
+    private readonly struct GELUTanhBackwardFunction : IScalarBinaryFunction
+    {
+        public float Invoke(float x, float dy) => ScalarActivations.GELUTanhBackward(x, dy);
+    }
+
+    private readonly struct SiLUBackwardFunction : IScalarBinaryFunction
+    {
+        public float Invoke(float x, float dy) => ScalarActivations.SiLUBackward(x, dy);
+    }
+
+    private readonly struct SoftplusBackwardFunction(float beta, float threshold) : IScalarBinaryFunction
+    {
+        public float Invoke(float x, float dy) => ScalarActivations.SoftplusBackward(x, dy, beta, threshold);
+    }
+
+    private readonly struct MishBackwardFunction : IScalarBinaryFunction
+    {
+        public float Invoke(float x, float dy) => ScalarActivations.MishBackward(x, dy);
     }
 }

@@ -24,7 +24,7 @@ namespace NetDsl.Generated;
 /// polynomial, a change of every network's numbers, not a tidy-up.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class ActivationKernels
+public static unsafe class ActivationKernels
 {
     /// <summary><c>y = max(0, x)</c>; NaN propagates, as in PyTorch. Large passes split over the kernel team, if any.</summary>
     public static void ReLU(ReadOnlySpan<float> x, Span<float> y)
@@ -89,6 +89,12 @@ public static class ActivationKernels
 
     internal delegate void SpanFunction(ReadOnlySpan<float> x, Span<float> y);
 
+    /// <summary>A TensorPrimitives activation on a range, for <see cref="RangeWork{TPass}"/>: parts far longer than a vector, so every element keeps its lane's bits.</summary>
+    private readonly struct SpanFunctionPass(SpanFunction function, float* x, float* y) : IRangePass
+    {
+        public void Run(int first, int end) => function(new ReadOnlySpan<float>(x + first, end - first), new Span<float>(y + first, end - first));
+    }
+
     /// <summary>
     /// Applies a TensorPrimitives function so that each element gets the bits of its vector lanes whatever the span's
     /// length: TensorPrimitives computes a span shorter than a vector with the scalar function, which rounds differently,
@@ -105,7 +111,11 @@ public static class ActivationKernels
         if (ElementwiseWork.TeamFor(x.Length) is { } team && y.Length >= x.Length)
         {
             // Parts of at least a vector each: every element still gets its lane's bits.
-            SpanFunctionWork.OfThisThread.Run(team, function, x, y.Slice(0, x.Length));
+            fixed (float* px = x, py = y)
+            {
+                RangeWork<SpanFunctionPass>.Run(team, new SpanFunctionPass(function, px, py), x.Length);
+            }
+
             return;
         }
 

@@ -44,7 +44,7 @@ internal interface IParameterizedBinaryOperator
 /// is one overlapping last vector, computed from the inputs <i>before</i> the main loop writes, so the
 /// destination may alias an input.
 /// </summary>
-internal static class ElementwiseKernels
+internal static unsafe class ElementwiseKernels
 {
     /// <summary>The widest vector width, in bits, that the kernels may use; tests lower it to exercise narrower paths.</summary>
     internal static int MaximumVectorBits { get; set; } = 512;
@@ -78,7 +78,11 @@ internal static class ElementwiseKernels
         if (ElementwiseWork.TeamFor(length) is { } team)
         {
             // Every lane equals the scalar result (the operators' contract), so ranges give the same bits.
-            UnaryMapWork<TOperator>.OfThisThread.Run(team, operation, x, destination.Slice(0, length));
+            fixed (float* px = x, pd = destination)
+            {
+                RangeWork<UnaryMapPass<TOperator>>.Run(team, new UnaryMapPass<TOperator>(operation, px, pd), length);
+            }
+
             return;
         }
 
@@ -154,7 +158,11 @@ internal static class ElementwiseKernels
 
         if (ElementwiseWork.TeamFor(length) is { } team)
         {
-            BinaryMapWork<TOperator>.OfThisThread.Run(team, operation, a, b.Slice(0, length), destination.Slice(0, length));
+            fixed (float* pa = a, pb = b, pd = destination)
+            {
+                RangeWork<BinaryMapPass<TOperator>>.Run(team, new BinaryMapPass<TOperator>(operation, pa, pb, pd), length);
+            }
+
             return;
         }
 
@@ -224,4 +232,20 @@ internal static class ElementwiseKernels
         public Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => TOperator.Invoke(a, b);
         public Vector512<float> Invoke(Vector512<float> a, Vector512<float> b) => TOperator.Invoke(a, b);
     }
+}
+
+/// <summary><see cref="ElementwiseKernels.Map{TOperator}(TOperator, ReadOnlySpan{float}, Span{float})"/> on a range, for <see cref="RangeWork{TPass}"/>.</summary>
+internal readonly unsafe struct UnaryMapPass<TOperator>(TOperator operation, float* x, float* destination) : IRangePass
+    where TOperator : struct, IUnaryOperator
+{
+    public void Run(int first, int end) =>
+        ElementwiseKernels.MapAlone(operation, new ReadOnlySpan<float>(x + first, end - first), new Span<float>(destination + first, end - first));
+}
+
+/// <summary><see cref="ElementwiseKernels.Map{TOperator}(TOperator, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> on a range, for <see cref="RangeWork{TPass}"/>.</summary>
+internal readonly unsafe struct BinaryMapPass<TOperator>(TOperator operation, float* a, float* b, float* destination) : IRangePass
+    where TOperator : struct, IParameterizedBinaryOperator
+{
+    public void Run(int first, int end) =>
+        ElementwiseKernels.MapAlone(operation, new ReadOnlySpan<float>(a + first, end - first), new ReadOnlySpan<float>(b + first, end - first), new Span<float>(destination + first, end - first));
 }

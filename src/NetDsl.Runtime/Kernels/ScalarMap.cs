@@ -20,7 +20,7 @@ internal interface IScalarBinaryFunction
 /// <see cref="DataParallel{TNetwork}"/> lends a <see cref="KernelTeam"/>, the same loop over ranges of elements on the team's
 /// threads. One element's result never depends on the others, so the bits are the same.
 /// </summary>
-internal static class ScalarMap
+internal static unsafe class ScalarMap
 {
     /// <summary>
     /// The fewest elements worth a team run: these functions take several nanoseconds per element, so a run's few
@@ -39,7 +39,11 @@ internal static class ScalarMap
 
         if (x.Length >= MinimumElements && KernelTeam.Current is { } team)
         {
-            ScalarUnaryWork<TFunction>.OfThisThread.Run(team, function, x, y.Slice(0, x.Length));
+            fixed (float* px = x, py = y)
+            {
+                RangeWork<UnaryPass<TFunction>>.Run(team, new UnaryPass<TFunction>(function, px, py), x.Length);
+            }
+
             return;
         }
 
@@ -57,7 +61,11 @@ internal static class ScalarMap
 
         if (a.Length >= MinimumElements && KernelTeam.Current is { } team)
         {
-            ScalarBinaryWork<TFunction>.OfThisThread.Run(team, function, a, b.Slice(0, a.Length), d.Slice(0, a.Length));
+            fixed (float* pa = a, pb = b, pd = d)
+            {
+                RangeWork<BinaryPass<TFunction>>.Run(team, new BinaryPass<TFunction>(function, pa, pb, pd), a.Length);
+            }
+
             return;
         }
 
@@ -81,83 +89,17 @@ internal static class ScalarMap
             d[i] = function.Invoke(a[i], b[i]);
         }
     }
-}
 
-/// <summary>A <see cref="ScalarMap"/> pass of one input split over a team by ranges of elements. One instance per function type and calling thread.</summary>
-internal sealed unsafe class ScalarUnaryWork<TFunction> : IKernelWork
-    where TFunction : struct, IScalarUnaryFunction
-{
-    [ThreadStatic]
-    private static ScalarUnaryWork<TFunction>? t_work;
-
-    private TFunction _function;
-    private float* _x, _y;
-    private int _length;
-
-    public static ScalarUnaryWork<TFunction> OfThisThread => t_work ??= new ScalarUnaryWork<TFunction>();
-
-    public void Run(KernelTeam team, TFunction function, ReadOnlySpan<float> x, Span<float> y)
+    private readonly struct UnaryPass<TFunction>(TFunction function, float* x, float* y) : IRangePass
+        where TFunction : struct, IScalarUnaryFunction
     {
-        fixed (float* px = x, py = y)
-        {
-            (_function, _length) = (function, x.Length);
-            _x = px;
-            _y = py;
-            try
-            {
-                team.Run(this);
-            }
-            finally
-            {
-                _x = _y = null;
-                _length = 0;
-            }
-        }
+        public void Run(int first, int end) => Alone(function, new ReadOnlySpan<float>(x + first, end - first), new Span<float>(y + first, end - first));
     }
 
-    public void Run(int part, int parts)
+    private readonly struct BinaryPass<TFunction>(TFunction function, float* a, float* b, float* d) : IRangePass
+        where TFunction : struct, IScalarBinaryFunction
     {
-        int first = KernelTeam.Share(_length, part, parts), end = KernelTeam.Share(_length, part + 1, parts);
-        ScalarMap.Alone(_function, new ReadOnlySpan<float>(_x + first, end - first), new Span<float>(_y + first, end - first));
-    }
-}
-
-/// <summary>A <see cref="ScalarMap"/> pass of two inputs split over a team by ranges of elements. One instance per function type and calling thread.</summary>
-internal sealed unsafe class ScalarBinaryWork<TFunction> : IKernelWork
-    where TFunction : struct, IScalarBinaryFunction
-{
-    [ThreadStatic]
-    private static ScalarBinaryWork<TFunction>? t_work;
-
-    private TFunction _function;
-    private float* _a, _b, _d;
-    private int _length;
-
-    public static ScalarBinaryWork<TFunction> OfThisThread => t_work ??= new ScalarBinaryWork<TFunction>();
-
-    public void Run(KernelTeam team, TFunction function, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> d)
-    {
-        fixed (float* pa = a, pb = b, pd = d)
-        {
-            (_function, _length) = (function, a.Length);
-            _a = pa;
-            _b = pb;
-            _d = pd;
-            try
-            {
-                team.Run(this);
-            }
-            finally
-            {
-                _a = _b = _d = null;
-                _length = 0;
-            }
-        }
-    }
-
-    public void Run(int part, int parts)
-    {
-        int first = KernelTeam.Share(_length, part, parts), end = KernelTeam.Share(_length, part + 1, parts);
-        ScalarMap.Alone(_function, new ReadOnlySpan<float>(_a + first, end - first), new ReadOnlySpan<float>(_b + first, end - first), new Span<float>(_d + first, end - first));
+        public void Run(int first, int end) =>
+            Alone(function, new ReadOnlySpan<float>(a + first, end - first), new ReadOnlySpan<float>(b + first, end - first), new Span<float>(d + first, end - first));
     }
 }

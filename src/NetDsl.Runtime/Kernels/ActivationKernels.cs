@@ -36,14 +36,16 @@ public static unsafe class ActivationKernels
                 throw new ArgumentException($"The destination must hold the {x.Length} results; it has {y.Length}.", nameof(y));
             }
 
-            ElementwiseWork.OfThisThread.RunReLU(team, x, y);
+            fixed (float* px = x, py = y)
+            {
+                RangeWork<ReLUPass>.Run(team, new ReLUPass(px, py), x.Length);
+            }
+
             return;
         }
 
-        ReLUAlone(x, y);
+        TensorPrimitives.Max(x, 0f, y);
     }
-
-    internal static void ReLUAlone(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
     /// <summary><c>y = 1 / (1 + exp(-x))</c>.</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => InVectorLanes(x, y, TensorPrimitives.Sigmoid);
@@ -52,18 +54,7 @@ public static unsafe class ActivationKernels
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => InVectorLanes(x, y, TensorPrimitives.Tanh);
 
     /// <summary><c>dx = y &gt; 0 ? dy : 0</c> (PyTorch's gradient at 0 is 0).</summary>
-    public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        if (ElementwiseWork.TeamFor(y.Length) is { } team && dy.Length == y.Length && dx.Length == y.Length)
-        {
-            ElementwiseWork.OfThisThread.RunReLUBackward(team, y, dy, dx);
-            return;
-        }
-
-        ReLUBackwardAlone(y, dy, dx);
-    }
-
-    internal static void ReLUBackwardAlone(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
+    public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
         ElementwiseKernels.Apply<ReLUBackwardOperator>(y, dy, dx);
 
     /// <summary><c>dx = dy * (y * (1 - y))</c>.</summary>
@@ -88,6 +79,12 @@ public static unsafe class ActivationKernels
     });
 
     internal delegate void SpanFunction(ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>ReLU on a range, for <see cref="RangeWork{TPass}"/> (a maximum: exact wherever the range begins).</summary>
+    private readonly struct ReLUPass(float* x, float* y) : IRangePass
+    {
+        public void Run(int first, int end) => TensorPrimitives.Max(new ReadOnlySpan<float>(x + first, end - first), 0f, new Span<float>(y + first, end - first));
+    }
 
     /// <summary>A TensorPrimitives activation on a range, for <see cref="RangeWork{TPass}"/>: parts far longer than a vector, so every element keeps its lane's bits.</summary>
     private readonly struct SpanFunctionPass(SpanFunction function, float* x, float* y) : IRangePass

@@ -3,9 +3,10 @@ using System;
 namespace NetDsl.Generated;
 
 /// <summary>
-/// Large memory-bound passes handed to a <see cref="KernelTeam"/> when <see cref="DataParallel{TNetwork}"/> lends one (a
-/// batch of one chunk on several threads): ReLU forward and backward split by ranges of elements, max pooling by ranges
-/// of planes. Each element or plane is computed whole by one part, so the bits do not depend on the split. The operands
+/// Max pooling handed to a <see cref="KernelTeam"/> when <see cref="DataParallel{TNetwork}"/> lends one (a batch of one
+/// chunk on several threads), split by ranges of planes, and the size rule of every memory-bound split (element-wise
+/// passes split by ranges through <see cref="RangeWork{TPass}"/>). Each plane is pooled whole by one part, so the bits
+/// do not depend on the split. The operands
 /// are pinned by the caller for the run and kept as pointers (spans cannot live on the heap). One instance per calling
 /// thread, reused: a run allocates nothing.
 /// </summary>
@@ -28,8 +29,6 @@ internal sealed unsafe class ElementwiseWork : IKernelWork
 
     private enum Pass
     {
-        ReLU,
-        ReLUBackward,
         MaxPoolForward,
         MaxPoolBackward,
     }
@@ -38,10 +37,6 @@ internal sealed unsafe class ElementwiseWork : IKernelWork
     public static KernelTeam? TeamFor(long floats) => floats >= MinimumFloats ? KernelTeam.Current : null;
 
     public static ElementwiseWork OfThisThread => t_work ??= new ElementwiseWork();
-
-    public void RunReLU(KernelTeam team, ReadOnlySpan<float> x, Span<float> y) => Run(Pass.ReLU, team, x, default, y, 0, default);
-
-    public void RunReLUBackward(KernelTeam team, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Run(Pass.ReLUBackward, team, y, dy, dx, 0, default);
 
     /// <summary>Max pooling of <paramref name="planes"/> planes, each pooled by <paramref name="plane"/> (a geometry of one channel).</summary>
     public void RunMaxPoolForward(KernelTeam team, ReadOnlySpan<float> x, Span<float> y, int planes, in WindowGeometry plane) => Run(Pass.MaxPoolForward, team, x, default, y, planes, plane);
@@ -53,39 +48,15 @@ internal sealed unsafe class ElementwiseWork : IKernelWork
         var a = new ReadOnlySpan<float>(_a, _aLength);
         var b = new ReadOnlySpan<float>(_b, _bLength);
         var c = new Span<float>(_c, _cLength);
-        switch (_pass)
+        int first = KernelTeam.Share(_planes, part, parts), end = KernelTeam.Share(_planes, part + 1, parts);
+        int inPlane = _plane.InPlane, outPlane = _plane.OutPlane;
+        if (_pass == Pass.MaxPoolForward)
         {
-            case Pass.ReLU:
-            case Pass.ReLUBackward:
-            {
-                int first = KernelTeam.Share(_aLength, part, parts), end = KernelTeam.Share(_aLength, part + 1, parts);
-                if (_pass == Pass.ReLU)
-                {
-                    ActivationKernels.ReLUAlone(a[first..end], c[first..end]);
-                }
-                else
-                {
-                    ActivationKernels.ReLUBackwardAlone(a[first..end], b[first..end], c[first..end]);
-                }
-
-                break;
-            }
-
-            default:
-            {
-                int first = KernelTeam.Share(_planes, part, parts), end = KernelTeam.Share(_planes, part + 1, parts);
-                int inPlane = _plane.InPlane, outPlane = _plane.OutPlane;
-                if (_pass == Pass.MaxPoolForward)
-                {
-                    PoolingKernels.MaxForwardPlanes(a.Slice(first * inPlane, (end - first) * inPlane), c.Slice(first * outPlane, (end - first) * outPlane), end - first, _plane);
-                }
-                else
-                {
-                    PoolingKernels.MaxBackwardPlanes(a.Slice(first * inPlane, (end - first) * inPlane), b.Slice(first * outPlane, (end - first) * outPlane), c.Slice(first * inPlane, (end - first) * inPlane), end - first, _plane);
-                }
-
-                break;
-            }
+            PoolingKernels.MaxForwardPlanes(a.Slice(first * inPlane, (end - first) * inPlane), c.Slice(first * outPlane, (end - first) * outPlane), end - first, _plane);
+        }
+        else
+        {
+            PoolingKernels.MaxBackwardPlanes(a.Slice(first * inPlane, (end - first) * inPlane), b.Slice(first * outPlane, (end - first) * outPlane), c.Slice(first * inPlane, (end - first) * inPlane), end - first, _plane);
         }
     }
 

@@ -6,6 +6,16 @@ using NetDsl.Generated;
 
 namespace NetDsl.Training.Tests;
 
+/// <summary>
+/// A fully connected classifier of 35,332 parameters: above the count from which the optimizers share their update out
+/// over the threads that <see cref="DataParallel{TNetwork}"/> lends (BlockedUpdate.MinimumTeamLength, 32,768).
+/// </summary>
+[Network]
+[Input(64)]
+[Linear(512, Name = "fc1"), ReLU]
+[Linear(4, Name = "fc2")]
+public partial class WideClassifier;
+
 /// <summary>KernelClassifier with dropout between the layers: the replicas' masks must not depend on the thread count.</summary>
 [Network]
 [Input(16)]

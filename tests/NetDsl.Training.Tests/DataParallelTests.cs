@@ -434,6 +434,78 @@ public sealed class DataParallelTests
         MaxGradientNorm = 2f,
     };
 
+    public static TheoryData<string> Optimizers => OptimizerTests.Cases;
+
+    /// <summary>
+    /// DataParallel.Step lends its threads to the optimizer, which shares its update out in fixed blocks of parameters:
+    /// three steps on 1, 2 and 3 threads give the bits of the optimizer's own steps on the plain network.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void The_optimizers_step_on_the_threads_gives_the_bits_of_its_step_alone(string optimizerName)
+    {
+        float[] inputs = Fill(24 * WideClassifier.InputSize, 5);
+        float[] targets = Classes(24, 4, 6);
+        float[] outputs = new float[24 * WideClassifier.OutputSize];
+        var loss = new CrossEntropyLoss();
+
+        float[] Train(int threads)
+        {
+            var model = new WideClassifier(seed: 4);
+            IOptimizer optimizer = OptimizerTests.Create(optimizerName).Optimizer;
+            using var parallel = new DataParallel<WideClassifier>(model, threads, chunkSize: 8);
+            for (int step = 0; step < 3; step++)
+            {
+                model.ZeroGradients();
+                parallel.ComputeGradients(inputs, targets, loss, outputs);
+                if (threads == 1)
+                {
+                    optimizer.Step(model.Parameters, model.Gradients);
+                }
+                else
+                {
+                    parallel.Step(optimizer);
+                }
+            }
+
+            return model.Parameters.ToArray();
+        }
+
+        int[] alone = Bits(Train(1));
+        Assert.Equal(alone, Bits(Train(2)));
+        Assert.Equal(alone, Bits(Train(3)));
+    }
+
+    [Fact]
+    public void The_optimizers_step_on_the_threads_allocates_nothing_and_refuses_a_null_optimizer()
+    {
+        var model = new WideClassifier(seed: 4);
+        model.Gradients.Fill(0.01f);
+        using var parallel = new DataParallel<WideClassifier>(model, 2);
+        var adam = new Adam(1e-3f, weightDecay: 0.01f, amsGrad: true);
+        AllocationAssert.None("DataParallel.Step(Adam) on 2 threads", () => parallel.Step(adam), warmUps: 3, repetitions: 10);
+        Assert.Throws<ArgumentNullException>(() => parallel.Step(null!));
+        parallel.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => parallel.Step(adam));
+    }
+
+    [Fact]
+    public void The_trainer_on_a_network_whose_update_splits_gives_the_same_bits_on_1_and_2_threads()
+    {
+        float[] Train(int threads)
+        {
+            var model = new WideClassifier(seed: 5);
+            var options = new TrainingOptions { Loss = new CrossEntropyLoss(), Optimizer = new AdamW(1e-3f), Epochs = 2, BatchSize = 16, Seed = 3, Threads = threads, ChunkSize = 8, MaxGradientNorm = 1f };
+            using var trainer = new Trainer<WideClassifier>(model, options);
+            float[] features = Fill(64 * WideClassifier.InputSize, 7);
+            float[] labels = Classes(64, 4, 8);
+            trainer.Fit(new Dataset(features, WideClassifier.InputSize, labels, classCount: 4));
+            return model.Parameters.ToArray();
+        }
+
+        Assert.Equal(Bits(Train(1)), Bits(Train(2)));
+    }
+
     [Fact]
     public void The_trainer_gives_the_same_bits_on_1_2_and_3_threads_at_one_chunk_size()
     {

@@ -64,19 +64,8 @@ public sealed class Adam : IOptimizer
     public long StepCount => _moments.StepCount;
 
     /// <inheritdoc/>
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
-    {
-        int length = OptimizerChecks.Operands(parameters, gradients);
-        ReadOnlySpan<float> g = gradients;
-        if (WeightDecay != 0f)
-        {
-            Span<float> scratch = _moments.Scratch(length, nameof(Adam));
-            TensorPrimitives.MultiplyAdd(parameters, WeightDecay, gradients, scratch);
-            g = scratch;
-        }
-
-        _moments.Update(parameters, g, LearningRate, Beta1, Beta2, Epsilon, AmsGrad, nameof(Adam));
-    }
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) =>
+        _moments.Step(parameters, gradients, decoupledScale: 1f, coupledDecay: WeightDecay, LearningRate, Beta1, Beta2, Epsilon, AmsGrad, nameof(Adam));
 
     /// <inheritdoc/>
     public void Reset() => _moments.Reset();

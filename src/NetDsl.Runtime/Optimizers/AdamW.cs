@@ -58,17 +58,8 @@ public sealed class AdamW : IOptimizer
     public long StepCount => _moments.StepCount;
 
     /// <inheritdoc/>
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
-    {
-        int length = OptimizerChecks.Operands(parameters, gradients);
-        _moments.Scratch(length, nameof(AdamW)); // checks the state's length before the parameters change
-        if (WeightDecay != 0f)
-        {
-            TensorPrimitives.Multiply(parameters, (float)(1.0 - (double)LearningRate * WeightDecay), parameters);
-        }
-
-        _moments.Update(parameters, gradients, LearningRate, Beta1, Beta2, Epsilon, AmsGrad, nameof(AdamW));
-    }
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) =>
+        _moments.Step(parameters, gradients, decoupledScale: (float)(1.0 - (double)LearningRate * WeightDecay), coupledDecay: 0f, LearningRate, Beta1, Beta2, Epsilon, AmsGrad, nameof(AdamW));
 
     /// <inheritdoc/>
     public void Reset() => _moments.Reset();

@@ -21,8 +21,6 @@ public sealed class RmsProp : IOptimizer
     private float[]? _squareAverage;
     private float[]? _gradientAverage;
     private float[]? _momentumBuffer;
-    private float[]? _gradientScratch;
-    private float[]? _denominator;
 
     /// <summary>Creates the optimizer; every default is PyTorch's.</summary>
     /// <param name="learningRate">The learning rate <c>lr</c> (default 1e-2).</param>
@@ -69,51 +67,10 @@ public sealed class RmsProp : IOptimizer
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         int length = OptimizerChecks.Operands(parameters, gradients);
-        Span<float> squareAverage = OptimizerChecks.State(ref _squareAverage, length, nameof(RmsProp));
-        Span<float> denominator = OptimizerChecks.State(ref _denominator, length, nameof(RmsProp));
-        Span<float> gradientAverage = Centered ? OptimizerChecks.State(ref _gradientAverage, length, nameof(RmsProp)) : default;
-        Span<float> momentumBuffer = Momentum > 0f ? OptimizerChecks.State(ref _momentumBuffer, length, nameof(RmsProp)) : default;
-        Span<float> gradientScratch = WeightDecay != 0f ? OptimizerChecks.State(ref _gradientScratch, length, nameof(RmsProp)) : default;
-
-        ReadOnlySpan<float> g = gradients;
-        if (WeightDecay != 0f)
-        {
-            TensorPrimitives.MultiplyAdd(parameters, WeightDecay, gradients, gradientScratch);
-            g = gradientScratch;
-        }
-
-        // v = alpha v + (1 - alpha) g^2, as PyTorch's square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha).
-        TensorPrimitives.Multiply(g, g, denominator);
-        TensorPrimitives.Multiply(squareAverage, Alpha, squareAverage);
-        TensorPrimitives.MultiplyAdd(denominator, 1f - Alpha, squareAverage, squareAverage);
-
-        if (Centered)
-        {
-            // a = lerp(a, g, 1 - alpha); d = sqrt(v - a^2) + eps
-            TensorPrimitives.Lerp(gradientAverage, g, 1f - Alpha, gradientAverage);
-            TensorPrimitives.Multiply(gradientAverage, gradientAverage, denominator);
-            TensorPrimitives.Subtract(squareAverage, denominator, denominator);
-            TensorPrimitives.Sqrt(denominator, denominator);
-        }
-        else
-        {
-            TensorPrimitives.Sqrt(squareAverage, denominator);
-        }
-
-        TensorPrimitives.Add(denominator, Epsilon, denominator);
-
-        // denominator becomes g / d.
-        TensorPrimitives.Divide(g, denominator, denominator);
-        if (Momentum > 0f)
-        {
-            // b = momentum b + g / d; p -= lr b
-            TensorPrimitives.MultiplyAdd(momentumBuffer, Momentum, denominator, momentumBuffer);
-            TensorPrimitives.MultiplyAdd(momentumBuffer, -LearningRate, parameters, parameters);
-        }
-        else
-        {
-            TensorPrimitives.MultiplyAdd(denominator, -LearningRate, parameters, parameters);
-        }
+        float[] squareAverage = OptimizerChecks.State(ref _squareAverage, length, nameof(RmsProp));
+        float[]? gradientAverage = Centered ? OptimizerChecks.State(ref _gradientAverage, length, nameof(RmsProp)) : null;
+        float[]? momentumBuffer = Momentum > 0f ? OptimizerChecks.State(ref _momentumBuffer, length, nameof(RmsProp)) : null;
+        BlockedUpdate.Run(new Block(squareAverage, gradientAverage, momentumBuffer, LearningRate, Alpha, Epsilon, WeightDecay, Momentum), parameters, gradients);
     }
 
     /// <inheritdoc/>
@@ -122,7 +79,58 @@ public sealed class RmsProp : IOptimizer
         _squareAverage = null;
         _gradientAverage = null;
         _momentumBuffer = null;
-        _gradientScratch = null;
-        _denominator = null;
+    }
+
+    private readonly struct Block(float[] squareAverages, float[]? gradientAverages, float[]? momentumBuffer, float learningRate, float alpha, float epsilon, float weightDecay, float momentum) : IBlockUpdate
+    {
+        public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset)
+        {
+            int length = parameters.Length;
+            Span<float> squareAverage = squareAverages.AsSpan(offset, length);
+            Span<float> scratch = BlockedUpdate.Scratch(length, count: 2);
+            Span<float> denominator = scratch.Slice(0, length);
+            ReadOnlySpan<float> g = gradients;
+            if (weightDecay != 0f)
+            {
+                Span<float> decayed = scratch.Slice(length, length);
+                TensorPrimitives.MultiplyAdd(parameters, weightDecay, gradients, decayed);
+                g = decayed;
+            }
+
+            // v = alpha v + (1 - alpha) g^2, as PyTorch's square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha).
+            TensorPrimitives.Multiply(g, g, denominator);
+            TensorPrimitives.Multiply(squareAverage, alpha, squareAverage);
+            TensorPrimitives.MultiplyAdd(denominator, 1f - alpha, squareAverage, squareAverage);
+
+            if (gradientAverages is not null)
+            {
+                // a = lerp(a, g, 1 - alpha); d = sqrt(v - a^2) + eps
+                Span<float> gradientAverage = gradientAverages.AsSpan(offset, length);
+                TensorPrimitives.Lerp(gradientAverage, g, 1f - alpha, gradientAverage);
+                TensorPrimitives.Multiply(gradientAverage, gradientAverage, denominator);
+                TensorPrimitives.Subtract(squareAverage, denominator, denominator);
+                TensorPrimitives.Sqrt(denominator, denominator);
+            }
+            else
+            {
+                TensorPrimitives.Sqrt(squareAverage, denominator);
+            }
+
+            TensorPrimitives.Add(denominator, epsilon, denominator);
+
+            // denominator becomes g / d.
+            TensorPrimitives.Divide(g, denominator, denominator);
+            if (momentumBuffer is not null)
+            {
+                // b = momentum b + g / d; p -= lr b
+                Span<float> buffer = momentumBuffer.AsSpan(offset, length);
+                TensorPrimitives.MultiplyAdd(buffer, momentum, denominator, buffer);
+                TensorPrimitives.MultiplyAdd(buffer, -learningRate, parameters, parameters);
+            }
+            else
+            {
+                TensorPrimitives.MultiplyAdd(denominator, -learningRate, parameters, parameters);
+            }
+        }
     }
 }

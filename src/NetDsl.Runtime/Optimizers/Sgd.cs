@@ -20,7 +20,6 @@ namespace NetDsl;
 public sealed class Sgd : IOptimizer
 {
     private float[]? _momentumBuffer;
-    private float[]? _scratch;
     private bool _hasMomentumBuffer;
 
     /// <summary>Creates plain SGD: <c>p -= learningRate * g</c>.</summary>
@@ -78,52 +77,58 @@ public sealed class Sgd : IOptimizer
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         int length = OptimizerChecks.Operands(parameters, gradients);
-        ReadOnlySpan<float> g = gradients;
-        if (WeightDecay != 0f || (Momentum != 0f && Nesterov))
-        {
-            // The effective gradient needs a buffer of its own: the caller's gradients are read-only.
-            Span<float> scratch = OptimizerChecks.State(ref _scratch, length, nameof(Sgd));
-            if (WeightDecay != 0f)
-            {
-                TensorPrimitives.MultiplyAdd(parameters, WeightDecay, gradients, scratch);
-                g = scratch;
-            }
-        }
-
-        if (Momentum != 0f)
-        {
-            Span<float> buffer = OptimizerChecks.State(ref _momentumBuffer, length, nameof(Sgd));
-            if (!_hasMomentumBuffer)
-            {
-                g.CopyTo(buffer);
-                _hasMomentumBuffer = true;
-            }
-            else
-            {
-                TensorPrimitives.Multiply(buffer, Momentum, buffer);
-                TensorPrimitives.MultiplyAdd(g, 1f - Dampening, buffer, buffer);
-            }
-
-            if (Nesterov)
-            {
-                Span<float> scratch = _scratch!; // allocated above: Nesterov needs it
-                TensorPrimitives.MultiplyAdd(buffer, Momentum, g, scratch);
-                g = scratch;
-            }
-            else
-            {
-                g = buffer;
-            }
-        }
-
-        TensorPrimitives.MultiplyAdd(g, -LearningRate, parameters, parameters);
+        float[]? buffer = Momentum != 0f ? OptimizerChecks.State(ref _momentumBuffer, length, nameof(Sgd)) : null;
+        BlockedUpdate.Run(new Block(buffer, !_hasMomentumBuffer, LearningRate, Momentum, Dampening, WeightDecay, Nesterov), parameters, gradients);
+        _hasMomentumBuffer = buffer is not null;
     }
 
     /// <inheritdoc/>
     public void Reset()
     {
         _momentumBuffer = null;
-        _scratch = null;
         _hasMomentumBuffer = false;
+    }
+
+    private readonly struct Block(float[]? momentumBuffer, bool firstStep, float learningRate, float momentum, float dampening, float weightDecay, bool nesterov) : IBlockUpdate
+    {
+        public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset)
+        {
+            int length = parameters.Length;
+            ReadOnlySpan<float> g = gradients;
+            if (weightDecay != 0f)
+            {
+                // The effective gradient needs a buffer of its own: the caller's gradients are read-only.
+                Span<float> decayed = BlockedUpdate.Scratch(length);
+                TensorPrimitives.MultiplyAdd(parameters, weightDecay, gradients, decayed);
+                g = decayed;
+            }
+
+            if (momentumBuffer is not null)
+            {
+                Span<float> buffer = momentumBuffer.AsSpan(offset, length);
+                if (firstStep)
+                {
+                    g.CopyTo(buffer);
+                }
+                else
+                {
+                    TensorPrimitives.Multiply(buffer, momentum, buffer);
+                    TensorPrimitives.MultiplyAdd(g, 1f - dampening, buffer, buffer);
+                }
+
+                if (nesterov)
+                {
+                    Span<float> scratch = BlockedUpdate.Scratch(length);
+                    TensorPrimitives.MultiplyAdd(buffer, momentum, g, scratch);
+                    g = scratch;
+                }
+                else
+                {
+                    g = buffer;
+                }
+            }
+
+            TensorPrimitives.MultiplyAdd(g, -learningRate, parameters, parameters);
+        }
     }
 }

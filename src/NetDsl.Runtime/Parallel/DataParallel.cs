@@ -317,6 +317,42 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         return (float)(total * scale);
     }
 
+    /// <summary>
+    /// Applies <paramref name="optimizer"/> to <see cref="Network"/>'s parameters and gradients, as
+    /// <c>optimizer.Step(network.Parameters, network.Gradients)</c> does, with this instance's threads lent to the
+    /// update: the built-in optimizers share it out in fixed blocks of parameters, so the bits do not depend on the number
+    /// of threads (an optimizer of your own runs on the calling thread).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The instance is disposed.</exception>
+    public void Step(IOptimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Enter();
+        try
+        {
+            using (LendThreads())
+            {
+                optimizer.Step(Network.Parameters, Network.Gradients);
+            }
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    /// <summary>
+    /// Lends this instance's threads to the kernels that the calling thread runs until the scope is disposed (as a phase
+    /// of one chunk does): for the work between batches, such as the optimizer's update.
+    /// </summary>
+    internal KernelTeam.Scope LendThreads()
+    {
+        _pool.IdleSpinning.Withdraw();
+        return KernelTeam.Lend(_kernelTeam);
+    }
+
     /// <summary>Stops the worker threads (after the call in progress, if any); later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
@@ -513,8 +549,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
             // changes no bits (see KernelTeam), so a batch of one chunk keeps every core busy too. The pool's idle
             // workers stop spinning meanwhile, and the team's stop when the pool's workers are called: one group at a
             // time on the cores.
-            _pool.IdleSpinning.Withdraw();
-            using (KernelTeam.Lend(_kernelTeam))
+            using (LendThreads())
             {
                 _pool.Run(items);
             }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Numerics.Tensors;
+using NetDsl.Generated;
 using System.Threading;
 
 namespace NetDsl;
@@ -356,11 +356,25 @@ public sealed class Trainer<TNetwork> : IDisposable
             }
         }
 
-        Span<float> gradients = network.Gradients;
-        int worst = TensorPrimitives.IndexOfMaxMagnitude(gradients);
-        if (worst >= 0 && !float.IsFinite(gradients[worst]))
+        // The update between batches runs on the parallel threads too (the built-in optimizers share it out in fixed
+        // blocks, so the bits do not change); for a network of a few hundred thousand parameters it is as long as a batch's
+        // forward and backward passes.
+        using (_parallel?.LendThreads())
         {
-            throw Diverged($"the gradient of {ParameterName(worst)} is {gradients[worst]}");
+            ApplyGradients(network);
+        }
+
+        return loss;
+    }
+
+    /// <summary>Checks the gradients, clips them as the options ask and takes the optimizer's step, undone if it made a parameter non-finite.</summary>
+    private void ApplyGradients(TNetwork network)
+    {
+        Span<float> gradients = network.Gradients;
+        int bad = FiniteCheck.IndexOfNonFinite(gradients);
+        if (bad >= 0)
+        {
+            throw Diverged($"the gradient of {ParameterName(bad)} is {gradients[bad]}");
         }
 
         if (Options.GradientClipValue is float clipValue)
@@ -376,15 +390,13 @@ public sealed class Trainer<TNetwork> : IDisposable
         Span<float> parameters = network.Parameters;
         parameters.CopyTo(_previousParameters);
         Options.Optimizer.Step(parameters, gradients);
-        worst = TensorPrimitives.IndexOfMaxMagnitude(parameters);
-        if (worst >= 0 && !float.IsFinite(parameters[worst]))
+        bad = FiniteCheck.IndexOfNonFinite(parameters);
+        if (bad >= 0)
         {
-            float value = parameters[worst];
+            float value = parameters[bad];
             _previousParameters.CopyTo(parameters);
-            throw Diverged($"the optimizer step made {ParameterName(worst)} {value}");
+            throw Diverged($"the optimizer step made {ParameterName(bad)} {value}");
         }
-
-        return loss;
     }
 
     private TrainingDivergedException Diverged(string reason) => new(Epoch, Batch, _batchCount, reason, _history.Count == 0 ? [] : [.. _history]);

@@ -14,7 +14,7 @@ namespace NetDsl.Generated;
 /// of the whole batch (<see cref="BatchNormStatistics"/>), so that a batch trained in chunks is normalized as one.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class NormalizationKernels
+public static unsafe class NormalizationKernels
 {
     // The channels-last inference pass's per-channel scales and shifts.
     [ThreadStatic]
@@ -28,14 +28,29 @@ public static class NormalizationKernels
     /// </summary>
     public static void BatchNormMoments(ReadOnlySpan<float> x, BatchNormStatistics statistics, int batch, int channels, int positions)
     {
-        Span<double> means = statistics.Mean;
-        Span<double> squares = statistics.SquaredDeviations;
-        for (int c = 0; c < channels; c++)
+        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
         {
-            (means[c], squares[c]) = Moments(x, c, batch, channels, positions);
+            fixed (float* px = x)
+            {
+                new BatchNormChannels(BatchNormPass.Moments, new(px, x.Length), default, default, default, default, default, default, statistics, batch, channels, positions, 0f, 0f).RunOn(team);
+            }
+        }
+        else
+        {
+            MomentsOfChannels(x, statistics, batch, channels, positions, 0, channels);
         }
 
         statistics.Count = (long)batch * positions;
+    }
+
+    internal static void MomentsOfChannels(ReadOnlySpan<float> x, BatchNormStatistics statistics, int batch, int channels, int positions, int firstChannel, int endChannel)
+    {
+        Span<double> means = statistics.Mean;
+        Span<double> squares = statistics.SquaredDeviations;
+        for (int c = firstChannel; c < endChannel; c++)
+        {
+            (means[c], squares[c]) = Moments(x, c, batch, channels, positions);
+        }
     }
 
     /// <summary>
@@ -52,7 +67,24 @@ public static class NormalizationKernels
             throw new InvalidOperationException($"Batch normalization in training needs more than one value per channel, but got a batch of {count / positions} with {positions} position(s) per channel.");
         }
 
-        for (int c = 0; c < channels; c++)
+        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        {
+            fixed (float* px = x, py = y, pw = weight, pb = bias, pm = runningMean, pv = runningVariance)
+            {
+                new BatchNormChannels(BatchNormPass.Normalize, new(px, x.Length), new(py, y.Length), default, new(pw, weight.Length), new(pb, bias.Length),
+                    new(pm, runningMean.Length), new(pv, runningVariance.Length), statistics, batch, channels, positions, eps, momentum).RunOn(team);
+            }
+        }
+        else
+        {
+            NormalizeChannels(x, y, weight, bias, runningMean, runningVariance, statistics, batch, channels, positions, eps, momentum, 0, channels);
+        }
+    }
+
+    internal static void NormalizeChannels(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> runningMean, Span<float> runningVariance, BatchNormStatistics statistics, int batch, int channels, int positions, float eps, float momentum, int firstChannel, int endChannel)
+    {
+        long count = statistics.Count;
+        for (int c = firstChannel; c < endChannel; c++)
         {
             double mean = statistics.Mean[c];
             double variance = statistics.SquaredDeviations[c] / count;
@@ -68,7 +100,23 @@ public static class NormalizationKernels
     /// <summary>Inference-mode batch normalization with the running statistics.</summary>
     public static void BatchNormInference(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, int batch, int channels, int positions, float eps)
     {
-        for (int c = 0; c < channels; c++)
+        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        {
+            fixed (float* px = x, py = y, pw = weight, pb = bias, pm = runningMean, pv = runningVariance)
+            {
+                new BatchNormChannels(BatchNormPass.Inference, new(px, x.Length), new(py, y.Length), default, new(pw, weight.Length), new(pb, bias.Length),
+                    new(pm, runningMean.Length), new(pv, runningVariance.Length), null, batch, channels, positions, eps, 0f).RunOn(team);
+            }
+        }
+        else
+        {
+            InferenceOfChannels(x, y, weight, bias, runningMean, runningVariance, batch, channels, positions, eps, 0, channels);
+        }
+    }
+
+    internal static void InferenceOfChannels(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, int batch, int channels, int positions, float eps, int firstChannel, int endChannel)
+    {
+        for (int c = firstChannel; c < endChannel; c++)
         {
             (float scale, float shift) = InferenceAffine(weight, bias, runningMean, runningVariance, c, eps);
             ScaleAndShift(x, y, scale, shift, c, batch, channels, positions);
@@ -110,7 +158,24 @@ public static class NormalizationKernels
             (scales[c], shifts[c]) = InferenceAffine(weight, bias, runningMean, runningVariance, c, eps);
         }
 
-        for (int pixel = 0; pixel < batch * positions; pixel++)
+        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        {
+            fixed (float* px = x, py = y, ps = scales, pt = shifts)
+            {
+                new BatchNormChannels(BatchNormPass.ChannelsLastInference, new(px, x.Length), new(py, y.Length), default, new(ps, channels), new(pt, channels),
+                    default, default, null, batch, channels, positions, eps, 0f).RunOn(team);
+            }
+        }
+        else
+        {
+            ChannelsLastAffineOfPixels(x, y, scales, shifts, channels, 0, batch * positions);
+        }
+    }
+
+    // y = x * scale + shift per channel of pixels [firstPixel, endPixel), each pixel's channels as one vector.
+    internal static void ChannelsLastAffineOfPixels(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> scales, ReadOnlySpan<float> shifts, int channels, int firstPixel, int endPixel)
+    {
+        for (int pixel = firstPixel; pixel < endPixel; pixel++)
         {
             ReadOnlySpan<float> source = x.Slice(pixel * channels, channels);
             Span<float> target = y.Slice(pixel * channels, channels);
@@ -139,8 +204,24 @@ public static class NormalizationKernels
     /// </summary>
     public static void BatchNormGradientSums(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient, Span<float> biasGradient, BatchNormStatistics statistics, int batch, int channels, int positions, float eps)
     {
+        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        {
+            fixed (float* px = x, pdy = dy, pw = weightGradient, pb = biasGradient)
+            {
+                new BatchNormChannels(BatchNormPass.GradientSums, new(px, x.Length), default, new(pdy, dy.Length), new(pw, weightGradient.Length), new(pb, biasGradient.Length),
+                    default, default, statistics, batch, channels, positions, eps, 0f).RunOn(team);
+            }
+        }
+        else
+        {
+            GradientSumsOfChannels(x, dy, weightGradient, biasGradient, statistics, batch, channels, positions, eps, 0, channels);
+        }
+    }
+
+    internal static void GradientSumsOfChannels(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient, Span<float> biasGradient, BatchNormStatistics statistics, int batch, int channels, int positions, float eps, int firstChannel, int endChannel)
+    {
         long count = statistics.Count;
-        for (int c = 0; c < channels; c++)
+        for (int c = firstChannel; c < endChannel; c++)
         {
             double mean = statistics.Mean[c];
             double invStd = 1.0 / Math.Sqrt(statistics.SquaredDeviations[c] / count + eps);
@@ -175,8 +256,24 @@ public static class NormalizationKernels
             return;
         }
 
+        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        {
+            fixed (float* px = x, pdy = dy, pw = weight, pdx = dx)
+            {
+                new BatchNormChannels(BatchNormPass.InputGradient, new(px, x.Length), new(pdx, dx.Length), new(pdy, dy.Length), new(pw, weight.Length), default,
+                    default, default, statistics, batch, channels, positions, eps, 0f).RunOn(team);
+            }
+        }
+        else
+        {
+            InputGradientOfChannels(x, dy, weight, dx, statistics, batch, channels, positions, eps, 0, channels);
+        }
+    }
+
+    internal static void InputGradientOfChannels(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> dx, BatchNormStatistics statistics, int batch, int channels, int positions, float eps, int firstChannel, int endChannel)
+    {
         long count = statistics.Count;
-        for (int c = 0; c < channels; c++)
+        for (int c = firstChannel; c < endChannel; c++)
         {
             double mean = statistics.Mean[c];
             double invStd = 1.0 / Math.Sqrt(statistics.SquaredDeviations[c] / count + eps);

@@ -184,6 +184,57 @@ public sealed class DataParallelTests
         Assert.Equal(plain.InputGradients, parallel.InputGradients);
     }
 
+    /// <summary>
+    /// A batch of one chunk runs on the network itself (its kernels on the lent threads): no replica, the network's own
+    /// dropout masks and batch statistics, the plain network's bits on 1, 2 and 3 threads — training and inference.
+    /// </summary>
+    [Fact]
+    public void A_single_chunk_runs_on_the_network_itself_with_its_own_dropout_masks_and_no_replica()
+    {
+        const int batch = 12; // < Chunk
+        float[] inputs = Fill(batch * DropoutClassifier.InputSize, 31);
+        float[] targets = Classes(batch, 4, 32);
+        var loss = new CrossEntropyLoss();
+
+        (int[] Outputs, int[] Gradients, int[] Inference) Plain()
+        {
+            var model = new DropoutClassifier(seed: 30);
+            var outputs = new float[batch * DropoutClassifier.OutputSize];
+            var outputGradients = new float[outputs.Length];
+            var inference = new float[outputs.Length];
+            for (int step = 0; step < 2; step++)
+            {
+                model.ZeroGradients();
+                model.ForwardTraining(inputs, outputs);
+                loss.ComputeWithGradient(outputs, targets, outputGradients);
+                model.Backward(outputGradients);
+            }
+
+            model.ForwardBatch(inputs, inference);
+            return (Bits(outputs), Bits(model.Gradients.ToArray()), Bits(inference));
+        }
+
+        var expected = Plain();
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var model = new DropoutClassifier(seed: 30);
+            using var parallel = new DataParallel<DropoutClassifier>(model, threads, Chunk, seed: 7);
+            var outputs = new float[batch * DropoutClassifier.OutputSize];
+            var inference = new float[outputs.Length];
+            for (int step = 0; step < 2; step++)
+            {
+                model.ZeroGradients();
+                parallel.ComputeGradients(inputs, targets, loss, outputs);
+            }
+
+            parallel.ForwardBatch(inputs, inference);
+            Assert.Equal(expected.Outputs, Bits(outputs));
+            Assert.Equal(expected.Gradients, Bits(model.Gradients.ToArray()));
+            Assert.Equal(expected.Inference, Bits(inference));
+            Assert.Equal(0, parallel.ReplicaCount);
+        }
+    }
+
     [Theory]
     [InlineData(16)]
     [InlineData(15)]

@@ -17,8 +17,10 @@ namespace NetDsl;
 /// with <c>TNetwork.Create</c>; the <see cref="Network"/>'s parameters are copied into it at every pass) and each chunk's
 /// parameter gradient is added into <see cref="Network"/>'s <see cref="INetwork.Gradients"/> in chunk order, chunk 0
 /// first. Which thread runs which chunk changes nothing, so 1, 2 or 16 threads give identical outputs and gradients.
-/// A different chunk size sums the samples' contributions in a different order and may change the last bits; a batch of
-/// at most one chunk gives exactly the network's own result.</para>
+/// A different chunk size sums the samples' contributions in a different order and may change the last bits. A batch of
+/// at most one chunk is run by <see cref="Network"/> itself, with its kernels split over the threads (by outputs, so
+/// without changing a bit): it gives exactly the network's own result, dropout masks included, and needs no
+/// replica.</para>
 /// <para><b>Training</b> is split the way the loss needs it: <see cref="ForwardTraining"/> records every chunk on its
 /// replica, the caller computes the loss and its gradient on the whole batch (so any <see cref="ILoss"/>, with any
 /// reduction or class weights, sees exactly what it would see without chunks), and <see cref="Backward(ReadOnlySpan{float})"/>
@@ -35,10 +37,11 @@ namespace NetDsl;
 /// one chunk gives its bits exactly) and, like everything else here, do not depend on the number of threads. A network
 /// with buffers that does not implement <see cref="ISegmentedTraining"/> (a hand-written one) is refused for training.
 /// Inference (<see cref="ForwardBatch"/>) uses the running statistics, copied to the replicas with the parameters.</para>
-/// <para><b>Dropout</b> draws its masks from each replica's own random stream, seeded from the constructor's seed and the
-/// chunk's index; chunk <c>k</c> of every batch always runs on replica <c>k</c>. The masks therefore depend on the seed,
-/// the chunk size and the sequence of batches, never on the number of threads. They are not the masks
-/// <see cref="Network"/> itself would draw (a different random stream), but they have the same distribution.</para>
+/// <para><b>Dropout</b> in a batch of several chunks draws its masks from each replica's own random stream, seeded from the
+/// constructor's seed and the chunk's index; chunk <c>k</c> of every batch always runs on replica <c>k</c>. The masks
+/// therefore depend on the seed, the chunk size and the sequence of batches, never on the number of threads. They are not
+/// the masks <see cref="Network"/> itself would draw (a different random stream), but they have the same distribution.
+/// A batch of one chunk draws <see cref="Network"/>'s own masks.</para>
 /// <para><b>Threads.</b> The calling thread works as one of the <see cref="Threads"/>; the others are dedicated background
 /// threads created by the constructor, waiting between calls, and stopped by <see cref="Dispose"/>. After the first call at
 /// a given batch size (which may create replicas and size their workspaces), a call allocates nothing on any thread.
@@ -84,6 +87,9 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     private double[] _targetLosses = [];
 
     private int _recorded;
+
+    // Whether the recorded batch was a single chunk, run by the network itself rather than by a replica.
+    private bool _recordedOnNetwork;
 
     /// <summary>Creates the data-parallel runner of <paramref name="network"/> and starts its worker threads.</summary>
     /// <param name="network">The network whose parameters are used and whose gradients receive the batch's gradient.</param>
@@ -132,7 +138,10 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     /// <summary>The number of samples per chunk: with the seed, the only setting that decides the results' bits.</summary>
     public int ChunkSize { get; }
 
-    /// <summary>The number of replicas created so far (one per chunk of the largest training batch, at least one per thread used by inference).</summary>
+    /// <summary>
+    /// The number of replicas created so far: one per chunk of the largest training batch of several chunks, and one per
+    /// thread used by inference of several chunks (a batch of one chunk runs on <see cref="Network"/>).
+    /// </summary>
     public int ReplicaCount => _replicas.Length;
 
     /// <summary>
@@ -155,6 +164,16 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         Enter();
         try
         {
+            if (chunks == 1)
+            {
+                using (LendThreads())
+                {
+                    Network.ForwardBatch(inputs, outputs);
+                }
+
+                return;
+            }
+
             EnsureReplicas(Math.Min(Threads, chunks));
             fixed (float* x = inputs)
             fixed (float* y = outputs)
@@ -174,7 +193,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     /// <summary>
     /// Computes the outputs of a batch in training mode, chunk by chunk on the replicas, and records what
     /// <see cref="Backward(ReadOnlySpan{float})"/> needs. The parameters and buffers of <see cref="Network"/> are copied to the replicas
-    /// first; batch normalization normalizes every chunk with the whole batch's statistics and updates <see cref="Network"/>'s running statistics once.
+    /// first (a batch of one chunk runs on <see cref="Network"/> itself, which then holds the record); batch normalization normalizes every chunk with the whole batch's statistics and updates <see cref="Network"/>'s running statistics once.
     /// </summary>
     /// <exception cref="ArgumentException">The input is not a whole, non-zero number of samples, or the output does not hold one output per sample.</exception>
     /// <exception cref="NotSupportedException">The network has buffers but does not implement <see cref="ISegmentedTraining"/> (see <see cref="SupportsTraining"/>).</exception>
@@ -193,6 +212,21 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         try
         {
             _recorded = 0;
+            if (chunks == 1)
+            {
+                // One chunk is the whole batch: the network itself runs it (its kernels on the lent threads), which
+                // spares copying the parameters to a replica and adding its gradients back.
+                using (LendThreads())
+                {
+                    Network.ForwardTraining(inputs, outputs);
+                }
+
+                _recordedOnNetwork = true;
+                _recorded = count;
+                return;
+            }
+
+            _recordedOnNetwork = false;
             EnsureReplicas(chunks);
             fixed (float* x = inputs)
             fixed (float* y = outputs)
@@ -437,6 +471,23 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         Enter();
         try
         {
+            if (_recordedOnNetwork)
+            {
+                using (LendThreads())
+                {
+                    if (withInputGradients)
+                    {
+                        Network.Backward(outputGradients, inputGradients);
+                    }
+                    else
+                    {
+                        Network.Backward(outputGradients);
+                    }
+                }
+
+                return;
+            }
+
             fixed (float* dy = outputGradients)
             fixed (float* dx = inputGradients)
             {

@@ -371,7 +371,7 @@ public sealed class Trainer<TNetwork> : IDisposable
     private void ApplyGradients(TNetwork network)
     {
         Span<float> gradients = network.Gradients;
-        int bad = FiniteCheck.IndexOfNonFinite(gradients);
+        int bad = WholeSpanPasses.IndexOfNonFinite(gradients);
         if (bad >= 0)
         {
             throw Diverged($"the gradient of {ParameterName(bad)} is {gradients[bad]}");
@@ -388,9 +388,9 @@ public sealed class Trainer<TNetwork> : IDisposable
         }
 
         Span<float> parameters = network.Parameters;
-        parameters.CopyTo(_previousParameters);
+        WholeSpanPasses.Copy(parameters, _previousParameters);
         Options.Optimizer.Step(parameters, gradients);
-        bad = FiniteCheck.IndexOfNonFinite(parameters);
+        bad = WholeSpanPasses.IndexOfNonFinite(parameters);
         if (bad >= 0)
         {
             float value = parameters[bad];

@@ -30,10 +30,10 @@ public sealed class AlignedStorage
     }
 
     /// <summary>The whole array, padding included; the storage is <see cref="Length"/> floats from <see cref="Offset"/>.</summary>
-    public float[] Array { get; }
+    public float[] Array { get; private set; }
 
     /// <summary>The index in <see cref="Array"/> of the first float of the storage, the one on a 64-byte boundary.</summary>
-    public int Offset { get; }
+    public int Offset { get; private set; }
 
     /// <summary>The number of floats stored.</summary>
     public int Length { get; }
@@ -44,6 +44,22 @@ public sealed class AlignedStorage
         // Read at the start of every generated pass: inlined, it is a few loads instead of a call.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => new(Array, Offset, Length);
+    }
+
+    /// <summary>
+    /// Makes this storage read and write <paramref name="source"/>'s floats from now on (its own array is dropped): how
+    /// <see cref="DataParallel{TNetwork}"/>'s replicas share the network's parameters. Never undone.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    internal void ReadFrom(AlignedStorage source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Length != Length)
+        {
+            throw new ArgumentException($"Expected a storage of {Length} floats, but got {source.Length}.", nameof(source));
+        }
+
+        (Array, Offset) = (source.Array, source.Offset);
     }
 
     private static unsafe int FloatsToBoundary(ref float first) =>

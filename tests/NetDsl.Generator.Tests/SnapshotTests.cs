@@ -90,7 +90,7 @@ public sealed class SnapshotTests
         Assert.Contains("// Stage 1, layer 'conv1': Conv2D(1, 2, 2x2) [1, 5, 5] -> [2, 4, 4], then ReLU ('1')", source, System.StringComparison.Ordinal);
         Assert.Contains("global::NetDsl.Generated.ConvolutionKernels.Forward(", source, System.StringComparison.Ordinal);
         Assert.Contains("global::NetDsl.Generated.NormalizationKernels.BatchNormMoments(a3, _batchStatistics[0], batch, 4, 9);", source, System.StringComparison.Ordinal);
-        Assert.Contains("partial class TinyCnn : global::NetDsl.INetwork<TinyCnn>, global::NetDsl.Generated.ISegmentedTraining", source, System.StringComparison.Ordinal);
+        Assert.Contains("partial class TinyCnn : global::NetDsl.INetwork<TinyCnn>, global::NetDsl.Generated.IParameterStorage, global::NetDsl.Generated.ISegmentedTraining", source, System.StringComparison.Ordinal);
         Assert.Contains("new(\"bn.running_mean\", 0, 4),", source, System.StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using NetDsl.TestSupport;
+using NetDsl.Generated;
 using Xunit;
 
 namespace NetDsl.Tests;
@@ -67,6 +68,23 @@ public sealed class AlignedStorageTests
         Assert.Equal(first.InFeatures * first.OutFeatures, first.Bias[0]);
         first.Bias[0] = -5;
         Assert.Equal(-5, model.Parameters[first.InFeatures * first.OutFeatures]);
+    }
+
+    /// <summary>DataParallel's replicas read the network's parameters in place: a storage pointed at another reads (and writes) its floats.</summary>
+    [Fact]
+    public void AReplicasParameterStorageReadsTheNetworksInPlace()
+    {
+        var network = new SeedNet(seed: 4);
+        var replica = new SeedNet(seed: 5);
+        ((IParameterStorage)replica).ParameterStorage.ReadFrom(((IParameterStorage)network).ParameterStorage);
+        Assert.Equal(AddressOf(network.Parameters), AddressOf(replica.Parameters));
+        Assert.NotEqual(AddressOf(network.Gradients), AddressOf(replica.Gradients)); // gradients stay the replica's own
+        network.Parameters[2] = 42f;
+        Assert.Equal(42f, replica.Parameters[2]);
+        Assert.Equal(0, AddressOf(replica.Parameters) % AlignedStorage.AlignmentBytes);
+
+        var error = Assert.Throws<ArgumentException>(() => new AlignedStorage(3).ReadFrom(new AlignedStorage(4)));
+        Assert.Contains("Expected a storage of 3 floats, but got 4.", error.Message);
     }
 
     private static unsafe long AddressOf(Span<float> span) => (long)Unsafe.AsPointer(ref span[0]);

@@ -108,7 +108,7 @@ internal static class FallbackEmitter
         writer.WriteLine("/// Until they are fixed, every member throws <see cref=\"global::System.InvalidOperationException\"/>.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl.Generator\", {Literals.String(generatorVersion)})]");
-        writer.OpenBlock($"partial {(spec.IsRecord ? "record " : "class ")}{name} : global::NetDsl.INetwork<{name}>{(segmented ? ", " + SegmentedTrainingEmitter.Interface : string.Empty)}");
+        writer.OpenBlock($"partial {(spec.IsRecord ? "record " : "class ")}{name} : global::NetDsl.INetwork<{name}>, global::NetDsl.Generated.IParameterStorage{(segmented ? ", " + SegmentedTrainingEmitter.Interface : string.Empty)}");
 
         writer.WriteLine("// What every member throws.");
         writer.WriteLine($"private static global::System.InvalidOperationException {NotGenerated}() => new({Literals.String(Message(fallback))});");
@@ -174,6 +174,7 @@ internal static class FallbackEmitter
             EmitQuantizedTwin(writer, name, doc, spec.Int8WeightsFile is not null);
         }
 
+        writer.WriteLine($"global::NetDsl.AlignedStorage global::NetDsl.Generated.IParameterStorage.ParameterStorage{Throws}");
         if (segmented)
         {
             const string Interface = SegmentedTrainingEmitter.Interface;

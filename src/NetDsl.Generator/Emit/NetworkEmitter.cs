@@ -48,7 +48,7 @@ internal static class NetworkEmitter
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl.Generator\", {Literals.String(generatorVersion)})]");
         string segmented = SegmentedTrainingEmitter.Applies(plan) ? ", " + SegmentedTrainingEmitter.Interface : string.Empty;
-        writer.OpenBlock($"partial {(plan.Spec.IsRecord ? "record " : "class ")}{name} : global::NetDsl.INetwork<{name}>{segmented}");
+        writer.OpenBlock($"partial {(plan.Spec.IsRecord ? "record " : "class ")}{name} : global::NetDsl.INetwork<{name}>, global::NetDsl.Generated.IParameterStorage{segmented}");
 
         EmitConstants(writer, plan, table);
         EmitSampleStruct(writer, "Input", "input sample", plan.InputShape, plan.InputSize);
@@ -178,6 +178,7 @@ internal static class NetworkEmitter
         writer.WriteLine("// Pinned, starting on a 64-byte boundary, so that vector loads of weight rows do not straddle cache lines.");
         writer.WriteLine("private readonly global::NetDsl.AlignedStorage _parameters = new(ParameterCount);");
         writer.WriteLine("private readonly global::NetDsl.AlignedStorage _gradients = new(ParameterCount);");
+        writer.WriteLine("global::NetDsl.AlignedStorage global::NetDsl.Generated.IParameterStorage.ParameterStorage => _parameters;");
         writer.WriteLine("private readonly float[] _buffers = new float[BufferCount];");
         writer.WriteLine();
         writer.WriteLine("// Sized for one sample at construction and grown on the first call with a larger batch, so that calls allocate nothing after warm-up.");

@@ -14,7 +14,8 @@ namespace NetDsl;
 /// <remarks>
 /// <para><b>Chunks, not threads, decide the bits.</b> A batch is cut into chunks of <see cref="ChunkSize"/> samples (the
 /// last one may be smaller), whatever the number of threads. Each chunk runs on its own replica of the network (created
-/// with <c>TNetwork.Create</c>; the <see cref="Network"/>'s parameters are copied into it at every pass) and each chunk's
+/// with <c>TNetwork.Create</c>; a generated network's replicas read <see cref="Network"/>'s parameters in place, another
+/// network's get them copied at every pass) and each chunk's
 /// parameter gradient is added into <see cref="Network"/>'s <see cref="INetwork.Gradients"/> in chunk order, chunk 0
 /// first. Which thread runs which chunk changes nothing, so 1, 2 or 16 threads give identical outputs and gradients.
 /// A different chunk size sums the samples' contributions in a different order and may change the last bits. A batch of
@@ -36,7 +37,7 @@ namespace NetDsl;
 /// <see cref="Network"/>'s buffers. The results equal the unchunked network's up to the order of the sums (a batch of
 /// one chunk gives its bits exactly) and, like everything else here, do not depend on the number of threads. A network
 /// with buffers that does not implement <see cref="ISegmentedTraining"/> (a hand-written one) is refused for training.
-/// Inference (<see cref="ForwardBatch"/>) uses the running statistics, copied to the replicas with the parameters.</para>
+/// Inference (<see cref="ForwardBatch"/>) uses the running statistics, copied to the replicas.</para>
 /// <para><b>Dropout</b> in a batch of several chunks draws its masks from each replica's own random stream, seeded from the
 /// constructor's seed and the chunk's index; chunk <c>k</c> of every batch always runs on replica <c>k</c>. The masks
 /// therefore depend on the seed, the chunk size and the sequence of batches, never on the number of threads. They are not
@@ -192,8 +193,8 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
 
     /// <summary>
     /// Computes the outputs of a batch in training mode, chunk by chunk on the replicas, and records what
-    /// <see cref="Backward(ReadOnlySpan{float})"/> needs. The parameters and buffers of <see cref="Network"/> are copied to the replicas
-    /// first (a batch of one chunk runs on <see cref="Network"/> itself, which then holds the record); batch normalization normalizes every chunk with the whole batch's statistics and updates <see cref="Network"/>'s running statistics once.
+    /// <see cref="Backward(ReadOnlySpan{float})"/> needs. The buffers of <see cref="Network"/> are copied to the replicas
+    /// first, and the parameters read in place (a batch of one chunk runs on <see cref="Network"/> itself, which then holds the record); batch normalization normalizes every chunk with the whole batch's statistics and updates <see cref="Network"/>'s running statistics once.
     /// </summary>
     /// <exception cref="ArgumentException">The input is not a whole, non-zero number of samples, or the output does not hold one output per sample.</exception>
     /// <exception cref="NotSupportedException">The network has buffers but does not implement <see cref="ISegmentedTraining"/> (see <see cref="SupportsTraining"/>).</exception>
@@ -576,9 +577,23 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         for (int k = _replicas.Length; k < count; k++)
         {
             grown[k] = TNetwork.Create(ReplicaSeed(_seed, k));
+            if (grown[k] is IParameterStorage replica && Network is IParameterStorage network)
+            {
+                // The replicas only read the parameters: they read the network's in place instead of a copy made at every pass.
+                replica.ParameterStorage.ReadFrom(network.ParameterStorage);
+            }
         }
 
         _replicas = grown;
+    }
+
+    /// <summary>Copies the network's parameters into <paramref name="replica"/>, unless it reads them in place (every generated network does).</summary>
+    private void CopyParameters(TNetwork replica)
+    {
+        if (replica is not IParameterStorage)
+        {
+            Network.Parameters.CopyTo(replica.Parameters);
+        }
     }
 
     /// <summary>A seed per replica, mixed from the instance's seed and the replica's index (SplitMix64's finalizer).</summary>
@@ -623,7 +638,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
                 TNetwork replica = _replicas[worker];
                 if (!copied)
                 {
-                    Network.Parameters.CopyTo(replica.Parameters);
+                    CopyParameters(replica);
                     Network.Buffers.CopyTo(replica.Buffers);
                     copied = true;
                 }
@@ -643,7 +658,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
                 var outputs = new Span<float>(_outputs + ((long)start * outputSize), n * outputSize);
                 if (_segment == 0)
                 {
-                    Network.Parameters.CopyTo(replica.Parameters);
+                    CopyParameters(replica);
                     Network.Buffers.CopyTo(replica.Buffers);
                 }
 

@@ -49,13 +49,22 @@ internal readonly unsafe struct BatchNormChannels : IRangePass
         (_statistics, _batch, _channels, _positions, _eps, _momentum) = (statistics, batch, channels, positions, eps, momentum);
     }
 
-    /// <summary>The team to split a pass over <paramref name="batch"/> x <paramref name="channels"/> x <paramref name="positions"/> values with, or null to run it alone.</summary>
-    public static KernelTeam? TeamFor(int batch, int channels, int positions) =>
-        channels >= 2 && (long)batch * channels * positions >= MinimumValues ? KernelTeam.Current : null;
-
-    /// <summary>Runs the pass on <paramref name="team"/>, by channels (by pixels for channels-last inference).</summary>
-    public void RunOn(KernelTeam team) =>
-        RangeWork<BatchNormChannels>.Run(team, this, _pass == BatchNormPass.ChannelsLastInference ? _batch * _positions : _channels);
+    /// <summary>
+    /// Runs the pass over every channel (every pixel for channels-last inference): split over the lent team when there is
+    /// one and the pass has at least <see cref="MinimumValues"/> values in two channels or more, on this thread otherwise.
+    /// </summary>
+    public void RunAll()
+    {
+        int count = _pass == BatchNormPass.ChannelsLastInference ? _batch * _positions : _channels;
+        if (_channels >= 2 && (long)_batch * _channels * _positions >= MinimumValues && KernelTeam.Current is { } team)
+        {
+            RangeWork<BatchNormChannels>.Run(team, this, count);
+        }
+        else
+        {
+            Run(0, count);
+        }
+    }
 
     public void Run(int first, int end)
     {

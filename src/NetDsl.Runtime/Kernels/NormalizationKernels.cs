@@ -28,16 +28,9 @@ public static unsafe class NormalizationKernels
     /// </summary>
     public static void BatchNormMoments(ReadOnlySpan<float> x, BatchNormStatistics statistics, int batch, int channels, int positions)
     {
-        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        fixed (float* px = x)
         {
-            fixed (float* px = x)
-            {
-                new BatchNormChannels(BatchNormPass.Moments, new(px, x.Length), default, default, default, default, default, default, statistics, batch, channels, positions, 0f, 0f).RunOn(team);
-            }
-        }
-        else
-        {
-            MomentsOfChannels(x, statistics, batch, channels, positions, 0, channels);
+            new BatchNormChannels(BatchNormPass.Moments, new(px, x.Length), default, default, default, default, default, default, statistics, batch, channels, positions, 0f, 0f).RunAll();
         }
 
         statistics.Count = (long)batch * positions;
@@ -67,17 +60,10 @@ public static unsafe class NormalizationKernels
             throw new InvalidOperationException($"Batch normalization in training needs more than one value per channel, but got a batch of {count / positions} with {positions} position(s) per channel.");
         }
 
-        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        fixed (float* px = x, py = y, pw = weight, pb = bias, pm = runningMean, pv = runningVariance)
         {
-            fixed (float* px = x, py = y, pw = weight, pb = bias, pm = runningMean, pv = runningVariance)
-            {
-                new BatchNormChannels(BatchNormPass.Normalize, new(px, x.Length), new(py, y.Length), default, new(pw, weight.Length), new(pb, bias.Length),
-                    new(pm, runningMean.Length), new(pv, runningVariance.Length), statistics, batch, channels, positions, eps, momentum).RunOn(team);
-            }
-        }
-        else
-        {
-            NormalizeChannels(x, y, weight, bias, runningMean, runningVariance, statistics, batch, channels, positions, eps, momentum, 0, channels);
+            new BatchNormChannels(BatchNormPass.Normalize, new(px, x.Length), new(py, y.Length), default, new(pw, weight.Length), new(pb, bias.Length),
+                new(pm, runningMean.Length), new(pv, runningVariance.Length), statistics, batch, channels, positions, eps, momentum).RunAll();
         }
     }
 
@@ -100,17 +86,10 @@ public static unsafe class NormalizationKernels
     /// <summary>Inference-mode batch normalization with the running statistics.</summary>
     public static void BatchNormInference(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, int batch, int channels, int positions, float eps)
     {
-        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        fixed (float* px = x, py = y, pw = weight, pb = bias, pm = runningMean, pv = runningVariance)
         {
-            fixed (float* px = x, py = y, pw = weight, pb = bias, pm = runningMean, pv = runningVariance)
-            {
-                new BatchNormChannels(BatchNormPass.Inference, new(px, x.Length), new(py, y.Length), default, new(pw, weight.Length), new(pb, bias.Length),
-                    new(pm, runningMean.Length), new(pv, runningVariance.Length), null, batch, channels, positions, eps, 0f).RunOn(team);
-            }
-        }
-        else
-        {
-            InferenceOfChannels(x, y, weight, bias, runningMean, runningVariance, batch, channels, positions, eps, 0, channels);
+            new BatchNormChannels(BatchNormPass.Inference, new(px, x.Length), new(py, y.Length), default, new(pw, weight.Length), new(pb, bias.Length),
+                new(pm, runningMean.Length), new(pv, runningVariance.Length), null, batch, channels, positions, eps, 0f).RunAll();
         }
     }
 
@@ -158,17 +137,10 @@ public static unsafe class NormalizationKernels
             (scales[c], shifts[c]) = InferenceAffine(weight, bias, runningMean, runningVariance, c, eps);
         }
 
-        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        fixed (float* px = x, py = y, ps = scales, pt = shifts)
         {
-            fixed (float* px = x, py = y, ps = scales, pt = shifts)
-            {
-                new BatchNormChannels(BatchNormPass.ChannelsLastInference, new(px, x.Length), new(py, y.Length), default, new(ps, channels), new(pt, channels),
-                    default, default, null, batch, channels, positions, eps, 0f).RunOn(team);
-            }
-        }
-        else
-        {
-            ChannelsLastAffineOfPixels(x, y, scales, shifts, channels, 0, batch * positions);
+            new BatchNormChannels(BatchNormPass.ChannelsLastInference, new(px, x.Length), new(py, y.Length), default, new(ps, channels), new(pt, channels),
+                default, default, null, batch, channels, positions, eps, 0f).RunAll();
         }
     }
 
@@ -204,17 +176,10 @@ public static unsafe class NormalizationKernels
     /// </summary>
     public static void BatchNormGradientSums(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient, Span<float> biasGradient, BatchNormStatistics statistics, int batch, int channels, int positions, float eps)
     {
-        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        fixed (float* px = x, pdy = dy, pw = weightGradient, pb = biasGradient)
         {
-            fixed (float* px = x, pdy = dy, pw = weightGradient, pb = biasGradient)
-            {
-                new BatchNormChannels(BatchNormPass.GradientSums, new(px, x.Length), default, new(pdy, dy.Length), new(pw, weightGradient.Length), new(pb, biasGradient.Length),
-                    default, default, statistics, batch, channels, positions, eps, 0f).RunOn(team);
-            }
-        }
-        else
-        {
-            GradientSumsOfChannels(x, dy, weightGradient, biasGradient, statistics, batch, channels, positions, eps, 0, channels);
+            new BatchNormChannels(BatchNormPass.GradientSums, new(px, x.Length), default, new(pdy, dy.Length), new(pw, weightGradient.Length), new(pb, biasGradient.Length),
+                default, default, statistics, batch, channels, positions, eps, 0f).RunAll();
         }
     }
 
@@ -256,17 +221,10 @@ public static unsafe class NormalizationKernels
             return;
         }
 
-        if (BatchNormChannels.TeamFor(batch, channels, positions) is { } team)
+        fixed (float* px = x, pdy = dy, pw = weight, pdx = dx)
         {
-            fixed (float* px = x, pdy = dy, pw = weight, pdx = dx)
-            {
-                new BatchNormChannels(BatchNormPass.InputGradient, new(px, x.Length), new(pdx, dx.Length), new(pdy, dy.Length), new(pw, weight.Length), default,
-                    default, default, statistics, batch, channels, positions, eps, 0f).RunOn(team);
-            }
-        }
-        else
-        {
-            InputGradientOfChannels(x, dy, weight, dx, statistics, batch, channels, positions, eps, 0, channels);
+            new BatchNormChannels(BatchNormPass.InputGradient, new(px, x.Length), new(pdx, dx.Length), new(pdy, dy.Length), new(pw, weight.Length), default,
+                default, default, statistics, batch, channels, positions, eps, 0f).RunAll();
         }
     }
 

@@ -30,13 +30,13 @@ internal static unsafe class WholeSpanPasses
     /// <summary><c>target[i] = source[i]</c> for every element of <paramref name="source"/>.</summary>
     public static void Copy(ReadOnlySpan<float> source, Span<float> target)
     {
+        Guard.Length(target.Length, source.Length, nameof(target));
         if (source.Length < ElementwiseWork.MinimumFloats || KernelTeam.Current is not { } team)
         {
             source.CopyTo(target);
             return;
         }
 
-        Guard.Length(target.Length, source.Length, nameof(target));
         fixed (float* s = source, t = target)
         {
             RangeWork<CopyPass>.Run(team, new CopyPass(s, t), source.Length);

@@ -89,9 +89,6 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
 
     private int _recorded;
 
-    // Whether the recorded batch was a single chunk, run by the network itself rather than by a replica.
-    private bool _recordedOnNetwork;
-
     /// <summary>Creates the data-parallel runner of <paramref name="network"/> and starts its worker threads.</summary>
     /// <param name="network">The network whose parameters are used and whose gradients receive the batch's gradient.</param>
     /// <param name="threads">The number of threads working on a call, the calling thread included (1 runs every chunk on the caller).</param>
@@ -222,12 +219,10 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
                     Network.ForwardTraining(inputs, outputs);
                 }
 
-                _recordedOnNetwork = true;
                 _recorded = count;
                 return;
             }
 
-            _recordedOnNetwork = false;
             EnsureReplicas(chunks);
             fixed (float* x = inputs)
             fixed (float* y = outputs)
@@ -472,8 +467,9 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
         Enter();
         try
         {
-            if (_recordedOnNetwork)
+            if (chunks == 1)
             {
+                // ForwardTraining ran this batch on the network itself, which holds the record.
                 using (LendThreads())
                 {
                     if (withInputGradients)

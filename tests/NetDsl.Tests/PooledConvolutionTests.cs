@@ -32,11 +32,13 @@ public sealed class PooledConvolutionTests
             int k = 1 + 2 * random.Next(2), p = random.Next(k / 2 + 1), s = 1 + random.Next(2);
             int h = k + random.Next(12), w = k + random.Next(12);
             var g = Convolution(c, h, w, o, k, s, p);
-            // The common 2x2 pool, a padded 3x3 one at stride 2, and a 1x2 one (a one-dimensional layer's).
-            WindowGeometry pool = random.Next(3) switch
+            // The common 2x2 pool, a padded 3x3 one at stride 2, a 1x2 one (a one-dimensional layer's), and a 3x3 one at
+            // stride 3 (which leaves up to two rows and columns unread: the kernel does not compute those).
+            WindowGeometry pool = random.Next(4) switch
             {
                 0 => Pool(o, g.OutHeight, g.OutWidth, 2, 2, 2, 0),
                 1 => Pool(o, g.OutHeight, g.OutWidth, 3, 3, 2, 1),
+                2 => Pool(o, g.OutHeight, g.OutWidth, 3, 3, 3, 0),
                 _ => Pool(o, g.OutHeight, g.OutWidth, 1, 2, 2, 0),
             };
             if (pool.OutHeight < 1 || pool.OutWidth < 1)

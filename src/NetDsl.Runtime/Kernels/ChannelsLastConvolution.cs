@@ -138,7 +138,12 @@ internal static class ChannelsLastConvolution
         int tileRows = ChannelsLastTileShape.RowsOf(shape);
         int channels = RoundUp(g.OutChannels, block);
         var cl = new ChannelsLastGeometry(g, batch);
-        int groupPixels = cl.SamplesPerGroup * g.OutPlane;
+        // With a pool after it, only the outputs some window reads are computed (a 2x2 pool of N4's 7x7 third layer
+        // reads 6x6 of them: a quarter of the layer's work). `computed` has the convolution's outputs cut to those rows
+        // and columns, and `poolRead` the pool's input cut likewise; the image's padding and offsets stay `g`'s.
+        WindowGeometry computed = pooled ? OutputsThePoolReads(g, pool) : g;
+        WindowGeometry poolRead = pool with { InHeight = computed.OutHeight, InWidth = computed.OutWidth };
+        int groupPixels = cl.SamplesPerGroup * computed.OutPlane;
         int depthChunk = Math.Max(1, WeightChunkFloats / block);
         // An unpadded channels-last input is read where it is (at batch 1, N3's second layer spent a twentieth of its time
         // copying it).
@@ -189,7 +194,7 @@ internal static class ChannelsLastConvolution
         {
             int first = group * cl.SamplesPerGroup;
             int count = Math.Min(cl.SamplesPerGroup, batch - first);
-            int pixels = count * g.OutPlane;
+            int pixels = count * computed.OutPlane;
             ref float image = ref paddedRef;
             if (inputInPlace)
             {
@@ -206,7 +211,7 @@ internal static class ChannelsLastConvolution
             }
 
             Span<float> rows = inPlace ? y.Slice(first * g.OutputSize, pixels * channels) : scratchRows;
-            cl.FillPixelOffsets(pixelOffsets, count, g.InChannels, g);
+            cl.FillPixelOffsets(pixelOffsets, count, g.InChannels, computed);
             for (int b = firstBlock * block; b < endBlock * block; b += block)
             {
                 // The depth runs in chunks whose weights stay in the core's L2 while every pixel of the group passes over
@@ -246,7 +251,7 @@ internal static class ChannelsLastConvolution
             int endChannel = Math.Min(endBlock * block, g.OutChannels);
             if (pooled)
             {
-                Pool(rows, pooledRows, count, channels, y.Slice(first * pool.OutputSize, count * pool.OutputSize), firstBlock * block, endChannel, pool, outputLayout, relu);
+                Pool(rows, pooledRows, count, channels, y.Slice(first * pool.OutputSize, count * pool.OutputSize), firstBlock * block, endChannel, poolRead, outputLayout, relu);
             }
             else if (outputLayout == ActivationLayout.Planar)
             {
@@ -257,6 +262,16 @@ internal static class ChannelsLastConvolution
                 ChannelsLastLayout.CopyChannels(rows, pixels, channels, y.Slice(first * g.OutputSize), g.OutChannels, firstBlock * block, endChannel);
             }
         }
+    }
+
+    // The convolution's outputs cut to the rows and columns that some window of `pool` reads: the last window of each
+    // dimension ends at (out - 1) * stride - padding + (kernel - 1) * dilation, and a pool in floor mode can stop short of
+    // the map's end. The windows and the pool's output are the same on the cut map.
+    private static WindowGeometry OutputsThePoolReads(in WindowGeometry g, in WindowGeometry pool)
+    {
+        int rows = (pool.OutHeight - 1) * pool.StrideHeight - pool.PadTop + (pool.KernelHeight - 1) * pool.DilationHeight + 1;
+        int columns = (pool.OutWidth - 1) * pool.StrideWidth - pool.PadLeft + (pool.KernelWidth - 1) * pool.DilationWidth + 1;
+        return g with { OutHeight = Math.Clamp(rows, 1, g.OutHeight), OutWidth = Math.Clamp(columns, 1, g.OutWidth) };
     }
 
     // Pools channels [firstChannel, endChannel) of a group's output rows (`channels` floats per pixel) into its samples of the pool's output.

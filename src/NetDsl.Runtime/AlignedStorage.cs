@@ -29,7 +29,7 @@ public sealed class AlignedStorage
         Length = length;
     }
 
-    /// <summary>The whole array, padding included; the storage is <see cref="Length"/> floats from <see cref="Offset"/>.</summary>
+    /// <summary>The whole array, padding included; the storage is <see cref="Length"/> floats from <see cref="Offset"/>. Never written while <see cref="IsFrozen"/>.</summary>
     public float[] Array { get; private set; }
 
     /// <summary>The index in <see cref="Array"/> of the first float of the storage, the one on a 64-byte boundary.</summary>
@@ -38,12 +38,61 @@ public sealed class AlignedStorage
     /// <summary>The number of floats stored.</summary>
     public int Length { get; }
 
-    /// <summary>The storage.</summary>
+    /// <summary>The storage, to write; a frozen storage refuses (<see cref="Freeze"/>).</summary>
+    /// <exception cref="InvalidOperationException">The storage is frozen.</exception>
     public Span<float> Span
     {
-        // Read at the start of every generated pass: inlined, it is a few loads instead of a call.
+        // Read at the start of every generated pass that writes: inlined, it is a few loads and a test instead of a call.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (IsFrozen)
+            {
+                ThrowFrozen();
+            }
+
+            return new(Array, Offset, Length);
+        }
+    }
+
+    /// <summary>The storage, to read: what every generated pass reads its parameters from, frozen or not.</summary>
+    public ReadOnlySpan<float> ReadOnlySpan
+    {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => new(Array, Offset, Length);
+    }
+
+    /// <summary>Whether the storage is frozen: its floats never change again (<see cref="Freeze"/>).</summary>
+    public bool IsFrozen { get; private set; }
+
+    /// <summary>Throws unless the storage may be written (every writable view of it calls this).</summary>
+    /// <exception cref="InvalidOperationException">The storage is frozen.</exception>
+    internal void ThrowIfFrozen()
+    {
+        if (IsFrozen)
+        {
+            ThrowFrozen();
+        }
+    }
+
+    /// <summary>
+    /// Moves the floats to an array of their own that nothing can write from now on: <see cref="Span"/> and every
+    /// writable view throw, and spans handed out before still point at the old array, so a write through one of them
+    /// no longer reaches the storage. The kernels may then keep anything they derive from the floats (the convolutions'
+    /// packed weights) without checking them again (<see cref="FrozenArrays"/>). Never undone; a second call does nothing.
+    /// </summary>
+    internal void Freeze()
+    {
+        if (IsFrozen)
+        {
+            return;
+        }
+
+        var frozen = new AlignedStorage(Length);
+        ReadOnlySpan.CopyTo(new Span<float>(frozen.Array, frozen.Offset, Length));
+        (Array, Offset) = (frozen.Array, frozen.Offset);
+        IsFrozen = true;
+        FrozenArrays.Add(Array);
     }
 
     /// <summary>
@@ -60,7 +109,19 @@ public sealed class AlignedStorage
         }
 
         (Array, Offset) = (source.Array, source.Offset);
+        IsFrozen = source.IsFrozen;
     }
+
+    /// <summary><paramref name="storage"/>, after checking that it may be written.</summary>
+    internal static AlignedStorage Writable(AlignedStorage storage)
+    {
+        storage.ThrowIfFrozen();
+        return storage;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowFrozen() =>
+        throw new InvalidOperationException("The network's parameters are frozen for inference (Freeze): they can be read (ReadParameters) but never written. Train or change a network that is not frozen, then freeze it again.");
 
     private static unsafe int FloatsToBoundary(ref float first) =>
         (int)((nuint)(-(nint)Unsafe.AsPointer(ref first)) % AlignmentBytes) / sizeof(float);

@@ -27,6 +27,15 @@ public sealed class AtomicExportTests : IDisposable
     }
 
     [Fact]
+    public void AFrozenNetworkExportsTheSameModel()
+    {
+        INetwork frozen = SampleNetworks.Create(nameof(CnnNetKernels));
+        frozen.Freeze();
+
+        Assert.Equal(OnnxExporter.ToBytes(SampleNetworks.Create(nameof(CnnNetKernels))), OnnxExporter.ToBytes(frozen));
+    }
+
+    [Fact]
     public void ReplacesAnExistingFileWhole()
     {
         string path = Path.Combine(_directory, "model.onnx");

@@ -431,7 +431,7 @@ internal static class NetworkEmitter
             writer.WriteLine("return;");
             writer.CloseBlock();
             writer.WriteLine();
-            writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+            writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.ReadOnlySpan;");
             writer.OpenBlock("for (int n = 0; n < batch; n++)");
             writer.WriteLine("ForwardSample(p, inputs.Slice(n * InputSize, InputSize), outputs.Slice(n * OutputSize, OutputSize));");
             writer.CloseBlock();
@@ -457,7 +457,7 @@ internal static class NetworkEmitter
     /// that a check can name the layer (the same function, computed by the stage code training runs).
     /// </summary>
     private static string SampleOrCheckedStages(string input, string output) =>
-        "if (" + TypeNames.NumericChecks + ".Enabled) RunStages(" + input + ", " + output + ", 1); else ForwardSample(_parameters.Span, " + input + ", " + output + ");";
+        "if (" + TypeNames.NumericChecks + ".Enabled) RunStages(" + input + ", " + output + ", 1); else ForwardSample(_parameters.ReadOnlySpan, " + input + ", " + output + ");";
 
     private static void EmitSampleForward(SourceWriter writer, NetworkPlan plan)
     {
@@ -495,7 +495,7 @@ internal static class NetworkEmitter
         writer.WriteLine("_inferenceCapacity = batch;");
         writer.CloseBlock();
         writer.WriteLine();
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.ReadOnlySpan;");
         writer.WriteLine("global::System.Span<float> r = _buffers;");
         int count = plan.Stages.Count;
         if (count == 0)
@@ -608,7 +608,7 @@ internal static class NetworkEmitter
         writer.OpenBlock("public void ForwardTraining(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
         writer.WriteLine($"int batch = {TypeNames.Guard}.BatchSize(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));");
         writer.WriteLine("EnsureTrainingCapacity(batch);");
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.ReadOnlySpan;");
         writer.WriteLine("global::System.Span<float> r = _buffers;");
         DeclareWorkspace(writer, plan, "global::System.Span<float>");
         writer.WriteLine("inputs.CopyTo(a0);");
@@ -695,7 +695,7 @@ internal static class NetworkEmitter
     /// <summary>Declares <c>p</c>, <c>g</c>, the recorded activations and the gradient spans <c>d&lt;k&gt;</c> of a backward pass.</summary>
     internal static void DeclareBackwardWorkspace(SourceWriter writer, NetworkPlan plan)
     {
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.ReadOnlySpan;");
         writer.WriteLine("global::System.Span<float> g = _gradients.Span;");
         DeclareWorkspace(writer, plan, "global::System.ReadOnlySpan<float>");
         writer.WriteLine();

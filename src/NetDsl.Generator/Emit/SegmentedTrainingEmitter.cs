@@ -69,7 +69,7 @@ internal static class SegmentedTrainingEmitter
         writer.CloseBlock();
         writer.WriteLine();
         writer.WriteLine("_nextForwardSegment = -1; // a segment that throws ends the pass");
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.ReadOnlySpan;");
         writer.WriteLine("global::System.Span<float> r = _buffers;");
         NetworkEmitter.DeclareWorkspace(writer, plan, "global::System.Span<float>");
         writer.WriteLine();

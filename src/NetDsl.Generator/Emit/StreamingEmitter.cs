@@ -163,7 +163,7 @@ internal static class StreamingEmitter
         }
 
         string code = stages.ToString();
-        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+        writer.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.ReadOnlySpan;");
         if (System.Text.RegularExpressions.Regex.IsMatch(code, @"\br\b"))
         {
             writer.WriteLine("global::System.Span<float> r = _buffers;"); // only where a stage reads buffers (running statistics)

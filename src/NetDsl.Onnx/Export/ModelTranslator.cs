@@ -32,7 +32,7 @@ internal static class ModelTranslator
 
         string graphName = options.GraphName is { Length: > 0 } name ? name : network.GetType().Name;
         var builder = new GraphBuilder(graphName, options.BatchDimensionName);
-        AddTensors(builder, network.ParameterTensors, network.Parameters);
+        AddTensors(builder, network.ParameterTensors, network.ReadParameters());
         AddTensors(builder, network.BufferTensors, network.Buffers);
         if (builder.HasValue(options.InputName) || builder.HasValue(options.OutputName))
         {
@@ -65,7 +65,7 @@ internal static class ModelTranslator
         return model;
     }
 
-    private static void AddTensors(GraphBuilder builder, IReadOnlyList<TensorInfo> tensors, Span<float> values)
+    private static void AddTensors(GraphBuilder builder, IReadOnlyList<TensorInfo> tensors, ReadOnlySpan<float> values)
     {
         foreach (TensorInfo tensor in tensors)
         {

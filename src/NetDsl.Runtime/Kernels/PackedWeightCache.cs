@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NetDsl.Generated;
@@ -12,10 +13,19 @@ namespace NetDsl.Generated;
 /// transposes it); otherwise the weights are packed again and the copy replaced. Two networks with a layer of the same
 /// shape on one thread take turns in one entry, which costs them the packing but never a wrong result.
 /// </summary>
+/// <remarks>
+/// Weights of a frozen network (<see cref="NetworkFreezing.Freeze"/>) are not compared: they lie in an array that nothing
+/// writes (<see cref="FrozenArrays"/>), so the same address means the same floats. At batch 1 the compare was about 3 µs
+/// of N4's 56 µs forward pass.
+/// </remarks>
 internal static class PackedWeightCache
 {
     [ThreadStatic]
     private static Dictionary<(WindowGeometry Geometry, int Block), Entry>? t_entries;
+
+    /// <summary>How many times this thread compared weights with their cached copy (for tests).</summary>
+    [ThreadStatic]
+    internal static int t_compares;
 
     /// <summary>
     /// The cached packing of <paramref name="weight"/> for a layer of geometry <paramref name="g"/> packed in blocks of
@@ -31,9 +41,14 @@ internal static class PackedWeightCache
             entries[(g, block)] = entry;
             current = false;
         }
+        else if (entry.Frozen is not null && Unsafe.AreSame(ref MemoryMarshal.GetReference(weight), ref entry.FrozenWeight))
+        {
+            current = true;
+        }
         else
         {
             // Bits, not float equality: +0 and -0 (and NaNs) must not pass for each other.
+            t_compares++;
             current = MemoryMarshal.Cast<float, int>(weight).SequenceEqual(MemoryMarshal.Cast<float, int>(entry.Source.AsSpan()));
         }
 
@@ -42,8 +57,28 @@ internal static class PackedWeightCache
             weight.CopyTo(entry.Source);
         }
 
+        if (entry.Frozen is null || !current)
+        {
+            // Weights just packed, or found equal to a packing made from another array (the network froze since): from
+            // now on, weights in a frozen array are recognized by their address.
+            entry.Frozen = FrozenArrays.Holding(weight);
+            entry.FrozenOffset = entry.Frozen is null ? 0 : (int)(Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(entry.Frozen), ref MemoryMarshal.GetReference(weight)) / sizeof(float));
+        }
+
         return entry.Packed;
     }
 
-    private sealed record Entry(float[] Source, float[] Packed);
+    private sealed class Entry(float[] source, float[] packed)
+    {
+        public float[] Source { get; } = source;
+
+        public float[] Packed { get; } = packed;
+
+        /// <summary>The frozen array the weights were packed from (held, so that its address stays its own), or null.</summary>
+        public float[]? Frozen { get; set; }
+
+        public int FrozenOffset { get; set; }
+
+        public ref float FrozenWeight => ref Frozen![FrozenOffset];
+    }
 }

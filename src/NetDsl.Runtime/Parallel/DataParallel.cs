@@ -588,7 +588,7 @@ public sealed unsafe class DataParallel<TNetwork> : IDisposable
     {
         if (replica is not IParameterStorage)
         {
-            Network.Parameters.CopyTo(replica.Parameters);
+            Network.ReadParameters().CopyTo(replica.Parameters);
         }
     }
 

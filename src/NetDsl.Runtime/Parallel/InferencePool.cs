@@ -102,7 +102,7 @@ public sealed class InferencePool<TNetwork>
     }
 
     private static Snapshot Take(TNetwork source, int version) =>
-        new(source.Parameters.ToArray(), source.Buffers.ToArray(), version);
+        new(source.ReadParameters().ToArray(), source.Buffers.ToArray(), version);
 
     private Replica Take()
     {

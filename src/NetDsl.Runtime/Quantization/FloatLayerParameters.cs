@@ -86,7 +86,7 @@ internal sealed class FloatLayerParameters
         for (int i = 0; i < tensors.Length; i++)
         {
             TensorInfo info = i < parameterCount ? model.ParameterTensors[layer.ParameterTensors[i]] : model.BufferTensors[layer.BufferTensors[i - parameterCount]];
-            ReadOnlySpan<float> storage = i < parameterCount ? model.Parameters : model.Buffers;
+            ReadOnlySpan<float> storage = i < parameterCount ? model.ReadParameters() : model.Buffers;
             (string name, int[] shape) = expected[i];
             if (info.Length != ElementCount(shape))
             {

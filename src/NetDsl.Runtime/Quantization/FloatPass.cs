@@ -77,9 +77,9 @@ internal static class FloatPass
     public static (ReadOnlyMemory<float> Weight, ReadOnlyMemory<float> Bias) LinearTensors(INetwork model, LayerInfo layer)
     {
         TensorInfo weight = model.ParameterTensors[layer.ParameterTensors[0]];
-        float[] weights = model.Parameters.Slice(weight.Offset, weight.Length).ToArray();
+        float[] weights = model.ReadParameters().Slice(weight.Offset, weight.Length).ToArray();
         float[] bias = layer.ParameterTensors.Count > 1
-            ? model.Parameters.Slice(model.ParameterTensors[layer.ParameterTensors[1]].Offset, layer.OutputShape[0]).ToArray()
+            ? model.ReadParameters().Slice(model.ParameterTensors[layer.ParameterTensors[1]].Offset, layer.OutputShape[0]).ToArray()
             : new float[layer.OutputShape[0]];
         return (weights, bias);
     }
@@ -94,9 +94,9 @@ internal static class FloatPass
         int outputs = stage.Window!.OutChannels;
         int depth = stage.Window.Depth;
         TensorInfo weightTensor = model.ParameterTensors[layer.ParameterTensors[0]];
-        float[] weight = model.Parameters.Slice(weightTensor.Offset, weightTensor.Length).ToArray();
+        float[] weight = model.ReadParameters().Slice(weightTensor.Offset, weightTensor.Length).ToArray();
         float[] bias = layer.ParameterTensors.Count > 1
-            ? model.Parameters.Slice(model.ParameterTensors[layer.ParameterTensors[1]].Offset, outputs).ToArray()
+            ? model.ReadParameters().Slice(model.ParameterTensors[layer.ParameterTensors[1]].Offset, outputs).ToArray()
             : new float[outputs];
         if (stage.FoldedNorm is not { } norm)
         {
@@ -104,8 +104,8 @@ internal static class FloatPass
         }
 
         double eps = norm.Option("Eps");
-        ReadOnlySpan<float> gamma = norm.ParameterTensors.Count > 0 ? Tensor(model.Parameters, model.ParameterTensors[norm.ParameterTensors[0]]) : null;
-        ReadOnlySpan<float> beta = norm.ParameterTensors.Count > 1 ? Tensor(model.Parameters, model.ParameterTensors[norm.ParameterTensors[1]]) : null;
+        ReadOnlySpan<float> gamma = norm.ParameterTensors.Count > 0 ? Tensor(model.ReadParameters(), model.ParameterTensors[norm.ParameterTensors[0]]) : null;
+        ReadOnlySpan<float> beta = norm.ParameterTensors.Count > 1 ? Tensor(model.ReadParameters(), model.ParameterTensors[norm.ParameterTensors[1]]) : null;
         ReadOnlySpan<float> mean = Tensor(model.Buffers, model.BufferTensors[norm.BufferTensors[0]]);
         ReadOnlySpan<float> variance = Tensor(model.Buffers, model.BufferTensors[norm.BufferTensors[1]]);
         for (int o = 0; o < outputs; o++)

@@ -16,7 +16,7 @@ internal static class NetworkWeightSaver
         ArgumentNullException.ThrowIfNull(network);
 
         // A snapshot, so that the file holds one consistent state even if the stream is slow.
-        float[] snapshot = network.Parameters.ToArray();
+        float[] snapshot = network.ReadParameters().ToArray();
         var writer = new SafeTensorsWriter();
         var parameterNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (TensorInfo tensor in network.ParameterTensors)

@@ -51,6 +51,11 @@ public sealed class Trainer<TNetwork> : IDisposable
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (network.IsFrozen())
+        {
+            throw new ArgumentException($"{typeof(TNetwork).Name} is frozen for inference (Freeze): training would write its parameters. Train a network that is not frozen (load the saved weights into a new one).", nameof(network));
+        }
+
         if (!Enum.IsDefined(options.Loss.Targets))
         {
             throw new ArgumentException($"The loss declares undefined targets ({options.Loss.Targets}).", nameof(options));
@@ -191,7 +196,7 @@ public sealed class Trainer<TNetwork> : IDisposable
                 {
                     if (tracker.Record(metrics))
                     {
-                        Network.Parameters.CopyTo(_bestParameters);
+                        Network.ReadParameters().CopyTo(_bestParameters);
                     }
                     else if (tracker.ShouldStop)
                     {

@@ -41,10 +41,12 @@ public readonly struct LayerView
     public bool HasBias => _bias is not null;
 
     /// <summary>The weight (<c>[out, in, kh, kw]</c> for Conv2D, <c>[C]</c> for a normalization).</summary>
-    public TensorView Weight => View(_parameters.Array, _parameters.Offset, _weight, "weight");
+    /// <exception cref="InvalidOperationException">The network is frozen (<see cref="NetworkFreezing.Freeze"/>).</exception>
+    public TensorView Weight => View(AlignedStorage.Writable(_parameters).Array, _parameters.Offset, _weight, "weight");
 
     /// <summary>The bias.</summary>
-    public TensorView Bias => View(_parameters.Array, _parameters.Offset, _bias, "bias");
+    /// <exception cref="InvalidOperationException">The network is frozen (<see cref="NetworkFreezing.Freeze"/>).</exception>
+    public TensorView Bias => View(AlignedStorage.Writable(_parameters).Array, _parameters.Offset, _bias, "bias");
 
     /// <summary>The gradient of <see cref="Weight"/>.</summary>
     public TensorView WeightGradient => View(_gradients.Array, _gradients.Offset, _weight, "weight", ".grad");

@@ -37,11 +37,13 @@ public readonly struct LinearLayerView
     public bool HasBias => _biasOffset >= 0;
 
     /// <summary>The weight, <c>[out, in]</c>: <c>Weight[o, i]</c> connects input <c>i</c> to output <c>o</c>.</summary>
-    public TensorView Weight => new(_parameters.Array, Name + ".weight", _parameters.Offset + _weightOffset, OutFeatures, InFeatures, isVector: false);
+    /// <exception cref="InvalidOperationException">The network is frozen (<see cref="NetworkFreezing.Freeze"/>).</exception>
+    public TensorView Weight => new(AlignedStorage.Writable(_parameters).Array, Name + ".weight", _parameters.Offset + _weightOffset, OutFeatures, InFeatures, isVector: false);
 
     /// <summary>The bias, <c>[out]</c>.</summary>
     /// <exception cref="InvalidOperationException">The layer was declared with <c>Bias = false</c>.</exception>
-    public TensorView Bias => new(_parameters.Array, Name + ".bias", _parameters.Offset + BiasOffset, 1, OutFeatures, isVector: true);
+    /// <exception cref="InvalidOperationException">The network is frozen (<see cref="NetworkFreezing.Freeze"/>).</exception>
+    public TensorView Bias => new(AlignedStorage.Writable(_parameters).Array, Name + ".bias", _parameters.Offset + BiasOffset, 1, OutFeatures, isVector: true);
 
     /// <summary>The gradient of <see cref="Weight"/>.</summary>
     public TensorView WeightGradient => new(_gradients.Array, Name + ".weight.grad", _gradients.Offset + _weightOffset, OutFeatures, InFeatures, isVector: false);

@@ -33,7 +33,15 @@ public readonly struct NamedTensorsView
 
     /// <summary>The tensor <paramref name="tensor"/> (for example <c>weight_hh_l0</c>) of the layer.</summary>
     /// <exception cref="KeyNotFoundException">The layer has no tensor of that name.</exception>
-    public TensorView this[string tensor] => View(_parameters, tensor, string.Empty);
+    /// <exception cref="InvalidOperationException">The network is frozen (<see cref="NetworkFreezing.Freeze"/>).</exception>
+    public TensorView this[string tensor]
+    {
+        get
+        {
+            _parameters.ThrowIfFrozen();
+            return View(_parameters, tensor, string.Empty);
+        }
+    }
 
     /// <summary>The gradient of the tensor <paramref name="tensor"/>.</summary>
     /// <exception cref="KeyNotFoundException">The layer has no tensor of that name.</exception>

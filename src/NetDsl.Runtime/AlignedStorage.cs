@@ -88,16 +88,25 @@ public sealed class AlignedStorage
             return;
         }
 
-        var frozen = new AlignedStorage(Length);
-        ReadOnlySpan.CopyTo(new Span<float>(frozen.Array, frozen.Offset, Length));
+        AlignedStorage frozen = FrozenCopy(ReadOnlySpan);
         (Array, Offset) = (frozen.Array, frozen.Offset);
         IsFrozen = true;
-        FrozenArrays.Add(Array);
+    }
+
+    /// <summary>A frozen storage holding a copy of <paramref name="values"/> (<see cref="InferencePool{TNetwork}"/>'s snapshots).</summary>
+    internal static AlignedStorage FrozenCopy(ReadOnlySpan<float> values)
+    {
+        var frozen = new AlignedStorage(values.Length);
+        values.CopyTo(new Span<float>(frozen.Array, frozen.Offset, values.Length));
+        frozen.IsFrozen = true;
+        FrozenArrays.Add(frozen.Array);
+        return frozen;
     }
 
     /// <summary>
-    /// Makes this storage read and write <paramref name="source"/>'s floats from now on (its own array is dropped): how
-    /// <see cref="DataParallel{TNetwork}"/>'s replicas share the network's parameters. Never undone.
+    /// Makes this storage read and write <paramref name="source"/>'s floats from now on (its own array is dropped), frozen
+    /// if <paramref name="source"/> is: how <see cref="DataParallel{TNetwork}"/>'s replicas share the network's parameters
+    /// and <see cref="InferencePool{TNetwork}"/>'s share a snapshot (pointed at each new snapshot in turn).
     /// </summary>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
     internal void ReadFrom(AlignedStorage source)

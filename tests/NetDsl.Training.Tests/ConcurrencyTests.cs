@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Xunit;
 
@@ -155,6 +157,21 @@ public class ConcurrencyTests
         }
 
         Assert.Equal(2, pool.ReplicaCount);
+    }
+
+    [Fact]
+    public void Replicas_read_one_frozen_snapshot_of_the_parameters_in_place()
+    {
+        var model = new TinyClassifier(12);
+        var pool = new InferencePool<TinyClassifier>(model);
+        using InferencePool<TinyClassifier>.Lease first = pool.Rent();
+        using InferencePool<TinyClassifier>.Lease second = pool.Rent();
+
+        Assert.True(first.Network.IsFrozen());
+        Assert.Contains("frozen", Assert.Throws<InvalidOperationException>(() => first.Network.Parameters[0] = 1f).Message, StringComparison.Ordinal);
+        Assert.Equal(model.Parameters.ToArray(), first.Network.ReadParameters().ToArray());
+        Assert.True(Unsafe.AreSame(ref MemoryMarshal.GetReference(first.Network.ReadParameters()), ref MemoryMarshal.GetReference(second.Network.ReadParameters())), "two replicas read one snapshot");
+        Assert.False(model.IsFrozen()); // the source stays trainable
     }
 
     [Fact]

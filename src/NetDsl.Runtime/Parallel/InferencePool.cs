@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using NetDsl.Generated;
 
 namespace NetDsl;
 
@@ -7,16 +8,16 @@ namespace NetDsl;
 /// Inference on one model from many threads. A generated network is not thread-safe: its forward pass keeps its
 /// intermediate values in a workspace of the instance (grown on the first larger batch), so two threads calling
 /// <c>Forward</c> on one instance overwrite each other's activations. An <see cref="InferencePool{TNetwork}"/> hands each
-/// concurrent call its own replica of <see cref="Source"/>, created with <c>TNetwork.Create</c> and holding a copy of
-/// the source's parameters and buffers (batch normalization's running statistics), so any number of threads may call
+/// concurrent call its own replica of <see cref="Source"/>, created with <c>TNetwork.Create</c>, reading the pool's frozen
+/// copy of the source's parameters and holding a copy of its buffers (batch normalization's running statistics), so any number of threads may call
 /// <see cref="Forward"/>, <see cref="ForwardBatch"/> or <see cref="Rent"/> at once. Results are bit for bit those of
 /// <see cref="Source"/>'s own <c>Forward</c>/<c>ForwardBatch</c>: the same code on the same parameters.
 /// </summary>
 /// <typeparam name="TNetwork">The generated network class.</typeparam>
 /// <remarks>
 /// <para><b>Parameters are a snapshot.</b> The pool copies <see cref="Source"/>'s parameters and buffers when it is
-/// created and again at each <see cref="Refresh"/>; a replica copies the latest snapshot when it is rented and its copy
-/// is older. A call that started before a <see cref="Refresh"/> finishes with the parameters it started with: a call never
+/// created and again at each <see cref="Refresh"/>, the parameters into a frozen storage; a replica of a generated network
+/// reads the latest snapshot's parameters in place (and copies its buffers) when it is rented and its snapshot is older. A call that started before a <see cref="Refresh"/> finishes with the parameters it started with: a call never
 /// sees half of one snapshot and half of another. Training <see cref="Source"/> does not change what the pool computes
 /// until <see cref="Refresh"/> is called, which must not overlap a training step on <see cref="Source"/> (call it from the
 /// training thread, between steps); everything else may run on any thread at any time.</para>
@@ -92,8 +93,9 @@ public sealed class InferencePool<TNetwork>
 
     /// <summary>
     /// Rents a replica for the calling thread's exclusive use until the lease is disposed, for the network's typed
-    /// members (<c>lease.Network.Forward(in input)</c>). Use the replica for inference only: its parameters are
-    /// overwritten by the next rent after a <see cref="Refresh"/>, and gradients or training passes on it serve nobody.
+    /// members (<c>lease.Network.Forward(in input)</c>). The replica is for inference: a generated network's replica is
+    /// frozen (<see cref="NetworkFreezing.Freeze"/>; it reads the pool's snapshot, and writing its parameters throws),
+    /// and gradients or training passes on it serve nobody.
     /// </summary>
     public Lease Rent()
     {
@@ -101,8 +103,10 @@ public sealed class InferencePool<TNetwork>
         return new Lease(this, replica, replica.Generation);
     }
 
+    // The parameters are copied once per snapshot into a frozen storage that every replica of a generated network reads
+    // in place: no copy per replica, and the convolutions keep their packed weights without comparing them per call.
     private static Snapshot Take(TNetwork source, int version) =>
-        new(source.ReadParameters().ToArray(), source.Buffers.ToArray(), version);
+        new(AlignedStorage.FrozenCopy(source.ReadParameters()), source.Buffers.ToArray(), version);
 
     private Replica Take()
     {
@@ -125,7 +129,15 @@ public sealed class InferencePool<TNetwork>
         Snapshot snapshot = Volatile.Read(ref _snapshot);
         if (!ReferenceEquals(replica.Snapshot, snapshot))
         {
-            snapshot.Parameters.CopyTo(replica.Network.Parameters);
+            if (replica.Network is IParameterStorage generated)
+            {
+                generated.ParameterStorage.ReadFrom(snapshot.Parameters);
+            }
+            else
+            {
+                snapshot.Parameters.ReadOnlySpan.CopyTo(replica.Network.Parameters);
+            }
+
             snapshot.Buffers.CopyTo(replica.Network.Buffers);
             replica.Snapshot = snapshot;
         }
@@ -194,5 +206,5 @@ public sealed class InferencePool<TNetwork>
     }
 
     /// <summary>Parameters and buffers as they were at one moment; never written after construction.</summary>
-    internal sealed record Snapshot(float[] Parameters, float[] Buffers, int Version);
+    internal sealed record Snapshot(AlignedStorage Parameters, float[] Buffers, int Version);
 }

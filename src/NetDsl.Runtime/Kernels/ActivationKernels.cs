@@ -140,7 +140,7 @@ public static unsafe class ActivationKernels
 
     /// <summary>Exact GELU.</summary>
     public static void GELU(ReadOnlySpan<float> x, Span<float> y) =>
-        ScalarMap.Apply(new GELUFunction(), x, y);
+        ExactGelu.Forward(x, y);
 
     /// <summary>GELU's tanh approximation.</summary>
     public static void GELUTanh(ReadOnlySpan<float> x, Span<float> y) =>
@@ -156,7 +156,7 @@ public static unsafe class ActivationKernels
 
     /// <summary>Exact GELU's input gradient from its input <paramref name="x"/>.</summary>
     public static void GELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
-        ScalarMap.Apply(new GELUBackwardFunction(), x, dy, dx);
+        ExactGelu.Backward(x, dy, dx);
 
     /// <summary>The tanh-approximated GELU's input gradient from its input <paramref name="x"/>.</summary>
     public static void GELUTanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
@@ -272,11 +272,6 @@ public static unsafe class ActivationKernels
         public float Invoke(float x) => ScalarActivations.ELU(x, alpha);
     }
 
-    private readonly struct GELUFunction : IScalarUnaryFunction
-    {
-        public float Invoke(float x) => ScalarActivations.GELU(x);
-    }
-
     private readonly struct GELUTanhFunction : IScalarUnaryFunction
     {
         public float Invoke(float x) => ScalarActivations.GELUTanh(x);
@@ -295,11 +290,6 @@ public static unsafe class ActivationKernels
     private readonly struct ELUBackwardFunction(float alpha) : IScalarBinaryFunction
     {
         public float Invoke(float x, float dy) => ScalarActivations.ELUBackward(x, dy, alpha);
-    }
-
-    private readonly struct GELUBackwardFunction : IScalarBinaryFunction
-    {
-        public float Invoke(float x, float dy) => ScalarActivations.GELUBackward(x, dy);
     }
 
     private readonly struct GELUTanhBackwardFunction : IScalarBinaryFunction

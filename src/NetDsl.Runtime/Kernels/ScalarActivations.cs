@@ -53,11 +53,11 @@ public static class ScalarActivations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ELUBackward(float x, float dy, float alpha) => x > 0f ? dy : dy * alpha * MathF.Exp(x);
 
-    /// <summary>The exact GELU, <c>x * Phi(x)</c> with the normal distribution's CDF <c>Phi</c>.</summary>
-    public static float GELU(float x) => (float)(x * NormalCdf(x));
+    /// <summary>The exact GELU, <c>x * Phi(x)</c> with the normal distribution's CDF <c>Phi</c> (the kernels' lane arithmetic, <see cref="ExactGelu"/>).</summary>
+    public static float GELU(float x) => ExactGelu.Forward(x);
 
     /// <summary>The gradient of <see cref="GELU"/>: <c>Phi(x) + x * phi(x)</c>.</summary>
-    public static float GELUBackward(float x, float dy) => (float)(dy * (NormalCdf(x) + x * NormalPdf(x)));
+    public static float GELUBackward(float x, float dy) => ExactGelu.Backward(x, dy);
 
     /// <summary>GELU's tanh approximation, <c>0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))</c>.</summary>
     public static float GELUTanh(float x)
@@ -138,21 +138,4 @@ public static class ScalarActivations
 
     /// <summary><c>log(1 + e)</c> for <c>e</c> in [0, 1], accurate when <c>e</c> is tiny (Math has no log1p).</summary>
     private static double LogOnePlus(double e) => e < 1e-5 ? e * (1.0 - e * (0.5 - e / 3.0)) : Math.Log(1.0 + e);
-
-    private static double NormalCdf(double x) => 0.5 * Erfc(-x / Math.Sqrt(2));
-
-    private static double NormalPdf(double x) => Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
-
-    /// <summary>
-    /// The complementary error function by the Chebyshev-fitted formula of Numerical Recipes (section 6.2), with a
-    /// fractional error below 1.2e-7 everywhere: more than float precision needs.
-    /// </summary>
-    private static double Erfc(double x)
-    {
-        double z = Math.Abs(x);
-        double t = 1.0 / (1.0 + 0.5 * z);
-        double r = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-            t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2.0 - r;
-    }
 }

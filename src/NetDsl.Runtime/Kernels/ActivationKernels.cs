@@ -140,11 +140,11 @@ public static unsafe class ActivationKernels
 
     /// <summary>Exact GELU.</summary>
     public static void GELU(ReadOnlySpan<float> x, Span<float> y) =>
-        ExactGelu.Forward(x, y);
+        DoubleLaneMap.Apply<ExactGelu.Forward>(x, y);
 
     /// <summary>GELU's tanh approximation.</summary>
     public static void GELUTanh(ReadOnlySpan<float> x, Span<float> y) =>
-        ScalarMap.Apply(new GELUTanhFunction(), x, y);
+        DoubleLaneMap.Apply<TanhGelu.Forward>(x, y);
 
     /// <summary>Leaky ReLU's input gradient from its input <paramref name="x"/>.</summary>
     public static void LeakyReLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float slope) =>
@@ -156,11 +156,11 @@ public static unsafe class ActivationKernels
 
     /// <summary>Exact GELU's input gradient from its input <paramref name="x"/>.</summary>
     public static void GELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
-        ExactGelu.Backward(x, dy, dx);
+        DoubleLaneMap.Apply<ExactGelu.Backward>(x, dy, dx);
 
     /// <summary>The tanh-approximated GELU's input gradient from its input <paramref name="x"/>.</summary>
     public static void GELUTanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
-        ScalarMap.Apply(new GELUTanhBackwardFunction(), x, dy, dx);
+        DoubleLaneMap.Apply<TanhGelu.Backward>(x, dy, dx);
 
     /// <summary>SiLU's input gradient from its input <paramref name="x"/>.</summary>
     public static void SiLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
@@ -272,11 +272,6 @@ public static unsafe class ActivationKernels
         public float Invoke(float x) => ScalarActivations.ELU(x, alpha);
     }
 
-    private readonly struct GELUTanhFunction : IScalarUnaryFunction
-    {
-        public float Invoke(float x) => ScalarActivations.GELUTanh(x);
-    }
-
     private readonly struct SoftplusFunction(float beta, float threshold) : IScalarUnaryFunction
     {
         public float Invoke(float x) => ScalarActivations.Softplus(x, beta, threshold);
@@ -290,11 +285,6 @@ public static unsafe class ActivationKernels
     private readonly struct ELUBackwardFunction(float alpha) : IScalarBinaryFunction
     {
         public float Invoke(float x, float dy) => ScalarActivations.ELUBackward(x, dy, alpha);
-    }
-
-    private readonly struct GELUTanhBackwardFunction : IScalarBinaryFunction
-    {
-        public float Invoke(float x, float dy) => ScalarActivations.GELUTanhBackward(x, dy);
     }
 
     private readonly struct SiLUBackwardFunction : IScalarBinaryFunction

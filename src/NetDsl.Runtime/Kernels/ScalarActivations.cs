@@ -54,26 +54,16 @@ public static class ScalarActivations
     public static float ELUBackward(float x, float dy, float alpha) => x > 0f ? dy : dy * alpha * MathF.Exp(x);
 
     /// <summary>The exact GELU, <c>x * Phi(x)</c> with the normal distribution's CDF <c>Phi</c> (the kernels' lane arithmetic, <see cref="ExactGelu"/>).</summary>
-    public static float GELU(float x) => ExactGelu.Forward(x);
+    public static float GELU(float x) => DoubleLaneMap.Scalar<ExactGelu.Forward>(x);
 
     /// <summary>The gradient of <see cref="GELU"/>: <c>Phi(x) + x * phi(x)</c>.</summary>
-    public static float GELUBackward(float x, float dy) => ExactGelu.Backward(x, dy);
+    public static float GELUBackward(float x, float dy) => DoubleLaneMap.Scalar<ExactGelu.Backward>(x, dy);
 
     /// <summary>GELU's tanh approximation, <c>0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))</c>.</summary>
-    public static float GELUTanh(float x)
-    {
-        double u = SqrtTwoOverPi * (x + 0.044715 * x * x * x);
-        return (float)(0.5 * x * (1 + Math.Tanh(u)));
-    }
+    public static float GELUTanh(float x) => DoubleLaneMap.Scalar<TanhGelu.Forward>(x);
 
     /// <summary>The gradient of <see cref="GELUTanh"/>.</summary>
-    public static float GELUTanhBackward(float x, float dy)
-    {
-        double u = SqrtTwoOverPi * (x + 0.044715 * x * x * x);
-        double t = Math.Tanh(u);
-        double du = SqrtTwoOverPi * (1 + 3 * 0.044715 * x * x);
-        return (float)(dy * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du));
-    }
+    public static float GELUTanhBackward(float x, float dy) => DoubleLaneMap.Scalar<TanhGelu.Backward>(x, dy);
 
     /// <summary><c>x * sigmoid(x)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -130,8 +120,6 @@ public static class ScalarActivations
     /// <summary>The gradient of <see cref="Identity"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float IdentityBackward(float y, float dy) => dy;
-
-    private const double SqrtTwoOverPi = 0.79788456080286535588;
 
     /// <summary><c>log(1 + exp(v))</c> without overflow for large <c>v</c> nor cancellation for very negative <c>v</c>.</summary>
     private static double LogOnePlusExp(double v) => v > 0 ? v + LogOnePlus(Math.Exp(-v)) : LogOnePlus(Math.Exp(v));

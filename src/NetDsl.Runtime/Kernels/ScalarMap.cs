@@ -15,8 +15,8 @@ internal interface IScalarBinaryFunction
 }
 
 /// <summary>
-/// Element-wise passes of scalar functions (the activations with transcendental functions and no vector form: the
-/// tanh GELU, ELU, softplus, Mish, and backward passes such as SiLU's): a loop on this thread, or, for a large span while
+/// Element-wise passes of scalar functions (the activations with transcendental functions and no vector form:
+/// ELU, softplus, Mish, and backward passes such as SiLU's; the GELUs run in <see cref="DoubleLaneMap"/>): a loop on this thread, or, for a large span while
 /// <see cref="DataParallel{TNetwork}"/> lends a <see cref="KernelTeam"/>, the same loop over ranges of elements on the team's
 /// threads. One element's result never depends on the others, so the bits are the same.
 /// </summary>

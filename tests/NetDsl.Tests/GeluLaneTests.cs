@@ -6,22 +6,26 @@ using Xunit;
 namespace NetDsl.Tests;
 
 /// <summary>
-/// <see cref="ExactGelu"/>: the vector passes give, element by element, the bits of the scalar call the unrolled networks
-/// make, at every length (the zero-padded tail) and every vector-width setting, special values included; and they stay
-/// within a float rounding of the same formula evaluated with <c>Math.Exp</c> (the kernels' previous scalar loop), whose
-/// own accuracy against the double-precision reference <c>LayerKernelSweepTests</c> checks.
+/// The GELUs in double lanes (<see cref="ExactGelu"/>, <see cref="TanhGelu"/> through <see cref="DoubleLaneMap"/>): the
+/// vector passes give, element by element, the bits of the scalar call the unrolled networks make, at every length (the
+/// zero-padded tail) and every vector-width setting, special values included; the exact GELU stays within a float rounding
+/// of the same formula on <c>Math.Exp</c> (the kernels' previous scalar loop), and the tanh form within a float rounding
+/// of its definition on <c>Math.Tanh</c> where that definition does not cancel. Accuracy against the double-precision
+/// reference: <c>LayerKernelSweepTests</c>.
 /// </summary>
 [Collection(VectorWidthCollection.Name)]
-public sealed class ExactGeluTests
+public sealed class GeluLaneTests
 {
     private static readonly float[] Specials =
         [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.Epsilon, -float.Epsilon, 1e-30f, -1e-30f,
          float.MaxValue, float.MinValue, 5.5f, -5.5f, 10f, -10f, 20f, -20f, 40f, -40f];
 
-    [Fact]
-    public void ThePassesGiveTheScalarCallsBitsAtEveryLengthAndWidth()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ThePassesGiveTheScalarCallsBitsAtEveryLengthAndWidth(bool tanh)
     {
-        var random = new Random(17);
+        var random = new Random(tanh ? 18 : 17);
         foreach (int bits in new[] { 512, 256, 128, 0 })
         {
             for (int length = 0; length <= 41; length++)
@@ -31,13 +35,23 @@ public sealed class ExactGeluTests
                 float[] y = new float[length], dx = new float[length];
                 VectorBits.With(bits, () =>
                 {
-                    ActivationKernels.GELU(x, y);
-                    ActivationKernels.GELUBackward(x, dy, dx);
+                    if (tanh)
+                    {
+                        ActivationKernels.GELUTanh(x, y);
+                        ActivationKernels.GELUTanhBackward(x, dy, dx);
+                    }
+                    else
+                    {
+                        ActivationKernels.GELU(x, y);
+                        ActivationKernels.GELUBackward(x, dy, dx);
+                    }
                 });
                 for (int i = 0; i < length; i++)
                 {
-                    AssertSameBits(ScalarActivations.GELU(x[i]), y[i], $"GELU({x[i]:R}), element {i} of {length} at {bits} bits");
-                    AssertSameBits(ScalarActivations.GELUBackward(x[i], dy[i]), dx[i], $"GELU'({x[i]:R}) * {dy[i]:R}, element {i} of {length} at {bits} bits");
+                    float expected = tanh ? ScalarActivations.GELUTanh(x[i]) : ScalarActivations.GELU(x[i]);
+                    float expectedDx = tanh ? ScalarActivations.GELUTanhBackward(x[i], dy[i]) : ScalarActivations.GELUBackward(x[i], dy[i]);
+                    AssertSameBits(expected, y[i], $"GELU({x[i]:R}), tanh {tanh}, element {i} of {length} at {bits} bits");
+                    AssertSameBits(expectedDx, dx[i], $"GELU'({x[i]:R}) * {dy[i]:R}, tanh {tanh}, element {i} of {length} at {bits} bits");
                 }
             }
         }
@@ -73,11 +87,34 @@ public sealed class ExactGeluTests
     }
 
     [Fact]
+    public void TheTanhFormStaysWithinAFloatRoundingOfItsDefinition()
+    {
+        // Above x = -5 the definition's 1 + tanh(u) keeps enough digits in double; below, it cancels (at x = -7 it is
+        // about 1e-15, the size of tanh's own rounding), and the lanes' 1 / (1 + exp(-2u)) is the accurate one.
+        const double sqrtTwoOverPi = 0.79788456080286535588;
+        int worstForward = 0, worstBackward = 0;
+        for (float x = -5f; x <= 12f; x += 1f / 1024)
+        {
+            double u = sqrtTwoOverPi * (x + 0.044715 * x * x * x);
+            double t = Math.Tanh(u);
+            double du = sqrtTwoOverPi * (1 + 3 * 0.044715 * x * x);
+            worstForward = Math.Max(worstForward, UlpDistance(ScalarActivations.GELUTanh(x), (float)(0.5 * x * (1 + t))));
+            worstBackward = Math.Max(worstBackward, UlpDistance(ScalarActivations.GELUTanhBackward(x, 1f), (float)(0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du)));
+        }
+
+        Assert.True(worstForward <= 1, $"forward: {worstForward} ulps from the definition on Math.Tanh");
+        Assert.True(worstBackward <= 1, $"backward: {worstBackward} ulps from the definition on Math.Tanh");
+        Assert.True(ScalarActivations.GELUTanh(-7f) < 0 && ScalarActivations.GELUTanh(-7f) > -1e-13f, "x = -7: a tiny negative value, not the definition's cancelled 0 or noise");
+    }
+
+    [Fact]
     public void APassAllocatesNothing()
     {
         float[] x = TestData.Uniform(new Random(3), 1000), dy = TestData.Uniform(new Random(4), 1000), y = new float[1000], dx = new float[1000];
         AllocationAssert.None("exact GELU forward", () => ActivationKernels.GELU(x, y), warmUps: 3, repetitions: 20);
         AllocationAssert.None("exact GELU backward", () => ActivationKernels.GELUBackward(x, dy, dx), warmUps: 3, repetitions: 20);
+        AllocationAssert.None("tanh GELU forward", () => ActivationKernels.GELUTanh(x, y), warmUps: 3, repetitions: 20);
+        AllocationAssert.None("tanh GELU backward", () => ActivationKernels.GELUTanhBackward(x, dy, dx), warmUps: 3, repetitions: 20);
     }
 
     private static void AssertSameBits(float expected, float actual, string what) =>

@@ -30,7 +30,7 @@ public sealed class BenchmarkSmokeTests
     {
         string[] names = BenchmarkClasses().Select(row => (string)row[0]).ToArray();
         Assert.Equal(
-            ["DigitsCnnForward", "GruTrainStepBatch32", "LstmForwardBatch1", "LstmStreamingStep", "LstmTrainStepBatch32", "N1ForwardBatch1", "N1TrainStepBatch1", "N2ForwardBatch1", "N2ForwardBatch64", "N2TrainStepBatch256", "N2TrainStepBatch32", "N3ForwardBatch1", "N3TrainStepBatch32", "N4ForwardBatch1", "N4ForwardBatch64", "N4TrainStepBatch64", "PeakFma", "VectorizedActivations"],
+            ["DigitsCnnForward", "GeluActivations", "GruTrainStepBatch32", "LstmForwardBatch1", "LstmStreamingStep", "LstmTrainStepBatch32", "N1ForwardBatch1", "N1TrainStepBatch1", "N2ForwardBatch1", "N2ForwardBatch64", "N2TrainStepBatch256", "N2TrainStepBatch32", "N3ForwardBatch1", "N3TrainStepBatch32", "N4ForwardBatch1", "N4ForwardBatch64", "N4TrainStepBatch64", "PeakFma", "VectorizedActivations"],
             names);
     }
 

@@ -184,11 +184,11 @@ public static unsafe class ActivationKernels
 
     /// <summary>Mish, <c>x * tanh(softplus(x))</c>.</summary>
     public static void Mish(ReadOnlySpan<float> x, Span<float> y) =>
-        ScalarMap.Apply(new MishFunction(), x, y);
+        DoubleLaneMap.Apply<MishLanes.Forward>(x, y);
 
     /// <summary>Mish's input gradient from its input <paramref name="x"/>.</summary>
     public static void MishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
-        ScalarMap.Apply(new MishBackwardFunction(), x, dy, dx);
+        DoubleLaneMap.Apply<MishLanes.Backward>(x, dy, dx);
 
     // The vector forms below do the scalar functions' float operations in the same order (no fused multiply-add,
     // a division where the scalar divides), and select where the scalar branches, with the same comparison so
@@ -277,11 +277,6 @@ public static unsafe class ActivationKernels
         public float Invoke(float x) => ScalarActivations.Softplus(x, beta, threshold);
     }
 
-    private readonly struct MishFunction : IScalarUnaryFunction
-    {
-        public float Invoke(float x) => ScalarActivations.Mish(x);
-    }
-
     private readonly struct ELUBackwardFunction(float alpha) : IScalarBinaryFunction
     {
         public float Invoke(float x, float dy) => ScalarActivations.ELUBackward(x, dy, alpha);
@@ -295,10 +290,5 @@ public static unsafe class ActivationKernels
     private readonly struct SoftplusBackwardFunction(float beta, float threshold) : IScalarBinaryFunction
     {
         public float Invoke(float x, float dy) => ScalarActivations.SoftplusBackward(x, dy, beta, threshold);
-    }
-
-    private readonly struct MishBackwardFunction : IScalarBinaryFunction
-    {
-        public float Invoke(float x, float dy) => ScalarActivations.MishBackward(x, dy);
     }
 }

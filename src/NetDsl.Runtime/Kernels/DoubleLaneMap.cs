@@ -20,7 +20,8 @@ internal interface ILaneBinaryFunction
 }
 
 /// <summary>
-/// Element-wise passes of activations computed in double-precision lanes (<see cref="ExactGelu"/>, <see cref="TanhGelu"/>):
+/// Element-wise passes of activations computed in double-precision lanes (<see cref="ExactGelu"/>, <see cref="TanhGelu"/>,
+/// <see cref="MishLanes"/>):
 /// 8 lanes where 512-bit vectors run, then 4, the last few elements from a zero-padded copy, and a single float
 /// (the unrolled networks' scalar call) in the 4-lane form too, so that every path gives the same bits. Large spans split
 /// by ranges over a lent <see cref="KernelTeam"/>, as <see cref="ScalarMap"/>'s do.

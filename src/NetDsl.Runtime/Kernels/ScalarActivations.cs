@@ -102,16 +102,11 @@ public static class ScalarActivations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float HardswishBackward(float x, float dy) => x < -3f ? 0f : x <= 3f ? dy * (x / 3f + 0.5f) : dy;
 
-    /// <summary><c>x * tanh(softplus(x))</c>, in double precision.</summary>
-    public static float Mish(float x) => (float)(x * Math.Tanh(LogOnePlusExp(x)));
+    /// <summary><c>x * tanh(softplus(x))</c>, in double-precision lanes (<see cref="MishLanes"/>).</summary>
+    public static float Mish(float x) => DoubleLaneMap.Scalar<MishLanes.Forward>(x);
 
     /// <summary>The gradient of <see cref="Mish"/>: <c>tanh(sp) + x * sigmoid(x) * (1 - tanh(sp)^2)</c> with <c>sp = softplus(x)</c>.</summary>
-    public static float MishBackward(float x, float dy)
-    {
-        double t = Math.Tanh(LogOnePlusExp(x));
-        double sigmoid = 1.0 / (1.0 + Math.Exp(-(double)x));
-        return (float)(dy * (t + x * sigmoid * (1.0 - t * t)));
-    }
+    public static float MishBackward(float x, float dy) => DoubleLaneMap.Scalar<MishLanes.Backward>(x, dy);
 
     /// <summary>Identity, for fused Identity layers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -16,7 +16,7 @@ internal interface IScalarBinaryFunction
 
 /// <summary>
 /// Element-wise passes of scalar functions (the activations with transcendental functions and no vector form:
-/// ELU, softplus, Mish, and backward passes such as SiLU's; the GELUs run in <see cref="DoubleLaneMap"/>): a loop on this thread, or, for a large span while
+/// ELU, softplus, and backward passes such as SiLU's; the GELUs and Mish run in <see cref="DoubleLaneMap"/>): a loop on this thread, or, for a large span while
 /// <see cref="DataParallel{TNetwork}"/> lends a <see cref="KernelTeam"/>, the same loop over ranges of elements on the team's
 /// threads. One element's result never depends on the others, so the bits are the same.
 /// </summary>

@@ -6,7 +6,7 @@ using Xunit;
 namespace NetDsl.Tests;
 
 /// <summary>
-/// The GELUs in double lanes (<see cref="ExactGelu"/>, <see cref="TanhGelu"/> through <see cref="DoubleLaneMap"/>): the
+/// The activations in double lanes (<see cref="ExactGelu"/>, <see cref="TanhGelu"/>, <see cref="MishLanes"/> through <see cref="DoubleLaneMap"/>): the
 /// vector passes give, element by element, the bits of the scalar call the unrolled networks make, at every length (the
 /// zero-padded tail) and every vector-width setting, special values included; the exact GELU stays within a float rounding
 /// of the same formula on <c>Math.Exp</c> (the kernels' previous scalar loop), and the tanh form within a float rounding
@@ -14,11 +14,60 @@ namespace NetDsl.Tests;
 /// reference: <c>LayerKernelSweepTests</c>.
 /// </summary>
 [Collection(VectorWidthCollection.Name)]
-public sealed class GeluLaneTests
+public sealed class DoubleLaneActivationTests
 {
     private static readonly float[] Specials =
         [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.Epsilon, -float.Epsilon, 1e-30f, -1e-30f,
          float.MaxValue, float.MinValue, 5.5f, -5.5f, 10f, -10f, 20f, -20f, 40f, -40f];
+
+    [Fact]
+    public void MishsPassesGiveTheScalarCallsBitsAtEveryLengthAndWidth()
+    {
+        var random = new Random(19);
+        foreach (int bits in new[] { 512, 256, 128, 0 })
+        {
+            for (int length = 0; length <= 41; length++)
+            {
+                float[] x = Enumerable.Range(0, length).Select(i => random.Next(4) == 0 ? Specials[random.Next(Specials.Length)] : (float)(random.NextDouble() * 60 - 30)).ToArray();
+                float[] dy = TestData.Uniform(random, length);
+                float[] y = new float[length], dx = new float[length];
+                VectorBits.With(bits, () =>
+                {
+                    ActivationKernels.Mish(x, y);
+                    ActivationKernels.MishBackward(x, dy, dx);
+                });
+                for (int i = 0; i < length; i++)
+                {
+                    AssertSameBits(ScalarActivations.Mish(x[i]), y[i], $"Mish({x[i]:R}), element {i} of {length} at {bits} bits");
+                    AssertSameBits(ScalarActivations.MishBackward(x[i], dy[i]), dx[i], $"Mish'({x[i]:R}) * {dy[i]:R}, element {i} of {length} at {bits} bits");
+                }
+            }
+        }
+
+        Assert.Equal(float.PositiveInfinity, ScalarActivations.Mish(float.PositiveInfinity));
+        Assert.Equal(40f, ScalarActivations.Mish(40f));
+        Assert.True(float.IsNaN(ScalarActivations.Mish(float.NaN)));
+    }
+
+    [Fact]
+    public void MishStaysWithinAFloatRoundingOfItsDefinition()
+    {
+        int worstForward = 0, worstBackward = 0;
+        for (float x = -30f; x <= 30f; x += 1f / 512)
+        {
+            // log(1 + e) by its series for tiny e (Math has no log1p; Math.Log(1 + e) keeps few digits there), as the
+            // previous scalar function computed it.
+            static double LogOnePlus(double e) => e < 1e-5 ? e * (1.0 - e * (0.5 - e / 3.0)) : Math.Log(1.0 + e);
+            double softplus = x > 0 ? x + LogOnePlus(Math.Exp(-x)) : LogOnePlus(Math.Exp(x));
+            double t = Math.Tanh(softplus);
+            double sigmoid = 1 / (1 + Math.Exp(-(double)x));
+            worstForward = Math.Max(worstForward, UlpDistance(ScalarActivations.Mish(x), (float)(x * t)));
+            worstBackward = Math.Max(worstBackward, UlpDistance(ScalarActivations.MishBackward(x, 1f), (float)(t + x * sigmoid * (1 - t * t))));
+        }
+
+        Assert.True(worstForward <= 1, $"forward: {worstForward} ulps from x tanh(softplus(x))");
+        Assert.True(worstBackward <= 2, $"backward: {worstBackward} ulps from its definition");
+    }
 
     [Theory]
     [InlineData(false)]

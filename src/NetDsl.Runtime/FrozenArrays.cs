@@ -29,6 +29,10 @@ internal static class FrozenArrays
         }
     }
 
+    /// <summary>How many lookups this thread made while some array was frozen (for tests).</summary>
+    [ThreadStatic]
+    internal static int t_lookups;
+
     /// <summary>The frozen array that <paramref name="floats"/> lies in, or null. A lookup walks the list: callers ask once per change of weights, not per call.</summary>
     public static float[]? Holding(ReadOnlySpan<float> floats)
     {
@@ -36,6 +40,8 @@ internal static class FrozenArrays
         {
             return null;
         }
+
+        t_lookups++;
 
         lock (s_lock)
         {

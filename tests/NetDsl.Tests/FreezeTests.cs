@@ -64,6 +64,28 @@ public sealed class FreezeTests
     }
 
     [Fact]
+    public void ANetworkThatIsNotFrozenLooksForItsWeightsAmongTheFrozenArraysOnlyOnce()
+    {
+        new FreezableConvNet(seed: 14).Freeze(); // some array in the process is frozen: lookups are live
+        var network = new FreezableConvNet(seed: 15);
+        float[] x = Inputs(1, seed: 7);
+        float[] y = new float[FreezableConvNet.OutputSize];
+        network.ForwardBatch(x, y);
+        int lookups = FrozenArrays.t_lookups;
+        for (int i = 0; i < 5; i++)
+        {
+            network.ForwardBatch(x, y);
+        }
+
+        Assert.Equal(lookups, FrozenArrays.t_lookups);
+        network.Freeze(); // the parameters move: found frozen at their new address
+        network.ForwardBatch(x, y);
+        int compares = PackedWeightCache.t_compares;
+        network.ForwardBatch(x, y);
+        Assert.Equal(compares, PackedWeightCache.t_compares);
+    }
+
+    [Fact]
     public void TwoFrozenNetworksOfOneShapeTakingTurnsOnAThreadEachGetTheirOwnOutputs()
     {
         var first = new FreezableConvNet(seed: 7);

@@ -57,16 +57,21 @@ internal static class PackedWeightCache
             weight.CopyTo(entry.Source);
         }
 
-        if (entry.Frozen is null || !current)
+        if (!current || (entry.Frozen is null && entry.NotFrozenAt != Address(weight)))
         {
             // Weights just packed, or found equal to a packing made from another array (the network froze since): from
-            // now on, weights in a frozen array are recognized by their address.
+            // now on, weights in a frozen array are recognized by their address. Weights found in no frozen array are not
+            // looked up again while they stay where they are (FrozenArrays takes a lock): freezing moves parameters to a
+            // new array, so a network frozen since shows up at another address. A reused address can only cost a compare.
             entry.Frozen = FrozenArrays.Holding(weight);
             entry.FrozenOffset = entry.Frozen is null ? 0 : (int)(Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(entry.Frozen), ref MemoryMarshal.GetReference(weight)) / sizeof(float));
+            entry.NotFrozenAt = entry.Frozen is null ? Address(weight) : 0;
         }
 
         return entry.Packed;
     }
+
+    private static unsafe nint Address(ReadOnlySpan<float> weight) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(weight));
 
     private sealed class Entry(float[] source, float[] packed)
     {
@@ -78,6 +83,9 @@ internal static class PackedWeightCache
         public float[]? Frozen { get; set; }
 
         public int FrozenOffset { get; set; }
+
+        /// <summary>The address of the weights last found in no frozen array, or 0.</summary>
+        public nint NotFrozenAt { get; set; }
 
         public ref float FrozenWeight => ref Frozen![FrozenOffset];
     }
